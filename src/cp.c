@@ -1,0 +1,77 @@
+/* cp.c: error records and small helpers (see cp.h). */
+#include "cp.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char unavail_prefix[] = "not available on this machine: ";
+
+int cp_errf(struct cp_err *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+	size_t off = 0;
+
+	if (!e)
+		return code;
+	e->code = code;
+	if (code == CP_EUNAVAIL) {
+		off = sizeof(unavail_prefix) - 1;
+		memcpy(e->msg, unavail_prefix, off);
+	}
+	va_start(ap, fmt);
+	vsnprintf(e->msg + off, sizeof(e->msg) - off, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void cp_exit_err(const struct cp_err *e)
+{
+	fflush(stdout);
+	fprintf(stderr, "cachepong: %s\n", e->msg[0] ? e->msg : "unknown error");
+	exit(e->code ? e->code : CP_ERUN);
+}
+
+void cp_die(int code, const char *fmt, ...)
+{
+	struct cp_err e = { 0 };
+	char buf[sizeof(e.msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cp_errf(&e, code, "%s", buf);
+	cp_exit_err(&e);
+}
+
+void cp_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("cachepong: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void *cp_xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (!p)
+		cp_die(CP_ERUN, "out of memory allocating %zu x %zu bytes", n, sz);
+	return p;
+}
+
+char *cp_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		cp_die(CP_ERUN, "out of memory");
+	return p;
+}

@@ -1,0 +1,57 @@
+/* cp.h: what every module of cachepong shares: exit codes, the error
+ * record, padding constants and small helpers.  Modules return an exit code
+ * and fill a struct cp_err; only the command layer (src/cmd_*.c) exits. */
+#ifndef CP_H
+#define CP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes, part of the CLI contract (README, man page, tests). */
+enum cp_exit {
+	CP_OK = 0,       /* measured, results written */
+	CP_ERUN = 1,     /* a measurement failed at run time (or an output file cannot be written) */
+	CP_EUSAGE = 2,   /* bad usage: the message names the value and what is allowed */
+	CP_EUNAVAIL = 3, /* not available on this machine: the message says what is missing */
+};
+
+/* Largest coherence granule we pad shared control data to.  64 B lines are
+ * common, but Arm (Apple, Neoverse V2 prefetch pairs), POWER (128 B) and
+ * Intel's adjacent-line prefetcher (pairs of 64 B lines) make 128 the real
+ * unit of false sharing; 256 leaves room for both without knowing the CPU. */
+#define CP_GRANULE_MAX 256
+#define CP_PADDED __attribute__((aligned(CP_GRANULE_MAX)))
+
+/* A padded slot: one value alone in its granule (multichase's big_atomic_t). */
+struct cp_padded_u64 {
+	uint64_t v;
+	char pad[CP_GRANULE_MAX - sizeof(uint64_t)];
+} CP_PADDED;
+
+struct cp_err {
+	int code;        /* enum cp_exit; 0 = no error */
+	char msg[1024];  /* one line, no trailing newline, no "cachepong:" prefix */
+};
+
+/* Record an error and return its code, e.g.
+ *   return cp_errf(e, CP_EUSAGE, "--cpus: CPU 99 does not exist: allowed 0-1");
+ * For CP_EUNAVAIL the message is prefixed with "not available on this machine: ". */
+int cp_errf(struct cp_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print "cachepong: <msg>" on stderr and exit with e->code (1 if 0). */
+_Noreturn void cp_exit_err(const struct cp_err *e);
+
+/* cp_errf + cp_exit_err in one. */
+_Noreturn void cp_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print "cachepong: warning: <msg>" on stderr. */
+void cp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Allocation that cannot fail (aborts with exit 1 on ENOMEM). */
+void *cp_xcalloc(size_t n, size_t sz);
+char *cp_xstrdup(const char *s);
+
+#define CP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

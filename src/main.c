@@ -1,0 +1,89 @@
+/* main.c: the command table and the top-level CLI (cachepong COMMAND ...). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp.h"
+#include "opts.h"
+#include "version.h"
+
+#define CMD(name, fn, options, summary) int fn(struct opts *o);
+#include "commands.def"
+#undef CMD
+
+struct command {
+	const char *name;
+	int (*fn)(struct opts *o);
+	const char *options;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+#define CMD(name, fn, options, summary) { #name, fn, options, summary },
+#include "commands.def"
+#undef CMD
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: cachepong COMMAND [options]\n"
+		"       cachepong COMMAND --help\n"
+		"       cachepong --version\n\n"
+		"Measures what cache coherence and NUMA cost, threads vs processes.\n\n"
+		"commands:\n");
+	for (size_t i = 0; i < CP_ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nexit codes: 0 ok, 1 a measurement failed, 2 bad usage, "
+		   "3 not available on this machine\n"
+		   "see cachepong(1) and README.md\n");
+}
+
+static void command_names(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < CP_ARRAY_SIZE(commands) && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", commands[i].name);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct cp_err e = { 0 };
+	const struct command *c = NULL;
+	int help;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CP_EUSAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CP_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("cachepong %s (git %s)\n", CP_VERSION, CP_GIT_REV);
+		return CP_OK;
+	}
+	for (size_t i = 0; i < CP_ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			c = &commands[i];
+	if (!c) {
+		char names[512];
+
+		command_names(names, sizeof(names));
+		cp_die(CP_EUSAGE, "unknown command '%s': commands are %s", argv[1], names);
+	}
+	o.full_argc = argc;
+	o.full_argv = argv;
+	if (opts_parse(&o, c->name, c->options, argc, argv, 2, &help, &e))
+		cp_exit_err(&e);
+	if (help) {
+		printf("usage: cachepong %s [options]\n%s\n\noptions:\n", c->name, c->summary);
+		opts_print_help(stdout, c->options);
+		return CP_OK;
+	}
+	return c->fn(&o);
+}

@@ -1,0 +1,158 @@
+/* opts.c: one getopt_long pass into struct opts (see opts.h). */
+#include "opts.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+enum opt_type { T_FLAG, T_STR, T_U64, T_DBL, T_DUR };
+
+struct opt_desc {
+	const char *name;
+	enum opt_type type;
+	double min, max;
+	const char *meta;
+	const char *help;
+	size_t off;
+};
+
+static const struct opt_desc descs[OPT_COUNT] = {
+#define OPT(name, field, type, min, max, meta, help) \
+	{ name, T_##type, (double)(min), (double)(max), meta, help, offsetof(struct opts, field) },
+#include "options.def"
+#undef OPT
+};
+
+const char *opt_name(enum opt_id id)
+{
+	return id < OPT_COUNT ? descs[id].name : "?";
+}
+
+/* Is `name` a whole word of the space-separated list `allowed`? */
+static int in_list(const char *allowed, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = allowed; (p = strstr(p, name)); p += n)
+		if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return 1;
+	return 0;
+}
+
+static int set_value(struct opts *o, int id, const char *arg, struct cp_err *e)
+{
+	const struct opt_desc *d = &descs[id];
+	char *field = (char *)o + d->off;
+
+	switch (d->type) {
+	case T_FLAG:
+		*(int *)field = 1;
+		return 0;
+	case T_STR:
+		if (!arg[0])
+			return cp_errf(e, CP_EUSAGE, "--%s: empty value: expected %s", d->name, d->meta);
+		*(const char **)field = arg;
+		return 0;
+	case T_U64:
+		return parse_u64(arg, d->name, (uint64_t)d->min, (uint64_t)d->max, (uint64_t *)field, e);
+	case T_DBL:
+		return parse_double(arg, d->name, d->min, d->max, (double *)field, e);
+	case T_DUR:
+		return parse_duration(arg, d->name, d->min, d->max, (double *)field, e);
+	}
+	return cp_errf(e, CP_ERUN, "internal: option type");
+}
+
+int opts_parse(struct opts *o, const char *cmd, const char *allowed,
+	       int argc, char **argv, int first, int *want_help, struct cp_err *e)
+{
+	struct option lo[OPT_COUNT + 2];
+	int n = 0, c, idx;
+
+	o->command = cmd;
+	o->out_is_tty = isatty(STDOUT_FILENO);
+	*want_help = 0;
+	for (int i = 0; i < OPT_COUNT; i++) {
+		if (!in_list(allowed, descs[i].name))
+			continue;
+		lo[n].name = descs[i].name;
+		lo[n].has_arg = descs[i].type == T_FLAG ? no_argument : required_argument;
+		lo[n].flag = NULL;
+		lo[n].val = 1000 + i;
+		n++;
+	}
+	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[n] = (struct option){ 0 };
+
+	/* getopt_long permutes argv so positional words may come anywhere. */
+	optind = first;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", lo, &idx)) != -1) {
+		if (c == 'h') {
+			*want_help = 1;
+			continue;
+		}
+		if (c == '?') {
+			const char *bad = argv[optind - 1];
+			return cp_errf(e, CP_EUSAGE,
+				       "%s: unknown option '%s': see 'cachepong %s --help' for the options it takes",
+				       cmd, bad, cmd);
+		}
+		if (c == ':')
+			return cp_errf(e, CP_EUSAGE, "%s: option '%s' needs a value",
+				       cmd, argv[optind - 1]);
+		if (c >= 1000 && c < 1000 + OPT_COUNT) {
+			int rc = set_value(o, c - 1000, optarg ? optarg : "", e);
+
+			if (rc)
+				return rc;
+			o->set[c - 1000] = 1;
+		}
+	}
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+	return 0;
+}
+
+void opts_print_help(FILE *f, const char *allowed)
+{
+	for (int i = 0; i < OPT_COUNT; i++) {
+		char left[64];
+
+		if (!in_list(allowed, descs[i].name))
+			continue;
+		snprintf(left, sizeof(left), "--%s%s%s", descs[i].name,
+			 descs[i].meta[0] ? " " : "", descs[i].meta);
+		fprintf(f, "  %-24s %s\n", left, descs[i].help);
+	}
+	fprintf(f, "  %-24s %s\n", "-h, --help", "this help");
+}
+
+int opt_choice(const char *value, const char *choices, const char *optname, struct cp_err *e)
+{
+	size_t vl = strlen(value);
+	int i = 0;
+
+	for (const char *p = choices; *p; i++) {
+		const char *q = strchr(p, '|');
+		size_t l = q ? (size_t)(q - p) : strlen(p);
+
+		if (l == vl && !strncmp(p, value, l))
+			return i;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s", optname, value, choices);
+	return -1;
+}
+
+int opts_format(const struct opts *o, struct cp_err *e)
+{
+	if (!o->format)
+		return o->out_is_tty && !o->out ? FMT_TABLE : FMT_CSV;
+	return opt_choice(o->format, "table|csv|json", "format", e);
+}

@@ -1,0 +1,63 @@
+/* opts.h: the one struct opts, parsed once from the command line
+ * (getopt_long) and passed down.  No option globals anywhere. */
+#ifndef OPTS_H
+#define OPTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cp.h"
+
+#define OPT_TYPE_FLAG int
+#define OPT_TYPE_STR  const char *
+#define OPT_TYPE_U64  uint64_t
+#define OPT_TYPE_DBL  double
+#define OPT_TYPE_DUR  double
+
+enum opt_id {
+#define OPT(name, field, type, min, max, meta, help) OPT_##field,
+#include "options.def"
+#undef OPT
+	OPT_COUNT
+};
+
+struct opts {
+	const char *command;     /* the command word, e.g. "pingpong" */
+#define OPT(name, field, type, min, max, meta, help) OPT_TYPE_##type field;
+#include "options.def"
+#undef OPT
+	unsigned char set[OPT_COUNT]; /* 1 where the option was given */
+	int argc;                /* positional arguments after the options */
+	char **argv;
+	int full_argc;           /* the whole command line, for the metadata */
+	char **full_argv;
+	int out_is_tty;          /* stdout is a terminal (default --format table) */
+};
+
+static inline int opt_isset(const struct opts *o, enum opt_id id)
+{
+	return o->set[id];
+}
+
+/* Long name of an option ("cpus") for messages. */
+const char *opt_name(enum opt_id id);
+
+/* Parse argv[first..] for command `cmd` which takes the space-separated
+ * option names in `allowed`.  On bad usage fills e (CP_EUSAGE) and returns 2.
+ * Sets *want_help when --help/-h was given. */
+int opts_parse(struct opts *o, const char *cmd, const char *allowed,
+	       int argc, char **argv, int first, int *want_help, struct cp_err *e);
+
+/* Print the options of a command (for COMMAND --help). */
+void opts_print_help(FILE *f, const char *allowed);
+
+/* Check a STR option against a '|'-separated list of allowed words;
+ * CP_EUSAGE naming the value and the list when it is not one of them.
+ * Returns the index of the word, or -1 with e filled. */
+int opt_choice(const char *value, const char *choices, const char *optname, struct cp_err *e);
+
+/* --format: "table", "csv" or "json"; default table on a terminal, else csv. */
+int opts_format(const struct opts *o, struct cp_err *e);
+enum { FMT_TABLE = 0, FMT_CSV = 1, FMT_JSON = 2 };
+
+#endif

@@ -1,0 +1,77 @@
+/* result.h: one tidy row per measured cell, written the same way as CSV,
+ * JSON ({"meta": {...}, "results": [...]}) or a readable table.  The schema
+ * is documented in results/README.md; a column is never renamed or reused. */
+#ifndef RESULT_H
+#define RESULT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cp.h"
+#include "opts.h"
+#include "stats.h"
+
+#define CP_MAX_COUNTERS 16
+
+/* One counter column: per-op value (sum over the agents' counts of the timed
+ * region divided by the number of operations).  valid = 0 means it could not
+ * be counted: empty in CSV, null in JSON, "n/a" in the table, never 0; the
+ * reason goes to the metadata (result_meta_note). */
+struct cp_counter_val {
+	char name[64];
+	double per_op;
+	int valid;
+};
+
+struct cp_row {
+	const char *experiment;   /* pingpong, setup, sync, copy, contend, matrix */
+	const char *kernel;       /* cas, load-store, futex, memcpy, touch ... */
+	const char *impl;         /* asm, c11, or NULL (empty) */
+	const char *mode;         /* thread | process */
+	const char *shm;          /* heap, anon, sysv, posix, memfd, private ... */
+	const char *pages;        /* 4k, thp, huge */
+	const char *layout;       /* one-line, two-lines, same-line, false-sharing, padded, NULL */
+	const char *placement;    /* class name (llc, cross-package:21 ...) or "cpus" when given by --cpus */
+	char cpus[128];           /* CPUs actually used, OS numbers, "0,1" */
+	int mem_node;             /* node the memory really sat on (move_pages); -1 unknown/n.a. */
+	uint64_t size_bytes;      /* bytes moved/mapped; the line size for ping-pong */
+	unsigned agents;
+	uint64_t samples;
+	uint64_t iters_per_sample;
+	const char *metric;       /* round_trip, per_page, total, throughput, wakeup_round_trip ... */
+	const char *unit;         /* ns, ns/page, GB/s, Mops/s ... */
+	struct cp_stats st;       /* in `unit` */
+	double ticks_per_ns;      /* timer ticks per ns (cycles columns = ns x this); 0 when the timer has no ticks */
+	const char *note;         /* free text, e.g. "thp verified", NULL */
+	int ncounters;
+	struct cp_counter_val counters[CP_MAX_COUNTERS];
+	/* raw samples in `unit`, for --raw (may be NULL) */
+	const double *raw;
+	size_t nraw;
+};
+
+struct cp_meta;   /* the machine and run metadata, see meta.h */
+
+/* A results sink: opened once per command, rows added as measured, closed
+ * at the end.  With --out FILE the file is written atomically (FILE.tmp.PID,
+ * then rename) at close; result_open checks that the directory is writable
+ * before anything is measured (CP_ERUN naming the path and strerror). */
+struct cp_sink;
+
+int result_open(const struct opts *o, struct cp_sink **out, struct cp_err *e);
+/* Append one row.  CSV rows are flushed at once (an interrupted sweep keeps
+ * what it measured when writing to a stream). */
+int result_add(struct cp_sink *s, const struct cp_row *r, struct cp_err *e);
+/* Add a line to meta.notes (e.g. why a counter is unavailable). */
+void result_meta_note(struct cp_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a key of meta that a command knows (e.g. "timer_warning"). */
+void result_meta_set(struct cp_sink *s, const char *key, const char *value);
+/* Finish: write footer/meta, rename the temporary file into place. */
+int result_close(struct cp_sink *s, struct cp_err *e);
+/* Drop everything written so far (on error): remove the temporary file. */
+void result_abort(struct cp_sink *s);
+
+/* Column names in CSV order, NULL terminated (before the counter columns). */
+extern const char *const result_columns[];
+
+#endif
