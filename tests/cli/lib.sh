@@ -1,0 +1,63 @@
+# lib.sh: sourced by tests/cli/test_*.sh.  Each check records one line in
+# $CP_TEST_LOG ("PASS name" / "FAIL name: why"); tests/run.sh counts them.
+#
+#   expect_exit NAME CODE REGEX cmd args...  pass when cmd exits CODE and its
+#                                            stdout+stderr match the ERE REGEX ('' = anything)
+#   check NAME cmd args...                   pass when cmd exits 0
+#   ok NAME / notok NAME WHY                 record a result directly
+#   $CP    binary under test (default build/cachepong; tests/run.sh also runs
+#          the files with the asan and tsan builds)
+#   $ROOT  the checkout, $TOPO its tests/topologies, $TMP a private temp dir
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CP=${CP:-$ROOT/build/cachepong}
+TOPO=$ROOT/tests/topologies
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cachepong-test.XXXXXX")
+CP_TEST_LOG=${CP_TEST_LOG:-/dev/null}
+_T_FILE=$(basename "$0" .sh)
+_T_PASS=0
+_T_FAIL=0
+trap 'rm -rf "$TMP"' EXIT
+
+ok() {
+	_T_PASS=$((_T_PASS + 1))
+	echo "PASS $_T_FILE: $1" >>"$CP_TEST_LOG"
+	[ -n "${VERBOSE:-}" ] && echo "PASS $_T_FILE: $1"
+	return 0
+}
+
+notok() {
+	_T_FAIL=$((_T_FAIL + 1))
+	echo "FAIL $_T_FILE: $1: $2" >>"$CP_TEST_LOG"
+	echo "FAIL $_T_FILE: $1: $2" >&2
+	return 0
+}
+
+expect_exit() {
+	_name=$1 _code=$2 _re=$3
+	shift 3
+	_out=$("$@" 2>&1 </dev/null)
+	_rc=$?
+	if [ "$_rc" != "$_code" ]; then
+		notok "$_name" "exit $_rc, expected $_code; output: $(printf '%s' "$_out" | head -c 400)"
+	elif [ -n "$_re" ] && ! printf '%s' "$_out" | grep -Eq -- "$_re"; then
+		notok "$_name" "output does not match /$_re/: $(printf '%s' "$_out" | head -c 400)"
+	else
+		ok "$_name"
+	fi
+}
+
+check() {
+	_name=$1
+	shift
+	if _out=$("$@" 2>&1 </dev/null); then
+		ok "$_name"
+	else
+		notok "$_name" "exit $?: $(printf '%s' "$_out" | head -c 400)"
+	fi
+}
+
+finish() {
+	echo "$_T_FILE: $_T_PASS passed, $_T_FAIL failed" >&2
+	exit 0
+}

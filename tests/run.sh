@@ -1,0 +1,46 @@
+#!/bin/sh
+# run.sh: every unit-test binary (plain and asan builds) and every CLI test
+# file (with the plain build; files that set SAN_TOO=1 also with asan and
+# tsan), then one closing line "N passed, N failed".
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+LOG=$(mktemp "${TMPDIR:-/tmp}/cachepong-tests.XXXXXX")
+export CP_TEST_LOG="$LOG"
+upass=0
+ufail=0
+
+run_unit() {
+	bin=$1
+	out=$("$bin" 2>&1)
+	rc=$?
+	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1  # crashed or a sanitizer stopped it
+	fi
+	[ "$f" != 0 ] && printf '%s\n' "$out" | grep -E 'FAILED|ERROR|error|Sanitizer' | head -20 >&2
+	echo "unit $(basename "$(dirname "$bin")")/$(basename "$bin"): $p passed, $f failed" >&2
+	upass=$((upass + p))
+	ufail=$((ufail + f))
+}
+
+for b in build/tests/test_* build/asan/tests/test_*; do
+	case "$b" in *.d) continue ;; esac
+	[ -x "$b" ] && run_unit "$b"
+done
+
+for t in tests/cli/test_*.sh; do
+	[ -f "$t" ] || continue
+	CP="$ROOT/build/cachepong" sh "$t"
+	if grep -q '^SAN_TOO=1' "$t"; then
+		CP="$ROOT/build/asan/cachepong" sh "$t"
+		CP="$ROOT/build/tsan/cachepong" sh "$t"
+	fi
+done
+
+cpass=$(grep -c '^PASS ' "$LOG")
+cfail=$(grep -c '^FAIL ' "$LOG")
+rm -f "$LOG"
+echo "$((upass + cpass)) passed, $((ufail + cfail)) failed"
+[ $((ufail + cfail)) = 0 ]
