@@ -34,8 +34,8 @@ for t in tests/cli/test_*.sh; do
 	[ -f "$t" ] || continue
 	CP="$ROOT/build/cachepong" sh "$t"
 	if grep -q '^SAN_TOO=1' "$t"; then
-		CP="$ROOT/build/asan/cachepong" sh "$t"
-		CP="$ROOT/build/tsan/cachepong" sh "$t"
+		CP_SAN=asan CP="$ROOT/build/asan/cachepong" sh "$t"
+		CP_SAN=tsan CP="$ROOT/build/tsan/cachepong" sh "$t"
 	fi
 done
 

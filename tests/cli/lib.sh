@@ -14,7 +14,7 @@ CP=${CP:-$ROOT/build/cachepong}
 TOPO=$ROOT/tests/topologies
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cachepong-test.XXXXXX")
 CP_TEST_LOG=${CP_TEST_LOG:-/dev/null}
-_T_FILE=$(basename "$0" .sh)
+_T_FILE="$(basename "$0" .sh)${CP_SAN:+[$CP_SAN]}"
 _T_PASS=0
 _T_FAIL=0
 trap 'rm -rf "$TMP"' EXIT
