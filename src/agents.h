@@ -44,7 +44,9 @@ struct agents_shared {
 	struct cp_padded_u64 barrier_gen;
 	struct cp_padded_u64 progress;   /* bumped at every barrier: the watchdog's heartbeat */
 	struct cp_padded_u64 stop;       /* set by an agent to end the sampling loop (see --target-ci) */
+	struct cp_padded_u64 abort;      /* an agent failed: the others leave their barriers */
 	unsigned n;
+	int hung;                        /* thread mode: the watchdog fired; threads still spin */
 	struct agent_slot slot[];
 };
 
@@ -82,8 +84,9 @@ void agents_shared_free(void *p, size_t size);
 int agents_run(const struct agents_cfg *cfg, struct agents_shared **shp, struct cp_err *e);
 void agents_free(struct agents_shared *sh);
 
-/* Spin barrier over all n agents (also the watchdog's heartbeat). */
-void agents_barrier(struct agent_ctx *c);
+/* Spin barrier over all n agents (also the watchdog's heartbeat).
+ * Returns 0, or -1 when another agent failed: return from the agent then. */
+int agents_barrier(struct agent_ctx *c);
 
 /* Record an error from inside an agent and return its code. */
 int agent_fail(struct agent_ctx *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,9 +1,114 @@
-/* cmd_pingpong.c: placeholder until the ping-pong harness lands (issue 3). */
+/* cmd_pingpong.c: `cachepong pingpong` — for each pair (--cpus A,B or
+ * --placement CLASS [--pairs N]) x op x mode, one ping-pong cell.
+ * --mode both runs thread then process back to back with the same CPUs
+ * and the same settings (also the same memory kind: anon unless --shm). */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cp.h"
 #include "opts.h"
+#include "pingpong.h"
+#include "result.h"
+#include "topo.h"
+
+struct pp_plan {
+	const struct kernel *k[16];
+	int nk;
+	enum agent_mode modes[2];
+	int nmodes;
+};
+
+static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
+{
+	const char *ops = o->op ? o->op : "all";
+	const char *names = kernel_names("pingpong");
+	char *copy = cp_xstrdup(!strcmp(ops, "all") ? names : ops), *tok, *save = NULL;
+
+	/* the op names are the registry's: '|' in "all", ',' from the user */
+	for (tok = strtok_r(copy, "|,", &save); tok; tok = strtok_r(NULL, "|,", &save)) {
+		if (p->nk == (int)CP_ARRAY_SIZE(p->k))
+			break;
+		p->k[p->nk] = kernel_find("pingpong", tok, o->impl, o->spin, e);
+		if (!p->k[p->nk]) {
+			if (e->code == CP_EUSAGE && strstr(e->msg, "--op"))
+				cp_errf(e, CP_EUSAGE, "--op: invalid value '%s': allowed: %s|all", tok, names);
+			free(copy);
+			return e->code;
+		}
+		p->nk++;
+	}
+	free(copy);
+	return 0;
+}
+
+static int plan_modes(const struct opts *o, struct pp_plan *p, struct cp_err *e)
+{
+	const char *m = o->mode ? o->mode : "thread";
+
+	if (!strcmp(m, "both")) {
+		p->modes[0] = AGENT_THREAD;
+		p->modes[1] = AGENT_PROCESS;
+		p->nmodes = 2;
+		return 0;
+	}
+	p->nmodes = 1;
+	return agent_mode_parse(m, &p->modes[0], e);
+}
 
 int cmd_pingpong(struct opts *o)
 {
-	(void)o;
-	cp_die(CP_ERUN, "pingpong: not built yet");
+	struct cp_err e = { 0 };
+	struct pp_plan plan = { 0 };
+	struct pp_run run;
+	struct cp_placement pl = { 0 };
+	struct cp_sink *sink = NULL;
+	struct opts oo;
+	unsigned modes = 0;
+	int rc;
+
+	if (o->argc)
+		cp_die(CP_EUSAGE, "pingpong: unexpected argument '%s': it takes options only", o->argv[0]);
+	if (opts_format(o, &e) < 0 || plan_ops(o, &plan, &e) || plan_modes(o, &plan, &e))
+		cp_exit_err(&e);
+	for (int i = 0; i < plan.nmodes; i++)
+		modes |= 1u << plan.modes[i];
+	/* both: one memory kind for the two rows, so only the address space differs */
+	oo = *o;
+	if (plan.nmodes == 2 && !oo.shm)
+		oo.shm = "anon";
+	if ((rc = pp_run_init(&run, &oo, modes, &e)))
+		goto fail;
+	if ((rc = topo_resolve_pairs(run.topo, o, &pl, &e)))
+		goto fail;
+	if ((rc = result_open(o, &sink, &e)))
+		goto fail;
+	result_set_timer(sink, &run.timer);
+	if (run.timer.warning[0])
+		result_meta_note(sink, "timer: %s", run.timer.warning);
+
+	for (int p = 0; p < pl.npairs; p++)
+		for (int k = 0; k < plan.nk; k++)
+			for (int m = 0; m < plan.nmodes; m++) {
+				struct cp_row row;
+				double *raw = NULL;
+
+				rc = pp_measure(&run, plan.k[k], plan.modes[m], pl.pairs[p][0], pl.pairs[p][1],
+						o->mem_node, pl.class_name, &row, &raw, sink, &e);
+				if (!rc)
+					rc = result_add(sink, &row, &e);
+				free(raw);
+				if (rc)
+					goto fail;
+			}
+	rc = result_close(sink, &e);
+	sink = NULL;
+	if (rc)
+		goto fail;
+	cp_placement_free(&pl);
+	pp_run_free(&run);
+	return CP_OK;
+fail:
+	if (sink)
+		result_abort(sink);
+	cp_exit_err(&e);
 }

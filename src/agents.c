@@ -1,0 +1,410 @@
+/* agents.c: N pinned agents as threads or processes (see agents.h). */
+#include "agents.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "counters.h"
+#include "pin.h"
+#include "timer.h"
+
+/* How often the coordinator looks at the heartbeat while it waits.  It is
+ * woken at once when an agent ends (pidfd / join); this only bounds how
+ * late a hang is noticed. */
+#define WATCH_PERIOD_MS 100
+
+static const char *const mode_names[] = { [AGENT_THREAD] = "thread", [AGENT_PROCESS] = "process" };
+
+int agent_mode_parse(const char *s, enum agent_mode *m, struct cp_err *e)
+{
+	for (size_t i = 0; i < CP_ARRAY_SIZE(mode_names); i++)
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum agent_mode)i;
+			return 0;
+		}
+	return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both", s);
+}
+
+const char *agent_mode_name(enum agent_mode m)
+{
+	return mode_names[m];
+}
+
+void *agents_shared_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		cp_die(CP_ERUN, "mmap of %zu bytes of shared control memory: %s", size, strerror(errno));
+	return p;
+}
+
+void agents_shared_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
+}
+
+static size_t shared_size(unsigned n)
+{
+	return sizeof(struct agents_shared) + n * sizeof(struct agent_slot);
+}
+
+void agents_free(struct agents_shared *sh)
+{
+	/* threads that the watchdog gave up on still read this memory */
+	if (sh && !sh->hung)
+		agents_shared_free(sh, shared_size(sh->n));
+}
+
+int agents_barrier(struct agent_ctx *c)
+{
+	struct agents_shared *sh = c->sh;
+	uint64_t gen = __atomic_load_n(&sh->barrier_gen.v, __ATOMIC_ACQUIRE);
+
+	if (__atomic_add_fetch(&sh->barrier_count.v, 1, __ATOMIC_ACQ_REL) == c->n) {
+		__atomic_store_n(&sh->barrier_count.v, 0, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&sh->progress.v, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&sh->barrier_gen.v, 1, __ATOMIC_RELEASE);
+		return __atomic_load_n(&sh->abort.v, __ATOMIC_ACQUIRE) ? -1 : 0;
+	}
+	while (__atomic_load_n(&sh->barrier_gen.v, __ATOMIC_ACQUIRE) == gen)
+		if (__atomic_load_n(&sh->abort.v, __ATOMIC_ACQUIRE))
+			return -1;
+	return __atomic_load_n(&sh->abort.v, __ATOMIC_ACQUIRE) ? -1 : 0;
+}
+
+int agent_fail(struct agent_ctx *c, int code, const char *fmt, ...)
+{
+	struct agent_slot *s = &c->sh->slot[c->id];
+	va_list ap;
+
+	if (!s->rc) {
+		va_start(ap, fmt);
+		vsnprintf(s->err, sizeof(s->err), fmt, ap);
+		va_end(ap);
+		s->rc = code;
+	}
+	__atomic_store_n(&c->sh->abort.v, 1, __ATOMIC_RELEASE);
+	return code;
+}
+
+int agent_check_cpu(struct agent_ctx *c, int after)
+{
+	struct agent_slot *s = &c->sh->slot[c->id];
+	int cpu = sched_getcpu();
+
+	if (after)
+		s->cpu_seen_after = cpu;
+	else
+		s->cpu_seen_before = cpu;
+	if (cpu != c->cpu)
+		return agent_fail(c, CP_ERUN, "agent %u pinned to CPU %d ran on CPU %d %s the timed region",
+				  c->id, c->cpu, cpu, after ? "after" : "before");
+	return 0;
+}
+
+void agent_counters_start(struct agent_ctx *c)
+{
+	if (c->cs)
+		counters_start(c->cs);
+}
+
+void agent_counters_stop(struct agent_ctx *c)
+{
+	if (c->cs)
+		counters_stop(c->cs);
+}
+
+struct agent_start {
+	struct agent_ctx ctx;
+	const struct agents_cfg *cfg;
+};
+
+/* Pin, open counters, run the command's function, collect counts. */
+static int agent_main(struct agent_start *st)
+{
+	struct agent_ctx *c = &st->ctx;
+	struct agent_slot *s = &c->sh->slot[c->id];
+	struct cp_err e = { 0 };
+	int rc;
+
+	s->cpu = c->cpu;
+	if (pin_self(c->cpu, &e))
+		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
+	if (st->cfg->counters &&
+	    counters_open(st->cfg->counters, c->cpu, &c->cs, s->ctr_valid, s->ctr_why, sizeof(s->ctr_why), &e))
+		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
+	rc = st->cfg->fn(c);
+	if (c->cs) {
+		counters_read(c->cs, s->ctr, s->ctr_valid);
+		counters_close(c->cs);
+		c->cs = NULL;
+	}
+	if (rc && !s->rc)
+		agent_fail(c, rc, "agent %u failed (code %d)", c->id, rc);
+	return s->rc;
+}
+
+static void *thread_main(void *arg)
+{
+	agent_main(arg);
+	return NULL;
+}
+
+static double now_s(void)
+{
+	return (double)cp_clock_ns() * 1e-9;
+}
+
+static int first_failure(const struct agents_shared *sh, struct cp_err *e)
+{
+	for (unsigned i = 0; i < sh->n; i++)
+		if (sh->slot[i].rc)
+			return cp_errf(e, sh->slot[i].rc, "%s", sh->slot[i].err);
+	return 0;
+}
+
+static int hang_error(const struct agents_cfg *cfg, struct cp_err *e)
+{
+	return cp_errf(e, CP_ERUN,
+		       "the agents stopped answering: no progress for %.3g s (--timeout); "
+		       "a partner was stopped, killed or starved", cfg->timeout_s);
+}
+
+static int run_threads(const struct agents_cfg *cfg, struct agents_shared *sh,
+		       struct agent_start *st, struct cp_err *e)
+{
+	pthread_t *tid = cp_xcalloc(cfg->n, sizeof(*tid));
+	unsigned started = 0, joined = 0;
+	uint64_t last = 0;
+	double last_t = now_s();
+	int rc = 0;
+
+	for (; started < cfg->n; started++) {
+		int err = pthread_create(&tid[started], NULL, thread_main, &st[started]);
+
+		if (err) {
+			rc = cp_errf(e, CP_ERUN, "pthread_create for agent %u: %s", started, strerror(err));
+			__atomic_store_n(&sh->abort.v, 1, __ATOMIC_RELEASE);
+			break;
+		}
+	}
+	while (joined < started) {
+		struct timespec ts;
+		uint64_t p;
+		int err;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += WATCH_PERIOD_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		err = pthread_timedjoin_np(tid[joined], NULL, &ts);
+		if (!err) {
+			joined++;
+			continue;
+		}
+		p = __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED);
+		if (p != last) {
+			last = p;
+			last_t = now_s();
+		} else if (now_s() - last_t > cfg->timeout_s) {
+			/* threads cannot be killed one by one: leave them; the
+			 * caller exits, which ends them */
+			sh->hung = 1;
+			__atomic_store_n(&sh->abort.v, 1, __ATOMIC_RELEASE);
+			free(tid);
+			return hang_error(cfg, e);
+		}
+	}
+	free(tid);
+	return rc ? rc : first_failure(sh, e);
+}
+
+static void kill_all(pid_t *pid, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (pid[i] > 0)
+			kill(pid[i], SIGKILL);
+}
+
+static void reap_all(pid_t *pid, int *pfd, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (pid[i] > 0)
+			while (waitpid(pid[i], NULL, 0) < 0 && errno == EINTR)
+				;
+		pid[i] = 0;
+		if (pfd[i] >= 0)
+			close(pfd[i]);
+		pfd[i] = -1;
+	}
+}
+
+static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
+			 struct agent_start *st, struct cp_err *e)
+{
+	pid_t *pid = cp_xcalloc(cfg->n, sizeof(*pid));
+	int *pfd = cp_xcalloc(cfg->n, sizeof(*pfd));
+	struct pollfd *pf = cp_xcalloc(cfg->n, sizeof(*pf));
+	pid_t parent = getpid();
+	unsigned alive = 0;
+	uint64_t last = 0;
+	double last_t;
+	int rc = 0;
+
+	fflush(NULL); /* no stdio buffer is written twice */
+	for (unsigned i = 0; i < cfg->n; i++) {
+		pfd[i] = -1;
+		pid[i] = fork();
+		if (pid[i] < 0) {
+			rc = cp_errf(e, CP_ERUN, "fork of agent %u: %s", i, strerror(errno));
+			pid[i] = 0;
+			kill_all(pid, i);
+			reap_all(pid, pfd, i);
+			goto out;
+		}
+		if (pid[i] == 0) {
+			/* a child never outlives the coordinator */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(CP_ERUN);
+			_exit(agent_main(&st[i]));
+		}
+		pfd[i] = (int)syscall(SYS_pidfd_open, pid[i], 0);
+		if (pfd[i] < 0) {
+			rc = cp_errf(e, CP_EUNAVAIL, "pidfd_open: %s (needs Linux 5.3)", strerror(errno));
+			kill_all(pid, i + 1);
+			reap_all(pid, pfd, i + 1);
+			goto out;
+		}
+		alive++;
+	}
+	last_t = now_s();
+	while (alive) {
+		int n;
+		uint64_t p;
+
+		for (unsigned i = 0; i < cfg->n; i++) {
+			pf[i].fd = pid[i] > 0 ? pfd[i] : -1;
+			pf[i].events = POLLIN;
+			pf[i].revents = 0;
+		}
+		n = poll(pf, cfg->n, WATCH_PERIOD_MS);
+		if (n < 0 && errno != EINTR) {
+			rc = cp_errf(e, CP_ERUN, "poll on agent pidfds: %s", strerror(errno));
+			break;
+		}
+		for (unsigned i = 0; n > 0 && i < cfg->n; i++) {
+			int status;
+
+			if (!(pf[i].revents & (POLLIN | POLLHUP)) || pid[i] <= 0)
+				continue;
+			if (waitpid(pid[i], &status, 0) < 0)
+				continue;
+			pid[i] = 0;
+			close(pfd[i]);
+			pfd[i] = -1;
+			alive--;
+			if (WIFSIGNALED(status) && !rc) {
+				rc = cp_errf(e, CP_ERUN, "agent %u (CPU %d) was killed by signal %d (%s)", i,
+					     cfg->cpus[i], WTERMSIG(status), strsignal(WTERMSIG(status)));
+			} else if (WIFEXITED(status) && WEXITSTATUS(status) && !rc) {
+				rc = sh->slot[i].rc ? cp_errf(e, sh->slot[i].rc, "%s", sh->slot[i].err)
+						    : cp_errf(e, CP_ERUN, "agent %u exited with status %d", i,
+							      WEXITSTATUS(status));
+			}
+			if (rc)
+				break;
+		}
+		if (rc)
+			break;
+		p = __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED);
+		if (p != last) {
+			last = p;
+			last_t = now_s();
+		} else if (now_s() - last_t > cfg->timeout_s) {
+			rc = hang_error(cfg, e);
+			break;
+		}
+	}
+	/* on any failure the partners are spinning on a line nobody answers */
+	if (rc) {
+		__atomic_store_n(&sh->abort.v, 1, __ATOMIC_RELEASE);
+		kill_all(pid, cfg->n);
+	}
+	reap_all(pid, pfd, cfg->n);
+out:
+	free(pid);
+	free(pfd);
+	free(pf);
+	return rc;
+}
+
+int agents_run(const struct agents_cfg *cfg, struct agents_shared **shp, struct cp_err *e)
+{
+	struct agents_shared *sh;
+	struct agent_start *st;
+	int rc;
+
+	if (!cfg->n)
+		return cp_errf(e, CP_EUSAGE, "no agents to run");
+	sh = agents_shared_alloc(shared_size(cfg->n));
+	sh->n = cfg->n;
+	st = cp_xcalloc(cfg->n, sizeof(*st));
+	for (unsigned i = 0; i < cfg->n; i++) {
+		st[i].cfg = cfg;
+		st[i].ctx = (struct agent_ctx){ .id = i, .n = cfg->n, .cpu = cfg->cpus[i],
+						.mode = cfg->mode, .sh = sh, .arg = cfg->arg };
+		sh->slot[i].cpu = cfg->cpus[i];
+		sh->slot[i].cpu_seen_before = sh->slot[i].cpu_seen_after = -1;
+	}
+	if (cfg->mode == AGENT_THREAD)
+		rc = run_threads(cfg, sh, st, e);
+	else
+		rc = run_processes(cfg, sh, st, e);
+	if (!sh->hung)
+		free(st);
+	*shp = sh;
+	return rc;
+}
+
+void agents_counters_row(const struct agents_shared *sh, const struct cp_counters_cfg *cfg,
+			 double ops, struct cp_row *row, struct cp_sink *sink)
+{
+	int n = cfg ? counters_nevents(cfg) : 0;
+
+	row->ncounters = 0;
+	for (int i = 0; i < n && i < CP_MAX_COUNTERS; i++) {
+		struct cp_counter_val *v = &row->counters[row->ncounters++];
+		double sum = 0;
+		int valid = ops > 0;
+
+		snprintf(v->name, sizeof(v->name), "%s", counters_event_name(cfg, i));
+		for (unsigned a = 0; a < sh->n; a++) {
+			if (!sh->slot[a].ctr_valid[i]) {
+				if (valid && sink)
+					result_meta_note(sink, "counter %s unavailable (agent %u, CPU %d): %s",
+							 v->name, a, sh->slot[a].cpu, sh->slot[a].ctr_why);
+				valid = 0;
+			}
+			sum += (double)sh->slot[a].ctr[i];
+		}
+		v->valid = valid;
+		v->per_op = valid ? sum / ops : 0;
+	}
+}

@@ -1,0 +1,48 @@
+/* pingpong.h: measure the round trip of one cache line between two CPUs:
+ * one cell = one pair x kernel x mode x memory kind.  Used by the pingpong
+ * and matrix commands (and sync's spin baseline). */
+#ifndef PINGPONG_H
+#define PINGPONG_H
+
+#include <stdint.h>
+
+#include "agents.h"
+#include "cp.h"
+#include "kernel.h"
+#include "opts.h"
+#include "result.h"
+#include "timer.h"
+
+struct cp_topo;
+struct cp_counters_cfg;
+
+/* Everything that is fixed for a run, validated once from opts. */
+struct pp_run {
+	const struct opts *o;
+	struct cp_topo *topo;
+	struct cp_timer timer;
+	struct cp_counters_cfg *counters;   /* NULL: no counting */
+	const char *shm;                    /* NULL: default per mode */
+	const char *pages;
+	int two_lines;
+	uint64_t samples, warmup, iters;    /* iters 0: auto (~50 us per sample) */
+	uint64_t max_samples;               /* bound for --target-ci */
+	double target_ci;                   /* 0: fixed sample count */
+	double timeout_s;
+	int granule;                        /* coherence granule, bytes */
+};
+
+/* Validate the options a ping-pong cell needs (layout, shm, pages,
+ * samples, timer, counters, topology).  `modes` says which modes will run
+ * (bit 0 thread, bit 1 process) for the shm checks. */
+int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct cp_err *e);
+void pp_run_free(struct pp_run *r);
+
+/* Measure one cell.  mem_spec: --mem-node value or NULL (first touch by
+ * agent A).  placement: the class name for the row.  row->raw points to
+ * *raw (caller frees).  Returns an exit code. */
+int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode mode,
+	       int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
+	       struct cp_row *row, double **raw, struct cp_sink *sink, struct cp_err *e);
+
+#endif
