@@ -15,14 +15,18 @@ int cp_errf(struct cp_err *e, int code, const char *fmt, ...)
 
 	if (!e)
 		return code;
+	char buf[sizeof(e->msg)];
+
 	e->code = code;
-	if (code == CP_EUNAVAIL) {
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* a message passed on from an agent may carry the prefix already */
+	if (code == CP_EUNAVAIL && strncmp(buf, unavail_prefix, sizeof(unavail_prefix) - 1)) {
 		off = sizeof(unavail_prefix) - 1;
 		memcpy(e->msg, unavail_prefix, off);
 	}
-	va_start(ap, fmt);
-	vsnprintf(e->msg + off, sizeof(e->msg) - off, fmt, ap);
-	va_end(ap);
+	snprintf(e->msg + off, sizeof(e->msg) - off, "%s", buf);
 	return code;
 }
 

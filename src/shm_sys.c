@@ -131,8 +131,8 @@ int shm_sys_verify(const void *addr, size_t len, int thp, int shmem, size_t page
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long lo, hi;
 
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, ' ') &&
-		    !strchr(line, ':')) {
+		/* a VMA header "lo-hi perms ..."; key lines ("Size:") do not parse */
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
 			inside = a >= lo && a < hi;
 			continue;
 		}

@@ -1,0 +1,188 @@
+#!/bin/sh
+# test_pingpong.sh: correctness of the ping-pong cells (not speed): every
+# op x mode x shm x layout passes its tokens (the harness checks the
+# kernels' checksums and the line's final value, and fails otherwise), rows
+# carry the CPUs and node used, --mode both rows differ only in mode, bad
+# values exit 2, and nothing leaks after normal runs, a partner killed with
+# SIGKILL or stopped with SIGSTOP.
+. "$(dirname "$0")/lib.sh"
+
+ncpu=$(nproc)
+if [ "$ncpu" -lt 2 ]; then
+	expect_exit "one CPU: pingpong needs two" 2 "two different CPUs|does not exist|allowed" \
+		"$CP" pingpong --cpus 0,1 --samples 3
+	finish
+fi
+
+leaks() {
+	segs=$(ipcs -m 2>/dev/null | awk 'NR>3 && $1 ~ /^0x/ {n++} END {print n+0}')
+	files=$(find /dev/shm -maxdepth 1 -name 'cachepong*' 2>/dev/null | wc -l)
+	zomb=$(ps -eo stat= | awk '$1 ~ /^Z/ {n++} END {print n+0}')
+	echo "$segs $files $zomb"
+}
+before=$(leaks)
+
+# every op x mode x shm x layout: exit 0 and 4 rows (one per op) with the
+# right fields.  The harness itself fails a cell whose tokens do not add up.
+for mode in thread process; do
+	for shm in heap anon sysv posix memfd; do
+		[ "$mode" = process ] && [ "$shm" = heap ] && continue
+		for layout in one-line two-lines; do
+			name="tokens $mode $shm $layout"
+			out=$("$CP" pingpong --cpus 0,1 --op all --mode "$mode" --shm "$shm" --layout "$layout" \
+				--samples 5 --warmup 2 --iters 200 --format csv 2>&1)
+			rc=$?
+			if [ $rc != 0 ]; then
+				notok "$name" "exit $rc: $out"
+				continue
+			fi
+			bad=$(printf '%s\n' "$out" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+ops = [r["kernel"] for r in rows]
+want = sys.argv[1:]
+err = []
+if ops != ["load-store", "cas", "faa", "xchg"]: err.append("ops %s" % ops)
+for r in rows:
+    for k, v in zip(("mode", "shm", "layout"), want):
+        if r[k] != v: err.append("%s=%s want %s" % (k, r[k], v))
+    if r["cpus"] != "0;1" or r["cpu_a"] != "0" or r["cpu_b"] != "1": err.append("cpus %s" % r["cpus"])
+    if r["mem_node"] == "": err.append("mem_node empty")
+    if r["samples"] != "5" or r["iters_per_sample"] != "200": err.append("samples/iters")
+    if not float(r["p50"]) > 0: err.append("p50 %s" % r["p50"])
+    if r["metric"] != "round_trip" or r["unit"] != "ns": err.append("metric")
+print("; ".join(err))
+' "$mode" "$shm" "$layout")
+			if [ -n "$bad" ]; then notok "$name" "$bad"; else ok "$name"; fi
+		done
+	done
+done
+
+# --mode both: the two rows differ in mode and in the measured figures only
+out=$("$CP" pingpong --cpus 1,0 --op faa --mode both --shm sysv --samples 5 --warmup 1 --format csv 2>&1)
+bad=$(printf '%s\n' "$out" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+if len(rows) != 2: print("rows: %d" % len(rows)); sys.exit()
+t, p = rows
+if (t["mode"], p["mode"]) != ("thread", "process"): print("modes", t["mode"], p["mode"])
+measured = {"mode", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi", "p50_cycles", "iters_per_sample"}
+diff = [k for k in t if k not in measured and t[k] != p[k]]
+if diff: print("differ in", diff)
+if t["cpus"] != "1;0": print("cpus", t["cpus"])
+')
+[ -z "$bad" ] && ok "mode both: identical settings" || notok "mode both: identical settings" "$bad: $out"
+
+# --mode both without --shm uses one memory kind for both rows
+out=$("$CP" pingpong --cpus 0,1 --op cas --mode both --samples 3 --warmup 1 --format csv 2>&1)
+n=$(printf '%s\n' "$out" | awk -F, 'NR>1 && $5=="anon"' | wc -l)
+[ "$n" = 2 ] && ok "mode both: same shm by default" || notok "mode both: same shm by default" "$out"
+
+# JSON and raw samples
+"$CP" pingpong --cpus 0,1 --op xchg --samples 7 --warmup 1 --format json --out "$TMP/pp.json" --raw "$TMP/raw.csv" >/dev/null 2>&1
+check "json output parses" python3 -c "
+import json; d = json.load(open('$TMP/pp.json'))
+r = d['results'][0]; assert r['kernel'] == 'xchg' and r['samples'] == 7, r
+assert 'timer' in d['meta'] or 'timer' in str(d['meta'])"
+check "raw has one line per sample" python3 -c "
+import csv; rows = list(csv.DictReader(open('$TMP/raw.csv'))); assert len(rows) == 7, len(rows)"
+
+# --target-ci keeps sampling until the CI is tight (or the bound)
+out=$("$CP" pingpong --cpus 0,1 --op cas --samples 10 --target-ci 50 --format csv 2>&1)
+n=$(printf '%s\n' "$out" | awk -F, 'NR==2 {print $15}')
+[ "${n:-0}" -ge 10 ] && ok "target-ci runs" || notok "target-ci runs" "$out"
+
+# spin=pause and c11 variants run and say so
+out=$("$CP" pingpong --cpus 0,1 --op cas --impl c11 --spin pause --samples 3 --warmup 1 --format csv 2>&1)
+printf '%s' "$out" | grep -q ',c11,.*spin=pause' && ok "c11 + pause" || notok "c11 + pause" "$out"
+
+# bad values: exit 2 with the value and what is allowed
+expect_exit "bad op" 2 "'foo'.*load-store\|cas\|faa\|xchg" "$CP" pingpong --op foo
+expect_exit "bad mode" 2 "'x'.*thread\|process\|both" "$CP" pingpong --mode x
+expect_exit "bad shm" 2 "'x'.*heap\|anon" "$CP" pingpong --shm x
+expect_exit "bad pages" 2 "'x'.*4k\|thp\|huge" "$CP" pingpong --pages x
+expect_exit "bad layout" 2 "'x'.*one-line\|two-lines" "$CP" pingpong --layout x
+expect_exit "bad spin" 2 "'x'.*plain\|pause" "$CP" pingpong --spin x
+expect_exit "bad impl" 2 "'x'.*asm" "$CP" pingpong --impl x
+expect_exit "bad iters" 2 "'0'" "$CP" pingpong --iters 0
+expect_exit "bad warmup" 2 "'-1'" "$CP" pingpong --warmup -1
+expect_exit "bad timeout" 2 "'0'" "$CP" pingpong --timeout 0
+expect_exit "bad target-ci" 2 "'0'" "$CP" pingpong --target-ci 0
+expect_exit "same cpu twice" 2 "twice" "$CP" pingpong --cpus 0,0
+expect_exit "heap with processes" 2 "heap.*anon, sysv, posix or memfd" "$CP" pingpong --mode process --shm heap
+expect_exit "one cpu given" 2 "two CPUs|2 CPUs|two" "$CP" pingpong --cpus 0
+expect_exit "positional word" 2 "unexpected argument 'extra'" "$CP" pingpong extra
+
+# not available here: exit 3 with the reason (only where it really is missing)
+nodes=$(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l)
+expect_exit "mem-node beyond the machine" 3 "not available on this machine: needs NUMA node $nodes" \
+	"$CP" pingpong --cpus 0,1 --mem-node "$nodes" --samples 3
+if [ "$(cat /proc/sys/vm/nr_hugepages 2>/dev/null)" = 0 ]; then
+	expect_exit "huge pages: none reserved" 3 "not available on this machine: .*nr_hugepages is 0" \
+		"$CP" pingpong --cpus 0,1 --pages huge --samples 3
+fi
+if grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null; then
+	expect_exit "thp on shmem: shmem_enabled never" 3 "not available on this machine: .*shmem_enabled is 'never'" \
+		"$CP" pingpong --cpus 0,1 --mode process --pages thp --samples 3
+fi
+
+# a partner killed mid-run: exit 1 naming it, children reaped, nothing left
+"$CP" pingpong --cpus 0,1 --op cas --mode process --shm sysv --samples 10000000 --iters 1000 \
+	--format csv >"$TMP/kill.out" 2>"$TMP/kill.err" &
+pp=$!
+child=""
+for _ in $(seq 1 500); do
+	child=$(pgrep -P "$pp" | tail -n 1)
+	[ -n "$child" ] && break
+	sleep 0.01
+done
+if [ -z "$child" ]; then
+	notok "SIGKILL partner" "no agent process appeared"
+	kill -9 "$pp" 2>/dev/null
+else
+	kill -9 "$child"
+	wait "$pp"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "killed by signal 9" "$TMP/kill.err"; then ok "SIGKILL partner: exit 1"; \
+	else notok "SIGKILL partner: exit 1" "exit $rc: $(cat "$TMP/kill.err")"; fi
+	[ -z "$(pgrep -P "$pp")" ] && ok "SIGKILL partner: children reaped" || notok "SIGKILL partner: children reaped" "left: $(pgrep -P "$pp")"
+fi
+
+# a partner stopped: the watchdog ends the run after --timeout
+"$CP" pingpong --cpus 0,1 --op faa --mode process --shm posix --samples 10000000 --iters 1000 \
+	--timeout 1 --format csv >"$TMP/stop.out" 2>"$TMP/stop.err" &
+pp=$!
+child=""
+for _ in $(seq 1 500); do
+	child=$(pgrep -P "$pp" | tail -n 1)
+	[ -n "$child" ] && break
+	sleep 0.01
+done
+if [ -n "$child" ]; then
+	kill -STOP "$child"
+	wait "$pp"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "stopped answering" "$TMP/stop.err"; then ok "SIGSTOP partner: watchdog"; \
+	else notok "SIGSTOP partner: watchdog" "exit $rc: $(cat "$TMP/stop.err")"; fi
+	kill -CONT "$child" 2>/dev/null
+else
+	notok "SIGSTOP partner: watchdog" "no agent process appeared"
+	kill -9 "$pp" 2>/dev/null
+fi
+
+# the result file of a failed run is not left half-written
+"$CP" pingpong --cpus 0,1 --mode process --samples 10000000 --iters 1000 --timeout 1 \
+	--format csv --out "$TMP/never.csv" >/dev/null 2>&1 &
+pp=$!
+for _ in $(seq 1 500); do child=$(pgrep -P "$pp" | tail -n 1); [ -n "$child" ] && break; sleep 0.01; done
+[ -n "$child" ] && kill -9 "$child"
+wait "$pp"
+if [ ! -e "$TMP/never.csv" ] && [ -z "$(ls "$TMP" | grep 'never.csv.tmp')" ]; then ok "failed run leaves no file"; \
+else notok "failed run leaves no file" "$(ls "$TMP")"; fi
+
+after=$(leaks)
+# other programs on the machine may come and go: only an increase is ours
+set -- $before $after
+[ "$4" -le "$1" ] && [ "$5" -le "$2" ] && [ "$6" -le "$3" ] && ok "no leaks (segments files zombies: $after)" || \
+	notok "no leaks" "before $before after $after (segments, /dev/shm files, zombies)"
+finish
