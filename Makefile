@@ -83,7 +83,7 @@ $(BUILD)/version.h: FORCE
 
 # `make kernels/cas.s`: the generated assembly of one file, as built.
 %.s: %.c FORCE $(BUILD)/version.h
-	$(CC) $(CPPFLAGS) $(CFLAGS) -fverbose-asm -S -o $@ $<
+	$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(CFLAGS) -fverbose-asm -S -o $@ $<
 
 # ---- tests: unit tests (cmocka), CLI tests, sanitizer builds ----
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -96,10 +96,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 unit-bins: $(UNIT_BINS)
 .PHONY: unit-bins
 
+# The kernels for aarch64, run under qemu-user by tests/run.sh: static, so
+# qemu needs no sysroot.
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+KERNEL_SRCS := $(wildcard kernels/*.c)
+build/aarch64/pp_cross: tests/aarch64/pp_cross.c $(KERNEL_SRCS) $(wildcard kernels/*.h) src/cp.c src/cp.h
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Ikernels -static \
+		-o $@ tests/aarch64/pp_cross.c $(KERNEL_SRCS) src/cp.c -lpthread
+
 test: deps deps-test
 	@$(MAKE) --no-print-directory $(BIN) unit-bins
 	@$(MAKE) --no-print-directory SAN=asan build/asan/cachepong unit-bins
 	@$(MAKE) --no-print-directory SAN=tsan build/tsan/cachepong
+	@if command -v $(AARCH64_CC) >/dev/null; then $(MAKE) --no-print-directory build/aarch64/pp_cross; fi
 	@sh tests/run.sh
 
 bench: all

@@ -39,8 +39,16 @@ for t in tests/cli/test_*.sh; do
 	fi
 done
 
+# the kernels built for aarch64, under qemu-user
+if [ -x build/aarch64/pp_cross ] && command -v qemu-aarch64 >/dev/null; then
+	qemu-aarch64 build/aarch64/pp_cross >>"$LOG" || true
+else
+	echo "FAIL aarch64: cross compiler (gcc-aarch64-linux-gnu) or qemu-user missing: run make deps-test" >>"$LOG"
+fi
+
 cpass=$(grep -c '^PASS ' "$LOG")
 cfail=$(grep -c '^FAIL ' "$LOG")
+grep '^FAIL ' "$LOG" >&2
 rm -f "$LOG"
 echo "$((upass + cpass)) passed, $((ufail + cfail)) failed"
 [ $((ufail + cfail)) = 0 ]
