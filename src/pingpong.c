@@ -315,7 +315,7 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 	r->granule = topo_granule(r->topo);
 	if ((rc = counters_config(o, &r->counters, e)))
 		return rc;
-	return timer_init(&r->timer, o->timer, e);
+	return cp_timer_init(&r->timer, o->timer, e);
 }
 
 void pp_run_free(struct pp_run *r)

@@ -36,7 +36,11 @@ struct cp_timer {
  * "cntvct" or "clock".  Asking for a counter this machine cannot use
  * (not invariant, goes backwards between CPUs) is CP_EUNAVAIL; auto falls
  * back to the clock with t->warning set.  Takes ~50 ms. */
-int timer_init(struct cp_timer *t, const char *choice, struct cp_err *e);
+int cp_timer_init(struct cp_timer *t, const char *choice, struct cp_err *e);
+
+/* 1 when a /proc/cpuinfo "flags" line has both constant_tsc and nonstop_tsc
+ * (whole words), else 0.  Exposed for the unit tests. */
+int cp_timer_flags_invariant(const char *flags);
 
 static inline uint64_t cp_clock_ns(void)
 {
