@@ -71,6 +71,12 @@ int result_close(struct cp_sink *s, struct cp_err *e);
 /* Drop everything written so far (on error): remove the temporary file. */
 void result_abort(struct cp_sink *s);
 
+/* Record the timer in meta (name, freq_hz, resolution_ns, overhead_ns, warning). */
+struct cp_timer;
+void result_set_timer(struct cp_sink *s, const struct cp_timer *t);
+/* The metadata the sink will write (meta.h), e.g. for a sweep's meta.json. */
+struct cp_meta *result_meta(struct cp_sink *s);
+
 /* Column names in CSV order, NULL terminated (before the counter columns). */
 extern const char *const result_columns[];
 

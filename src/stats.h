@@ -17,12 +17,17 @@ struct cp_stats {
  * closest ranks (R-7, numpy's default): h = (n-1)q. */
 double stats_quantile_sorted(const double *sorted, size_t n, double q);
 
-/* Fill s from n samples (not modified; sorted copy made internally). */
+/* Fill s from n finite samples (not modified; sorted copy made inside).
+ * n = 0: everything NAN; n = 1: stddev NAN; n < 6: ci_lo/ci_hi NAN. */
 void stats_compute(const double *samples, size_t n, struct cp_stats *s);
 
-/* Ranks (0-based, into the sorted samples) of the 95% CI of the median:
- * the largest symmetric [lo, hi] with P(Binomial(n, 1/2) in [lo+1, hi]) >= 0.95
- * in the usual order-statistic construction.  Returns -1 when n < 6. */
+/* Ranks (0-based, into the sorted samples) of the 95% CI of the median.
+ * Rule: with B ~ Binomial(n, 1/2) (exact, summed in log space, any n) take
+ * the largest 1-based rank k with P(B <= k-1) <= 0.025; the interval is
+ * [x(k), x(n+1-k)] (1-based order statistics), i.e. lo = k-1, hi = n-k.
+ * Its coverage P(k <= B <= n-k) = 1 - 2 P(B <= k-1) is >= 95% (conservative,
+ * the classic table: n=10 -> x(2),x(9); n=100 -> x(40),x(61)).  It needs
+ * n >= 6 (for n = 5 even [x(1), x(5)] covers only 93.75%); returns -1 below. */
 int stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 
 /* Half-width of the CI relative to the median, in percent (for --target-ci);

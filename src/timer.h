@@ -42,6 +42,13 @@ int cp_timer_init(struct cp_timer *t, const char *choice, struct cp_err *e);
  * (whole words), else 0.  Exposed for the unit tests. */
 int cp_timer_flags_invariant(const char *flags);
 
+/* The cross-CPU check: threads pinned to the first allowed CPU and to up to
+ * 32 others spread over the list hand stamp() values back and forth; 0 when
+ * no receiver ever read a stamp earlier than the one it was handed, else -1
+ * with why filled (CPUs and ticks).  Exposed so tests can feed a skewed
+ * stamp and see it refused. */
+int cp_timer_check_monotonic(uint64_t (*stamp)(void), char *why, size_t len);
+
 static inline uint64_t cp_clock_ns(void)
 {
 	struct timespec ts;

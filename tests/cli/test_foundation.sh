@@ -1,0 +1,124 @@
+#!/bin/sh
+# test_foundation.sh: the CLI contract (version, help, bad usage -> exit 2
+# with a message naming the value and what is allowed, unwritable --out ->
+# exit 1 before measuring) and the result files read back by python's csv
+# and json modules (tests/roundtrip.py) against values worked out by hand.
+. "$(dirname "$0")/lib.sh"
+
+# ---- version and help ----
+expect_exit "--version names version and git revision" 0 \
+	'^cachepong [0-9]+\.[0-9]+\.[0-9]+ \(git [0-9a-f]{7,}(-dirty)?\)' "$CP" --version
+expect_exit "--help lists the commands" 0 'pingpong' "$CP" --help
+expect_exit "--help gives the exit codes" 0 '2 bad usage' "$CP" --help
+expect_exit "pingpong --help lists its options" 0 '--cpus LIST.*' "$CP" pingpong --help
+expect_exit "no command: usage, exit 2" 2 'usage: cachepong COMMAND' "$CP"
+
+# ---- bad usage: exit 2, the bad value and what is allowed ----
+expect_exit "unknown command" 2 "unknown command 'frobnicate': commands are .*pingpong" \
+	"$CP" frobnicate
+expect_exit "unknown option" 2 "unknown option '--frob'.*pingpong --help" \
+	"$CP" pingpong --frob
+expect_exit "option without its value" 2 "'--samples' needs a value" "$CP" pingpong --samples
+expect_exit "--samples 0" 2 "--samples: invalid value '0': expected an integer from 1 to [0-9]+" \
+	"$CP" pingpong --samples 0
+expect_exit "--samples -5" 2 "--samples: invalid value '-5': expected an integer from 1 to [0-9]+" \
+	"$CP" pingpong --samples -5
+expect_exit "--format xml" 2 "--format: invalid value 'xml': allowed: table\|csv\|json" \
+	"$CP" pingpong --format xml
+expect_exit "--timer rdtsc" 2 "--timer: invalid value 'rdtsc': allowed: auto\|tsc\|cntvct\|clock" \
+	"$CP" pingpong --timer rdtsc --samples 1
+case $(uname -m) in
+x86_64) other=cntvct ;;
+aarch64) other=tsc ;;
+*) other=tsc ;;
+esac
+expect_exit "--timer $other: the other architecture's counter" 3 \
+	"not available on this machine: --timer $other: " "$CP" pingpong --timer $other --samples 1
+expect_exit "--cpus 3-1" 2 "--cpus: invalid value '3-1': expected a CPU list .*ascending" \
+	"$CP" pingpong --cpus 3-1
+expect_exit "--cpus a" 2 "--cpus: invalid value 'a': expected a CPU list" "$CP" pingpong --cpus a
+expect_exit "--cpus 0,,1" 2 "--cpus: invalid value '0,,1': expected a CPU list" \
+	"$CP" pingpong --cpus 0,,1
+expect_exit "--cpus 0,0" 2 "--cpus: .*CPU 0 is listed twice" "$CP" pingpong --cpus 0,0
+allowed=$(python3 -c 'import os; s=sorted(os.sched_getaffinity(0)); print(",".join(map(str,s)))')
+# the message names CPU 99 and the allowed set (as a cpulist: 0,1 or 0-3)
+expect_exit "--cpus 0,99" 2 "--cpus: CPU 99 does not exist.*allowed: [0-9]" \
+	"$CP" pingpong --cpus 0,99
+if [ "$(nproc)" -ge 2 ] && printf '%s' "$allowed" | grep -q '^0,1'; then
+	expect_exit "CPU outside the affinity mask" 2 \
+		"--cpus: CPU 1 is offline or outside this process's affinity mask: allowed: 0$" \
+		taskset -c 0 "$CP" pingpong --cpus 0,1
+else
+	ok "CPU outside the affinity mask (skipped: needs CPUs 0 and 1)"
+fi
+
+# ---- --out: exit 1 naming the path and the reason, before measuring: a
+# run of 10^8 samples would take far longer than the timeout ----
+expect_exit "--out in a missing directory" 1 \
+	"--out /nonexistent/dir/x.csv: .*/nonexistent/dir.*No such file or directory" \
+	timeout 20 "$CP" pingpong --samples 100000000 --out /nonexistent/dir/x.csv
+expect_exit "--raw in a missing directory" 1 \
+	"--raw /nonexistent/dir/r.csv: .*No such file or directory" \
+	timeout 20 "$CP" pingpong --samples 100000000 --raw /nonexistent/dir/r.csv
+ls /nonexistent/dir >/dev/null 2>&1 && notok "--out created nothing" "/nonexistent/dir exists"
+
+# ---- result files read back by python ----
+TR=$ROOT/build/tests/test_result
+if [ ! -x "$TR" ]; then
+	notok "roundtrip" "$TR is missing: run 'make test' (it builds the unit tests)"
+	finish
+fi
+if ! CP_ROUNDTRIP_DIR=$TMP "$TR" >"$TMP/unit.log" 2>&1; then
+	notok "roundtrip writer" "$(grep -E 'ERROR|FAILED' "$TMP/unit.log" | head -5)"
+	finish
+fi
+ls "$TMP" | grep -q '\.tmp\.' && notok "no temporary files left" "$(ls "$TMP")"
+
+# Expected values of the fixture in tests/unit/test_result.c, by hand:
+# row 0 samples 1..10: R-7 p10 = 1 + 9(0.1) = 1.9, p50 5.5, p90 9.1, p99 9.91,
+#   stddev sqrt(sum (i-5.5)^2 / 9) = sqrt(82.5/9) = 3.0276503540974917,
+#   CI x(2), x(9) = 2, 9; p50_cycles = 5.5 x 2 ticks/ns = 11.
+# row 1 samples 11..20: the same shifted by 10; no ticks -> no cycles.
+# row 2 samples 100,300,200: p50 200, p10 = 100 + 0.2(100) = 120, p99 = 298,
+#   stddev 100, n = 3 < 6 -> no CI; ns/page is a time -> cycles 400.
+cat >"$TMP/expect.json" <<'JSON'
+{"counters": ["PAPI_L1_DCM", "perf::PAGE-FAULTS"],
+ "rows": [
+  {"experiment": "pingpong", "kernel": "cas", "impl": "asm", "mode": "thread", "shm": "anon",
+   "pages": "4k", "layout": "one-line", "placement": "cpus", "cpus": "0;1", "cpu_a": 0, "cpu_b": 1,
+   "mem_node": null, "size_bytes": 64, "agents": 2, "samples": 10, "iters_per_sample": 1000,
+   "metric": "round_trip", "unit": "ns", "min": 1, "p10": 1.9, "p50": 5.5, "p90": 9.1, "p99": 9.91,
+   "max": 10, "mean": 5.5, "stddev": 3.0276503540974917, "ci_lo": 2, "ci_hi": 9, "p50_cycles": 11,
+   "note": "a, \"quoted\" note", "ctr:PAPI_L1_DCM": 1.5, "ctr:perf::PAGE-FAULTS": null},
+  {"experiment": "pingpong", "kernel": "cas", "mode": "process", "cpus": "0;1", "unit": "ns",
+   "min": 11, "p10": 11.9, "p50": 15.5, "p90": 19.1, "p99": 19.91, "max": 20, "mean": 15.5,
+   "ci_lo": 12, "ci_hi": 19, "p50_cycles": null, "note": null,
+   "ctr:PAPI_L1_DCM": null, "ctr:perf::PAGE-FAULTS": 0.25},
+  {"experiment": "setup", "kernel": "touch", "impl": null, "mode": "thread", "layout": null,
+   "cpus": "1", "cpu_a": 1, "cpu_b": null, "mem_node": 0, "agents": 1, "samples": 3,
+   "metric": "per_page", "unit": "ns/page", "min": 100, "p10": 120, "p50": 200, "p90": 280,
+   "p99": 298, "max": 300, "mean": 200, "stddev": 100, "ci_lo": null, "ci_hi": null,
+   "p50_cycles": 400, "note": "line1\nline2"}
+ ],
+ "raw": [[1,2,3,4,5,6,7,8,9,10], [11,12,13,14,15,16,17,18,19,20], [100,300,200]],
+ "meta": {"timer.name": "tsc", "timer.freq_hz": 2e9, "timer.overhead_ns": 20, "timer.warning": null,
+          "command_line": ["cachepong", "pingpong", "--note=a \"b\"\\c\u0001"],
+          "notes": ["perf::PAGE-FAULTS: not counted in process mode \"x\""],
+          "extra": {"kernel_asm": "lock cmpxchg"}}}
+JSON
+# CSV "" is null for the checker: strings that are null in JSON are empty in CSV
+if out=$(python3 "$ROOT/tests/roundtrip.py" "$TMP/expect.json" "$TMP/rows.csv" "$TMP/rows.json" \
+	"$TMP/raw.csv" "$ROOT/results/README.md" 2>&1); then
+	ok "roundtrip: csv, json and raw read back by python match"
+else
+	notok "roundtrip" "$out"
+fi
+# the checker itself must be able to fail: a wrong expectation is caught
+sed 's/"p50": 5.5/"p50": 5.6/' "$TMP/expect.json" >"$TMP/wrong.json"
+if python3 "$ROOT/tests/roundtrip.py" "$TMP/wrong.json" "$TMP/rows.csv" "$TMP/rows.json" \
+	"$TMP/raw.csv" "$ROOT/results/README.md" >/dev/null 2>&1; then
+	notok "roundtrip catches a wrong value" "p50 5.6 accepted"
+else
+	ok "roundtrip catches a wrong value"
+fi
+finish
