@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -140,7 +142,78 @@ static void col_value(const struct col *c, const struct cp_row *r, struct cval *
 struct sink {
 	FILE *f;            /* stdout or the temporary file */
 	char *path, *tmp;   /* NULL for stdout */
+	int slot;           /* 1 + index in tmp_slot, 0 for stdout */
 };
+
+/* ---- temporary files die with the process ----
+ * A sweep is often ended with ^C or SIGTERM, and a command may exit through
+ * cp_die without result_abort: neither must leave FILE.tmp.PID behind.  The
+ * open temporaries are kept in fixed buffers (an async-signal-safe handler
+ * cannot follow malloc'd pointers being freed), removed by a handler for
+ * SIGINT/SIGTERM/SIGHUP (installed only where the disposition is still the
+ * default, then the signal is re-raised so the exit status stays "killed by
+ * SIGx") and at exit.  Only the creating process removes them: forked
+ * agents inherit the table, the handlers and atexit. */
+#define TMP_SLOTS 8
+static char tmp_slot[TMP_SLOTS][PATH_MAX];
+static volatile sig_atomic_t tmp_used[TMP_SLOTS];
+static pid_t tmp_owner;
+
+static void tmp_cleanup(void)
+{
+	if (getpid() != tmp_owner)
+		return;
+	for (int i = 0; i < TMP_SLOTS; i++)
+		if (tmp_used[i]) {
+			tmp_used[i] = 0;
+			unlink(tmp_slot[i]);
+		}
+}
+
+static void tmp_on_signal(int sig)
+{
+	int saved = errno;
+
+	tmp_cleanup();
+	signal(sig, SIG_DFL);
+	errno = saved;
+	raise(sig); /* pending until we return, then fatal as before */
+}
+
+static int tmp_register(const char *path)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static int installed;
+
+	if (!installed) {
+		installed = 1;
+		atexit(tmp_cleanup);
+		for (size_t i = 0; i < CP_ARRAY_SIZE(sigs); i++) {
+			struct sigaction old, sa = { .sa_handler = tmp_on_signal };
+
+			sigemptyset(&sa.sa_mask);
+			if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL &&
+			    !(old.sa_flags & SA_SIGINFO))
+				sigaction(sigs[i], &sa, NULL);
+		}
+	}
+	tmp_owner = getpid();
+	if (strlen(path) >= PATH_MAX)
+		return 0;
+	for (int i = 0; i < TMP_SLOTS; i++)
+		if (!tmp_used[i]) {
+			memcpy(tmp_slot[i], path, strlen(path) + 1);
+			tmp_used[i] = 1; /* after the name: the handler never sees half of it */
+			return i + 1;
+		}
+	return 0;
+}
+
+static void tmp_unregister(int slot)
+{
+	if (slot > 0)
+		tmp_used[slot - 1] = 0;
+}
 
 struct cp_sink {
 	int fmt;
@@ -189,6 +262,7 @@ static int sink_open(struct sink *k, const char *opt, const char *path, struct c
 		k->path = k->tmp = NULL;
 		return CP_ERUN;
 	}
+	k->slot = tmp_register(k->tmp);
 	return 0;
 }
 
@@ -217,6 +291,7 @@ static int sink_close(struct sink *k, struct cp_err *e)
 			rc = cp_errf(e, CP_ERUN, "renaming %s to %s: %s", k->tmp, k->path, strerror(errno));
 		if (rc)
 			unlink(k->tmp);
+		tmp_unregister(k->slot);
 		free(k->path);
 		free(k->tmp);
 	}
@@ -229,6 +304,7 @@ static void sink_drop(struct sink *k)
 	if (k->path) {
 		fclose(k->f);
 		unlink(k->tmp);
+		tmp_unregister(k->slot);
 		free(k->path);
 		free(k->tmp);
 	}

@@ -62,6 +62,37 @@ expect_exit "--raw in a missing directory" 1 \
 	timeout 20 "$CP" pingpong --samples 100000000 --raw /nonexistent/dir/r.csv
 ls /nonexistent/dir >/dev/null 2>&1 && notok "--out created nothing" "/nonexistent/dir exists"
 
+# ---- a run killed by SIGTERM/SIGHUP leaves no FILE.tmp.PID: the signal is
+# sent once the temporary files exist (polled, bounded), and the exit status
+# must still say "killed by that signal" (128 + N) ----
+for sn in TERM:15 HUP:1; do
+	sig=${sn%:*}
+	d=$TMP/sig$sig
+	mkdir -p "$d"
+	"$CP" pingpong --samples 100000000 --out "$d/r.csv" --raw "$d/r.raw" >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 400 ] && [ "$(ls "$d" | grep -c '\.tmp\.')" -lt 2 ]; do
+		i=$((i + 1))
+		sleep 0.05
+	done
+	seen=$(ls "$d" | grep -c '\.tmp\.')
+	kill -$sig $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	rc=$?
+	want=$((128 + ${sn#*:}))
+	left=$(ls "$d")
+	if [ "$seen" -lt 2 ]; then
+		notok "SIG$sig removes the temporary files" "the run never created them: $(ls "$d")"
+	elif [ -n "$left" ]; then
+		notok "SIG$sig removes the temporary files" "left: $left"
+	elif [ "$rc" != "$want" ]; then
+		notok "SIG$sig removes the temporary files" "exit $rc, expected $want (killed by SIG$sig)"
+	else
+		ok "SIG$sig removes the temporary files"
+	fi
+done
+
 # ---- result files read back by python ----
 TR=$ROOT/build/tests/test_result
 if [ ! -x "$TR" ]; then
