@@ -22,6 +22,16 @@ leaks() {
 }
 before=$(leaks)
 
+# the agent process of a background run $1 (waits until fork has happened)
+agent_of() {
+	for _ in $(seq 1 500); do
+		c=$(pgrep -P "$1" | tail -n 1)
+		[ -n "$c" ] && { echo "$c"; return 0; }
+		sleep 0.01
+	done
+	return 1
+}
+
 # every op x mode x shm x layout: exit 0 and 4 rows (one per op) with the
 # right fields.  The harness itself fails a cell whose tokens do not add up.
 for mode in thread process; do
@@ -130,12 +140,7 @@ fi
 "$CP" pingpong --cpus 0,1 --op cas --mode process --shm sysv --samples 10000000 --iters 1000 \
 	--format csv >"$TMP/kill.out" 2>"$TMP/kill.err" &
 pp=$!
-child=""
-for _ in $(seq 1 500); do
-	child=$(pgrep -P "$pp" | tail -n 1)
-	[ -n "$child" ] && break
-	sleep 0.01
-done
+child=$(agent_of "$pp")
 if [ -z "$child" ]; then
 	notok "SIGKILL partner" "no agent process appeared"
 	kill -9 "$pp" 2>/dev/null
@@ -152,12 +157,7 @@ fi
 "$CP" pingpong --cpus 0,1 --op faa --mode process --shm posix --samples 10000000 --iters 1000 \
 	--timeout 1 --format csv >"$TMP/stop.out" 2>"$TMP/stop.err" &
 pp=$!
-child=""
-for _ in $(seq 1 500); do
-	child=$(pgrep -P "$pp" | tail -n 1)
-	[ -n "$child" ] && break
-	sleep 0.01
-done
+child=$(agent_of "$pp")
 if [ -n "$child" ]; then
 	kill -STOP "$child"
 	wait "$pp"
@@ -174,7 +174,7 @@ fi
 "$CP" pingpong --cpus 0,1 --mode process --samples 10000000 --iters 1000 --timeout 1 \
 	--format csv --out "$TMP/never.csv" >/dev/null 2>&1 &
 pp=$!
-for _ in $(seq 1 500); do child=$(pgrep -P "$pp" | tail -n 1); [ -n "$child" ] && break; sleep 0.01; done
+child=$(agent_of "$pp")
 [ -n "$child" ] && kill -9 "$child"
 wait "$pp"
 if [ ! -e "$TMP/never.csv" ] && [ -z "$(ls "$TMP" | grep 'never.csv.tmp')" ]; then ok "failed run leaves no file"; \
