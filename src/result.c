@@ -4,6 +4,7 @@
  * X-macro table: names, CSV/JSON writers and the raw file read the same
  * list (documented in results/README.md). */
 #include "result.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -460,7 +461,7 @@ static void fmt_num(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.3g", v);
 }
 
-#define TCOLS (12 + CP_MAX_COUNTERS)
+#define TCOLS (16 + CP_MAX_COUNTERS)
 #define TCELL 80
 
 struct table {
@@ -504,6 +505,33 @@ static int twins(const struct cp_row *p, const struct cp_row *t)
 	       same_str(p->unit, t->unit);
 }
 
+/* Columns that tell rows apart only where the rows differ in them: a
+ * size sweep shows its sizes, a ping-pong table stays narrow. */
+static int varies_str(const struct cp_sink *s, size_t off)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (!same_str(*(const char **)((const char *)&s->rows[k] + off),
+			      *(const char **)((const char *)&s->rows[0] + off)))
+			return 1;
+	return 0;
+}
+
+static int varies_size(const struct cp_sink *s)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (s->rows[k].size_bytes != s->rows[0].size_bytes)
+			return 1;
+	return 0;
+}
+
+static int varies_agents(const struct cp_sink *s)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (s->rows[k].agents != s->rows[0].agents)
+			return 1;
+	return 0;
+}
+
 static void table_ratios(const struct cp_sink *s, FILE *f)
 {
 	int header = 0;
@@ -521,8 +549,16 @@ static void table_ratios(const struct cp_sink *s, FILE *f)
 			fmt_num(a, sizeof(a), p->st.p50 / t->st.p50);
 			fmt_num(b, sizeof(b), p->st.ci_lo / t->st.ci_hi);
 			fmt_num(c, sizeof(c), p->st.ci_hi / t->st.ci_lo);
-			fprintf(f, "  %s, %s, %s, cpus %s: %s [%s, %s]\n", p->kernel ? p->kernel : "",
-				p->shm ? p->shm : "", p->placement ? p->placement : "", p->cpus, a, b, c);
+			{
+				char sz[32] = "";
+
+				if (varies_size(s))
+					size_format(p->size_bytes, sz, sizeof(sz));
+				fprintf(f, "  %s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n", p->kernel ? p->kernel : "",
+					p->shm ? p->shm : "", p->placement ? p->placement : "", p->cpus,
+					sz[0] ? ", " : "", sz, p->unit && strcmp(p->unit, "ns") ? ", " : "",
+					p->unit && strcmp(p->unit, "ns") ? p->unit : "", a, b, c);
+			}
 		}
 }
 
@@ -534,7 +570,7 @@ static void table_write(struct cp_sink *s)
 	int one_unit = all_same_unit(s), rt = 0;
 	char h[TCELL];
 	int c_kernel, c_mode, c_shm, c_place, c_cpus, c_node, c_unit = -1, c_med, c_ow = -1;
-	int c_ci, c_p1090, c_n, c_ctr;
+	int c_ci, c_p1090, c_n, c_ctr, c_size = -1, c_pages = -1, c_layout = -1, c_agents = -1;
 
 	for (size_t k = 0; k < s->nrows; k++)
 		rt |= same_str(s->rows[k].metric, "round_trip");
@@ -544,6 +580,14 @@ static void table_write(struct cp_sink *s)
 	c_place = tcol(&t, "placement", 0);
 	c_cpus = tcol(&t, "cpus", 0);
 	c_node = tcol(&t, "node", 1);
+	if (varies_str(s, offsetof(struct cp_row, pages)))
+		c_pages = tcol(&t, "pages", 0);
+	if (varies_str(s, offsetof(struct cp_row, layout)))
+		c_layout = tcol(&t, "layout", 0);
+	if (varies_size(s))
+		c_size = tcol(&t, "size", 1);
+	if (varies_agents(s))
+		c_agents = tcol(&t, "agents", 1);
 	if (!one_unit)
 		c_unit = tcol(&t, "unit", 0);
 	snprintf(h, sizeof(h), one_unit ? "median [%s]" : "median", unit);
@@ -575,6 +619,14 @@ static void table_write(struct cp_sink *s)
 			snprintf(c[c_node], TCELL, "%d", r->mem_node);
 		else
 			snprintf(c[c_node], TCELL, "-");
+		if (c_pages >= 0)
+			snprintf(c[c_pages], TCELL, "%s", r->pages ? r->pages : "");
+		if (c_layout >= 0)
+			snprintf(c[c_layout], TCELL, "%s", r->layout ? r->layout : "");
+		if (c_size >= 0)
+			size_format(r->size_bytes, c[c_size], TCELL);
+		if (c_agents >= 0)
+			snprintf(c[c_agents], TCELL, "%u", r->agents);
 		if (c_unit >= 0)
 			snprintf(c[c_unit], TCELL, "%s", r->unit ? r->unit : "");
 		fmt_num(c[c_med], TCELL, r->st.p50);
