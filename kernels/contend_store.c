@@ -1,5 +1,6 @@
-/* contend_store.c: plain stores to *mine, hammered until *stop.  One `mov`
- * per op (relaxed atomic store: the compiler may not merge or drop them).
+/* contend_store.c: plain stores to *mine, hammered until *stop.  Per op
+ * (x86-64, gcc 12 -O2): mov v,(p); add step,v (aarch64: str; add) - a
+ * relaxed atomic store, so the compiler may not merge or drop them.
  * The values are a->out, a->out + a->step, ...: the harness gives every
  * agent its own out (tag) and a common step, so the word's final value
  * tells which agent stored last and how many stores it did; kres.sum is the

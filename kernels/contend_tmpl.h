@@ -7,8 +7,11 @@
  *   CT_OP(p, v, sum) one operation on *p (v and sum are loop-carried locals,
  *                    step the local copy of a->step)
  *   CT_RESULT(v, sum) expression stored in kres.sum
- * then includes this header, which defines the kernel and its registry
- * entry (CT_PREFIX_kernels / CT_PREFIX_nkernels).
+ * then includes this header, which defines the kernels and their registry
+ * entries (CT_PREFIX_kernels / CT_PREFIX_nkernels): "c11" everywhere (on
+ * x86-64 the atomics compile to the one instruction: lock xadd, lock
+ * cmpxchg, mov); on aarch64 also "asm-lse" and "asm-llsc", the same C
+ * compiled for LSE (ldadd, cas) or exclusives (ldxr/stxr), inline.
  *
  * Loop: until *stop is set or the bound a->iters (ops, rounded up to whole
  * blocks) is reached, run blocks of CT_BLOCK unrolled operations.  The stop
@@ -31,29 +34,59 @@
 
 #define CT_CAT_(a, b) a##b
 #define CT_CAT(a, b) CT_CAT_(a, b)
-#define CT_FN CT_CAT(CT_PREFIX, _c11)
+#define CT_F(sfx) CT_CAT(CT_PREFIX, sfx)
 
-static void CT_FN(const struct kargs *a, struct kres *r)
+#if defined(__aarch64__) && !defined(CT_TMPL_ONCE)
+#define CT_TMPL_ONCE
+#include <stdio.h>
+#include <sys/auxv.h>
+#ifndef HWCAP_ATOMICS
+#define HWCAP_ATOMICS (1 << 8)
+#endif
+static inline int ct_have_lse(char *why, size_t len)
 {
-	uint64_t *p = a->mine;
-	const volatile uint64_t *stop = a->stop;
-	uint64_t blocks = 0, limit = a->iters / CT_BLOCK + (a->iters % CT_BLOCK != 0);
-	/* step: a local, not a->step, which a store through p may alias */
-	const uint64_t step = a->step;
-	uint64_t sum = 0, v = CT_INIT(a);
-
-	(void)v;
-	(void)sum;
-	(void)step;
-	while (blocks < limit && !*stop) {
-		CT_REP64(CT_OP(p, v, sum))
-		blocks++;
-	}
-	r->ops = blocks * CT_BLOCK;
-	r->sum = CT_RESULT(v, sum);
+	if (getauxval(AT_HWCAP) & HWCAP_ATOMICS)
+		return 1;
+	snprintf(why, len, "this CPU has no LSE atomics (HWCAP_ATOMICS not set); use --impl asm-llsc or c11");
+	return 0;
 }
+#endif
 
-const struct kernel CT_CAT(CT_PREFIX, _kernels)[] = {
-	{ "contend", CT_NAME, "c11", "", CT_FN, NULL, CT_WHAT },
+/* The loop, once; ATTR picks the instructions the atomics compile to.
+ * aarch64: without it GCC calls libgcc's outline atomics (a call per op),
+ * so asm-lse / asm-llsc force ldadd/cas or ldxr/stxr inline. */
+#define CT_DEFINE(fname, ATTR)                                                          \
+	ATTR static void fname(const struct kargs *a, struct kres *r)                     \
+	{                                                                               \
+		uint64_t *p = a->mine;                                                  \
+		const volatile uint64_t *stop = a->stop;                                \
+		uint64_t blocks = 0, limit = a->iters / CT_BLOCK + (a->iters % CT_BLOCK != 0); \
+		/* step: a local, not a->step, which a store through p may alias */     \
+		const uint64_t step = a->step;                                          \
+		uint64_t sum = 0, v = CT_INIT(a);                                       \
+		(void)v;                                                                \
+		(void)sum;                                                              \
+		(void)step;                                                             \
+		/* a relaxed atomic load: a plain load, and no data race for TSan */    \
+		while (blocks < limit && !__atomic_load_n(stop, __ATOMIC_RELAXED)) {    \
+			CT_REP64(CT_OP(p, v, sum))                                      \
+			blocks++;                                                       \
+		}                                                                       \
+		r->ops = blocks * CT_BLOCK;                                             \
+		r->sum = CT_RESULT(v, sum);                                             \
+	}
+
+CT_DEFINE(CT_F(_c11), )
+#if defined(__aarch64__)
+CT_DEFINE(CT_F(_lse), __attribute__((target("+lse"), target("no-outline-atomics"))))
+CT_DEFINE(CT_F(_llsc), __attribute__((target("+nolse"), target("no-outline-atomics"))))
+#endif
+
+const struct kernel CT_F(_kernels)[] = {
+#if defined(__aarch64__)
+	{ "contend", CT_NAME, "asm-lse", "", CT_F(_lse), ct_have_lse, CT_WHAT },
+	{ "contend", CT_NAME, "asm-llsc", "", CT_F(_llsc), NULL, CT_WHAT },
+#endif
+	{ "contend", CT_NAME, "c11", "", CT_F(_c11), NULL, CT_WHAT },
 };
-const size_t CT_CAT(CT_PREFIX, _nkernels) = CP_ARRAY_SIZE(CT_CAT(CT_PREFIX, _kernels));
+const size_t CT_F(_nkernels) = CP_ARRAY_SIZE(CT_F(_kernels));

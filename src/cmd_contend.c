@@ -1,0 +1,440 @@
+/* cmd_contend.c: `cachepong contend` — N agents hammer one line
+ * (same-line), their own words of shared lines (false-sharing) or a line
+ * each (padded) with faa, cas or plain stores; throughput per agent and in
+ * total, and fairness, for every N of --agents (1..N: the scaling curve).
+ *
+ * Per sample: a gate (all agents start together), each agent times its own
+ * kernel call; agent 0 runs a fixed number of ops (its quota, calibrated to
+ * a ~2 ms sample unless --iters) and then sets the stop line, the others run
+ * until they see it.  Agent 0 then checks the words against the agents'
+ * counts and checksums (see the op table) before the next sample. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counters.h"
+#include "kernel.h"
+#include "parse.h"
+#include "setup_common.h"
+#include "shm.h"
+#include "stats.h"
+#include "timer.h"
+
+#define CT_SAMPLE_NS 2e6      /* a sample: ~2 ms, far above the stop latency */
+#define CT_CAL_OPS 16384      /* calibration sample of agent 0 */
+#define CT_STORE_STEP 65536   /* store values: tag + k*step, tag = id+1 < step */
+
+struct ct_res {
+	uint64_t ops, sum;
+	double ns;
+};
+
+struct ct_layout;
+struct ct_op;
+
+struct ct_shared {
+	struct cp_shm shm;
+	const struct kernel *k;
+	const struct ct_layout *lay;
+	const struct ct_op *op;
+	struct cp_timer timer;
+	const volatile uint64_t *intr;
+	unsigned n;
+	size_t line;                  /* cache line size, bytes */
+	uint64_t warmup, samples, quota;
+	struct costs_gate gate;
+	struct cp_padded_u64 stop;
+	struct cp_padded_u64 quota_used;
+	int node_seen;
+	uint64_t done;                /* timed samples completed */
+	struct ct_res res[];          /* [(warmup + samples) * n] */
+};
+
+/* ---- layouts: where agent i's word is ---- */
+
+struct ct_layout {
+	const char *name;
+	int one_word;   /* all agents on the same word */
+	size_t (*offset)(unsigned id, size_t line);
+	const char *what;
+};
+
+static size_t off_same(unsigned id, size_t line) { (void)id; (void)line; return 0; }
+static size_t off_words(unsigned id, size_t line) { (void)line; return id * sizeof(uint64_t); }
+static size_t off_padded(unsigned id, size_t line) { (void)line; return id * (size_t)CP_GRANULE_MAX; }
+
+static const struct ct_layout layouts[] = {
+	{ "same-line", 1, off_same, "one word of one line for all agents" },
+	{ "false-sharing", 0, off_words, "agent i on word i: line/8 agents per line" },
+	{ "padded", 0, off_padded, "a CP_GRANULE_MAX (256 B) granule per agent" },
+};
+
+/* ---- ops: how to check a sample (the kernels are in the registry) ---- */
+
+struct ct_op {
+	const char *name;
+	int counts_success;   /* kres.sum counts successful ops (cas) */
+	/* check n agents' results r[] against the final word(s) w[] (one
+	 * word when one_word); message into why */
+	int (*check)(const struct ct_res *r, unsigned n, const uint64_t *w, int one_word,
+		     char *why, size_t len);
+};
+
+static uint64_t tri(uint64_t t) { return t % 2 ? (t - 1) / 2 * t : t / 2 * (t - 1); }
+
+/* faa: the adds returned exactly 0..T-1 (their sum is T(T-1)/2) and the
+ * word holds T, per word. */
+static int check_faa(const struct ct_res *r, unsigned n, const uint64_t *w, int one_word,
+		     char *why, size_t len)
+{
+	uint64_t t = 0, s = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (!one_word && (w[i] != r[i].ops || r[i].sum != tri(r[i].ops)))
+			return snprintf(why, len, "agent %u: word %llu after %llu adds, returned values sum %llu",
+					i, (unsigned long long)w[i], (unsigned long long)r[i].ops,
+					(unsigned long long)r[i].sum), -1;
+		t += r[i].ops;
+		s += r[i].sum;
+	}
+	if (one_word && (w[0] != t || s != tri(t)))
+		return snprintf(why, len, "the line holds %llu after %llu adds in all, returned values sum %llu, expected %llu",
+				(unsigned long long)w[0], (unsigned long long)t, (unsigned long long)s,
+				(unsigned long long)tri(t)), -1;
+	return 0;
+}
+
+/* cas: every success added 1; alone on its word a CAS cannot fail. */
+static int check_cas(const struct ct_res *r, unsigned n, const uint64_t *w, int one_word,
+		     char *why, size_t len)
+{
+	uint64_t s = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (!one_word && (w[i] != r[i].sum || r[i].sum != r[i].ops))
+			return snprintf(why, len, "agent %u: word %llu, %llu successes of %llu attempts on its own word",
+					i, (unsigned long long)w[i], (unsigned long long)r[i].sum,
+					(unsigned long long)r[i].ops), -1;
+		s += r[i].sum;
+	}
+	if (one_word && w[0] != s)
+		return snprintf(why, len, "the line holds %llu after %llu successful CAS in all",
+				(unsigned long long)w[0], (unsigned long long)s), -1;
+	return 0;
+}
+
+/* store: an agent's last value is tag + (ops-1)*step; the word holds the
+ * last value of its agent (own words) or of one of them (same-line). */
+static int check_store(const struct ct_res *r, unsigned n, const uint64_t *w, int one_word,
+		       char *why, size_t len)
+{
+	int found = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t last = i + 1 + (r[i].ops - 1) * CT_STORE_STEP;
+
+		if (!r[i].ops)
+			continue;
+		if (r[i].sum != last || (!one_word && w[i] != last))
+			return snprintf(why, len, "agent %u: last store %llu after %llu stores (expected %llu), word %llu",
+					i, (unsigned long long)r[i].sum, (unsigned long long)r[i].ops,
+					(unsigned long long)last, (unsigned long long)w[one_word ? 0 : i]), -1;
+		found |= one_word && w[0] == last;
+	}
+	if (one_word && !found)
+		return snprintf(why, len, "the line holds %llu, the last store of no agent",
+				(unsigned long long)w[0]), -1;
+	return 0;
+}
+
+static const struct ct_op ops[] = {
+	{ "faa", 0, check_faa },
+	{ "cas", 1, check_cas },
+	{ "store", 0, check_store },
+};
+
+/* ---- the agent ---- */
+
+static uint64_t *word_of(const struct ct_shared *P, char *base, unsigned id)
+{
+	return (uint64_t *)(base + P->lay->offset(id, P->line));
+}
+
+/* Agent 0, between samples: check sample s, then zero the words. */
+static int check_and_reset(struct agent_ctx *c, struct ct_shared *P, char *base, uint64_t s)
+{
+	uint64_t w[CP_MAX_CPUS];
+	char why[300];
+
+	for (unsigned i = 0; i < P->n; i++)
+		w[i] = __atomic_load_n(word_of(P, base, i), __ATOMIC_RELAXED);
+	if (P->op->check(&P->res[s * P->n], P->n, w, P->lay->one_word, why, sizeof(why)))
+		return agent_fail(c, CP_ERUN, "contend %s %s: sample %llu: %s", P->op->name, P->lay->name,
+				  (unsigned long long)s, why);
+	for (unsigned i = 0; i < P->n; i++)
+		__atomic_store_n(word_of(P, base, i), 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&P->stop.v, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int ct_agent(struct agent_ctx *c)
+{
+	struct ct_shared *P = c->arg;
+	struct cp_err e = { 0 };
+	char *base = P->shm.addr;
+	uint64_t total = P->warmup + P->samples, s;
+	int rc = 0, g = 0;
+
+	if (c->mode == AGENT_PROCESS && shm_attach(&P->shm, (void **)&base, &e))
+		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
+	if (c->id == 0) {
+		/* first touch of every line by agent 0 on its CPU, zeroed words */
+		memset(base, 0, P->shm.size);
+		if (shm_verify_pages(&P->shm, base, &e)) {
+			rc = agent_fail(c, e.code, "%s", e.msg);
+			goto out;
+		}
+		P->node_seen = shm_node_of(base, &e);
+	}
+	if ((rc = agent_check_cpu(c, 0)))
+		goto out;
+	for (s = 0; s < total; s++) {
+		struct kargs ka = { .mine = word_of(P, base, c->id), .stop = &P->stop.v,
+				    .out = c->id + 1, .step = CT_STORE_STEP, .iters = UINT64_MAX };
+		struct kres kr;
+		uint64_t t0, t1;
+		int timed = s >= P->warmup;
+
+		if ((g = costs_gate(c, &P->gate, P->intr)))
+			goto out;
+		if (c->id == 0)
+			ka.iters = P->quota ? P->quota : s == 0 ? CT_CAL_OPS : P->quota_used.v;
+		if (timed)
+			agent_counters_start(c);
+		t0 = timer_begin(&P->timer);
+		P->k->fn(&ka, &kr);
+		t1 = timer_end(&P->timer);
+		if (timed)
+			agent_counters_stop(c);
+		if (c->id == 0)
+			__atomic_store_n(&P->stop.v, 1, __ATOMIC_RELEASE);
+		P->res[s * P->n + c->id] = (struct ct_res){ kr.ops, kr.sum, timer_ns(&P->timer, t1 - t0) };
+		if (agents_barrier(c))
+			goto out;
+		if (c->id != 0)
+			continue;
+		if (s == 0 && !P->quota) {
+			double per = P->res[0].ns / (double)(kr.ops ? kr.ops : 1);
+			double q = CT_SAMPLE_NS / (per > 0.01 ? per : 0.01);
+
+			P->quota_used.v = (uint64_t)(q < 64 ? 64 : q > 1e10 ? 1e10 : q);
+		} else if (P->quota) {
+			P->quota_used.v = P->quota;
+		}
+		if ((rc = check_and_reset(c, P, base, s)))
+			goto out;
+		P->done = timed ? s - P->warmup + 1 : 0;
+	}
+	rc = agent_check_cpu(c, 1);
+out:
+	if (base != P->shm.addr)
+		shm_detach(&P->shm, base);
+	return rc ? rc : g < 0 ? c->sh->slot[c->id].rc : 0;
+}
+
+/* ---- the command ---- */
+
+struct ct_cell {
+	const struct kernel *k;
+	const struct ct_op *op;
+	const struct ct_layout *lay;
+	enum agent_mode mode;
+	const int *cpus;
+	unsigned n;
+	const char *placement;
+};
+
+/* Per-sample figures over agents: total rate, per-agent mean, min/max. */
+static void sample_figures(const struct ct_res *r, unsigned n, double *tot, double *fair, double *succ)
+{
+	double lo = INFINITY, hi = 0, ok = 0, att = 0;
+
+	*tot = 0;
+	for (unsigned i = 0; i < n; i++) {
+		double rate = r[i].ns > 0 ? (double)r[i].ops / r[i].ns * 1e3 : 0; /* Mops/s */
+
+		*tot += rate;
+		lo = rate < lo ? rate : lo;
+		hi = rate > hi ? rate : hi;
+		ok += (double)r[i].sum;
+		att += (double)r[i].ops;
+	}
+	*fair = hi > 0 ? lo / hi : 0;
+	*succ = att > 0 ? ok / att : 0;
+}
+
+static int emit(struct costs *c, const struct ct_cell *cell, struct ct_shared *P,
+		const struct agents_shared *sh, struct cp_err *e)
+{
+	static const char *const metric[] = { "throughput", "throughput_per_agent", "fairness", "success_rate" };
+	static const char *const unit[] = { "Mops/s", "Mops/s/agent", "min/max", "successes/attempts" };
+	uint64_t ns = P->done, allops = 0;
+	double *v[4];
+	int rc = 0;
+
+	for (int m = 0; m < 4; m++)
+		v[m] = cp_xcalloc(ns ? ns : 1, sizeof(double));
+	for (uint64_t s = 0; s < ns; s++) {
+		const struct ct_res *r = &P->res[(P->warmup + s) * P->n];
+
+		sample_figures(r, P->n, &v[0][s], &v[2][s], &v[3][s]);
+		v[1][s] = v[0][s] / P->n;
+		for (unsigned i = 0; i < P->n; i++)
+			allops += r[i].ops;
+	}
+	for (int m = 0; m < (cell->op->counts_success ? 4 : 3) && !rc; m++) {
+		struct cp_row row;
+
+		costs_row(c, &row, "contend", cell->mode, cell->cpus, cell->n, cell->placement);
+		row.kernel = cell->k->name;
+		row.impl = cell->k->impl;
+		row.shm = shm_kind_name(&P->shm);
+		row.pages = shm_page_name(&P->shm);
+		row.layout = cell->lay->name;
+		row.mem_node = P->node_seen;
+		row.size_bytes = sizeof(uint64_t);
+		row.samples = ns;
+		row.iters_per_sample = P->quota_used.v;
+		row.metric = metric[m];
+		row.unit = unit[m];
+		row.ticks_per_ns = 0; /* rates, not times */
+		stats_compute(v[m], ns, &row.st);
+		row.raw = v[m];
+		row.nraw = ns;
+		if (c->run.counters)
+			agents_counters_row(sh, c->run.counters, (double)allops, &row, c->sink);
+		rc = result_add(c->sink, &row, e);
+	}
+	for (int m = 0; m < 4; m++)
+		free(v[m]);
+	return rc;
+}
+
+static int measure(struct costs *c, const struct ct_cell *cell, struct cp_err *e)
+{
+	uint64_t total = c->run.warmup + c->run.samples + (c->run.warmup || c->run.iters ? 0 : 1);
+	size_t psize = sizeof(struct ct_shared) + total * cell->n * sizeof(struct ct_res);
+	struct ct_shared *P = agents_shared_alloc(psize);
+	struct agents_shared *sh = NULL;
+	struct agents_cfg cfg = { .mode = cell->mode, .n = cell->n, .cpus = cell->cpus,
+				  .timeout_s = c->run.timeout_s, .fn = ct_agent, .arg = P,
+				  .counters = c->run.counters };
+	/* both modes: one memory kind for the two rows, so only the address space differs */
+	const char *kind = c->o->shm ? c->o->shm : cell->mode == AGENT_PROCESS || c->nmodes == 2 ? "anon" : "heap";
+	int rc;
+
+	P->k = cell->k;
+	P->op = cell->op;
+	P->lay = cell->lay;
+	P->timer = c->run.timer;
+	P->intr = c->intr;
+	P->n = cell->n;
+	P->line = (size_t)c->run.granule;
+	/* auto quota: the first (warm-up) sample calibrates it */
+	P->warmup = total - c->run.samples;
+	P->samples = c->run.samples;
+	P->quota = c->run.iters;
+	P->node_seen = -1;
+	rc = shm_create(&P->shm, kind, c->o->pages, (size_t)cell->n * CP_GRANULE_MAX, e);
+	if (rc) {
+		agents_shared_free(P, psize);
+		return rc;
+	}
+	rc = agents_run(&cfg, &sh, e);
+	if (!rc && !costs_interrupted(c))
+		rc = emit(c, cell, P, sh, e);
+	if (sh && sh->hung)
+		return rc;
+	agents_free(sh);
+	shm_destroy(&P->shm);
+	agents_shared_free(P, psize);
+	return rc;
+}
+
+/* A '|'/','-separated list of names (or "all") -> indexes into a table
+ * whose rows start with their name. */
+static int pick(const char *value, const char *opt, const void *table, size_t n, size_t stride,
+		int *idx, int *nidx, struct cp_err *e)
+{
+	char names[128] = "", *copy, *tok, *save = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? "|" : "",
+			 *(const char *const *)((const char *)table + i * stride));
+	copy = cp_xstrdup(!strcmp(value, "all") ? names : value);
+	*nidx = 0;
+	for (tok = strtok_r(copy, "|,", &save); tok && !rc; tok = strtok_r(NULL, "|,", &save)) {
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(*(const char *const *)((const char *)table + i * stride), tok))
+				break;
+		if (i == n)
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s|all", opt, tok, names);
+		else if (*nidx < 8)
+			idx[(*nidx)++] = (int)i;
+	}
+	free(copy);
+	return rc;
+}
+
+int cmd_contend(struct opts *o)
+{
+	struct costs c;
+	struct cp_err e = { 0 };
+	int *cpus = NULL, ncpus = 0, li[8], nl = 0, oi[8], no = 0, rc;
+	uint64_t *nag = NULL;
+	size_t nn = 0;
+	char placement[64], range[32];
+	const struct kernel *k[8];
+
+	if (o->argc)
+		cp_die(CP_EUSAGE, "contend: unexpected argument '%s': it takes options only", o->argv[0]);
+	if ((rc = costs_init(&c, o, 10, 1, &e)))
+		goto out;
+	if ((rc = pick(o->layout ? o->layout : "same-line", "layout", layouts, CP_ARRAY_SIZE(layouts),
+		       sizeof(layouts[0]), li, &nl, &e)) ||
+	    (rc = pick(o->op ? o->op : "faa", "op", ops, CP_ARRAY_SIZE(ops), sizeof(ops[0]), oi, &no, &e)))
+		goto out;
+	for (int i = 0; i < no; i++)
+		if (!(k[i] = kernel_find("contend", ops[oi[i]].name, o->impl, "", &e))) {
+			rc = e.code;
+			goto out;
+		}
+	for (int m = 0; m < c.nmodes; m++)
+		if ((rc = shm_check(o->shm, o->pages, c.modes[m] == AGENT_PROCESS, &e)))
+			goto out;
+	if ((rc = costs_cpulist(&c, 1, 1, &cpus, &ncpus, placement, sizeof(placement), &e)))
+		goto out;
+	/* default: the scaling curve over every CPU given */
+	snprintf(range, sizeof(range), "1..%d", ncpus);
+	if ((rc = parse_u64_range(o->agents ? o->agents : range, "agents", 1, (uint64_t)ncpus, &nag,
+				  &nn, &e)) ||
+	    (rc = costs_open_sink(&c, &e)))
+		goto out;
+	for (int l = 0; l < nl && !rc; l++)
+		for (int j = 0; j < no && !rc; j++)
+			for (size_t i = 0; i < nn && !rc; i++)
+				for (int m = 0; m < c.nmodes && !rc && !costs_interrupted(&c); m++) {
+					struct ct_cell cell = { k[j], &ops[oi[j]], &layouts[li[l]], c.modes[m],
+								cpus, (unsigned)nag[i], placement };
+
+					rc = measure(&c, &cell, &e);
+				}
+out:
+	free(cpus);
+	free(nag);
+	return costs_finish(&c, rc, &e);
+}

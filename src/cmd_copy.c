@@ -1,0 +1,310 @@
+/* cmd_copy.c: `cachepong copy` — copy or share?  For each message size,
+ * placement and mode: the latency of one message from A to B (A writes it,
+ * B has read all of it and acknowledged) and the throughput that makes,
+ * through each via of copy_vias.c.
+ *
+ * Per sample, after a gate, A times `iters` messages, one in flight; B
+ * checks every message's checksum and, for the vias that transfer, that
+ * the calls delivered exactly size x messages bytes.  The first warm-up
+ * sample also picks iters for a ~2 ms sample (at least one message). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "copy_vias.h"
+#include "counters.h"
+#include "parse.h"
+#include "setup_common.h"
+#include "shm.h"
+#include "stats.h"
+#include "timer.h"
+#include "topo.h"
+
+#define CV_SAMPLE_NS 2e6
+#define CV_CAL_ITERS 2
+
+struct cv_shared {
+	struct cv_pair pair;
+	struct cp_shm shm;                /* the shared buffer, for vias that need it */
+	int has_shm, mem_node, node_seen;
+	const struct cv_via *via;
+	struct cp_timer timer;
+	const volatile uint64_t *intr;
+	struct costs_gate gate;
+	size_t size;
+	uint64_t warmup, samples, iters, iters_used, done, expect, bytes, seq[2];
+	double ns[];                      /* per timed sample: ns per message */
+};
+
+/* A's and B's buffers: the shared one (own mapping in a process) and a
+ * private one, touched here so no page fault falls in a timed region. */
+static int buffers(struct agent_ctx *c, struct cv_shared *P, struct cv_side *s)
+{
+	struct cp_err e = { 0 };
+
+	if (P->has_shm) {
+		void *a = P->shm.addr;
+
+		if (c->mode == AGENT_PROCESS && shm_attach(&P->shm, &a, &e))
+			return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
+		s->shared = a;
+		if (c->id == 0) {
+			if (P->mem_node >= 0 && shm_bind_node(a, P->shm.size, P->mem_node, &e))
+				return agent_fail(c, e.code, "%s", e.msg);
+			memset(a, 0, P->size);
+			if (shm_verify_pages(&P->shm, a, &e))
+				return agent_fail(c, e.code, "%s", e.msg);
+			P->node_seen = shm_node_of(a, &e);
+		}
+	}
+	s->priv = mmap(NULL, P->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->priv == MAP_FAILED) {
+		s->priv = NULL;
+		return agent_fail(c, CP_ERUN, "agent %u: mmap of a %zu-byte buffer failed", c->id, P->size);
+	}
+	memset(s->priv, 0, P->size);
+	return 0;
+}
+
+static int via_failed(struct agent_ctx *c, struct cv_shared *P, const struct cv_side *s)
+{
+	char hint[400];
+
+	if (s->unavail) {
+		cv_unavail_hint(s, hint, sizeof(hint));
+		return agent_fail(c, CP_EUNAVAIL, "%s", hint);
+	}
+	return agent_fail(c, CP_ERUN, "copy %s %zu bytes: agent %c: %s: expected %llu, got %llu%s%s",
+			  P->via->name, P->size, c->id ? 'B' : 'A', s->call, (unsigned long long)s->want,
+			  (unsigned long long)s->got, s->err ? ": " : "", s->err ? strerror(s->err) : "");
+}
+
+static int cv_agent(struct agent_ctx *c)
+{
+	struct cv_shared *P = c->arg;
+	struct cp_err e = { 0 };
+	struct cv_side s = { .p = &P->pair, .words = P->size / sizeof(uint64_t), .abort = &c->sh->abort.v };
+	unsigned side = c->id;
+	uint64_t seq = 0, expect = 0, total = P->warmup + P->samples;
+	int rc, g = 0;
+
+	if ((rc = buffers(c, P, &s)))
+		goto out;
+	P->pair.pid[side] = getpid();
+	if (agents_barrier(c))
+		goto out;
+	if ((rc = P->via->prepare(&s, side, &e))) {
+		rc = agent_fail(c, e.code, "%s", e.msg);
+		goto out;
+	}
+	if ((rc = agent_check_cpu(c, 0)))
+		goto out;
+	for (uint64_t n = 0; n < total; n++) {
+		uint64_t it, ticks = 0;
+		int timed = n >= P->warmup;
+
+		/* after the gate: A's choice of iters is visible */
+		if ((g = costs_gate(c, &P->gate, P->intr)))
+			goto out;
+		it = P->iters ? P->iters : n == 0 ? CV_CAL_ITERS : P->iters_used;
+		if (timed)
+			agent_counters_start(c);
+		rc = P->via->run(&s, side, it, &seq, &P->timer, &ticks);
+		if (timed)
+			agent_counters_stop(c);
+		expect += it;
+		if (rc) {
+			rc = __atomic_load_n(&c->sh->abort.v, __ATOMIC_ACQUIRE) ? costs_agent_left(c)
+										 : via_failed(c, P, &s);
+			goto out;
+		}
+		if (side != 0)
+			continue;
+		if (timed) {
+			P->ns[n - P->warmup] = timer_ns(&P->timer, ticks) / (double)it;
+			P->done = n - P->warmup + 1;
+		} else if (n == 0 && !P->iters) {
+			double per = timer_ns(&P->timer, ticks) / CV_CAL_ITERS;
+			double k = CV_SAMPLE_NS / (per > 1 ? per : 1);
+
+			P->iters_used = (uint64_t)(k < 1 ? 1 : k > 1e7 ? 1e7 : k);
+		}
+	}
+	P->seq[side] = seq;
+	if (side == 0)
+		P->expect = expect;
+	else
+		P->bytes = s.bytes;
+	rc = agent_check_cpu(c, 1);
+out:
+	if (s.priv)
+		munmap(s.priv, P->size);
+	if (s.shared && (void *)s.shared != P->shm.addr)
+		shm_detach(&P->shm, s.shared);
+	return rc ? rc : g < 0 ? c->sh->slot[c->id].rc : 0;
+}
+
+struct cv_cell {
+	const struct cv_via *via;
+	enum agent_mode mode;
+	int cpus[2];
+	const char *placement;
+	uint64_t size;
+};
+
+static int check_counts(const struct cv_cell *cell, const struct cv_shared *P, struct cp_err *e)
+{
+	if (P->seq[0] != P->expect || P->seq[1] != P->expect)
+		return cp_errf(e, CP_ERUN, "copy %s: A sent %llu messages, B received %llu, expected %llu",
+			       cell->via->name, (unsigned long long)P->seq[0], (unsigned long long)P->seq[1],
+			       (unsigned long long)P->expect);
+	if (!cell->via->shared_buf && P->bytes != P->expect * cell->size)
+		return cp_errf(e, CP_ERUN, "copy %s: B received %llu bytes in %llu messages of %llu bytes",
+			       cell->via->name, (unsigned long long)P->bytes, (unsigned long long)P->expect,
+			       (unsigned long long)cell->size);
+	return 0;
+}
+
+static int emit(struct costs *c, const struct cv_cell *cell, struct cv_shared *P,
+		const struct agents_shared *sh, struct cp_err *e)
+{
+	double *gbs = cp_xcalloc(P->done ? P->done : 1, sizeof(double));
+	uint64_t iters = P->iters ? P->iters : P->iters_used;
+	char note[64] = "";
+	int rc = 0;
+
+	for (uint64_t i = 0; i < P->done; i++)
+		gbs[i] = (double)cell->size / P->ns[i]; /* bytes per ns = GB/s */
+	if (P->pair.bufsize > 0)
+		snprintf(note, sizeof(note), "%s buffer %d bytes", cell->via->name, P->pair.bufsize);
+	for (int m = 0; m < 2 && !rc; m++) {
+		struct cp_row row;
+
+		costs_row(c, &row, "copy", cell->mode, cell->cpus, 2, cell->placement);
+		row.kernel = cell->via->name;
+		row.shm = P->has_shm ? shm_kind_name(&P->shm) : NULL;
+		row.pages = P->has_shm ? shm_page_name(&P->shm) : NULL;
+		row.mem_node = P->has_shm ? P->node_seen : -1;
+		row.size_bytes = cell->size;
+		row.samples = P->done;
+		row.iters_per_sample = iters;
+		row.metric = m ? "throughput" : "latency";
+		row.unit = m ? "GB/s" : "ns";
+		if (m)
+			row.ticks_per_ns = 0;
+		row.note = note[0] ? note : NULL;
+		stats_compute(m ? gbs : P->ns, P->done, &row.st);
+		row.raw = m ? gbs : P->ns;
+		row.nraw = P->done;
+		if (c->run.counters)
+			agents_counters_row(sh, c->run.counters, (double)(P->done * iters), &row, c->sink);
+		rc = result_add(c->sink, &row, e);
+	}
+	free(gbs);
+	return rc;
+}
+
+static int measure(struct costs *c, const struct cv_cell *cell, const char *kind, struct cp_err *e)
+{
+	size_t psize = sizeof(struct cv_shared) + c->run.samples * sizeof(double);
+	struct cv_shared *P = agents_shared_alloc(psize);
+	struct agents_shared *sh = NULL;
+	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus,
+				  .timeout_s = c->run.timeout_s, .fn = cv_agent, .arg = P,
+				  .counters = c->run.counters };
+	int rc = 0;
+
+	P->via = cell->via;
+	P->timer = c->run.timer;
+	P->intr = c->intr;
+	P->size = cell->size;
+	P->samples = c->run.samples;
+	P->iters = c->run.iters;
+	P->warmup = c->run.warmup + (!c->run.iters && !c->run.warmup);
+	P->mem_node = P->node_seen = -1;
+	P->pair.rfd = P->pair.wfd = -1;
+	if (c->o->mem_node)
+		rc = topo_mem_node(c->run.topo, c->o->mem_node, cell->cpus[0], cell->cpus[1], &P->mem_node, e);
+	if (!rc && cell->via->shared_buf && !(rc = shm_create(&P->shm, kind, c->o->pages, cell->size, e)))
+		P->has_shm = 1;
+	if (!rc && !(rc = cell->via->setup(&P->pair, cell->size, e))) {
+		rc = agents_run(&cfg, &sh, e);
+		if (!rc && !costs_interrupted(c) && !(rc = check_counts(cell, P, e)))
+			rc = emit(c, cell, P, sh, e);
+		if (sh && sh->hung)
+			return rc; /* a thread still blocks on the pair: the caller exits */
+		cell->via->teardown(&P->pair);
+	}
+	agents_free(sh);
+	if (P->has_shm)
+		shm_destroy(&P->shm);
+	agents_shared_free(P, psize);
+	return rc;
+}
+
+static int pick_vias(const char *value, int *idx, int *n, struct cp_err *e)
+{
+	char *copy = cp_xstrdup(!strcmp(value, "all") ? cv_via_names() : value), *tok, *save = NULL;
+	int rc = 0;
+
+	*n = 0;
+	for (tok = strtok_r(copy, "|,", &save); tok && !rc; tok = strtok_r(NULL, "|,", &save)) {
+		size_t i;
+
+		for (i = 0; i < cv_nvias && strcmp(cv_vias[i].name, tok); i++)
+			;
+		if (i == cv_nvias)
+			rc = cp_errf(e, CP_EUSAGE, "--via: invalid value '%s': allowed: %s|all", tok, cv_via_names());
+		else if (*n < 16)
+			idx[(*n)++] = (int)i;
+	}
+	free(copy);
+	return rc;
+}
+
+int cmd_copy(struct opts *o)
+{
+	struct costs c;
+	struct cp_err e = { 0 };
+	struct cp_placement pl = { 0 };
+	uint64_t *sizes = NULL;
+	size_t ns = 0;
+	int idx[16], n = 0, rc;
+	const char *kind;
+
+	if (o->argc)
+		cp_die(CP_EUSAGE, "copy: unexpected argument '%s': it takes options only", o->argv[0]);
+	if ((rc = costs_init(&c, o, 20, 2, &e)) || (rc = pick_vias(o->via ? o->via : "all", idx, &n, &e)) ||
+	    (rc = costs_sizes(o, "64,1K,4K,16K,64K,256K,1M,4M,16M", &sizes, &ns, &e)))
+		goto out;
+	for (size_t i = 0; i < ns; i++)
+		if (sizes[i] % sizeof(uint64_t)) {
+			rc = cp_errf(&e, CP_EUSAGE, "--sizes: invalid value '%llu': a message is whole 64-bit "
+				     "words: allowed: multiples of 8 bytes", (unsigned long long)sizes[i]);
+			goto out;
+		}
+	/* both modes: one memory kind for the two rows, so only the address space differs */
+	kind = o->shm ? o->shm : c.nmodes == 2 ? "anon" : c.modes[0] == AGENT_PROCESS ? "anon" : "heap";
+	for (int m = 0; m < c.nmodes; m++)
+		if ((rc = shm_check(kind, o->pages, c.modes[m] == AGENT_PROCESS, &e)))
+			goto out;
+	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
+		goto out;
+	for (int p = 0; p < pl.npairs && !rc; p++)
+		for (size_t s = 0; s < ns && !rc; s++)
+			for (int i = 0; i < n && !rc; i++)
+				for (int m = 0; m < c.nmodes && !rc && !costs_interrupted(&c); m++) {
+					struct cv_cell cell = { &cv_vias[idx[i]], c.modes[m],
+								{ pl.pairs[p][0], pl.pairs[p][1] }, pl.class_name,
+								sizes[s] };
+
+					rc = measure(&c, &cell, kind, &e);
+				}
+out:
+	free(sizes);
+	cp_placement_free(&pl);
+	return costs_finish(&c, rc, &e);
+}

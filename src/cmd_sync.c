@@ -1,0 +1,272 @@
+/* cmd_sync.c: `cachepong sync` — the round trip of a wake-up through a
+ * blocking primitive (futex, mutex+condvar, semaphore, eventfd, pipe)
+ * between two pinned agents, threads vs processes, next to the atomic spin
+ * baseline (the ping-pong load-store kernel, measured by pingpong.c).
+ *
+ * Per sample, after a gate: A posts n and waits for n back, `iters` times,
+ * timed; B answers, untimed.  Every receipt is checked against the number
+ * expected (sync_prims.c), and at the end both sides must have counted the
+ * same total.  The first (warm-up) sample also tells A how many round trips
+ * make a ~1 ms sample, unless --iters. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counters.h"
+#include "kernel.h"
+#include "pingpong.h"
+#include "setup_common.h"
+#include "stats.h"
+#include "sync_prims.h"
+#include "timer.h"
+#include "topo.h"
+
+#define SY_SAMPLE_NS 1e6
+#define SY_CAL_ITERS 16
+#define SY_POISON UINT64_MAX  /* never a sequence number */
+
+struct sy_shared {
+	struct sy_pair pair;
+	const struct sy_prim *prim;
+	struct cp_timer timer;
+	const volatile uint64_t *intr;
+	struct costs_gate gate;
+	uint64_t warmup, samples, iters;   /* warmup includes the calibration sample */
+	uint64_t iters_used;               /* A: set after sample 0, read after the next gate */
+	uint64_t done;                     /* timed samples completed */
+	uint64_t seq[2];                   /* numbers each side posted and received */
+	uint64_t expect;                   /* round trips asked for */
+	double ns[];                       /* per timed sample: ns per round trip */
+};
+
+static int sy_agent(struct agent_ctx *c)
+{
+	struct sy_shared *P = c->arg;
+	unsigned side = c->id;
+	uint64_t seq = 0, expect = 0, total = P->warmup + P->samples;
+	int rc, g = 0;
+
+	if ((rc = agent_check_cpu(c, 0)))
+		return rc;
+	for (uint64_t s = 0; s < total; s++) {
+		uint64_t it, ticks = 0;
+		int timed = s >= P->warmup;
+
+		/* after the gate: A's choice of iters is visible */
+		if ((g = costs_gate(c, &P->gate, P->intr)))
+			break;
+		it = P->iters ? P->iters : s == 0 ? SY_CAL_ITERS : P->iters_used;
+		if (timed)
+			agent_counters_start(c);
+		rc = P->prim->run(&P->pair, side, it, &seq, &P->timer, &ticks);
+		if (timed)
+			agent_counters_stop(c);
+		expect += it;
+		if (rc) {
+			const struct sy_side *sd = &P->pair.side[side];
+
+			if (__atomic_load_n(&c->sh->abort.v, __ATOMIC_ACQUIRE))
+				return costs_agent_left(c);
+			rc = agent_fail(c, CP_ERUN, "sync %s: agent %c expected number %llu, %s gave %llu%s%s",
+					P->prim->name, side ? 'B' : 'A', (unsigned long long)sd->want,
+					sd->call, (unsigned long long)sd->got, sd->err ? ": " : "",
+					sd->err ? strerror(sd->err) : "");
+			/* a partner blocked in a wait gets a number it cannot expect */
+			P->prim->post(&P->pair, side, SY_POISON);
+			return rc;
+		}
+		if (side != 0)
+			continue;
+		if (timed) {
+			P->ns[s - P->warmup] = timer_ns(&P->timer, ticks) / (double)it;
+			P->done = s - P->warmup + 1;
+		} else if (s == 0 && !P->iters) {
+			double rt = timer_ns(&P->timer, ticks) / SY_CAL_ITERS;
+			double n = SY_SAMPLE_NS / (rt > 1 ? rt : 1);
+
+			P->iters_used = (uint64_t)(n < 1 ? 1 : n > 1e7 ? 1e7 : n);
+		}
+	}
+	if (g < 0)
+		return c->sh->slot[c->id].rc;
+	P->seq[side] = seq;
+	if (side == 0)
+		P->expect = expect;
+	return agent_check_cpu(c, 1);
+}
+
+struct sy_cell {
+	const struct sy_prim *prim;
+	enum agent_mode mode;
+	int cpus[2];
+	const char *placement;
+	int futex_shared;
+};
+
+static void sy_row_common(const struct costs *c, const struct sy_cell *cell, struct cp_row *row)
+{
+	costs_row(c, row, "sync", cell->mode, cell->cpus, 2, cell->placement);
+	row->kernel = cell->prim->name;
+	row->shm = "anon";
+	row->pages = "4k";
+	row->size_bytes = sizeof(uint64_t);
+	row->metric = "round_trip";
+	row->unit = "ns";
+	if (cell->prim->has_form)
+		row->note = cell->futex_shared ? "futex shared" : "futex private";
+}
+
+static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct cp_err *e)
+{
+	size_t psize = sizeof(struct sy_shared) + c->run.samples * sizeof(double);
+	struct sy_shared *P = agents_shared_alloc(psize);
+	struct agents_shared *sh = NULL;
+	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus,
+				  .timeout_s = c->run.timeout_s, .fn = sy_agent, .arg = P,
+				  .counters = c->run.counters };
+	int rc;
+
+	P->prim = cell->prim;
+	P->timer = c->run.timer;
+	P->intr = c->intr;
+	P->samples = c->run.samples;
+	P->iters = c->run.iters;
+	/* auto iters: the first warm-up sample calibrates */
+	P->warmup = c->run.warmup + (!c->run.iters && !c->run.warmup);
+	if ((rc = cell->prim->setup(&P->pair, cell->mode == AGENT_PROCESS, cell->futex_shared, e))) {
+		agents_shared_free(P, psize);
+		return rc;
+	}
+	rc = agents_run(&cfg, &sh, e);
+	if (!rc && !costs_interrupted(c) && (P->seq[0] != P->expect || P->seq[1] != P->expect))
+		rc = cp_errf(e, CP_ERUN, "sync %s: A counted %llu round trips and B %llu, expected %llu",
+			     cell->prim->name, (unsigned long long)P->seq[0], (unsigned long long)P->seq[1],
+			     (unsigned long long)P->expect);
+	if (!rc && !costs_interrupted(c)) {
+		struct cp_row row;
+
+		sy_row_common(c, cell, &row);
+		row.samples = P->done;
+		row.iters_per_sample = P->iters ? P->iters : P->iters_used;
+		stats_compute(P->ns, P->done, &row.st);
+		row.raw = P->ns;
+		row.nraw = P->done;
+		if (c->run.counters)
+			agents_counters_row(sh, c->run.counters, (double)(P->done * row.iters_per_sample),
+					    &row, c->sink);
+		rc = result_add(c->sink, &row, e);
+	}
+	if (sh && sh->hung)
+		return rc; /* a thread still blocks in the pair: the caller exits */
+	agents_free(sh);
+	cell->prim->teardown(&P->pair);
+	agents_shared_free(P, psize);
+	return rc;
+}
+
+/* The spin baseline is a ping-pong cell (pingpong.c), on anon memory like
+ * the pairs of the blocking primitives. */
+static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_err *e)
+{
+	struct pp_run run = c->run;
+	const struct kernel *k = kernel_find("pingpong", cell->prim->pp_kernel, NULL, NULL, e);
+	struct cp_row row, base;
+	double *raw = NULL;
+	int rc;
+
+	if (!k)
+		return e->code;
+	run.shm = "anon";
+	run.pages = "4k";
+	run.two_lines = 0;
+	rc = pp_measure(&run, k, cell->mode, cell->cpus[0], cell->cpus[1], NULL, cell->placement, &row,
+			&raw, c->sink, e);
+	if (!rc && !costs_interrupted(c)) {
+		sy_row_common(c, cell, &base);
+		/* keep what was measured, say it is this command's row */
+		base.impl = k->impl;
+		base.mem_node = row.mem_node;
+		base.samples = row.samples;
+		base.iters_per_sample = row.iters_per_sample;
+		base.st = row.st;
+		base.raw = row.raw;
+		base.nraw = row.nraw;
+		base.ncounters = row.ncounters;
+		memcpy(base.counters, row.counters, sizeof(row.counters));
+		base.note = "ping-pong load-store kernel on one line";
+		rc = result_add(c->sink, &base, e);
+	}
+	free(raw);
+	return rc;
+}
+
+static int pick_prims(const char *value, int *idx, int *n, struct cp_err *e)
+{
+	char *copy = cp_xstrdup(!strcmp(value, "all") ? sy_prim_names() : value), *tok, *save = NULL;
+	int rc = 0;
+
+	*n = 0;
+	for (tok = strtok_r(copy, "|,", &save); tok && !rc; tok = strtok_r(NULL, "|,", &save)) {
+		size_t i;
+
+		for (i = 0; i < sy_nprims && strcmp(sy_prims[i].name, tok); i++)
+			;
+		if (i == sy_nprims)
+			rc = cp_errf(e, CP_EUSAGE, "--prim: invalid value '%s': allowed: %s|all", tok,
+				     sy_prim_names());
+		else if (*n < 16)
+			idx[(*n)++] = (int)i;
+	}
+	free(copy);
+	return rc;
+}
+
+int cmd_sync(struct opts *o)
+{
+	struct costs c;
+	struct cp_err e = { 0 };
+	struct cp_placement pl = { 0 };
+	int idx[16], n = 0, futex_shared = 0, rc;
+
+	if (o->argc)
+		cp_die(CP_EUSAGE, "sync: unexpected argument '%s': it takes options only", o->argv[0]);
+	if ((rc = costs_init(&c, o, 30, 3, &e)) || (rc = pick_prims(o->prim ? o->prim : "all", idx, &n, &e)))
+		goto out;
+	if (o->futex) {
+		int f = opt_choice(o->futex, "private|shared", "futex", &e);
+
+		if (f < 0) {
+			rc = e.code;
+			goto out;
+		}
+		futex_shared = f == 1;
+		for (int m = 0; m < c.nmodes && !futex_shared; m++)
+			if (c.modes[m] == AGENT_PROCESS) {
+				rc = cp_errf(&e, CP_EUSAGE,
+					     "--futex private: a private futex cannot wake another process "
+					     "(FUTEX_PRIVATE_FLAG keys the word by address space): use --mode thread, "
+					     "or --futex shared");
+				goto out;
+			}
+	}
+	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
+		goto out;
+	for (int p = 0; p < pl.npairs && !rc; p++)
+		for (int i = 0; i < n && !rc; i++)
+			for (int m = 0; m < c.nmodes && !rc && !costs_interrupted(&c); m++) {
+				const struct sy_prim *prim = &sy_prims[idx[i]];
+				struct sy_cell cell = { prim, c.modes[m], { pl.pairs[p][0], pl.pairs[p][1] },
+							pl.class_name,
+							futex_shared || c.modes[m] == AGENT_PROCESS };
+
+				if (cell.cpus[0] == cell.cpus[1])
+					rc = cp_errf(&e, CP_EUSAGE, "--cpus: the two agents need two different CPUs, got %d twice",
+						     cell.cpus[0]);
+				else
+					rc = prim->run ? measure_blocking(&c, &cell, &e) : measure_spin(&c, &cell, &e);
+			}
+out:
+	cp_placement_free(&pl);
+	return costs_finish(&c, rc, &e);
+}

@@ -1,0 +1,279 @@
+/* setup_common.c: the run, modes, sink, rows and interruption shared by
+ * the sharing-cost commands (see setup_common.h). */
+#include "setup_common.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "counters.h"
+#include "parse.h"
+#include "timer.h"
+#include "topo.h"
+
+/* The handler's only state: where to record the signal.  It points into
+ * memory shared with the agents, mapped before any agent starts. */
+static volatile uint64_t *intr_word;
+
+static void on_signal(int sig)
+{
+	__atomic_store_n(intr_word, (uint64_t)sig, __ATOMIC_RELAXED);
+}
+
+static void signals_install(volatile uint64_t *word)
+{
+	struct sigaction sa;
+
+	intr_word = word;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* restart: a blocking read of an agent goes on; agents notice the
+	 * flag at their next sample boundary.  A second signal does the same
+	 * (agents that hang are ended by the watchdog, --timeout): dying at
+	 * once would leave the --out temporary behind. */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int parse_modes(const struct opts *o, struct costs *c, struct cp_err *e)
+{
+	const char *m = o->mode ? o->mode : "both";
+
+	if (!strcmp(m, "both")) {
+		c->modes[0] = AGENT_THREAD;
+		c->modes[1] = AGENT_PROCESS;
+		c->nmodes = 2;
+		return 0;
+	}
+	c->nmodes = 1;
+	return agent_mode_parse(m, &c->modes[0], e);
+}
+
+int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
+	       struct cp_err *e)
+{
+	struct opts oo = *o;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->intr = agents_shared_alloc(sizeof(uint64_t));
+	signals_install(c->intr);
+	if (opts_format(o, e) < 0)
+		return e->code;
+	if ((rc = parse_modes(o, c, e)))
+		return rc;
+	/* the commands check their memory kinds themselves (setup takes a
+	 * list of them); pp_run_init checks the default kind only */
+	oo.shm = NULL;
+	oo.pages = NULL;
+	oo.layout = NULL; /* pingpong's layouts; contend checks its own */
+	if ((rc = pp_run_init(&c->run, &oo, 0, e)))
+		return rc;
+	c->run.o = o;
+	c->run.shm = o->shm;
+	c->run.pages = o->pages;
+	if (!opt_isset(o, OPT_samples))
+		c->run.samples = c->run.max_samples = def_samples;
+	if (!opt_isset(o, OPT_warmup))
+		c->run.warmup = def_warmup;
+	return 0;
+}
+
+int costs_open_sink(struct costs *c, struct cp_err *e)
+{
+	int rc = result_open(c->o, &c->sink, e);
+
+	if (rc)
+		return rc;
+	result_set_timer(c->sink, &c->run.timer);
+	if (c->run.timer.warning[0])
+		result_meta_note(c->sink, "timer: %s", c->run.timer.warning);
+	return 0;
+}
+
+int costs_finish(struct costs *c, int rc, struct cp_err *e)
+{
+	int sig = (int)__atomic_load_n(c->intr, __ATOMIC_RELAXED);
+
+	if ((sig || rc) && c->sink)
+		result_abort(c->sink);
+	else if (c->sink)
+		rc = result_close(c->sink, e);
+	c->sink = NULL;
+	pp_run_free(&c->run);
+	if (sig) {
+		/* everything is freed: now die of the signal, as the shell expects */
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		cp_die(CP_ERUN, "interrupted by signal %d", sig);
+	}
+	if (rc)
+		cp_exit_err(e);
+	return CP_OK;
+}
+
+int costs_pairs(struct costs *c, struct cp_placement *pl, struct cp_err *e)
+{
+	return topo_resolve_pairs(c->run.topo, c->o, pl, e);
+}
+
+int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, char *placement,
+		  size_t plen, struct cp_err *e)
+{
+	const struct opts *o = c->o;
+	int rc;
+
+	*cpus = NULL;
+	*n = 0;
+	if (o->cpus && o->placement)
+		return cp_errf(e, CP_EUSAGE, "--cpus and --placement: give one of them, not both");
+	if (o->cpus) {
+		struct cpulist l;
+
+		if ((rc = parse_cpulist(o->cpus, "cpus", &l, e)))
+			return rc;
+		if ((rc = topo_check_cpus(c->run.topo, l.cpu, l.n, e))) {
+			cpulist_free(&l);
+			return rc;
+		}
+		*cpus = l.cpu;
+		*n = l.n;
+		if (l.n == 2)
+			topo_class_of_pair(c->run.topo, l.cpu[0], l.cpu[1], placement, plen);
+		else
+			snprintf(placement, plen, "cpus");
+	} else if (o->placement || !def_all) {
+		struct cp_placement pl;
+
+		if ((rc = topo_resolve_pairs(c->run.topo, o, &pl, e)))
+			return rc;
+		*cpus = cp_xcalloc(2, sizeof(int));
+		(*cpus)[0] = pl.pairs[0][0];
+		(*cpus)[1] = pl.pairs[0][1];
+		*n = 2;
+		snprintf(placement, plen, "%s", pl.class_name);
+		cp_placement_free(&pl);
+	} else {
+		int all = topo_ncpus(c->run.topo);
+
+		*cpus = cp_xcalloc((size_t)all, sizeof(int));
+		memcpy(*cpus, topo_cpus(c->run.topo), (size_t)all * sizeof(int));
+		*n = all;
+		snprintf(placement, plen, "all");
+	}
+	if (*n < min) {
+		rc = cp_errf(e, CP_EUSAGE, "--cpus: %d CPU%s given, this needs at least %d", *n,
+			     *n == 1 ? "" : "s", min);
+		free(*cpus);
+		*cpus = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+void costs_row(const struct costs *c, struct cp_row *r, const char *experiment,
+	       enum agent_mode m, const int *cpus, unsigned n, const char *placement)
+{
+	size_t off = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->experiment = experiment;
+	r->mode = agent_mode_name(m);
+	r->placement = placement;
+	r->mem_node = -1;
+	r->agents = n;
+	r->ticks_per_ns = c->run.timer.has_cycles ? c->run.timer.ticks_per_ns : 0;
+	/* ';' keeps the CSV cell unquoted, as pingpong writes it */
+	for (unsigned i = 0; i < n && off < sizeof(r->cpus); i++)
+		off += (size_t)snprintf(r->cpus + off, sizeof(r->cpus) - off, "%s%d", i ? ";" : "", cpus[i]);
+}
+
+int costs_gate(struct agent_ctx *ac, struct costs_gate *g, const volatile uint64_t *intr)
+{
+	if (agents_barrier(ac))
+		return -1;
+	if (ac->id == 0)
+		__atomic_store_n(&g->quit.v, __atomic_load_n(intr, __ATOMIC_RELAXED) != 0, __ATOMIC_RELAXED);
+	if (agents_barrier(ac))
+		return -1;
+	return (int)__atomic_load_n(&g->quit.v, __ATOMIC_RELAXED);
+}
+
+int costs_agent_left(struct agent_ctx *ac)
+{
+	for (unsigned i = 0; i < ac->n; i++) {
+		const struct agent_slot *s = &ac->sh->slot[i];
+		int rc = __atomic_load_n(&s->rc, __ATOMIC_ACQUIRE);
+
+		if (i != ac->id && rc)
+			return agent_fail(ac, rc, "%s", s->err);
+	}
+	return agent_fail(ac, CP_ERUN, "agent %u stopped: the run was aborted", ac->id);
+}
+
+static size_t acc_size(unsigned n)
+{
+	return sizeof(struct agents_shared) + n * sizeof(struct agent_slot);
+}
+
+struct agents_shared *costs_ctr_acc_new(unsigned n)
+{
+	/* the slots are CP_PADDED: the block must be aligned like agents_run's */
+	size_t sz = (acc_size(n) + CP_GRANULE_MAX - 1) / CP_GRANULE_MAX * CP_GRANULE_MAX;
+	struct agents_shared *a = aligned_alloc(CP_GRANULE_MAX, sz);
+
+	if (!a)
+		cp_die(CP_ERUN, "out of memory");
+	memset(a, 0, sz);
+	a->n = n;
+	for (unsigned i = 0; i < n; i++)
+		memset(a->slot[i].ctr_valid, 1, sizeof(a->slot[i].ctr_valid));
+	return a;
+}
+
+void costs_ctr_acc_add(struct agents_shared *acc, unsigned to, const struct agents_shared *sh,
+		       unsigned from)
+{
+	struct agent_slot *d = &acc->slot[to];
+	const struct agent_slot *s = &sh->slot[from];
+
+	d->cpu = s->cpu;
+	for (int i = 0; i < CP_MAX_COUNTERS; i++) {
+		d->ctr[i] += s->ctr[i];
+		d->ctr_valid[i] &= s->ctr_valid[i];
+	}
+	if (s->ctr_why[0])
+		snprintf(d->ctr_why, sizeof(d->ctr_why), "%s", s->ctr_why);
+}
+
+void costs_ctr_acc_free(struct agents_shared *acc)
+{
+	free(acc);
+}
+
+int costs_fault_counter(const struct costs *c)
+{
+	int n = c->run.counters ? counters_nevents(c->run.counters) : 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *name = counters_event_name(c->run.counters, i);
+
+		if (!strcasecmp(name, "page-faults") || !strcasecmp(name, "faults") ||
+		    !strcasecmp(name, "minor-faults") || !strcasecmp(name, "perf::PAGE-FAULTS"))
+			return i;
+	}
+	return -1;
+}
+
+int costs_sizes(const struct opts *o, const char *def, uint64_t **sizes, size_t *n,
+		struct cp_err *e)
+{
+	return parse_sizes(o->sizes ? o->sizes : def, "sizes", sizes, n, e);
+}

@@ -1,0 +1,98 @@
+/* setup_common.h: what the four sharing-cost commands of issue 6 (setup,
+ * sync, copy, contend) share: the validated run (timer, counters, topology,
+ * sample counts: pingpong.h's struct pp_run), --mode thread|process|both,
+ * the results sink, rows, and interruption.
+ *
+ * Interruption: SIGINT/SIGTERM/SIGHUP only record the signal, in a word of shared
+ * memory that agents (threads or forked processes) can read.  Agents stop
+ * at the next sample boundary, all at once (costs_gate), the command frees
+ * what it made (segments, mappings, fds) and then dies of the same signal
+ * (costs_finish), so the shell sees an interrupted run and nothing leaks. */
+#ifndef SETUP_COMMON_H
+#define SETUP_COMMON_H
+
+#include <stdint.h>
+
+#include "agents.h"
+#include "cp.h"
+#include "opts.h"
+#include "pingpong.h"
+#include "result.h"
+
+struct costs {
+	struct pp_run run;              /* timer, counters, topo, samples, warmup, iters, timeout */
+	const struct opts *o;
+	enum agent_mode modes[2];
+	int nmodes;
+	struct cp_sink *sink;
+	volatile uint64_t *intr;        /* shared: the signal number once interrupted, else 0 */
+};
+
+/* Validate the common options: --mode (default both), --samples/--warmup
+ * (defaults given), --timer, --counters, --topology-xml (must be this
+ * machine).  `shm_ok` is passed to the shm checks of pp_run_init: 0 when
+ * the command checks --shm itself.  Installs the signal handlers. */
+int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
+	       struct cp_err *e);
+
+/* Open the sink (checks --out) and record the timer in the metadata. */
+int costs_open_sink(struct costs *c, struct cp_err *e);
+
+/* 1 once SIGINT/SIGTERM came. */
+static inline int costs_interrupted(const struct costs *c)
+{
+	return __atomic_load_n(c->intr, __ATOMIC_RELAXED) != 0;
+}
+
+/* End the command: interrupted -> drop the output and die of the signal;
+ * rc != 0 -> drop the output, print e and exit rc; else close the sink
+ * (written atomically) and return CP_OK.  Frees c. */
+int costs_finish(struct costs *c, int rc, struct cp_err *e);
+
+/* Pairs of CPUs: --cpus A,B, --placement CLASS [--pairs N] or the first
+ * allowed pair (topo_resolve_pairs). */
+struct cp_placement;
+int costs_pairs(struct costs *c, struct cp_placement *pl, struct cp_err *e);
+
+/* A list of CPUs for N agents: --cpus LIST (any length >= min), a
+ * --placement pair, or by default all allowed CPUs (def_all) or the first
+ * allowed pair.  *cpus malloc'd; placement gets the class of a pair, "cpus"
+ * for a longer --cpus list, "all" for all CPUs. */
+int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, char *placement,
+		  size_t plen, struct cp_err *e);
+
+/* Fill the fields of a row every command sets the same way. */
+void costs_row(const struct costs *c, struct cp_row *r, const char *experiment,
+	       enum agent_mode m, const int *cpus, unsigned n, const char *placement);
+
+/* The sample-boundary gate: every agent calls it at the same points; agent
+ * 0 reads the interrupt flag and all agents get its answer, so they stop
+ * together (none is left waiting for a partner).  Returns 1 = stop, 0 =
+ * go on, -1 = another agent failed (return from the agent). */
+struct costs_gate {
+	struct cp_padded_u64 quit;
+};
+int costs_gate(struct agent_ctx *ac, struct costs_gate *g, const volatile uint64_t *intr);
+
+/* An agent that stops because another one failed (it saw the abort
+ * flag): take over the first failure's code and message, so the run
+ * reports that one whichever agent the runner looks at first. */
+int costs_agent_left(struct agent_ctx *ac);
+
+/* Per-agent counter totals summed over several agents_run calls (setup
+ * runs one per sample): a control block of `n` slots, same layout as
+ * agents_run's, for agents_counters_row. */
+struct agents_shared *costs_ctr_acc_new(unsigned n);
+/* Add slot `from` of sh into slot `to` of acc (counts add, validity ANDs). */
+void costs_ctr_acc_add(struct agents_shared *acc, unsigned to, const struct agents_shared *sh,
+		       unsigned from);
+void costs_ctr_acc_free(struct agents_shared *acc);
+
+/* Index of the page-fault counter of the configured set, or -1. */
+int costs_fault_counter(const struct costs *c);
+
+/* Default --sizes when not given; parse_sizes otherwise. */
+int costs_sizes(const struct opts *o, const char *def, uint64_t **sizes, size_t *n,
+		struct cp_err *e);
+
+#endif
