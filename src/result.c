@@ -571,6 +571,7 @@ static void table_write(struct cp_sink *s)
 	char h[TCELL];
 	int c_kernel, c_mode, c_shm, c_place, c_cpus, c_node, c_unit = -1, c_med, c_ow = -1;
 	int c_ci, c_p1090, c_n, c_ctr, c_size = -1, c_pages = -1, c_layout = -1, c_agents = -1;
+	int c_metric = -1;
 
 	for (size_t k = 0; k < s->nrows; k++)
 		rt |= same_str(s->rows[k].metric, "round_trip");
@@ -588,6 +589,8 @@ static void table_write(struct cp_sink *s)
 		c_size = tcol(&t, "size", 1);
 	if (varies_agents(s))
 		c_agents = tcol(&t, "agents", 1);
+	if (varies_str(s, offsetof(struct cp_row, metric)))
+		c_metric = tcol(&t, "metric", 0);
 	if (!one_unit)
 		c_unit = tcol(&t, "unit", 0);
 	snprintf(h, sizeof(h), one_unit ? "median [%s]" : "median", unit);
@@ -627,6 +630,8 @@ static void table_write(struct cp_sink *s)
 			size_format(r->size_bytes, c[c_size], TCELL);
 		if (c_agents >= 0)
 			snprintf(c[c_agents], TCELL, "%u", r->agents);
+		if (c_metric >= 0)
+			snprintf(c[c_metric], TCELL, "%s", r->metric ? r->metric : "");
 		if (c_unit >= 0)
 			snprintf(c[c_unit], TCELL, "%s", r->unit ? r->unit : "");
 		fmt_num(c[c_med], TCELL, r->st.p50);

@@ -1,0 +1,37 @@
+/* cmd_plot.c: `cachepong plot DIR`: every figure DIR's data allows, as
+ * DIR/plots/<name>.png and .svg (see report_plot.c and plots/README.md). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cp.h"
+#include "opts.h"
+#include "report.h"
+
+int cmd_plot(struct opts *o)
+{
+	struct cp_err e = { 0 };
+	struct plot_set ps;
+	int rc;
+
+	if (o->argc != 1)
+		cp_die(CP_EUSAGE, "plot: give one results directory (cachepong plot DIR), got %d arguments",
+		       o->argc);
+	rc = plot_render_dir(o->argv[0], &ps, &e);
+	if (rc && rc != CP_EUNAVAIL)
+		cp_exit_err(&e);
+	for (int i = 0; i < ps.n; i++)
+		printf("%s/plots/%s.png %s/plots/%s.svg\n", o->argv[0], ps.f[i].name, o->argv[0],
+		       ps.f[i].name);
+	for (int i = 0; i < ps.nnotes; i++)
+		fprintf(stderr, "plot: not drawn: %s\n", ps.notes[i]);
+	free(ps.f);
+	if (rc)
+		cp_exit_err(&e);
+	if (ps.failed)
+		cp_die(CP_ERUN, "plot: %d figure%s could not be drawn (see above); %d drawn in %s/plots",
+		       ps.failed, ps.failed > 1 ? "s" : "", ps.n, o->argv[0]);
+	if (!ps.n)
+		cp_die(CP_EUSAGE, "plot: %s has no data to draw (no pingpong, matrix, setup, sync, copy or "
+		       "contend CSV with rows)", o->argv[0]);
+	return CP_OK;
+}

@@ -1,0 +1,80 @@
+/* cmd_report.c: `cachepong report [--dir DIR] [--budget 5m]`: the standard
+ * sweep for this machine within the budget, every figure, and report.md /
+ * report.html answering from this run's numbers.  --resume DIR continues
+ * an interrupted report (or only re-renders a finished one); --preset
+ * picks another sweep (quick: a smoke test in seconds). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cp.h"
+#include "opts.h"
+#include "report.h"
+#include "sweep.h"
+
+#define REPORT_BUDGET_S 300.0
+/* part of the budget kept for drawing and writing (gnuplot, the report) */
+#define REPORT_RESERVE 0.05
+
+/* A finished sweep directory: the resume only renders again. */
+static int sweep_complete(const char *dir)
+{
+	char path[4300], status[64];
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	return !strcmp(report_json_str(path, "sweep_status", status, sizeof(status)), "complete");
+}
+
+int cmd_report(struct opts *o)
+{
+	struct cp_err e = { 0 };
+	struct sweep_plan p = { 0 };
+	struct sweep_cfg cfg = { 0 };
+	struct plot_set ps = { 0 };
+	struct opts oo = *o;
+	char dir[4096];
+	int rc, src = CP_OK;
+
+	if (o->argc)
+		cp_die(CP_EUSAGE, "report: unexpected argument '%s': it takes options only", o->argv[0]);
+	if (o->resume && (o->dir || o->preset))
+		cp_die(CP_EUSAGE, "report: --resume %s continues that directory's own sweep: no --dir "
+		       "or --preset with it", o->resume);
+	if (!o->resume && !o->preset)
+		oo.preset = "standard";
+	cfg.dir = o->resume ? o->resume : o->dir ? o->dir : sweep_default_dir(dir, sizeof(dir));
+	cfg.budget = (opt_isset(o, OPT_budget) ? o->budget : REPORT_BUDGET_S) * (1 - REPORT_RESERVE);
+	cfg.resume = o->resume != NULL;
+	cfg.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
+	cfg.o = o;
+	cfg.resume_cmd = "cachepong report --resume";
+	if (!(o->resume && sweep_complete(o->resume))) {
+		if ((rc = sweep_load_plan(&oo, &p, &e)))
+			cp_exit_err(&e);
+		fprintf(stderr, "report: %s, %d cells into %s, budget %.0f s\n", p.origin, p.n, cfg.dir,
+			cfg.budget / (1 - REPORT_RESERVE));
+		src = sweep_run(&cfg, &p, &e);
+		sweep_plan_free(&p);
+		if (src == SWEEP_INTERRUPTED)
+			return src;
+		if (src && src != CP_ERUN)
+			cp_exit_err(&e);
+		if (src)
+			fprintf(stderr, "cachepong: %s\n", e.msg);
+	}
+	rc = plot_render_dir(cfg.dir, &ps, &e);
+	if (rc == CP_EUNAVAIL)
+		fprintf(stderr, "cachepong: %s: the report has no figures\n", e.msg);
+	else if (rc)
+		cp_exit_err(&e);
+	for (int i = 0; i < ps.nnotes; i++)
+		fprintf(stderr, "report: no figure: %s\n", ps.notes[i]);
+	rc = report_write(cfg.dir, &ps, &e);
+	free(ps.f);
+	if (rc)
+		cp_exit_err(&e);
+	printf("%s/report.md\n%s/report.html\n", cfg.dir, cfg.dir);
+	/* the report is written; a cell that failed still makes this exit 1 */
+	return src ? CP_ERUN : ps.failed ? CP_ERUN : CP_OK;
+}

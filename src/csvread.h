@@ -1,0 +1,47 @@
+/* csvread.h: a small reader for the CSV files cachepong writes (results,
+ * raw samples, the sweep's logs): a header line, then rows; RFC 4180
+ * quoting ("a,b" and "" inside quotes) as result.c writes it.  The whole
+ * file is read into memory; fields are NUL-terminated strings in it.  Used
+ * by the sweep (to append a cell's rows), the matrix (--resume), plot (to
+ * check columns before gnuplot runs) and report (the numbers). */
+#ifndef CSVREAD_H
+#define CSVREAD_H
+
+#include <stddef.h>
+
+#include "cp.h"
+
+struct csv {
+	char *path;        /* as given, for messages */
+	size_t ncol;
+	char **col;        /* header names */
+	size_t nrow;
+	char ***row;       /* row[i][j]: field j of data row i ("" when the row is short) */
+	char **line;       /* line[i]: row i's text as in the file, without the newline */
+	char *header_line; /* the header's text, without the newline */
+	size_t bad_rows;   /* lines with more fields than the header (skipped) */
+	size_t partial;    /* 1 when the file ended in a line without '\n' (skipped) */
+	/* private */
+	char *buf, *text;
+};
+
+/* Read path.  A missing file is CP_ERUN naming it; an empty file (no
+ * header) gives ncol = 0, nrow = 0.  A last line without its newline is an
+ * interrupted write: it is not a row (csv->partial = 1). */
+int csv_read(const char *path, struct csv *c, struct cp_err *e);
+/* Same, from a string (for tests). */
+int csv_parse(const char *text, const char *name, struct csv *c, struct cp_err *e);
+void csv_free(struct csv *c);
+
+/* Index of the column named name, or -1. */
+int csv_col(const struct csv *c, const char *name);
+/* Field of row i in column j (j < 0 gives ""). */
+const char *csv_get(const struct csv *c, size_t i, int j);
+/* Field as a number; NAN when empty or not a number. */
+double csv_num(const struct csv *c, size_t i, int j);
+
+/* The first name in the NULL-terminated list names that is not a column
+ * of c, or NULL when all are. */
+const char *csv_missing(const struct csv *c, const char *const *names);
+
+#endif

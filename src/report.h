@@ -1,0 +1,49 @@
+/* report.h: figures and the report of a results directory (one sweep):
+ * `cachepong plot DIR` renders every figure DIR's data allows with the
+ * gnuplot scripts of plots/ (run without a shell), `cachepong report`
+ * runs the standard sweep, renders, and writes report.md and a
+ * self-contained report.html whose every number comes from DIR's CSVs. */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cp.h"
+
+struct plot_file {
+	char name[160];      /* e.g. "pingpong-cas": plots/<name>.png and .svg */
+	char kind[32];       /* the figure's table row: "pingpong", "matrix", ... */
+	char caption[400];
+};
+
+struct plot_set {
+	int n;
+	struct plot_file *f;
+	int failed;          /* figures gnuplot or the column check refused */
+	char notes[32][300]; /* figures not drawn, and why */
+	int nnotes;
+};
+
+/* Render every figure DIR's data allows into DIR/plots/ (PNG and SVG).
+ * Missing data is a note, not an error; a CSV without a needed column, or
+ * gnuplot failing, counts in ->failed with a message on stderr.  gnuplot
+ * missing is CP_EUNAVAIL. */
+int plot_render_dir(const char *dir, struct plot_set *ps, struct cp_err *e);
+
+/* The plots/ directory with the .gp scripts: $CACHEPONG_PLOTS, next to the
+ * build (build/cachepong -> plots/), or the installed share/cachepong/plots. */
+int plot_scripts_dir(char *buf, size_t len, struct cp_err *e);
+
+/* Run gnuplot (fork + execvp, no shell) on script with `vars` as -e; its
+ * stderr is kept and put into e when it fails. */
+int plot_gnuplot(const char *script, const char *vars, struct cp_err *e);
+
+/* The string value of a top-level "key": "value" of a JSON file we wrote
+ * (meta.json, topo.json); "" when absent.  Returns buf. */
+char *report_json_str(const char *path, const char *key, char *buf, size_t len);
+
+/* Write DIR/report.md and DIR/report.html from DIR's CSVs and figures. */
+int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e);
+
+#endif

@@ -1,0 +1,103 @@
+/* report_int.h: what the report's files share: a writer that emits
+ * Markdown and HTML side by side, and the numbers helpers. */
+#ifndef REPORT_INT_H
+#define REPORT_INT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cp.h"
+#include "csvread.h"
+#include "report.h"
+
+/* ---- report_doc.c: one call, both documents ---- */
+struct doc {
+	FILE *md, *html;
+	char dir[4096];
+	char md_tmp[4200], html_tmp[4200];
+	int in_list, in_table;
+	char *mbuf, *hbuf;   /* doc_open_mem: the text so far */
+	size_t mlen, hlen;
+};
+
+int doc_open(struct doc *d, const char *dir, const char *title, struct cp_err *e);
+/* A document in memory (open_memstream), to be appended to another. */
+void doc_open_mem(struct doc *d, const char *dir);
+/* Append everything of src (a memory document, freed) to d. */
+void doc_append(struct doc *d, struct doc *src);
+/* Finish both files and rename them into place (report.md, report.html). */
+int doc_close(struct doc *d, struct cp_err *e);
+void doc_abort(struct doc *d);
+void doc_h(struct doc *d, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A paragraph; **text** is bold in both. */
+void doc_p(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A bullet; consecutive bullets make one list. */
+void doc_li(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void doc_table(struct doc *d, int ncol, const char *const *head);
+void doc_row(struct doc *d, int ncol, char cells[][160]);
+void doc_table_end(struct doc *d);
+/* DIR/plots/<name>.png: linked from the Markdown, embedded (base64) in the HTML. */
+void doc_figure(struct doc *d, const char *name, const char *caption);
+
+/* ---- report_num.c ---- */
+
+/* Three significant digits, "n/a" when not finite. */
+char *fmt3(double v, char *buf, size_t len);
+/* "123 [120, 126]" */
+char *fmt_ci(double v, double lo, double hi, char *buf, size_t len);
+
+/* Ratio of the medians of a and b with a 95% interval: bootstrap
+ * percentile interval (2000 resamples, fixed seed: the same data give the
+ * same report).  Returns 0, or -1 when either side has < 6 samples. */
+struct ratio { double r, lo, hi; };
+int ratio_boot(const double *a, size_t na, const double *b, size_t nb, struct ratio *out);
+
+/* The raw samples of a CSV grouped by the columns that identify a row of
+ * the results file (all raw columns but sample and value). */
+struct rawset {
+	size_t n;
+	struct rawgroup { char *key; double *v; size_t nv, cap; } *g;
+};
+int rawset_load(const char *path, struct rawset *rs);
+void rawset_free(struct rawset *rs);
+/* The samples of the result row i of c (matched on the raw key columns). */
+const struct rawgroup *rawset_find(const struct rawset *rs, const struct csv *c, size_t i);
+
+/* ---- report_sections.c ---- */
+struct rep {
+	struct doc *d;
+	const char *dir;
+	const struct plot_set *ps;
+	char cpu[256], host[256];
+	double rt_ns;        /* typical ping-pong round trip (nearest class), for comparisons; NAN */
+	char rt_what[200];
+	char sum[40][700];   /* the summary's bullets, written first */
+	int nsum;
+};
+void rep_sum(struct rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Process vs thread: for every process row of metric in c, the thread row
+ * that differs only in mode (and memory kind), and the ratio of their
+ * medians with its 95% interval (bootstrap of the raw samples when rs has
+ * them, else the conservative [p.lo/t.hi, p.hi/t.lo] of the CI columns). */
+struct pair_cmp {
+	size_t t, p;         /* row indices */
+	struct ratio q;
+	int boot;            /* interval by bootstrap */
+};
+int compare_modes(const struct csv *c, const struct rawset *rs, const char *metric,
+		  struct pair_cmp **out);
+/* "no measurable difference" / "processes 12% slower" ... */
+const char *verdict(const struct ratio *q, char *buf, size_t len);
+/* Load DIR/name; 0 with c filled, -1 when absent or empty. */
+int rep_load(const struct rep *r, const char *name, struct csv *c);
+void rep_pingpong(struct rep *r);
+void rep_matrix(struct rep *r);
+void rep_setup(struct rep *r);
+void rep_sync(struct rep *r);
+void rep_copy(struct rep *r);
+void rep_contend(struct rep *r);
+/* Every figure of kind `kind` (plot_set) with its caption. */
+void rep_figures(struct rep *r, const char *kind);
+
+#endif

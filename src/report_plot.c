@@ -1,0 +1,459 @@
+/* report_plot.c: `cachepong plot DIR`: one table of figures (which script,
+ * which CSV, which metric, which columns split it into several figures),
+ * the columns checked in C before gnuplot runs (the scripts check again,
+ * for people who run them by hand), gnuplot run by fork + execvp. */
+#include "report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef HAVE_HWLOC
+#include <hwloc.h>
+#endif
+
+#include "csvread.h"
+
+static const struct figure {
+	const char *kind;     /* output name prefix */
+	const char *script;
+	const char *csv;      /* relative to DIR */
+	const char *metrics;  /* '|'-separated; the first the file has is drawn */
+	const char *need;     /* columns the figure reads */
+	const char *facet;    /* columns that split it into one figure per value */
+	const char *vars;     /* more gnuplot variables */
+	const char *caption;
+} figures[] = {
+	{ "pingpong", "bars.gp", "pingpong.csv", "round_trip",
+	  "experiment kernel metric unit p50 ci_lo ci_hi placement mode shm pages layout impl", "kernel",
+	  "series='mode shm pages layout impl'",
+	  "Median round trip of one cache line per placement class, threads vs processes and "
+	  "memory kinds; whiskers: 95% CI of the median" },
+	{ "pingpong-cdf", "cdf.gp", "raw/pingpong.csv", "round_trip",
+	  "experiment kernel metric unit value placement mode shm pages layout impl", "kernel placement",
+	  "series='mode shm pages layout impl'",
+	  "Distribution of the ping-pong samples: tails and modes the median hides" },
+	{ "matrix", "heatmap.gp", "matrix.csv", "round_trip",
+	  "experiment kernel mode metric unit cpu_a cpu_b p50", "kernel mode", "",
+	  "Core-to-core round trip of every pair of CPUs" },
+	{ "setup", "size.gp", "setup.csv", "total",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi shm pages mode", "kernel",
+	  "series='shm pages mode'; mlabel='time for the whole size'",
+	  "What setting up shared memory costs against its size (log-log)" },
+	{ "setup-per-page", "size.gp", "setup.csv", "per_page",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi shm pages mode", "kernel",
+	  "series='shm pages mode'; mlabel='time per page'", "The same per page" },
+	{ "sync", "bars.gp", "sync.csv", "round_trip|wakeup_round_trip",
+	  "experiment kernel metric unit p50 ci_lo ci_hi mode placement", "placement",
+	  "xcol='kernel'; xname='primitive'; series='mode shm'",
+	  "Waking the other side: round trip through each primitive, threads vs processes" },
+	{ "copy", "size.gp", "copy.csv", "throughput",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
+	  "series='kernel mode shm'", "Copying vs sharing: throughput against message size" },
+	{ "copy-latency", "size.gp", "copy.csv", "latency",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
+	  "series='kernel mode shm'", "Copying vs sharing: time per message against its size" },
+	{ "contend", "contend.gp", "contend.csv", "throughput_total|throughput",
+	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
+	  "series='layout mode shm'", "Contention: total throughput against the number of agents" },
+	{ "contend-fairness", "contend.gp", "contend.csv", "fairness",
+	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
+	  "series='layout mode shm'", "Contention: fairness (slowest agent / fastest)" },
+};
+
+int plot_scripts_dir(char *buf, size_t len, struct cp_err *e)
+{
+	const char *env = getenv("CACHEPONG_PLOTS");
+	static const char *const rel[] = { "/../plots", "/../../plots", "/../share/cachepong/plots" };
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		if ((slash = strrchr(exe, '/')))
+			*slash = 0;
+		for (size_t i = 0; i < CP_ARRAY_SIZE(rel); i++) {
+			char probe[PATH_MAX + 64];
+
+			snprintf(probe, sizeof(probe), "%s%s/common.gp", exe, rel[i]);
+			if (!access(probe, R_OK)) {
+				snprintf(buf, len, "%s%s", exe, rel[i]);
+				return 0;
+			}
+		}
+	}
+	return cp_errf(e, CP_EUNAVAIL, "the gnuplot scripts (plots/*.gp) are not next to %s nor in "
+		       "../share/cachepong/plots: set CACHEPONG_PLOTS=DIR", n > 0 ? exe : "the binary");
+}
+
+int plot_gnuplot(const char *script, const char *vars, struct cp_err *e)
+{
+	int pfd[2], status;
+	char out[4096];
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return cp_errf(e, CP_ERUN, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return cp_errf(e, CP_ERUN, "fork: %s", strerror(errno));
+	if (!pid) {
+		int in = open("/dev/null", O_RDONLY);
+
+		dup2(in, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+		_exit(errno == ENOENT ? 126 : 127);
+	}
+	close(pfd[1]);
+	/* keep the end of what gnuplot says: its error is the last line */
+	while ((r = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0 || (r < 0 && errno == EINTR)) {
+		if (r > 0)
+			got += (size_t)r;
+		if (got > sizeof(out) - 512) {
+			memmove(out, out + got - 1024, 1024);
+			got = 1024;
+		}
+	}
+	out[got] = 0;
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
+		return cp_errf(e, CP_EUNAVAIL, "gnuplot is not installed: apt-get install gnuplot-nox");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		char *p = out + strlen(out);
+
+		while (p > out && (p[-1] == '\n' || p[-1] == ' '))
+			*--p = 0;
+		for (char *q = out; *q; q++)
+			if (*q == '\n')
+				*q = ' ';
+		return cp_errf(e, CP_ERUN, "gnuplot %s failed (exit %d): %.700s", script,
+			       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+			       got > 700 ? out + got - 700 : out);
+	}
+	return 0;
+}
+
+/* Append name='value' to vars, quoted for gnuplot (' doubled). */
+static void var(char *vars, size_t len, const char *name, const char *value)
+{
+	size_t o = strlen(vars);
+
+	o += (size_t)snprintf(vars + o, len > o ? len - o : 0, "%s%s='", o ? "; " : "", name);
+	for (; *value && o + 3 < len; value++) {
+		if (*value == '\'')
+			vars[o++] = '\'';
+		vars[o++] = *value;
+	}
+	snprintf(vars + o, len > o ? len - o : 0, "'");
+}
+
+/* The heat map's CPU order and boundaries, from the hwloc XML the sweep
+ * saved: CPUs in logical order, where a new package or LLC starts. */
+static void heat_topology(const char *dir, const struct csv *c, char *vars, size_t len)
+{
+#ifdef HAVE_HWLOC
+	char xml[4200], *order, pk[4096] = "", ll[4096] = "";
+	hwloc_topology_t t;
+	int ca = csv_col(c, "cpu_a"), cb = csv_col(c, "cpu_b"), n, pos = 0, maxos = 0;
+	char *in;
+	hwloc_obj_t lastpkg = NULL, lastllc = NULL;
+
+	snprintf(xml, sizeof(xml), "%s/topology.xml", dir);
+	if (access(xml, R_OK) || hwloc_topology_init(&t))
+		return;
+	if (hwloc_topology_set_xml(t, xml) || hwloc_topology_load(t)) {
+		hwloc_topology_destroy(t);
+		return;
+	}
+	for (size_t i = 0; i < c->nrow; i++) {
+		int a = atoi(csv_get(c, i, ca)), b = atoi(csv_get(c, i, cb));
+
+		maxos = a > maxos ? a : maxos;
+		maxos = b > maxos ? b : maxos;
+	}
+	in = cp_xcalloc((size_t)maxos + 1, 1);
+	for (size_t i = 0; i < c->nrow; i++) {
+		in[atoi(csv_get(c, i, ca))] = 1;
+		in[atoi(csv_get(c, i, cb))] = 1;
+	}
+	n = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
+	order = cp_xcalloc((size_t)n * 8 + 1, 1);
+	for (int i = 0; i < n; i++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, (unsigned)i), llc = NULL, o;
+		hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(t, HWLOC_OBJ_PACKAGE, pu);
+		size_t l;
+
+		if ((int)pu->os_index > maxos || !in[pu->os_index])
+			continue;
+		for (o = pu->parent; o; o = o->parent)
+			if (hwloc_obj_type_is_dcache(o->type))
+				llc = o; /* the highest data cache above the PU */
+		l = strlen(order);
+		snprintf(order + l, (size_t)n * 8 + 1 - l, "%s%u", l ? " " : "", pu->os_index);
+		if (pos && pkg != lastpkg)
+			snprintf(pk + strlen(pk), sizeof(pk) - strlen(pk), " %d", pos);
+		if (pos && llc != lastllc)
+			snprintf(ll + strlen(ll), sizeof(ll) - strlen(ll), " %d", pos);
+		lastpkg = pkg;
+		lastllc = llc;
+		pos++;
+	}
+	var(vars, len, "order", order);
+	var(vars, len, "pkgb", pk);
+	var(vars, len, "llcb", ll);
+	free(order);
+	free(in);
+	hwloc_topology_destroy(t);
+#else
+	(void)dir;
+	(void)c;
+	(void)vars;
+	(void)len;
+#endif
+}
+
+char *report_json_str(const char *path, const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char pat[160], *text, *p;
+	long n;
+	size_t o = 0;
+
+	buf[0] = 0;
+	if (!f)
+		return buf;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = cp_xcalloc(n > 0 ? (size_t)n + 1 : 1, 1);
+	if (n > 0 && fread(text, 1, (size_t)n, f) != (size_t)n)
+		text[0] = 0;
+	fclose(f);
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	if ((p = strstr(text, pat))) {
+		p += strlen(pat);
+		p += strspn(p, " \t\n");
+		if (*p++ == '"')
+			for (; *p && *p != '"' && o + 1 < len; p++) {
+				if (*p == '\\' && p[1]) {
+					p++;
+					buf[o++] = *p == 'n' ? ' ' : *p == 't' ? ' ' : *p;
+				} else {
+					buf[o++] = *p;
+				}
+			}
+	}
+	buf[o] = 0;
+	free(text);
+	return buf;
+}
+
+static void note(struct plot_set *ps, const char *fmt, const char *a, const char *b)
+{
+	if (ps->nnotes < (int)CP_ARRAY_SIZE(ps->notes))
+		snprintf(ps->notes[ps->nnotes++], sizeof(ps->notes[0]), fmt, a, b);
+}
+
+/* File-name-safe form of a value ("cross-package:21" -> "cross-package-21"). */
+static void tame(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			*s = '-';
+}
+
+static int draw(const char *script, const char *vars, const char *plots, const char *name,
+		struct cp_err *e)
+{
+	static const char *const ext[] = { "png", "svg" };
+
+	for (size_t i = 0; i < CP_ARRAY_SIZE(ext); i++) {
+		char tmp[4400], fin[4400], *v;
+		size_t vl = strlen(vars) + 9000;
+		int rc;
+
+		/* gnuplot writes a temporary name: a failed run leaves no figure */
+		snprintf(tmp, sizeof(tmp), "%.3800s/.%.200s.%s.tmp", plots, name, ext[i]);
+		snprintf(fin, sizeof(fin), "%.3800s/%.200s.%s", plots, name, ext[i]);
+		v = cp_xcalloc(vl, 1);
+		snprintf(v, vl, "%s", vars);
+		var(v, vl, "out", tmp);
+		var(v, vl, "term", ext[i]);
+		rc = plot_gnuplot(script, v, e);
+		free(v);
+		if (!rc && rename(tmp, fin))
+			rc = cp_errf(e, CP_ERUN, "renaming %s: %s", tmp, strerror(errno));
+		if (rc) {
+			unlink(tmp);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void render(const char *dir, const char *gpdir, const char *plots, const char *cpu,
+		   const struct figure *f, struct plot_set *ps, int *unavail, struct cp_err *e)
+{
+	char path[4200], script[4200], need[512], fac[256], *save = NULL;
+	const char *names[40], *miss;
+	char metric[64] = "";
+	const char *fcol[4];
+	int nf = 0, mcol;
+	struct csv c;
+	char (*seen)[256];
+	size_t nseen = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, f->csv);
+	snprintf(script, sizeof(script), "%s/%s", gpdir, f->script);
+	if (access(path, F_OK)) {
+		note(ps, "%s: no %s in this directory", f->kind, f->csv);
+		return;
+	}
+	if (csv_read(path, &c, e)) {
+		fprintf(stderr, "cachepong: plot %s: %s\n", f->kind, e->msg);
+		ps->failed++;
+		return;
+	}
+	snprintf(need, sizeof(need), "%s", f->need);
+	{
+		int n = 0;
+
+		for (char *t = strtok_r(need, " ", &save); t && n < 39; t = strtok_r(NULL, " ", &save))
+			names[n++] = t;
+		names[n] = NULL;
+	}
+	if (c.nrow && (miss = csv_missing(&c, names))) {
+		fprintf(stderr, "cachepong: plot %s: %s has no column '%s' (the figure needs: %s)\n",
+			f->kind, path, miss, f->need);
+		ps->failed++;
+		csv_free(&c);
+		return;
+	}
+	mcol = csv_col(&c, "metric");
+	{
+		char ms[128], *s2 = NULL;
+
+		snprintf(ms, sizeof(ms), "%s", f->metrics);
+		for (char *t = strtok_r(ms, "|", &s2); t && !metric[0]; t = strtok_r(NULL, "|", &s2))
+			for (size_t i = 0; i < c.nrow && !metric[0]; i++)
+				if (!strcmp(csv_get(&c, i, mcol), t))
+					snprintf(metric, sizeof(metric), "%s", t);
+	}
+	if (!metric[0]) {
+		note(ps, "%s: no rows with metric %s", f->kind, f->metrics);
+		csv_free(&c);
+		return;
+	}
+	snprintf(fac, sizeof(fac), "%s", f->facet);
+	save = NULL;
+	for (char *t = strtok_r(fac, " ", &save); t && nf < 4; t = strtok_r(NULL, " ", &save))
+		fcol[nf++] = t;
+	seen = cp_xcalloc(c.nrow + 1, sizeof(*seen));
+	for (size_t i = 0; i < c.nrow; i++) {
+		char key[256] = "", name[300], vars[24000] = "", what[300];
+		int dup = 0;
+
+		if (strcmp(csv_get(&c, i, mcol), metric))
+			continue;
+		for (int k = 0; k < nf; k++)
+			snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s%s", k ? " " : "",
+				 csv_get(&c, i, csv_col(&c, fcol[k])));
+		for (size_t s = 0; s < nseen && !dup; s++)
+			dup = !strcmp(seen[s], key);
+		if (dup)
+			continue;
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
+		snprintf(name, sizeof(name), "%s%s%s", f->kind, nf ? "-" : "", key);
+		tame(name);
+		var(vars, sizeof(vars), "data", path);
+		var(vars, sizeof(vars), "cpu", cpu);
+		var(vars, sizeof(vars), "metric", metric);
+		for (int k = 0; k < nf; k++)
+			var(vars, sizeof(vars), fcol[k], csv_get(&c, i, csv_col(&c, fcol[k])));
+		if (f->vars[0])
+			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; %s", f->vars);
+		if (!strcmp(f->script, "heatmap.gp"))
+			heat_topology(dir, &c, vars, sizeof(vars));
+		if (draw(script, vars, plots, name, e)) {
+			if (e->code == CP_EUNAVAIL)
+				*unavail = 1;
+			fprintf(stderr, "cachepong: plot %s: %s\n", name, e->msg);
+			ps->failed++;
+			if (*unavail)
+				break;
+			continue;
+		}
+		ps->f = realloc(ps->f, ((size_t)ps->n + 1) * sizeof(*ps->f));
+		if (!ps->f)
+			cp_die(CP_ERUN, "out of memory");
+		memset(&ps->f[ps->n], 0, sizeof(ps->f[0]));
+		snprintf(ps->f[ps->n].name, sizeof(ps->f[0].name), "%.150s", name);
+		snprintf(ps->f[ps->n].kind, sizeof(ps->f[0].kind), "%s", f->kind);
+		snprintf(what, sizeof(what), "%s%s%s", f->caption, nf ? ": " : "", key);
+		snprintf(ps->f[ps->n].caption, sizeof(ps->f[0].caption), "%s", what);
+		ps->n++;
+	}
+	free(seen);
+	csv_free(&c);
+}
+
+int plot_render_dir(const char *dir, struct plot_set *ps, struct cp_err *e)
+{
+	char gpdir[PATH_MAX], plots[4200], cpu[256], path[4200];
+	struct stat st;
+	int unavail = 0;
+
+	memset(ps, 0, sizeof(*ps));
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return cp_errf(e, CP_EUSAGE, "plot: %s: not a results directory (%s)", dir,
+			       errno ? strerror(errno) : "not a directory");
+	if (plot_scripts_dir(gpdir, sizeof(gpdir), e))
+		return e->code;
+	snprintf(plots, sizeof(plots), "%s/plots", dir);
+	if (mkdir(plots, 0755) && errno != EEXIST)
+		return cp_errf(e, CP_ERUN, "%s: %s", plots, strerror(errno));
+	{
+		/* a figure an interrupted run was drawing is not a figure */
+		DIR *d = opendir(plots);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			size_t n = strlen(de->d_name);
+
+			if (de->d_name[0] == '.' && n > 4 && !strcmp(de->d_name + n - 4, ".tmp")) {
+				snprintf(path, sizeof(path), "%.3800s/%.255s", plots, de->d_name);
+				unlink(path);
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	report_json_str(path, "cpu_model_name", cpu, sizeof(cpu));
+	if (!cpu[0]) {
+		snprintf(path, sizeof(path), "%s/topo.json", dir);
+		report_json_str(path, "cpu_model", cpu, sizeof(cpu));
+	}
+	for (size_t i = 0; i < CP_ARRAY_SIZE(figures) && !unavail; i++)
+		render(dir, gpdir, plots, cpu, &figures[i], ps, &unavail, e);
+	if (unavail)
+		return CP_EUNAVAIL;
+	return 0;
+}

@@ -1,0 +1,130 @@
+/* report_write.c: report.md and report.html of a results directory: the
+ * run's facts from meta.json, a summary that answers the questions in
+ * plain words, then one section per experiment with its tables and
+ * figures, what was not measured and why, and how to read the numbers. */
+#include "report_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void facts(struct rep *r, struct doc *d)
+{
+	char meta[4300], v[10][256], budget[300] = "";
+
+	snprintf(meta, sizeof(meta), "%s/meta.json", r->dir);
+	report_json_str(meta, "kernel", v[0], sizeof(v[0]));
+	report_json_str(meta, "sweep_first_start_utc", v[1], sizeof(v[1]));
+	report_json_str(meta, "end_utc", v[2], sizeof(v[2]));
+	report_json_str(meta, "sweep_plan", v[3], sizeof(v[3]));
+	report_json_str(meta, "sweep_status", v[4], sizeof(v[4]));
+	report_json_str(meta, "hypervisor_vendor", v[5], sizeof(v[5]));
+	report_json_str(meta, "version", v[6], sizeof(v[6]));
+	report_json_str(meta, "git_rev", v[7], sizeof(v[7]));
+	report_json_str(meta, "thp_enabled", v[8], sizeof(v[8]));
+	report_json_str(meta, "sweep_budget_s", v[9], sizeof(v[9]));
+	if (v[9][0])
+		snprintf(budget, sizeof(budget), ", budget %s s", v[9]);
+	doc_p(d, "Measured on **%s** (%s), Linux %s%s%s, from %s to %s: %s, %s%s. "
+		 "cachepong %s (git %s); transparent huge pages: %s.",
+	      r->host[0] ? r->host : "unknown host", r->cpu[0] ? r->cpu : "unknown CPU",
+	      v[0][0] ? v[0] : "?", v[5][0] ? ", a virtual machine: " : "", v[5], v[1], v[2], v[3],
+	      v[4], budget, v[6], v[7], v[8][0] ? v[8] : "unknown");
+	if (v[5][0])
+		doc_p(d, "In a virtual machine the vCPUs are threads of the host: what is called a "
+			 "core or a cache here is what the hypervisor shows, and the host's other "
+			 "load shows up as noise and steal time (see meta.json: steal_ms).");
+}
+
+/* skipped.csv: what the sweep did not measure, and why. */
+static void skipped(struct rep *r)
+{
+	struct csv c;
+	struct cp_err e = { 0 };
+	char path[4300];
+	static const char *const head[] = { "cell", "status", "command", "why" };
+	int nf = 0, nu = 0, nb = 0;
+
+	snprintf(path, sizeof(path), "%s/skipped.csv", r->dir);
+	if (csv_read(path, &c, &e) || !c.nrow) {
+		if (!e.code)
+			csv_free(&c);
+		return;
+	}
+	doc_h(r->d, 2, "Not measured");
+	doc_table(r->d, 4, head);
+	for (size_t i = 0; i < c.nrow; i++) {
+		char cell[4][160];
+		const char *st = csv_get(&c, i, csv_col(&c, "status"));
+
+		for (int k = 0; k < 4; k++)
+			snprintf(cell[k], 160, "%.159s", csv_get(&c, i, (int)k));
+		doc_row(r->d, 4, cell);
+		nf += !strcmp(st, "failed");
+		nu += !strcmp(st, "unavailable");
+		nb += !strcmp(st, "over-budget");
+	}
+	doc_table_end(r->d);
+	if (nf + nu + nb)
+		rep_sum(r, "**Not measured**: %d cell%s unavailable on this machine or build, %d over "
+			   "the time budget, %d failed (see \"Not measured\").", nu, nu == 1 ? "" : "s",
+			nb, nf);
+	csv_free(&c);
+}
+
+static void method(struct doc *d)
+{
+	doc_h(d, 2, "How to read the numbers");
+	doc_li(d, "Every number comes from this directory's CSV files (one row per measured cell, "
+		  "raw samples in raw/); the figures are drawn from the same files by plots/*.gp.");
+	doc_li(d, "A sample is the time of many operations divided by their number; a cell's "
+		  "value is the median of its samples.");
+	doc_li(d, "[a, b] after a median is its 95%% confidence interval, from order statistics "
+		  "(distribution-free): timing samples are skewed, so no mean +- 2 sigma.");
+	doc_li(d, "Ratios of two medians carry a 95%% bootstrap percentile interval (2000 "
+		  "resamples of both rows' raw samples, fixed seed). An interval that contains 1 "
+		  "means no difference could be measured, not that there is none.");
+	doc_li(d, "Round trip: A passes the line to B and B back to A; one way is half of it.");
+}
+
+int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
+{
+	struct rep r = { 0 };
+	struct doc d, body;
+	char path[4300], title[600];
+	int rc;
+
+	r.dir = dir;
+	r.ps = ps;
+	r.rt_ns = NAN;
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	report_json_str(path, "host", r.host, sizeof(r.host));
+	report_json_str(path, "cpu_model_name", r.cpu, sizeof(r.cpu));
+	doc_open_mem(&body, dir);
+	r.d = &body;
+	rep_pingpong(&r);
+	rep_setup(&r);
+	rep_sync(&r);
+	rep_copy(&r);
+	rep_contend(&r);
+	rep_matrix(&r);
+	skipped(&r);
+	method(&body);
+
+	snprintf(title, sizeof(title), "cachepong: threads vs processes on %s", r.host[0] ? r.host : dir);
+	if ((rc = doc_open(&d, dir, title, e))) {
+		fclose(body.md);
+		fclose(body.html);
+		free(body.mbuf);
+		free(body.hbuf);
+		return rc;
+	}
+	facts(&r, &d);
+	doc_h(&d, 2, "Summary");
+	if (!r.nsum)
+		doc_p(&d, "This directory holds no measured rows: nothing to report.");
+	for (int i = 0; i < r.nsum; i++)
+		doc_li(&d, "%s", r.sum[i]);
+	doc_append(&d, &body);
+	return doc_close(&d, e);
+}

@@ -1,0 +1,161 @@
+/* sweep.h: sweeps: a plan (one cachepong command line per cell) run cell by
+ * cell as child processes into one results directory, resumable, within a
+ * time budget.  Also the run-time model the sweep and `matrix --dry-run`
+ * use to estimate how long cells take.
+ *
+ * Results directory (see plots/README.md):
+ *   plan.txt          the cells, one command line each (the resume reads it)
+ *   cells-done.log    one line per finished cell: index, status, seconds,
+ *                     samples, the sizes of the data files after it, the cell
+ *   meta.json         machine and run metadata (meta.h) + the sweep's keys
+ *   topo.json         `cachepong topo --format json` of the machine
+ *   topology.xml      the machine's hwloc topology (for the heat map)
+ *   <experiment>.csv  the rows of every cell, one file per experiment
+ *   raw/<exp>.csv     the raw samples
+ *   skipped.csv       cells not measured: unavailable here, over budget, failed
+ *   sweep.log         what the cells said on stderr
+ */
+#ifndef SWEEP_H
+#define SWEEP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cp.h"
+#include "opts.h"
+
+struct sweep_cell {
+	char *line;          /* normalised: words joined by one space */
+	int argc;
+	char **argv;         /* argv[0] is the command */
+	const char *options; /* the options the command takes (commands.def) */
+	int fixed_samples;   /* the line sets --samples (or is not sampled) */
+	int src_line;        /* line in the plan file, for messages */
+	int ncpu_hint;       /* CPUs of the machine a preset was made for (0:
+			      * this one): the matrix's estimate on --dry-run */
+	char *unavail;       /* preset cells only: why it cannot run in this build
+			      * (recorded as skipped), or NULL */
+	char *invalid;       /* preset cells only: why its command rejected it
+			      * (recorded as failed), or NULL */
+};
+
+struct sweep_plan {
+	int n;
+	struct sweep_cell *cell;
+	char origin[300];    /* "preset standard" or "plan FILE" */
+};
+
+/* Parse a plan: one command line per line ('#' comments, quotes '...'
+ * "..." for values with spaces), or key = value blocks with a "command"
+ * key, blocks separated by blank lines.  Every cell is checked against its
+ * command's options (CP_EUSAGE naming the file, line and problem).
+ * lenient (for a resumed directory's plan.txt): a cell its command rejects,
+ * or whose command is not in this build, is kept with ->invalid/->unavail
+ * set instead of failing the whole plan. */
+int sweep_plan_parse(const char *text, const char *name, int lenient, struct sweep_plan *p,
+		     struct cp_err *e);
+int sweep_plan_read(const char *path, int lenient, struct sweep_plan *p, struct cp_err *e);
+/* The presets quick, standard, full for the machine described by
+ * topology_xml (NULL: this one), from its placement classes. */
+int sweep_plan_preset(const char *name, const char *topology_xml, struct sweep_plan *p,
+		      struct cp_err *e);
+void sweep_plan_free(struct sweep_plan *p);
+/* Add one cell from its words (checked as the parser does).  _lenient:
+ * a cell that fails the check is kept with ->unavail / ->invalid set. */
+void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src_line,
+			    const char *name);
+int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, const char *name,
+		   struct cp_err *e);
+
+/* The options string of a command of this build, or NULL. */
+const char *sweep_cmd_options(const char *cmd);
+/* Does the space-separated list take option `opt`? */
+int sweep_takes(const char *options, const char *opt);
+/* Value of --opt in the cell, or NULL. */
+const char *sweep_cell_opt(const struct sweep_cell *c, const char *opt);
+
+/* ---- run-time model (sweep_est.c) ---- */
+
+/* What one cell is expected to cost: seconds = fixed + per_sample x samples
+ * (samples as the sweep would pass them).  prior from the command's table
+ * row and the cell's options; learn() corrects it with measured times. */
+struct sweep_cost {
+	double fixed, per_sample;
+	uint64_t def_samples;   /* the command's own default sample count */
+	uint64_t min_samples;   /* the least the sweep scales it down to */
+	uint64_t max_samples;   /* the most it scales it up to */
+	int scalable;           /* the sweep may set --samples / --budget */
+	int by_budget;          /* the cell takes --budget instead of --samples (matrix) */
+};
+void sweep_cell_cost(const struct sweep_cell *c, struct sweep_cost *k);
+double sweep_cost_at(const struct sweep_cost *k, double samples);
+
+/* Measured/predicted ratios per command, learned as cells finish. */
+struct sweep_learn {
+	int n;
+	struct { char cmd[32]; double predicted, actual; } r[32];
+};
+double sweep_learn_ratio(const struct sweep_learn *L, const char *cmd);
+void sweep_learn_add(struct sweep_learn *L, const char *cmd, double predicted, double actual);
+
+/* Choose the samples of cells from..n-1 (not those with skip[j] set) so
+ * they fit `left` seconds of a budget (budget 0: no budget, the commands'
+ * defaults): one scale factor of every scalable cell's default sample
+ * count, within its limits.  samples[j] = what to pass (0: leave it to the
+ * command), pred[j] = predicted seconds at that. */
+void sweep_fit(const struct sweep_plan *p, const int *skip, int from, double left, double budget,
+	       const struct sweep_learn *L, uint64_t *samples, double *pred);
+
+/* The matrix's model, also used by `matrix --dry-run`: seconds for npairs
+ * pairs at `samples` samples each (plus warm-up), threads or processes. */
+double matrix_estimate(uint64_t npairs, uint64_t samples, int processes);
+/* Samples per pair that fit `seconds` (0 when even the minimum does not). */
+uint64_t matrix_samples_for(uint64_t npairs, double seconds, int processes);
+#define MATRIX_MIN_SAMPLES 20
+#define MATRIX_DEF_SAMPLES 200
+
+/* ---- running (sweep_run.c) ---- */
+
+struct sweep_cfg {
+	const char *dir;
+	double budget;          /* seconds; 0 = none */
+	int resume;             /* continue the sweep in dir */
+	double target_ci;       /* passed to cells that take it; 0 = not */
+	const struct opts *o;   /* the sweep's own command line (meta) */
+	const char *resume_cmd; /* how to continue, for the Ctrl-C message:
+				 * "cachepong sweep --resume" */
+	int quiet;              /* no summary line at the end */
+};
+
+/* Exit code of an interrupted sweep (128 + SIGINT, as shells report it). */
+#define SWEEP_INTERRUPTED 130
+
+/* Run (or continue) the plan into cfg->dir.  Returns CP_OK when every cell
+ * is done, unavailable here or skipped for the budget; CP_ERUN when a cell
+ * failed (the others still ran); SWEEP_INTERRUPTED after Ctrl-C. */
+int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *e);
+
+/* Print the plan with each cell's estimate and the total (--dry-run). */
+void sweep_print_plan(FILE *f, const struct sweep_plan *p, double budget);
+
+/* "results/<host>-<UTC date-time>" (buf). */
+char *sweep_default_dir(char *buf, size_t len);
+
+/* Human duration: "45 s", "3 min 20 s", "2 h 05 min". */
+char *sweep_fmt_dur(double s, char *buf, size_t len);
+
+/* Append the rows of a cell's CSV (header + rows, as `--out` wrote it) to
+ * dir/sub<experiment>.csv, one file per value of the experiment column;
+ * the header is written once; a file whose header differs (other counter
+ * columns) is rewritten with the union of the columns.  *nrows: rows added. */
+int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, size_t *nrows,
+		      struct cp_err *e);
+
+/* dst := the rows of dst, then those of src, with the union of their
+ * columns, written to a temporary file and renamed (dst may not exist). */
+int sweep_merge_csv(const char *dst, const char *src, size_t *nrows, struct cp_err *e);
+
+/* The plan of --preset, --plan or --resume DIR, exactly one (cmd_sweep.c). */
+int sweep_load_plan(const struct opts *o, struct sweep_plan *p, struct cp_err *e);
+
+#endif

@@ -1,0 +1,230 @@
+/* sweep_cell.c: one cell of a sweep: a child process of /proc/self/exe
+ * in its own process group (the terminal's Ctrl-C reaches only the sweep),
+ * its stderr kept for the log, waited for on a pidfd so the progress line
+ * ticks; its rows appended to the directory's CSVs before it is logged. */
+#include "sweep.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sweep_int.h"
+
+pid_t sweep_start_child(struct sweep_run_state *r, char **argv, const char *errpath)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	/* own process group: the terminal's Ctrl-C is the sweep's to handle */
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	{
+		int in = open("/dev/null", O_RDONLY);
+		int err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (in < 0 || err < 0)
+			_exit(127);
+		dup2(in, 0);
+		dup2(err, 1);
+		dup2(err, 2);
+		close(in);
+		close(err);
+	}
+	(void)r;
+	execv("/proc/self/exe", argv);
+	dprintf(2, "cachepong: cannot run /proc/self/exe: %s\n", strerror(errno));
+	_exit(127);
+}
+
+/* Wait for the child; the progress line ticks, a deadline stops it.
+ * Returns its wait status; *abandoned when a second Ctrl-C killed it. */
+static int wait_child(struct sweep_run_state *r, int i, pid_t pid, double deadline, int *timed_out,
+		      int *abandoned)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), status = 0, killed = 0;
+	double t0 = sweep_now();
+
+	*timed_out = *abandoned = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (!killed && (sweep_stop >= 2 || sweep_now() - t0 > deadline)) {
+			*abandoned = sweep_stop >= 2;
+			*timed_out = !*abandoned;
+			kill(-pid, SIGTERM);
+			kill(pid, SIGTERM);
+			killed = 1;
+		}
+		if (r->tty)
+			sweep_progress(r, i, t0, "running");
+		/* a timed wait for the child to end, not a sleep: poll on its
+		 * pidfd (Linux 5.3+), else a plain timeout */
+		if (fd >= 0) {
+			struct pollfd pf = { fd, POLLIN, 0 };
+
+			poll(&pf, 1, 250);
+		} else {
+			poll(NULL, 0, 100);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return status;
+}
+
+/* The last "cachepong: ..." line of the cell's stderr: why it failed. */
+void sweep_last_message(const char *errpath, char *why, size_t len, FILE *slog, int i)
+{
+	FILE *f = fopen(errpath, "r");
+	char line[2048];
+
+	why[0] = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (slog)
+			fprintf(slog, "[cell %d] %s\n", i + 1, line);
+		if (!strncmp(line, "cachepong: ", 11) && strncmp(line, "cachepong: warning: ", 20))
+			snprintf(why, len, "%.1000s", line + 11);
+	}
+	fclose(f);
+}
+
+int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
+{
+	const struct sweep_cell *c = &r->p->cell[i];
+	char out[4200], raw[4200], err[4200], why[1100], num[64], tci[64];
+	char **argv = cp_xcalloc((size_t)c->argc + 16, sizeof(char *));
+	int n = 0, status, timed_out, abandoned, rc = 0, st;
+	double t0 = sweep_now(), secs, deadline;
+	size_t rows = 0, rawrows = 0;
+	pid_t pid;
+
+	sweep_path(r, out, sizeof(out), ".cell.csv");
+	sweep_path(r, raw, sizeof(raw), ".cell.raw.csv");
+	sweep_path(r, err, sizeof(err), ".cell.err");
+	argv[n++] = "cachepong";
+	for (int k = 0; k < c->argc; k++)
+		argv[n++] = c->argv[k];
+	if (r->samples[i]) {
+		struct sweep_cost k;
+
+		sweep_cell_cost(c, &k);
+		if (k.by_budget) {
+			/* the matrix sizes its samples per pair to the time it gets,
+			 * from the time per pair it measures */
+			snprintf(num, sizeof(num), "%.0fs", fmax(1, ceil(r->pred[i])));
+			argv[n++] = "--budget";
+		} else {
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)r->samples[i]);
+			argv[n++] = "--samples";
+		}
+		argv[n++] = num;
+	}
+	if (r->cfg->target_ci > 0 && sweep_takes(c->options, "target-ci") &&
+	    !sweep_cell_opt(c, "target-ci")) {
+		snprintf(tci, sizeof(tci), "%g", r->cfg->target_ci);
+		argv[n++] = "--target-ci";
+		argv[n++] = tci;
+	}
+	argv[n++] = "--format";
+	argv[n++] = "csv";
+	argv[n++] = "--out";
+	argv[n++] = out;
+	/* every sample of an all-pairs matrix would be gigabytes: not in a sweep */
+	if (strcmp(c->argv[0], "matrix")) {
+		argv[n++] = "--raw";
+		argv[n++] = raw;
+	}
+	unlink(out);
+	unlink(raw);
+	if (!r->tty)
+		sweep_progress(r, i, t0, "start");
+	/* a backstop only (the commands have their own watchdogs): a cell 20
+	 * times over its estimate, or running past the end of the budget */
+	deadline = fmax(300, 20 * r->pred[i]);
+	if (r->cfg->budget > 0)
+		deadline = fmin(deadline, fmax(60, r->cfg->budget - (t0 - r->t0) + 30));
+	pid = sweep_start_child(r, argv, err);
+	if (pid < 0) {
+		free(argv);
+		return cp_errf(e, CP_ERUN, "fork: %s", strerror(errno));
+	}
+	status = wait_child(r, i, pid, deadline, &timed_out, &abandoned);
+	secs = sweep_now() - t0;
+	free(argv);
+	sweep_last_message(err, why, sizeof(why), r->slog, i);
+	if (r->slog)
+		fflush(r->slog);
+	if (abandoned) {
+		/* not logged: the resume runs it again */
+		unlink(out);
+		unlink(raw);
+		unlink(err);
+		return 0;
+	}
+	if (timed_out) {
+		snprintf(why, sizeof(why), "stopped after %.0f s (estimate %.0f s%s): stuck, or far "
+			 "slower here than estimated", secs, r->pred[i],
+			 r->cfg->budget > 0 ? ", at the end of the budget" : "");
+		st = ST_FAILED;
+	} else if (WIFSIGNALED(status)) {
+		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
+		st = ST_FAILED;
+	} else if (WEXITSTATUS(status) == 0) {
+		st = ST_DONE;
+		rc = sweep_append_rows(r->cfg->dir, "", out, &rows, e);
+		if (!rc && !access(raw, F_OK))
+			rc = sweep_append_rows(r->cfg->dir, "raw/", raw, &rawrows, e);
+		if (rc) {
+			unlink(out);
+			unlink(raw);
+			return rc; /* the directory cannot be written: stop */
+		}
+		snprintf(why, sizeof(why), "%zu rows", rows);
+	} else if (WEXITSTATUS(status) == CP_EUNAVAIL) {
+		st = ST_UNAVAIL;
+	} else {
+		st = ST_FAILED;
+		if (!why[0])
+			snprintf(why, sizeof(why), "exit %d", WEXITSTATUS(status));
+	}
+	unlink(out);
+	unlink(raw);
+	unlink(err);
+	if (st == ST_DONE) {
+		struct sweep_cost k;
+
+		sweep_cell_cost(c, &k);
+		sweep_learn_add(&r->L, c->argv[0],
+				sweep_cost_at(&k, (double)(r->samples[i] ? r->samples[i] : k.def_samples)),
+				secs);
+	}
+	if ((rc = sweep_log_cell(r, i, st, secs, why, e)))
+		return rc;
+	r->ndone_now++;
+	if (!r->tty || st != ST_DONE) {
+		if (r->tty)
+			fprintf(stderr, "\r\033[K");
+		fprintf(stderr, "sweep: [%d/%d] %s in %.1f s: %s%s%s\n", i + 1, r->p->n,
+			sweep_statuses[st].name, secs, c->line, why[0] ? ": " : "", why);
+	}
+	return 0;
+}

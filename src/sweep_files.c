@@ -1,0 +1,279 @@
+/* sweep_files.c: the data files of a results directory.  Rows of a cell
+ * are appended to one CSV per experiment and flushed before the cell is
+ * logged as done; the log line records every data file's size after the
+ * cell, so a resume can cut off what a killed sweep appended after its last
+ * logged cell: no row is ever there twice, none is lost. */
+#include "sweep.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csvread.h"
+#include "sweep_int.h"
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Experiment names become file names: keep them tame. */
+static int safe_name(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* Rewrite path with the union of its columns and the cell's, then add the
+ * cell's rows of experiment exp (all rows when exp is NULL), through a
+ * temporary file and a rename. */
+static int rewrite_union(const char *path, const struct csv *old, const struct csv *cell,
+			 int ecol, const char *exp, struct cp_err *e)
+{
+	char tmp[4200];
+	const char **cols = cp_xcalloc(old->ncol + cell->ncol + 1, sizeof(char *));
+	size_t n = 0;
+	FILE *f;
+	int rc = 0;
+
+	for (size_t j = 0; j < old->ncol; j++)
+		cols[n++] = old->col[j];
+	for (size_t j = 0; j < cell->ncol; j++)
+		if (csv_col(old, cell->col[j]) < 0)
+			cols[n++] = cell->col[j];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (!(f = fopen(tmp, "w"))) {
+		free(cols);
+		return cp_errf(e, CP_ERUN, "%s: %s", tmp, strerror(errno));
+	}
+	for (size_t j = 0; j < n; j++) {
+		fputs(j ? "," : "", f);
+		csv_field(f, cols[j]);
+	}
+	fputc('\n', f);
+	for (int pass = 0; pass < 2; pass++) {
+		const struct csv *c = pass ? cell : old;
+
+		for (size_t i = 0; i < c->nrow; i++) {
+			if (pass && exp && strcmp(csv_get(c, i, ecol), exp))
+				continue;
+			for (size_t j = 0; j < n; j++) {
+				fputs(j ? "," : "", f);
+				csv_field(f, csv_get(c, i, csv_col(c, cols[j])));
+			}
+			fputc('\n', f);
+		}
+	}
+	if (fflush(f) || ferror(f) || fsync(fileno(f)))
+		rc = cp_errf(e, CP_ERUN, "writing %s: %s", tmp, strerror(errno));
+	if (fclose(f) && !rc)
+		rc = cp_errf(e, CP_ERUN, "writing %s: %s", tmp, strerror(errno));
+	if (!rc && rename(tmp, path))
+		rc = cp_errf(e, CP_ERUN, "renaming %s: %s", tmp, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	free(cols);
+	return rc;
+}
+
+static int append_one(const char *path, const struct csv *cell, int ecol, const char *exp,
+		      size_t *nrows, struct cp_err *e)
+{
+	struct csv old;
+	struct stat st;
+	FILE *f;
+	int rc = 0;
+
+	if (!stat(path, &st) && st.st_size > 0) {
+		if ((rc = csv_read(path, &old, e)))
+			return rc;
+		if (strcmp(old.header_line, cell->header_line)) {
+			/* other counter columns: one file, the union of the columns */
+			for (size_t i = 0; i < cell->nrow; i++)
+				*nrows += !strcmp(csv_get(cell, i, ecol), exp);
+			rc = rewrite_union(path, &old, cell, ecol, exp, e);
+			csv_free(&old);
+			return rc;
+		}
+		csv_free(&old);
+	}
+	if (!(f = fopen(path, "a")))
+		return cp_errf(e, CP_ERUN, "%s: %s", path, strerror(errno));
+	if (ftell(f) == 0)
+		fprintf(f, "%s\n", cell->header_line);
+	for (size_t i = 0; i < cell->nrow; i++)
+		if (!strcmp(csv_get(cell, i, ecol), exp)) {
+			fprintf(f, "%s\n", cell->line[i]);
+			(*nrows)++;
+		}
+	if (fflush(f) || ferror(f) || fsync(fileno(f)))
+		rc = cp_errf(e, CP_ERUN, "writing %s: %s", path, strerror(errno));
+	if (fclose(f) && !rc)
+		rc = cp_errf(e, CP_ERUN, "writing %s: %s", path, strerror(errno));
+	return rc;
+}
+
+int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, size_t *nrows,
+		      struct cp_err *e)
+{
+	struct csv c;
+	int ecol, rc = 0;
+	char path[4096];
+
+	*nrows = 0;
+	if ((rc = csv_read(cell_csv, &c, e)))
+		return rc;
+	ecol = csv_col(&c, "experiment");
+	if (c.nrow && ecol < 0) {
+		csv_free(&c);
+		return cp_errf(e, CP_ERUN, "%s: the cell's CSV has no 'experiment' column", cell_csv);
+	}
+	for (size_t i = 0; i < c.nrow && !rc; i++) {
+		const char *exp = csv_get(&c, i, ecol);
+		int first = 1;
+
+		for (size_t k = 0; k < i && first; k++)
+			first = strcmp(csv_get(&c, k, ecol), exp) != 0;
+		if (!first)
+			continue;
+		if (!safe_name(exp) || !strcmp(exp, "skipped")) {
+			rc = cp_errf(e, CP_ERUN, "%s: experiment name '%s' cannot be a file name",
+				     cell_csv, exp);
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s%s.csv", dir, sub, exp);
+		rc = append_one(path, &c, ecol, exp, nrows, e);
+	}
+	csv_free(&c);
+	return rc;
+}
+
+/* ---- sizes of the data files, for the log and the resume ---- */
+
+static int is_data(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && !strcmp(name + n - 4, ".csv") && strcmp(name, "skipped.csv");
+}
+
+void sweep_sizes(const char *dir, char *buf, size_t len)
+{
+	static const char *const subs[] = { "", "raw/" };
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t s = 0; s < CP_ARRAY_SIZE(subs); s++) {
+		char path[4096];
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[s]);
+		if (!(d = opendir(path)))
+			continue;
+		while ((de = readdir(d))) {
+			struct stat st;
+			char fp[4400];
+
+			if (!is_data(de->d_name))
+				continue;
+			snprintf(fp, sizeof(fp), "%s%s", path, de->d_name);
+			if (stat(fp, &st) || !S_ISREG(st.st_mode))
+				continue;
+			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s%s=%lld",
+						off ? ";" : "", subs[s], de->d_name,
+						(long long)st.st_size);
+		}
+		closedir(d);
+	}
+	if (off >= len)
+		buf[len - 1] = 0;
+}
+
+int sweep_restore_sizes(const char *dir, const char *sizes, struct cp_err *e)
+{
+	static const char *const subs[] = { "", "raw/" };
+
+	for (size_t s = 0; s < CP_ARRAY_SIZE(subs); s++) {
+		char path[4096];
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[s]);
+		if (!(d = opendir(path)))
+			continue;
+		while ((de = readdir(d))) {
+			char key[512], fp[4400];
+			const char *hit;
+			long long want = -1;
+			struct stat st;
+
+			if (!is_data(de->d_name))
+				continue;
+			snprintf(fp, sizeof(fp), "%s%s", path, de->d_name);
+			snprintf(key, sizeof(key), "%s%s=", subs[s], de->d_name);
+			for (hit = sizes; (hit = strstr(hit, key)); hit++)
+				if (hit == sizes || hit[-1] == ';') {
+					want = atoll(hit + strlen(key));
+					break;
+				}
+			if (stat(fp, &st))
+				continue;
+			if (want < 0) {
+				/* written by a cell that never finished */
+				if (unlink(fp)) {
+					closedir(d);
+					return cp_errf(e, CP_ERUN, "%s: %s", fp, strerror(errno));
+				}
+			} else if (st.st_size > want && truncate(fp, want)) {
+				closedir(d);
+				return cp_errf(e, CP_ERUN, "%s: %s", fp, strerror(errno));
+			}
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+int sweep_merge_csv(const char *dst, const char *src, size_t *nrows, struct cp_err *e)
+{
+	struct csv old = { 0 }, add;
+	struct stat st;
+	int rc, have = !stat(dst, &st) && st.st_size > 0;
+
+	if ((rc = csv_read(src, &add, e)))
+		return rc;
+	*nrows = add.nrow;
+	if (have && (rc = csv_read(dst, &old, e))) {
+		csv_free(&add);
+		return rc;
+	}
+	if (!have) {
+		/* nothing yet: the new file as it is */
+		old.col = NULL;
+		old.ncol = 0;
+	}
+	rc = rewrite_union(dst, &old, &add, -1, NULL, e);
+	if (have)
+		csv_free(&old);
+	csv_free(&add);
+	return rc;
+}

@@ -1,0 +1,193 @@
+#!/bin/sh
+# test_plots.sh: the gnuplot scripts and `cachepong plot` on small CSVs
+# written here (every figure kind renders, PNG and SVG; a missing column or
+# no rows fails with a message naming it), then `cachepong report` end to
+# end with the quick preset: every CSV, meta.json, every figure, report.md
+# and report.html, and numbers in the report that follow the CSVs.
+. "$(dirname "$0")/lib.sh"
+
+GP=$ROOT/plots
+HDR=$("$CP" pingpong --op cas --samples 6 --warmup 1 --format csv 2>/dev/null | head -1)
+RAWHDR="experiment,kernel,impl,mode,shm,pages,layout,placement,cpus,size_bytes,agents,metric,unit,sample,value"
+
+# One CSV row in the header's column order from name=value words.
+row() {
+	awk -v hdr="$1" -v kv="$2" 'BEGIN {
+		n = split(hdr, h, ","); m = split(kv, a, " ")
+		for (i = 1; i <= m; i++) { split(a[i], p, "="); v[p[1]] = p[2] }
+		for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "," : ""), ((h[i] in v) ? v[h[i]] : "")
+		print "" }'
+}
+
+# med=X: a row with its statistics around the median X
+stat() { awk -v m="$1" 'BEGIN { printf "min=%g p10=%g p50=%g p90=%g p99=%g max=%g mean=%g ci_lo=%g ci_hi=%g samples=100",
+	m*.9, m*.95, m, m*1.1, m*1.3, m*1.5, m*1.02, m*.98, m*1.02 }'; }
+
+D=$TMP/d
+mkdir -p "$D/raw"
+{
+	echo "$HDR"
+	for pl in smt llc cross-package:21; do
+		case $pl in smt) b=40 ;; llc) b=110 ;; *) b=300 ;; esac
+		row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread shm=heap pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat $b)"
+		for s in anon sysv; do
+			row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=process shm=$s pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat $((b + 5)))"
+		done
+	done
+} >"$D/pingpong.csv"
+{
+	echo "$RAWHDR"
+	for m in thread process; do
+		# processes exactly twice as slow, sample by sample: the ratio of
+		# medians is 2 and its bootstrap interval must hold 2
+		f=1 shm=heap
+		[ $m = process ] && f=2 shm=anon
+		for i in $(seq 0 49); do
+			echo "pingpong,cas,asm,$m,$shm,4k,one-line,llc,0;1,64,2,round_trip,ns,$i,$(((100 + i % 7) * f))"
+		done
+	done
+} >"$D/raw/pingpong.csv"
+{
+	echo "$HDR"
+	for a in 0 1 2 3; do
+		for b in 0 1 2 3; do
+			[ "$a" -lt "$b" ] || continue
+			row "$HDR" "experiment=matrix kernel=cas impl=asm mode=thread shm=heap pages=4k layout=one-line placement=llc cpus=$a;$b cpu_a=$a cpu_b=$b size_bytes=64 agents=2 metric=round_trip unit=ns $(stat $((100 + a * 10 + b)))"
+		done
+	done
+} >"$D/matrix.csv"
+{
+	echo "$HDR"
+	for w in attach touch detach; do
+		for k in 12 16 20 24; do
+			sz=$((1 << k))
+			row "$HDR" "experiment=setup kernel=$w mode=process shm=anon pages=4k size_bytes=$sz agents=1 metric=total unit=ns $(stat $((1000 + sz / 20)))"
+			row "$HDR" "experiment=setup kernel=$w mode=process shm=anon pages=4k size_bytes=$sz agents=1 metric=per_page unit=ns/page $(stat $((1000 * 4096 / sz + 200)))"
+		done
+	done
+} >"$D/setup.csv"
+{
+	echo "$HDR"
+	for p in futex pipe spin; do
+		for m in thread process; do
+			row "$HDR" "experiment=sync kernel=$p mode=$m shm=anon placement=llc cpus=0;1 agents=2 metric=round_trip unit=ns $(stat 5000)"
+		done
+	done
+} >"$D/sync.csv"
+{
+	echo "$HDR"
+	for v in shared memcpy pipe; do
+		for k in 12 16 20; do
+			row "$HDR" "experiment=copy kernel=$v mode=process shm=anon placement=llc size_bytes=$((1 << k)) agents=2 metric=throughput unit=GB/s $(stat $k)"
+			row "$HDR" "experiment=copy kernel=$v mode=process shm=anon placement=llc size_bytes=$((1 << k)) agents=2 metric=latency unit=ns $(stat $((1 << k)))"
+		done
+	done
+} >"$D/copy.csv"
+{
+	echo "$HDR"
+	for l in same-line padded; do
+		for a in 1 2 3 4; do
+			row "$HDR" "experiment=contend kernel=faa mode=thread shm=heap layout=$l agents=$a metric=throughput unit=Mops/s $(stat $((100 * a)))"
+			row "$HDR" "experiment=contend kernel=faa mode=thread shm=heap layout=$l agents=$a metric=fairness unit=min/max $(stat 1)"
+		done
+	done
+} >"$D/contend.csv"
+
+# ---- the scripts alone: a missing column or no rows is a clear failure ----
+for s in bars:pingpong.csv:ci_lo size:setup.csv:size_bytes contend:contend.csv:agents \
+	 heatmap:matrix.csv:cpu_b cdf:raw/pingpong.csv:value; do
+	gp=${s%%:*} rest=${s#*:} csv=${rest%%:*} col=${rest#*:}
+	metric=round_trip
+	case $gp in size) metric=total ;; contend) metric=throughput ;; esac
+	ok_png=$TMP/$gp.png
+	check "$gp.gp renders $csv" gnuplot -e "data='$D/$csv'; out='$ok_png'; metric='$metric'" "$GP/$gp.gp"
+	[ -s "$ok_png" ] && [ "$(head -c 4 "$ok_png" | tail -c 3)" = PNG ] && ok "$gp.gp wrote a PNG" ||
+		notok "$gp.gp PNG" "missing or not a PNG"
+	# drop the column from the header and every row
+	awk -F, -v c="$col" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+		{ s = ""; for (i = 1; i <= NF; i++) if (i != k) s = s (s == "" ? "" : ",") $i; print s }' \
+		"$D/$csv" >"$TMP/nocol.csv"
+	expect_exit "$gp.gp: missing column $col named" 1 "no column named '$col'" \
+		gnuplot -e "data='$TMP/nocol.csv'; out='$TMP/x.png'; metric='$metric'" "$GP/$gp.gp"
+	head -1 "$D/$csv" >"$TMP/empty.csv"
+	expect_exit "$gp.gp: header only" 1 "empty.csv: no data rows" \
+		gnuplot -e "data='$TMP/empty.csv'; out='$TMP/x.png'; metric='$metric'" "$GP/$gp.gp"
+	expect_exit "$gp.gp: no rows of the metric" 1 "no rows with metric=nosuch" \
+		gnuplot -e "data='$D/$csv'; out='$TMP/x.png'; metric='nosuch'" "$GP/$gp.gp"
+done
+expect_exit "a script without data= says how to call it" 2 "usage: gnuplot -e" gnuplot "$GP/bars.gp"
+
+# ---- cachepong plot DIR ----
+out=$("$CP" plot "$D" 2>&1)
+rc=$?
+[ "$rc" = 0 ] && ok "plot DIR exits 0" || notok "plot DIR" "rc $rc: $out"
+for k in pingpong-cas pingpong-cdf-cas-llc matrix-cas-thread setup-touch setup-per-page-touch \
+	 sync-llc copy copy-latency contend-faa contend-fairness-faa; do
+	p=$D/plots/$k.png v=$D/plots/$k.svg
+	if [ -s "$p" ] && [ "$(head -c 4 "$p" | tail -c 3)" = PNG ] && [ -s "$v" ] && grep -q '<svg' "$v"; then
+		ok "plot: $k.png and $k.svg"
+	else
+		notok "plot: $k" "missing or empty: $(ls "$D/plots")"
+	fi
+done
+ls "$D"/plots/.*tmp >/dev/null 2>&1 && notok "plot: temporary files left" "$(ls -a "$D/plots")" ||
+	ok "plot: no temporary files left"
+
+cp -r "$D" "$TMP/bad"
+rm -rf "$TMP/bad/plots"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ci_hi") k = i }
+	{ s = ""; for (i = 1; i <= NF; i++) if (i != k) s = s (s == "" ? "" : ",") $i; print s }' \
+	"$D/copy.csv" >"$TMP/bad/copy.csv"
+expect_exit "plot: a CSV without a needed column names file and column" 1 \
+	"bad/copy.csv has no column 'ci_hi'" "$CP" plot "$TMP/bad"
+[ -s "$TMP/bad/plots/pingpong-cas.png" ] && [ ! -e "$TMP/bad/plots/copy.png" ] &&
+	ok "plot: the other figures are still drawn" || notok "plot: partial" "$(ls "$TMP/bad/plots")"
+expect_exit "plot: not a directory" 2 "not a results directory" "$CP" plot "$TMP/nowhere"
+expect_exit "plot: no argument" 2 "give one results directory" "$CP" plot
+expect_exit "plot: without gnuplot" 3 "gnuplot is not installed" env PATH=/nonexistent "$CP" plot "$D"
+
+# ---- the report from these CSVs: its numbers follow them ----
+printf '{\n  "host": "testhost",\n  "cpu_model_name": "Test CPU",\n  "extra": {"sweep_status": "complete"}\n}\n' >"$D/meta.json"
+check "report of a finished directory" "$CP" report --resume "$D"
+grep -q "Yes, within 5%\\|at least as fast\\|not everywhere" "$D/report.md" && ok "report answers threads vs processes" ||
+	notok "report answer" "$(sed -n '/Summary/,/##/p' "$D/report.md")"
+awk -F'|' '/\| llc \| cas \| 0;1 \|.*\| anon \|/ { split($8, r, /[][, \\]+/)
+	exit !(r[2] == "2.000" && r[3] <= 2 && r[4] >= 2 && r[3] < r[4]) }' "$D/report.md" &&
+	ok "report: ratio of the raw samples' medians with a bootstrap interval around it" ||
+	notok "report: bootstrap ratio" "$(grep '| llc | cas' "$D/report.md")"
+# llc thread row: median 110 -> "110 [108, 112]" in the table
+grep -q "| llc | cas | 0;1 | 110 \\\\\\[108, 112\\\\\\]" "$D/report.md" && ok "report: the thread median of the CSV" ||
+	notok "report: thread median" "$(grep '| llc |' "$D/report.md")"
+sed -i 's/^\(pingpong,cas,asm,thread,heap,4k,one-line,llc,.*round_trip,ns,\)[^,]*,[^,]*,110,/\1199,199,220,/' "$D/pingpong.csv"
+"$CP" report --resume "$D" >/dev/null 2>&1
+grep -q "| llc | cas | 0;1 | 220 " "$D/report.md" && ok "report: a changed CSV changes the report" ||
+	notok "report follows the CSV" "$(grep '| llc |' "$D/report.md")"
+grep -q 'data:image/png;base64,iVBOR' "$D/report.html" && ok "report.html embeds the figures" ||
+	notok "report.html figures" "no base64 PNG"
+
+# ---- end to end: the quick sweep, figures, report ----
+R=$TMP/r
+out=$("$CP" report --preset quick --dir "$R" --budget 2m 2>"$TMP/r.err")
+rc=$?
+[ "$out" = "$R/report.md
+$R/report.html" ] && ok "report prints where the report is" || notok "report output" "rc $rc: $out $(tail -5 "$TMP/r.err")"
+for f in meta.json topo.json plan.txt cells-done.log report.md report.html; do
+	[ -s "$R/$f" ] && ok "quick report: $f" || notok "quick report: $f" "missing or empty"
+done
+# every experiment of the quick preset whose command is in this build
+for cmd in pingpong setup sync copy contend matrix; do
+	if "$CP" --help | grep -q "^  $cmd "; then
+		n=$(($(wc -l <"$R/$cmd.csv" 2>/dev/null || echo 1) - 1))
+		[ "$n" -gt 0 ] && ok "quick report: $cmd.csv has $n rows" ||
+			notok "quick report: $cmd.csv" "no rows: $(grep "$cmd" "$R/skipped.csv")"
+	fi
+done
+n=0
+for p in "$R"/plots/*.png; do
+	[ -s "$p" ] && [ -s "${p%.png}.svg" ] && n=$((n + 1))
+done
+[ "$n" -ge 4 ] && ok "quick report: $n figures, PNG and SVG" || notok "quick report figures" "$(ls "$R/plots")"
+grep -q "Is memory shared between processes as fast as between threads" "$R/report.md" &&
+	ok "quick report answers the question" || notok "quick report" "$(head -30 "$R/report.md")"
+
+finish
