@@ -5,11 +5,11 @@
 #   gnuplot -e "data='contend.csv'; out='contend.png'" contend.gp
 #
 # Variables: see common.gp; and
-#   metric  (default throughput_total; also throughput_agent, fairness)
+#   metric  (default throughput; also throughput_per_agent, fairness, success_rate)
 #   series  columns that make a line (default "kernel layout mode shm")
 cp_d = ARG0; cp_k = strlen(cp_d); while (cp_k > 0 && cp_d[cp_k:cp_k] ne "/") { cp_k = cp_k - 1 }
 libdir = cp_k > 0 ? cp_d[1:cp_k] : ""
-if (!exists("metric")) { metric = "throughput_total" }
+if (!exists("metric")) { metric = "throughput" }
 if (!exists("series")) { series = "kernel layout mode shm" }
 load libdir."common.gp"
 call libdir."need.gp" sprintf("experiment metric unit agents p50 ci_lo ci_hi %s", series) \

@@ -353,13 +353,11 @@ void rep_contend(struct rep *r)
 	size_t g[64];
 	struct csv c;
 	int ng, c50, clo, chi, cag;
-	const char *metric = "throughput_total";
+	const char *metric = "throughput";
 	char a[64];
 
 	if (rep_load(r, "contend.csv", &c))
 		return;
-	if (!groups(&c, metric, cols, 4, g, 1))
-		metric = "throughput";
 	c50 = csv_col(&c, "p50");
 	clo = csv_col(&c, "ci_lo");
 	chi = csv_col(&c, "ci_hi");

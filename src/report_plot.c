@@ -58,7 +58,7 @@ static const struct figure {
 	{ "copy-latency", "size.gp", "copy.csv", "latency",
 	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
 	  "series='kernel mode shm'", "Copying vs sharing: time per message against its size" },
-	{ "contend", "contend.gp", "contend.csv", "throughput_total|throughput",
+	{ "contend", "contend.gp", "contend.csv", "throughput",
 	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
 	  "series='layout mode shm'", "Contention: total throughput against the number of agents" },
 	{ "contend-fairness", "contend.gp", "contend.csv", "fairness",
