@@ -245,26 +245,6 @@ static int measure(struct costs *c, const struct cv_cell *cell, const char *kind
 	return rc;
 }
 
-static int pick_vias(const char *value, int *idx, int *n, struct cp_err *e)
-{
-	char *copy = cp_xstrdup(!strcmp(value, "all") ? cv_via_names() : value), *tok, *save = NULL;
-	int rc = 0;
-
-	*n = 0;
-	for (tok = strtok_r(copy, "|,", &save); tok && !rc; tok = strtok_r(NULL, "|,", &save)) {
-		size_t i;
-
-		for (i = 0; i < cv_nvias && strcmp(cv_vias[i].name, tok); i++)
-			;
-		if (i == cv_nvias)
-			rc = cp_errf(e, CP_EUSAGE, "--via: invalid value '%s': allowed: %s|all", tok, cv_via_names());
-		else if (*n < 16)
-			idx[(*n)++] = (int)i;
-	}
-	free(copy);
-	return rc;
-}
-
 int cmd_copy(struct opts *o)
 {
 	struct costs c;
@@ -277,7 +257,7 @@ int cmd_copy(struct opts *o)
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "copy: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 20, 2, &e)) || (rc = pick_vias(o->via ? o->via : "all", idx, &n, &e)) ||
+	if ((rc = costs_init(&c, o, 20, 2, &e)) || (rc = opt_pick(o->via ? o->via : "all", "via", OPT_TABLE(cv_vias, cv_nvias), idx, 16, &n, &e)) ||
 	    (rc = costs_sizes(o, "64,1K,4K,16K,64K,256K,1M,4M,16M", &sizes, &ns, &e)))
 		goto out;
 	for (size_t i = 0; i < ns; i++)

@@ -147,22 +147,8 @@ static int measure(struct costs *c, const struct su_plan *pl, const struct su_ce
 
 static int plan_whats(const struct opts *o, struct su_plan *pl, struct cp_err *e)
 {
-	char *copy = cp_xstrdup(!o->what || !strcmp(o->what, "all") ? su_what_names() : o->what);
-	char *tok, *save = NULL;
-	int rc = 0;
-
-	for (tok = strtok_r(copy, "|,", &save); tok && !rc; tok = strtok_r(NULL, "|,", &save)) {
-		size_t i;
-
-		for (i = 0; i < su_nwhats && strcmp(su_whats[i].name, tok); i++)
-			;
-		if (i == su_nwhats)
-			rc = cp_errf(e, CP_EUSAGE, "--what: invalid value '%s': allowed: %s|all", tok, su_what_names());
-		else if (pl->nwhat < 16)
-			pl->what[pl->nwhat++] = (int)i;
-	}
-	free(copy);
-	return rc;
+	return opt_pick(o->what ? o->what : "all", "what", OPT_TABLE(su_whats, su_nwhats), pl->what,
+			(int)CP_ARRAY_SIZE(pl->what), &pl->nwhat, e);
 }
 
 /* --shm: a list of kinds; "private" (the baseline) is always measured. */

@@ -201,27 +201,6 @@ static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_e
 	return rc;
 }
 
-static int pick_prims(const char *value, int *idx, int *n, struct cp_err *e)
-{
-	char *copy = cp_xstrdup(!strcmp(value, "all") ? sy_prim_names() : value), *tok, *save = NULL;
-	int rc = 0;
-
-	*n = 0;
-	for (tok = strtok_r(copy, "|,", &save); tok && !rc; tok = strtok_r(NULL, "|,", &save)) {
-		size_t i;
-
-		for (i = 0; i < sy_nprims && strcmp(sy_prims[i].name, tok); i++)
-			;
-		if (i == sy_nprims)
-			rc = cp_errf(e, CP_EUSAGE, "--prim: invalid value '%s': allowed: %s|all", tok,
-				     sy_prim_names());
-		else if (*n < 16)
-			idx[(*n)++] = (int)i;
-	}
-	free(copy);
-	return rc;
-}
-
 int cmd_sync(struct opts *o)
 {
 	struct costs c;
@@ -231,7 +210,7 @@ int cmd_sync(struct opts *o)
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "sync: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 30, 3, &e)) || (rc = pick_prims(o->prim ? o->prim : "all", idx, &n, &e)))
+	if ((rc = costs_init(&c, o, 30, 3, &e)) || (rc = opt_pick(o->prim ? o->prim : "all", "prim", OPT_TABLE(sy_prims, sy_nprims), idx, 16, &n, &e)))
 		goto out;
 	if (o->futex) {
 		int f = opt_choice(o->futex, "private|shared", "futex", &e);

@@ -6,6 +6,7 @@
  * calls, the fill, the sum and the acknowledgement spin, nothing else.
  * pipe and socketpair share the fd steps; they differ in setup only. */
 #include "copy_vias.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -336,11 +337,6 @@ const size_t cv_nvias = CP_ARRAY_SIZE(cv_vias);
 const char *cv_via_names(void)
 {
 	static char buf[128];
-	size_t off = 0;
 
-	if (!buf[0])
-		for (size_t i = 0; i < cv_nvias; i++)
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? "|" : "",
-						cv_vias[i].name);
-	return buf;
+	return opt_table_names(OPT_TABLE(cv_vias, cv_nvias), buf, sizeof(buf));
 }

@@ -156,3 +156,50 @@ int opts_format(const struct opts *o, struct cp_err *e)
 		return o->out_is_tty && !o->out ? FMT_TABLE : FMT_CSV;
 	return opt_choice(o->format, "table|csv|json", "format", e);
 }
+
+static const char *table_name(const struct opt_table *t, size_t i)
+{
+	return *(const char *const *)((const char *)t->base + i * t->stride + t->name_off);
+}
+
+const char *opt_table_names(const struct opt_table *t, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < t->n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "|" : "", table_name(t, i));
+	return buf;
+}
+
+int opt_pick(const char *value, const char *optname, const struct opt_table *t, int *idx, int max,
+	     int *n, struct cp_err *e)
+{
+	char names[512];
+	char *copy = cp_xstrdup(value), *tok, *save = NULL;
+	int rc = 0;
+
+	*n = 0;
+	if (!strcmp(value, "all")) {
+		for (size_t i = 0; i < t->n && *n < max; i++)
+			idx[(*n)++] = (int)i;
+		free(copy);
+		return 0;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < t->n && strcmp(table_name(t, i), tok); i++)
+			;
+		if (i == t->n)
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s|all", optname, tok,
+				     opt_table_names(t, names, sizeof(names)));
+		else if (*n < max)
+			idx[(*n)++] = (int)i;
+	}
+	if (!rc && !*n)
+		rc = cp_errf(e, CP_EUSAGE, "--%s: empty list: allowed: %s|all", optname,
+			     opt_table_names(t, names, sizeof(names)));
+	free(copy);
+	return rc;
+}

@@ -3,6 +3,7 @@
 #ifndef OPTS_H
 #define OPTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -55,6 +56,24 @@ void opts_print_help(FILE *f, const char *allowed);
  * CP_EUSAGE naming the value and the list when it is not one of them.
  * Returns the index of the word, or -1 with e filled. */
 int opt_choice(const char *value, const char *choices, const char *optname, struct cp_err *e);
+
+/* A registry table of structs with a `const char *name` field: the copy
+ * vias, sync primitives, setup steps.  The table is the one list of the
+ * names; these two read it for messages and for --via/--prim/--what. */
+struct opt_table {
+	const void *base;
+	size_t n, stride, name_off;
+};
+#define OPT_TABLE(arr, count) \
+	(&(struct opt_table){ (arr), (count), sizeof((arr)[0]), offsetof(__typeof__((arr)[0]), name) })
+
+/* The names, '|'-separated, into buf (returned). */
+const char *opt_table_names(const struct opt_table *t, char *buf, size_t len);
+
+/* value: "all" or names separated by ',' -> their indexes (at most max);
+ * CP_EUSAGE naming the bad name and the table's names. */
+int opt_pick(const char *value, const char *optname, const struct opt_table *t, int *idx, int max,
+	     int *n, struct cp_err *e);
 
 /* --format: "table", "csv" or "json"; default table on a terminal, else csv. */
 int opts_format(const struct opts *o, struct cp_err *e);

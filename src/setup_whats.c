@@ -14,6 +14,7 @@
  * Pages are freed after each sample, untimed (MADV_REMOVE for shared
  * memory, whose object outlives the mapping; MADV_DONTNEED for private). */
 #include "setup_whats.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -309,13 +310,8 @@ const size_t su_nwhats = CP_ARRAY_SIZE(su_whats);
 const char *su_what_names(void)
 {
 	static char buf[128];
-	size_t off = 0;
 
-	if (!buf[0])
-		for (size_t i = 0; i < su_nwhats; i++)
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? "|" : "",
-						su_whats[i].name);
-	return buf;
+	return opt_table_names(OPT_TABLE(su_whats, su_nwhats), buf, sizeof(buf));
 }
 
 int su_agent(struct agent_ctx *c)

@@ -7,6 +7,7 @@
  * the fd primitives, at least two futex calls for the others (glibc's
  * mutex/condvar and sem_post skip the wake when nobody sleeps). */
 #include "sync_prims.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -354,11 +355,6 @@ const size_t sy_nprims = CP_ARRAY_SIZE(sy_prims);
 const char *sy_prim_names(void)
 {
 	static char buf[128];
-	size_t off = 0;
 
-	if (!buf[0])
-		for (size_t i = 0; i < sy_nprims; i++)
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? "|" : "",
-						sy_prims[i].name);
-	return buf;
+	return opt_table_names(OPT_TABLE(sy_prims, sy_nprims), buf, sizeof(buf));
 }
