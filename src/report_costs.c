@@ -276,7 +276,7 @@ void rep_sync(struct rep *r)
 
 		doc_li(r->d, "%s: processes / threads = %.3f [%.3f, %.3f]: %s",
 		       csv_get(&c, x[i].p, csv_col(&c, "kernel")), x[i].q.r, x[i].q.lo, x[i].q.hi,
-		       verdict(&x[i].q, v, sizeof(v)));
+		       verdict(&x[i].q, x[i].drift, v, sizeof(v)));
 	}
 	rep_figures(r, "sync");
 	free(x);

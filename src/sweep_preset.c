@@ -31,7 +31,9 @@ static const struct tmpl { unsigned in; const char *line; } tmpls[] = {
 	{ Q, "pingpong --placement {near} --op cas --mode thread --shm heap --samples 30 --warmup 5" },
 	{ Q, "pingpong --placement {near} --op cas --mode process --shm {anon,sysv} --samples 30 --warmup 5" },
 	{ S, "pingpong --placement {class} --op all --mode thread --shm heap" },
-	{ S, "pingpong --placement {class} --op all --mode process --shm {pshm}" },
+	/* processes and threads back to back on each kind of memory: like for
+	 * like, and the repeated thread cells show the machine's drift */
+	{ S, "pingpong --placement {class} --op all --mode both --shm {pshm}" },
 	{ F, "pingpong --placement {class} --pairs 4 --op all --mode thread --shm heap --layout {one-line,two-lines}" },
 	{ F, "pingpong --placement {class} --pairs 4 --op all --mode process --shm {pshm} --layout {one-line,two-lines}" },
 	{ F, "pingpong --placement {class} --op cas --mode process --shm {pshm} --pages thp" },

@@ -85,7 +85,7 @@ for x in "$zen4" "$TOPO/memorysidecaches.xml"; do
 		  sed -n 's/.*{"name": "\([^"]*\)".*/\1/p' | sort -u)
 	missing=""
 	for c in $classes; do
-		for m in "--mode thread --shm heap" "--mode process --shm anon" "--mode process --shm memfd"; do
+		for m in "--mode thread --shm heap" "--mode both --shm anon" "--mode both --shm memfd"; do
 			printf '%s\n' "$plan" | grep -q -- "pingpong --placement $c --op all $m" ||
 				missing="$missing [$c $m]"
 		done
