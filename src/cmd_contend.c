@@ -215,10 +215,12 @@ static int ct_agent(struct agent_ctx *c)
 		t0 = timer_begin(&P->timer);
 		P->k->fn(&ka, &kr);
 		t1 = timer_end(&P->timer);
-		if (timed)
-			agent_counters_stop(c);
+		/* stop the others first: stopping the counters is a system call,
+		 * during which they would go on timing ops against no agent 0 */
 		if (c->id == 0)
 			__atomic_store_n(&P->stop.v, 1, __ATOMIC_RELEASE);
+		if (timed)
+			agent_counters_stop(c);
 		P->res[s * P->n + c->id] = (struct ct_res){ kr.ops, kr.sum, timer_ns(&P->timer, t1 - t0) };
 		if (agents_barrier(c))
 			goto out;

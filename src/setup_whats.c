@@ -1,7 +1,7 @@
 /* setup_whats.c: the samples of `cachepong setup` (see setup_whats.h).
  *
  * Timed regions hold one system call sequence or one page loop:
- *   create    shm_create_object + shm_map (shmget+shmat, shm_open+ftruncate+
+ *   create    shm_make_object + shm_map (shmget+shmat, shm_open+ftruncate+
  *             mmap, memfd_create+ftruncate+mmap, mmap; thp: + madvise)
  *   attach    shm_map of the sample's object (shmat / mmap of the fd)
  *   touch     agent A writes one byte per page: a fault per page
@@ -127,9 +127,15 @@ static int s_create(struct agent_ctx *c, struct su_shared *P, uint64_t k, int ti
 	struct cp_shm s;
 	struct cp_err e = { 0 };
 	void *a = NULL;
-	uint64_t t0 = su_begin(c, P, timed);
-	int rc = shm_create_object(&s, P->kind, P->pages, P->size, &e);
+	uint64_t t0;
+	/* untimed: the kind/page lookups and the page-size check, which for
+	 * thp/huge open and read sysfs and /proc/meminfo: not the create */
+	int rc = shm_prepare_object(&s, P->kind, P->pages, P->size, &e);
 
+	if (rc)
+		return agent_fail(c, e.code, "%s", e.msg);
+	t0 = su_begin(c, P, timed);
+	rc = shm_make_object(&s, &e);
 	if (!rc)
 		rc = shm_map(&s, &a, 0, &e);
 	su_end(c, P, timed, 0, k, t0);

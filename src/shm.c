@@ -289,8 +289,8 @@ static void *reserve_aligned(size_t size, size_t align)
 	return a;
 }
 
-int shm_create_object(struct cp_shm *s, const char *kind, const char *pages, size_t size,
-		      struct cp_err *e)
+int shm_prepare_object(struct cp_shm *s, const char *kind, const char *pages, size_t size,
+		       struct cp_err *e)
 {
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
@@ -304,7 +304,20 @@ int shm_create_object(struct cp_shm *s, const char *kind, const char *pages, siz
 	s->page_size = s->pages->page_size();
 	s->size = (size + s->page_size - 1) / s->page_size * s->page_size;
 	s->shared = s->kind->shared;
+	return 0;
+}
+
+int shm_make_object(struct cp_shm *s, struct cp_err *e)
+{
 	return s->kind->create(s, e);
+}
+
+int shm_create_object(struct cp_shm *s, const char *kind, const char *pages, size_t size,
+		      struct cp_err *e)
+{
+	int rc = shm_prepare_object(s, kind, pages, size, e);
+
+	return rc ? rc : shm_make_object(s, e);
 }
 
 int shm_map(struct cp_shm *s, void **addr, int populate, struct cp_err *e)

@@ -67,6 +67,13 @@ void shm_destroy(struct cp_shm *s);
  * sequence, no touching): create only / map only / unmap only. */
 int shm_create_object(struct cp_shm *s, const char *kind, const char *pages, size_t size,
 		      struct cp_err *e);
+/* shm_create_object in two steps, so that a timed create holds the system
+ * calls only: prepare = the name lookups, the page-size check and page size
+ * (which read sysfs / /proc/meminfo for thp and huge), no object made;
+ * make = the kind's create (shmget, shm_open+ftruncate, memfd_create+...). */
+int shm_prepare_object(struct cp_shm *s, const char *kind, const char *pages, size_t size,
+		       struct cp_err *e);
+int shm_make_object(struct cp_shm *s, struct cp_err *e);
 int shm_map(struct cp_shm *s, void **addr, int populate, struct cp_err *e);
 int shm_unmap(const struct cp_shm *s, void *addr);
 void shm_destroy_object(struct cp_shm *s);

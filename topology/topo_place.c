@@ -171,9 +171,11 @@ int topo_resolve_pairs(const struct cp_topo *t, const struct opts *o,
 		if ((rc = parse_cpulist(o->cpus, "cpus", &l, e)))
 			return rc;
 		if (l.n != 2) {
+			int n = l.n; /* cpulist_free zeroes it */
+
 			cpulist_free(&l);
-			return cp_errf(e, CP_EUSAGE, "--cpus: '%s' has %d CPUs: allowed: exactly two, A,B",
-				       o->cpus, l.n);
+			return cp_errf(e, CP_EUSAGE, "--cpus: '%s' has %d CPU%s: allowed: exactly two, A,B",
+				       o->cpus, n, n == 1 ? "" : "s");
 		}
 		rc = topo_check_cpus(t, l.cpu, 2, e);
 		if (!rc)

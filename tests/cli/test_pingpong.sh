@@ -120,7 +120,8 @@ expect_exit "bad timeout" 2 "'0'" "$CP" pingpong --timeout 0
 expect_exit "bad target-ci" 2 "'0'" "$CP" pingpong --target-ci 0
 expect_exit "same cpu twice" 2 "twice" "$CP" pingpong --cpus 0,0
 expect_exit "heap with processes" 2 "heap.*anon, sysv, posix or memfd" "$CP" pingpong --mode process --shm heap
-expect_exit "one cpu given" 2 "two CPUs|2 CPUs|two" "$CP" pingpong --cpus 0
+expect_exit "one cpu given" 2 "'0' has 1 CPU: allowed: exactly two" "$CP" pingpong --cpus 0
+expect_exit "three cpus given" 2 "'0-2' has 3 CPUs: allowed: exactly two" "$CP" pingpong --cpus 0-2
 expect_exit "positional word" 2 "unexpected argument 'extra'" "$CP" pingpong extra
 
 # not available here: exit 3 with the reason (only where it really is missing)
