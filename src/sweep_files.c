@@ -175,82 +175,96 @@ static int is_data(const char *name)
 	return n > 4 && !strcmp(name + n - 4, ".csv") && strcmp(name, "skipped.csv");
 }
 
-void sweep_sizes(const char *dir, char *buf, size_t len)
+/* Call fn for every data file of DIR and DIR/raw/: its path, its name as
+ * the log knows it ("raw/pingpong.csv") and its size.  Stops at the first
+ * non-zero return. */
+typedef int (*data_fn)(const char *path, const char *key, const struct stat *st, void *arg);
+
+static int each_data_file(const char *dir, data_fn fn, void *arg)
 {
 	static const char *const subs[] = { "", "raw/" };
-	size_t off = 0;
 
-	buf[0] = 0;
 	for (size_t s = 0; s < CP_ARRAY_SIZE(subs); s++) {
 		char path[4096];
 		DIR *d;
 		struct dirent *de;
+		int rc = 0;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, subs[s]);
 		if (!(d = opendir(path)))
 			continue;
-		while ((de = readdir(d))) {
+		while (!rc && (de = readdir(d))) {
+			char fp[4400], key[512];
 			struct stat st;
-			char fp[4400];
 
 			if (!is_data(de->d_name))
 				continue;
 			snprintf(fp, sizeof(fp), "%s%s", path, de->d_name);
+			snprintf(key, sizeof(key), "%s%s", subs[s], de->d_name);
 			if (stat(fp, &st) || !S_ISREG(st.st_mode))
 				continue;
-			off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s%s=%lld",
-						off ? ";" : "", subs[s], de->d_name,
-						(long long)st.st_size);
+			rc = fn(fp, key, &st, arg);
 		}
 		closedir(d);
+		if (rc)
+			return rc;
 	}
-	if (off >= len)
+	return 0;
+}
+
+struct size_buf {
+	char *buf;
+	size_t len, off;
+};
+
+static int add_size(const char *path, const char *key, const struct stat *st, void *arg)
+{
+	struct size_buf *b = arg;
+
+	(void)path;
+	b->off += (size_t)snprintf(b->buf + b->off, b->off < b->len ? b->len - b->off : 0, "%s%s=%lld",
+				   b->off ? ";" : "", key, (long long)st->st_size);
+	return 0;
+}
+
+void sweep_sizes(const char *dir, char *buf, size_t len)
+{
+	struct size_buf b = { buf, len, 0 };
+
+	buf[0] = 0;
+	each_data_file(dir, add_size, &b);
+	if (b.off >= len)
 		buf[len - 1] = 0;
+}
+
+struct restore {
+	const char *sizes;
+	struct cp_err *e;
+};
+
+/* Cut a data file back to the size the log recorded; remove one the log
+ * does not know (written by a cell that never finished). */
+static int restore_one(const char *path, const char *key, const struct stat *st, void *arg)
+{
+	struct restore *r = arg;
+	size_t kl = strlen(key);
+	long long want = -1;
+
+	for (const char *hit = r->sizes; (hit = strstr(hit, key)); hit++)
+		if ((hit == r->sizes || hit[-1] == ';') && hit[kl] == '=') {
+			want = atoll(hit + kl + 1);
+			break;
+		}
+	if (want < 0 ? unlink(path) : st->st_size > want && truncate(path, want))
+		return cp_errf(r->e, CP_ERUN, "%s: %s", path, strerror(errno));
+	return 0;
 }
 
 int sweep_restore_sizes(const char *dir, const char *sizes, struct cp_err *e)
 {
-	static const char *const subs[] = { "", "raw/" };
+	struct restore r = { sizes, e };
 
-	for (size_t s = 0; s < CP_ARRAY_SIZE(subs); s++) {
-		char path[4096];
-		DIR *d;
-		struct dirent *de;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, subs[s]);
-		if (!(d = opendir(path)))
-			continue;
-		while ((de = readdir(d))) {
-			char key[512], fp[4400];
-			const char *hit;
-			long long want = -1;
-			struct stat st;
-
-			if (!is_data(de->d_name))
-				continue;
-			snprintf(fp, sizeof(fp), "%s%s", path, de->d_name);
-			snprintf(key, sizeof(key), "%s%s=", subs[s], de->d_name);
-			for (hit = sizes; (hit = strstr(hit, key)); hit++)
-				if (hit == sizes || hit[-1] == ';') {
-					want = atoll(hit + strlen(key));
-					break;
-				}
-			if (stat(fp, &st))
-				continue;
-			if (want < 0) {
-				/* written by a cell that never finished */
-				if (unlink(fp)) {
-					closedir(d);
-					return cp_errf(e, CP_ERUN, "%s: %s", fp, strerror(errno));
-				}
-			} else if (st.st_size > want && truncate(fp, want)) {
-				closedir(d);
-				return cp_errf(e, CP_ERUN, "%s: %s", fp, strerror(errno));
-			}
-		}
-		closedir(d);
-	}
-	return 0;
+	return each_data_file(dir, restore_one, &r);
 }
 
 int sweep_merge_csv(const char *dst, const char *src, size_t *nrows, struct cp_err *e)
