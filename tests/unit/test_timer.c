@@ -33,7 +33,13 @@ static void check_timer(const struct cp_timer *t)
 	assert_true(fabs(t->freq_hz - t->ticks_per_ns * 1e9) < 1e-3 * t->freq_hz);
 	assert_true(t->resolution_ns > 0 && t->resolution_ns < 1e6);
 	assert_true(t->overhead_ns >= 0 && t->overhead_ns < 1e5);
-	ns = busy_20ms(t, &clk);
+	/* a preemption between the adjacent clock and timer reads skews one
+	 * try; a calibration off by 2% fails all five */
+	for (int i = 0; i < 5; i++) {
+		ns = busy_20ms(t, &clk);
+		if (fabs(ns - clk) <= 0.02 * clk)
+			break;
+	}
 	assert_true(fabs(ns - clk) <= 0.02 * clk);
 }
 
