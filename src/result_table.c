@@ -1,0 +1,242 @@
+/* result_table.c: the readable table (--format table, the default on a
+ * terminal), written at close: one line per row, columns that tell rows
+ * apart only where they differ, then the process/thread ratio of rows that
+ * differ only in mode, the timer and the notes. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "result_int.h"
+
+static void fmt_num(char *buf, size_t len, double v)
+{
+	double a = fabs(v);
+
+	if (!isfinite(v))
+		snprintf(buf, len, "n/a");
+	else if (a >= 100 || a == 0)
+		snprintf(buf, len, "%.1f", v);
+	else if (a >= 1)
+		snprintf(buf, len, "%.2f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+}
+
+#define TCOLS (16 + CP_MAX_COUNTERS)
+#define TCELL 80
+
+struct table {
+	int ncol;
+	char head[TCOLS][TCELL];
+	int right[TCOLS];
+	size_t w[TCOLS];
+	char (*cell)[TCOLS][TCELL]; /* one row of cells per result */
+};
+
+static int tcol(struct table *t, const char *head, int right)
+{
+	snprintf(t->head[t->ncol], TCELL, "%s", head);
+	t->right[t->ncol] = right;
+	return t->ncol++;
+}
+
+static int all_same_unit(const struct cp_sink *s)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (strcmp(s->rows[k].unit ? s->rows[k].unit : "", s->rows[0].unit ? s->rows[0].unit : ""))
+			return 0;
+	return 1;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* Rows that differ only in mode: the process/thread comparison. */
+static int twins(const struct cp_row *p, const struct cp_row *t)
+{
+	return same_str(p->mode, "process") && same_str(t->mode, "thread") &&
+	       same_str(p->experiment, t->experiment) && same_str(p->kernel, t->kernel) &&
+	       same_str(p->impl, t->impl) && same_str(p->shm, t->shm) &&
+	       same_str(p->pages, t->pages) && same_str(p->layout, t->layout) &&
+	       same_str(p->placement, t->placement) && same_str(p->cpus, t->cpus) &&
+	       p->mem_node == t->mem_node && p->size_bytes == t->size_bytes &&
+	       p->agents == t->agents && same_str(p->metric, t->metric) &&
+	       same_str(p->unit, t->unit);
+}
+
+/* Columns that tell rows apart only where the rows differ in them: a
+ * size sweep shows its sizes, a ping-pong table stays narrow. */
+static int varies_str(const struct cp_sink *s, size_t off)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (!same_str(*(const char **)((const char *)&s->rows[k] + off),
+			      *(const char **)((const char *)&s->rows[0] + off)))
+			return 1;
+	return 0;
+}
+
+static int varies_size(const struct cp_sink *s)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (s->rows[k].size_bytes != s->rows[0].size_bytes)
+			return 1;
+	return 0;
+}
+
+static int varies_agents(const struct cp_sink *s)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (s->rows[k].agents != s->rows[0].agents)
+			return 1;
+	return 0;
+}
+
+static void table_ratios(const struct cp_sink *s, FILE *f)
+{
+	int header = 0;
+
+	for (size_t i = 0; i < s->nrows; i++)
+		for (size_t j = 0; j < s->nrows; j++) {
+			const struct cp_row *p = &s->rows[i], *t = &s->rows[j];
+			char a[32], b[32], c[32];
+
+			if (!twins(p, t))
+				continue;
+			if (!header++)
+				fprintf(f, "\nprocess / thread (ratio of medians, conservative 95%% "
+					"interval [p.ci_lo/t.ci_hi, p.ci_hi/t.ci_lo]):\n");
+			fmt_num(a, sizeof(a), p->st.p50 / t->st.p50);
+			fmt_num(b, sizeof(b), p->st.ci_lo / t->st.ci_hi);
+			fmt_num(c, sizeof(c), p->st.ci_hi / t->st.ci_lo);
+			{
+				char sz[32] = "";
+
+				if (varies_size(s))
+					size_format(p->size_bytes, sz, sizeof(sz));
+				fprintf(f, "  %s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n", p->kernel ? p->kernel : "",
+					p->shm ? p->shm : "", p->placement ? p->placement : "", p->cpus,
+					sz[0] ? ", " : "", sz, p->unit && strcmp(p->unit, "ns") ? ", " : "",
+					p->unit && strcmp(p->unit, "ns") ? p->unit : "", a, b, c);
+			}
+		}
+}
+
+void result_table_write(struct cp_sink *s)
+{
+	struct table t = { 0 };
+	FILE *f = s->out.f;
+	const char *unit = s->nrows && s->rows[0].unit ? s->rows[0].unit : "";
+	int one_unit = all_same_unit(s), rt = 0;
+	char h[TCELL];
+	int c_kernel, c_mode, c_shm, c_place, c_cpus, c_node, c_unit = -1, c_med, c_ow = -1;
+	int c_ci, c_p1090, c_n, c_ctr, c_size = -1, c_pages = -1, c_layout = -1, c_agents = -1;
+	int c_metric = -1;
+
+	for (size_t k = 0; k < s->nrows; k++)
+		rt |= same_str(s->rows[k].metric, "round_trip");
+	c_kernel = tcol(&t, "kernel", 0);
+	c_mode = tcol(&t, "mode", 0);
+	c_shm = tcol(&t, "shm", 0);
+	c_place = tcol(&t, "placement", 0);
+	c_cpus = tcol(&t, "cpus", 0);
+	c_node = tcol(&t, "node", 1);
+	if (varies_str(s, offsetof(struct cp_row, pages)))
+		c_pages = tcol(&t, "pages", 0);
+	if (varies_str(s, offsetof(struct cp_row, layout)))
+		c_layout = tcol(&t, "layout", 0);
+	if (varies_size(s))
+		c_size = tcol(&t, "size", 1);
+	if (varies_agents(s))
+		c_agents = tcol(&t, "agents", 1);
+	if (varies_str(s, offsetof(struct cp_row, metric)))
+		c_metric = tcol(&t, "metric", 0);
+	if (!one_unit)
+		c_unit = tcol(&t, "unit", 0);
+	snprintf(h, sizeof(h), one_unit ? "median [%s]" : "median", unit);
+	c_med = tcol(&t, h, 1);
+	if (rt) {
+		snprintf(h, sizeof(h), one_unit ? "one-way [%s]" : "one-way", unit);
+		c_ow = tcol(&t, h, 1);
+	}
+	c_ci = tcol(&t, "95% CI of median", 1);
+	c_p1090 = tcol(&t, "p10..p90", 1);
+	c_n = tcol(&t, "n", 1);
+	c_ctr = t.ncol;
+	for (int i = 0; i < s->ncounters; i++) {
+		snprintf(h, sizeof(h), "%.36s/op", s->ctr_names[i]);
+		tcol(&t, h, 1);
+	}
+	t.cell = cp_xcalloc(s->nrows ? s->nrows : 1, sizeof(*t.cell));
+	for (size_t k = 0; k < s->nrows; k++) {
+		const struct cp_row *r = &s->rows[k];
+		char (*c)[TCELL] = t.cell[k];
+		char a[32], b[32];
+
+		snprintf(c[c_kernel], TCELL, "%s", r->kernel ? r->kernel : "");
+		snprintf(c[c_mode], TCELL, "%s", r->mode ? r->mode : "");
+		snprintf(c[c_shm], TCELL, "%s", r->shm ? r->shm : "");
+		snprintf(c[c_place], TCELL, "%s", r->placement ? r->placement : "");
+		snprintf(c[c_cpus], TCELL, "%.40s", r->cpus);
+		if (r->mem_node >= 0)
+			snprintf(c[c_node], TCELL, "%d", r->mem_node);
+		else
+			snprintf(c[c_node], TCELL, "-");
+		if (c_pages >= 0)
+			snprintf(c[c_pages], TCELL, "%s", r->pages ? r->pages : "");
+		if (c_layout >= 0)
+			snprintf(c[c_layout], TCELL, "%s", r->layout ? r->layout : "");
+		if (c_size >= 0)
+			size_format(r->size_bytes, c[c_size], TCELL);
+		if (c_agents >= 0)
+			snprintf(c[c_agents], TCELL, "%u", r->agents);
+		if (c_metric >= 0)
+			snprintf(c[c_metric], TCELL, "%s", r->metric ? r->metric : "");
+		if (c_unit >= 0)
+			snprintf(c[c_unit], TCELL, "%s", r->unit ? r->unit : "");
+		fmt_num(c[c_med], TCELL, r->st.p50);
+		if (c_ow >= 0) {
+			if (same_str(r->metric, "round_trip"))
+				fmt_num(c[c_ow], TCELL, r->st.p50 / 2);
+			else
+				snprintf(c[c_ow], TCELL, "-");
+		}
+		fmt_num(a, sizeof(a), r->st.ci_lo);
+		fmt_num(b, sizeof(b), r->st.ci_hi);
+		snprintf(c[c_ci], TCELL, isfinite(r->st.ci_lo) ? "[%s, %s]" : "n/a (n<6)", a, b);
+		fmt_num(a, sizeof(a), r->st.p10);
+		fmt_num(b, sizeof(b), r->st.p90);
+		snprintf(c[c_p1090], TCELL, "%s..%s", a, b);
+		snprintf(c[c_n], TCELL, "%zu", r->st.n);
+		for (int i = 0; i < r->ncounters; i++)
+			fmt_num(c[c_ctr + i], TCELL, r->counters[i].valid ? r->counters[i].per_op : NAN);
+	}
+	for (int j = 0; j < t.ncol; j++) {
+		t.w[j] = strlen(t.head[j]);
+		for (size_t k = 0; k < s->nrows; k++)
+			if (strlen(t.cell[k][j]) > t.w[j])
+				t.w[j] = strlen(t.cell[k][j]);
+	}
+	for (int j = 0; j < t.ncol; j++)
+		fprintf(f, "%s%*s", j ? "  " : "", t.right[j] ? (int)t.w[j] : -(int)t.w[j], t.head[j]);
+	fputc('\n', f);
+	for (size_t k = 0; k < s->nrows; k++) {
+		for (int j = 0; j < t.ncol; j++)
+			fprintf(f, "%s%*s", j ? "  " : "", t.right[j] ? (int)t.w[j] : -(int)t.w[j],
+				t.cell[k][j]);
+		fputc('\n', f);
+	}
+	free(t.cell);
+	table_ratios(s, f);
+	if (s->meta.have_timer)
+		fprintf(f, "\ntimer: %s, resolution %.3g ns, %.1f ns per begin..end pair%s%s\n",
+			s->meta.timer_name, s->meta.timer_resolution_ns, s->meta.timer_overhead_ns,
+			s->meta.timer_warning[0] ? "; " : "", s->meta.timer_warning);
+	for (size_t i = 0; i < s->meta.nnotes; i++)
+		fprintf(f, "%s%s\n", i ? "       " : "notes: ", s->meta.notes[i]);
+}
+
