@@ -9,47 +9,45 @@ VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 CC        ?= cc
 SAN       ?=
-BUILD     := build$(if $(SAN),/$(SAN))
+BUILD     ?= build$(if $(SAN),/$(SAN))
 PKG_CONFIG ?= pkg-config
 
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
-CPPFLAGS  += -MMD -MP -D_GNU_SOURCE -Isrc -Ikernels -Itopology -Icounters -I$(BUILD)
-LDLIBS    += -lpthread -lm -lrt
+override CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+override CPPFLAGS  += -MMD -MP -D_GNU_SOURCE -Isrc -Ikernels -Itopology -Icounters -I$(BUILD) -I$(BUILD)/config
+override LDLIBS    += -lpthread -lm -lrt
 
 ifeq ($(SAN),asan)
-CFLAGS    += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS   += -fsanitize=address,undefined
+override CFLAGS    += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS   += -fsanitize=address,undefined
 endif
 ifeq ($(SAN),tsan)
-CFLAGS    += -fsanitize=thread -fno-omit-frame-pointer
-LDFLAGS   += -fsanitize=thread
+override CFLAGS    += -fsanitize=thread -fno-omit-frame-pointer
+override LDFLAGS   += -fsanitize=thread
 endif
 
-# ---- feature probes: optional libraries are compiled in when present ----
-probe = $(shell printf '#include <$(1)>\nint main(void){return 0;}\n' | \
-	$(CC) -x c - -o /dev/null $(2) >/dev/null 2>&1 && echo yes)
-HAVE_HWLOC  := $(call probe,hwloc.h,-lhwloc)
-HAVE_NUMA   := $(call probe,numa.h,-lnuma)
-HAVE_PAPI   := $(call probe,papi.h,-lpapi)
-HAVE_LIKWID := $(call probe,likwid.h,-llikwid)
-HAVE_CMOCKA := $(call probe,setjmp.h>\n#include <stdarg.h>\n#include <stddef.h>\n#include <cmocka.h,-lcmocka)
-ifeq ($(HAVE_HWLOC),yes)
-CPPFLAGS += -DHAVE_HWLOC=1
-LDLIBS   += -lhwloc
+# ---- configuration: probed after `make deps`, recorded in $(BUILD)/config/ ----
+# The public targets (all, test, report, install, bench) install the Debian
+# packages first and then build in a sub-make, so the probes of
+# tools/configure.sh see what was just installed.  Each answer is a header
+# (have_<lib>.h) that only the sources using the library include, and the
+# compile and link flags are recorded too: a changed answer, CFLAGS, SAN,
+# PREFIX or compiler rebuilds what it affects, with no `make clean`.
+# WITHOUT=papi,likwid leaves libraries out on purpose.
+OUTER_GOALS := all test report install bench deps deps-test clean test-fresh
+CONFIG_GOALS := $(filter-out $(OUTER_GOALS),$(or $(MAKECMDGOALS),all))
+ifneq ($(CONFIG_GOALS),)
+CONFIG_LINE := $(shell CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' \
+	PREFIX='$(PREFIX)' WITHOUT='$(WITHOUT)' sh tools/configure.sh $(BUILD))
+$(info $(CONFIG_LINE))
+include $(BUILD)/config/config.mk
+ifneq ($(CONFIG_ERROR),)
+$(error $(CONFIG_ERROR))
 endif
-ifeq ($(HAVE_NUMA),yes)
-CPPFLAGS += -DHAVE_NUMA=1
-LDLIBS   += -lnuma
+override LDLIBS += $(CONFIG_LDLIBS)
 endif
-ifeq ($(HAVE_PAPI),yes)
-CPPFLAGS += -DHAVE_PAPI=1
-LDLIBS   += -lpapi
-endif
-ifeq ($(HAVE_LIKWID),yes)
-CPPFLAGS += -DHAVE_LIKWID=1 -DLIKWID_PERFMON
-LDLIBS   += -llikwid
-endif
+CONFIG_FLAGS := $(BUILD)/config/flags
+CONFIG_LINK  := $(BUILD)/config/link
 
 # ---- sources: every .c of these folders is part of the binary ----
 SRC_DIRS  := src kernels topology counters
@@ -58,8 +56,9 @@ OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 BIN       := $(BUILD)/cachepong
 
-.PHONY: all deps deps-test test test-unit test-cli bench report install clean FORCE
-all: deps $(BIN)
+.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh FORCE
+all: deps
+	@$(MAKE) --no-print-directory $(BIN)
 
 deps:
 	@sh tools/deps.sh build
@@ -69,11 +68,11 @@ deps-test:
 # V=1 shows the whole command lines
 Q := $(if $(V),,@)
 
-$(BIN): $(OBJS)
+$(BIN): $(OBJS) $(CONFIG_LINK)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-$(BUILD)/%.o: %.c | $(BUILD)/version.h
+$(BUILD)/%.o: %.c $(CONFIG_FLAGS) | $(BUILD)/version.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -94,9 +93,10 @@ $(BUILD)/version.h: FORCE
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(CONFIG_FLAGS) $(CONFIG_LINK)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
+	$(Q)$(if $(HAVE_CMOCKA),,echo "cmocka is missing (libcmocka-dev): run make deps-test" >&2; exit 1;)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 unit-bins: $(UNIT_BINS)
@@ -111,20 +111,28 @@ build/aarch64/pp_cross: tests/aarch64/pp_cross.c $(KERNEL_SRCS) $(wildcard kerne
 	$(AARCH64_CC) -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Ikernels -static \
 		-o $@ tests/aarch64/pp_cross.c $(KERNEL_SRCS) src/cp.c -lpthread
 
+# the fresh-root test (tests/fresh/run.sh): a Debian root with nothing but
+# gcc, make, git, python3; the README's commands there; needs root
+test-fresh:
+	@sh tests/fresh/run.sh
+
 test: deps deps-test
 	@$(MAKE) --no-print-directory $(BIN) unit-bins
-	@$(MAKE) --no-print-directory SAN=asan build/asan/cachepong unit-bins
-	@$(MAKE) --no-print-directory SAN=tsan build/tsan/cachepong
+	@$(MAKE) --no-print-directory SAN=asan BUILD=build/asan build/asan/cachepong unit-bins
+	@$(MAKE) --no-print-directory SAN=tsan BUILD=build/tsan build/tsan/cachepong
 	@if command -v $(AARCH64_CC) >/dev/null; then $(MAKE) --no-print-directory build/aarch64/pp_cross; fi
 	@sh tests/run.sh
 
 bench: all
 	@sh bench/pingpong.sh
 
+# BUDGET=30s make report: a shorter standard sweep (default 5m)
 report: all
-	@sh tools/report.sh
+	@sh tools/report.sh $(if $(BUDGET),--budget $(BUDGET))
 
 install: all
+	@$(MAKE) --no-print-directory install-files
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/cachepong/plots \
 		$(DESTDIR)$(PREFIX)/share/cachepong/counters $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/cachepong

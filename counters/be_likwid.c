@@ -12,6 +12,7 @@
 
 #include "backend.h"
 
+#include "have_likwid.h"   /* HAVE_LIKWID, from tools/configure.sh */
 #ifdef HAVE_LIKWID
 #include <errno.h>
 #include <fcntl.h>

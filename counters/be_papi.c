@@ -7,6 +7,7 @@
 
 #include "backend.h"
 
+#include "have_papi.h"   /* HAVE_PAPI, from tools/configure.sh */
 #ifdef HAVE_PAPI
 #include <papi.h>
 #include <pthread.h>

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "have_likwid.h"   /* HAVE_LIKWID, from tools/configure.sh */
 #ifdef HAVE_LIKWID
 #include <likwid-marker.h>
 #endif

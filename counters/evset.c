@@ -2,12 +2,9 @@
  * counters/default.txt (portable events) plus the file of this CPU's
  * vendor/family (coherence events: HITM, fills from other caches ...).
  *
- * Where the files are found, first hit wins:
- *   1. DIR/counters/ for DIR = the binary's directory and up to 3 parents
- *      (a checkout: build/cachepong, build/asan/cachepong, build/tests/...);
- *   2. the binary's ../share/cachepong/counters (make install PREFIX=...). */
+ * Where the files are found: cp_data_dir("counters") (src/cp_datadir.c):
+ * $CACHEPONG_DATA, beside the binary, or the installed share/cachepong. */
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,36 +51,9 @@ const char *evset_family_file(void)
 	return NULL;
 }
 
-static int has_default(const char *dir)
-{
-	char p[PATH_MAX + 16];
-
-	snprintf(p, sizeof(p), "%s/default.txt", dir);
-	return access(p, R_OK) == 0;
-}
-
 int evset_dir(char *buf, size_t len, struct cp_err *e)
 {
-	char exe[PATH_MAX], bindir[PATH_MAX], dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n < 0)
-		return cp_errf(e, CP_EUNAVAIL, "event sets: cannot read /proc/self/exe: %s",
-			       strerror(errno));
-	exe[n] = 0;
-	snprintf(bindir, sizeof(bindir), "%s", dirname(exe));   /* dirname edits its argument */
-	snprintf(dir, sizeof(dir), "%s", bindir);
-	for (int up = 0; up < 4; up++) {
-		snprintf(buf, len, "%s/counters", dir);
-		if (has_default(buf))
-			return 0;
-		snprintf(dir, sizeof(dir), "%s", dirname(dir));
-	}
-	snprintf(buf, len, "%s/../share/cachepong/counters", bindir);
-	if (has_default(buf))
-		return 0;
-	return cp_errf(e, CP_EUNAVAIL, "event sets: counters/default.txt not found beside the "
-		       "binary nor in %s (make install copies them there)", buf);
+	return cp_data_dir("counters", "default.txt", buf, len, e);
 }
 
 int evset_load(struct cp_counters_cfg *c, const char *dir, const char *file,

@@ -52,6 +52,12 @@ void cp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *cp_xcalloc(size_t n, size_t sz);
 char *cp_xstrdup(const char *s);
 
+/* The folder SUB of cachepong's data files (e.g. "counters", "plots"), the
+ * first that holds PROBE: $CACHEPONG_DATA/SUB, beside the real binary (the
+ * source tree), BINDIR/../share/cachepong/SUB, PREFIX/share/cachepong/SUB.
+ * CP_EUNAVAIL with every place tried when none has it. */
+int cp_data_dir(const char *sub, const char *probe, char *buf, size_t len, struct cp_err *e);
+
 #define CP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -31,8 +31,8 @@ struct plot_set {
  * missing is CP_EUNAVAIL. */
 int plot_render_dir(const char *dir, struct plot_set *ps, struct cp_err *e);
 
-/* The plots/ directory with the .gp scripts: $CACHEPONG_PLOTS, next to the
- * build (build/cachepong -> plots/), or the installed share/cachepong/plots. */
+/* The plots/ directory with the .gp scripts: cp_data_dir("plots"), i.e.
+ * $CACHEPONG_DATA/plots, beside the binary, or the installed share/cachepong. */
 int plot_scripts_dir(char *buf, size_t len, struct cp_err *e);
 
 /* Run gnuplot (fork + execvp, no shell) on script with `vars` as -e; its

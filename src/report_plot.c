@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "have_hwloc.h"   /* HAVE_HWLOC, from tools/configure.sh */
 #ifdef HAVE_HWLOC
 #include <hwloc.h>
 #endif
@@ -68,32 +69,7 @@ static const struct figure {
 
 int plot_scripts_dir(char *buf, size_t len, struct cp_err *e)
 {
-	const char *env = getenv("CACHEPONG_PLOTS");
-	static const char *const rel[] = { "/../plots", "/../../plots", "/../share/cachepong/plots" };
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		if ((slash = strrchr(exe, '/')))
-			*slash = 0;
-		for (size_t i = 0; i < CP_ARRAY_SIZE(rel); i++) {
-			char probe[PATH_MAX + 64];
-
-			snprintf(probe, sizeof(probe), "%s%s/common.gp", exe, rel[i]);
-			if (!access(probe, R_OK)) {
-				snprintf(buf, len, "%s%s", exe, rel[i]);
-				return 0;
-			}
-		}
-	}
-	return cp_errf(e, CP_EUNAVAIL, "the gnuplot scripts (plots/*.gp) are not next to %s nor in "
-		       "../share/cachepong/plots: set CACHEPONG_PLOTS=DIR", n > 0 ? exe : "the binary");
+	return cp_data_dir("plots", "common.gp", buf, len, e);
 }
 
 int plot_gnuplot(const char *script, const char *vars, struct cp_err *e)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "have_numa.h"   /* HAVE_NUMA, from tools/configure.sh */
 #ifdef HAVE_NUMA
 #include <numa.h>
 #include <numaif.h>

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "have_hwloc.h"   /* HAVE_HWLOC, from tools/configure.sh */
 #ifdef HAVE_HWLOC
 #include <hwloc.h>
 #endif

@@ -295,7 +295,9 @@ static double measure_overhead(const struct cp_timer *t)
 int cp_timer_init(struct cp_timer *t, const char *choice, struct cp_err *e)
 {
 	const char *asked = choice ? choice : "auto";
-	char why[sizeof(t->warning)] = "";
+#define TIMER_FALLBACK "timer: using clock_gettime: "
+	/* sized so that the fallback warning below always holds all of it */
+	char why[sizeof(t->warning) - sizeof(TIMER_FALLBACK) + 1] = "";
 
 	memset(t, 0, sizeof(*t));
 	if (opt_choice(asked, "auto|tsc|cntvct|clock", "timer", e) < 0)
@@ -306,7 +308,7 @@ int cp_timer_init(struct cp_timer *t, const char *choice, struct cp_err *e)
 		if (strcmp(asked, "auto"))
 			return cp_errf(e, CP_EUNAVAIL, "--timer %s: %s", asked, why);
 		use_clock(t);
-		snprintf(t->warning, sizeof(t->warning), "timer: using clock_gettime: %s", why);
+		snprintf(t->warning, sizeof(t->warning), TIMER_FALLBACK "%s", why);
 	}
 	t->overhead_ns = measure_overhead(t);
 	return 0;

@@ -176,7 +176,12 @@ fi
 	--format csv --out "$TMP/never.csv" >/dev/null 2>&1 &
 pp=$!
 child=$(agent_of "$pp")
-[ -n "$child" ] && kill -9 "$child"
+if [ -n "$child" ]; then
+	kill -9 "$child"
+else
+	notok "failed run: its agent" "no agent process of $pp appeared"
+	kill -9 "$pp"
+fi
 wait "$pp"
 if [ ! -e "$TMP/never.csv" ] && [ -z "$(ls "$TMP" | grep 'never.csv.tmp')" ]; then ok "failed run leaves no file"; \
 else notok "failed run leaves no file" "$(ls "$TMP")"; fi

@@ -1,0 +1,172 @@
+#!/bin/sh
+# tests/fresh/run.sh (`make test-fresh`): the README's promise, checked on a
+# machine that has nothing installed.  Builds a minimal Debian 12 root from
+# Debian's packages holding only what the standard machine has (gcc, make,
+# git, python3, ca-certificates, apt), mounts /proc, /sys, /dev and /dev/shm
+# in it, copies in a clean clone of the committed HEAD and runs the README's
+# commands in the README's order as a new user would:
+#
+#   BUDGET=30s make report    exit 0, report.md and report.html exist
+#   make test                 exit 0, summary "N passed, 0 failed"
+#   make install PREFIX=/usr/local, then from /:
+#     cachepong counters list; cachepong pingpong ... --counters perf;
+#     cachepong plot DIR (the report's directory)
+#
+# Needs root and the network to Debian's mirror (the apt sources of this
+# machine are used).  The root and every mount are removed on any exit.
+# Ends with "N passed, N failed".  FRESH_KEEP=1 keeps the root for a look
+# (its path is printed; the mounts are still removed).
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SUITE=${FRESH_SUITE:-bookworm}
+BUDGET=${BUDGET:-30s}
+PASSN=0
+FAILN=0
+
+pass() { PASSN=$((PASSN + 1)); echo "PASS fresh: $1"; }
+fail() { FAILN=$((FAILN + 1)); echo "FAIL fresh: $1: $2"; }
+stamp() { echo "fresh: $(date -u +%H:%M:%S) $*"; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "fresh: needs root (it builds a Debian root and mounts /proc, /sys, /dev in it)" >&2
+	exit 3
+fi
+if ! command -v mmdebstrap >/dev/null 2>&1; then
+	stamp "installing mmdebstrap"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null 2>&1 ||
+		{ apt-get update -qq >/dev/null 2>&1 &&
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null 2>&1; } ||
+		{ echo "fresh: cannot install mmdebstrap (apt-get install mmdebstrap failed)" >&2; exit 3; }
+fi
+
+FR=$(mktemp -d "${FRESH_DIR:-/var/tmp}/cachepong-fresh.XXXXXX") || exit 1
+MOUNTS=""
+# every process whose root is the fresh root (what a step left running)
+kill_inside() {
+	for p in /proc/[0-9]*; do
+		case "$(readlink "$p/root" 2>/dev/null)" in
+		"$FR"|"$FR"/*) kill -9 "${p#/proc/}" 2>/dev/null ;;
+		esac
+	done
+}
+cleanup() {
+	kill_inside
+	for m in $MOUNTS; do      # pushed in front: the newest first
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
+	MOUNTS=""
+	if [ -n "${FRESH_KEEP:-}" ]; then
+		echo "fresh: root kept in $FR" >&2
+	else
+		# never follow a mount that failed to go: -xdev stays on this filesystem
+		[ -d "$FR" ] && find "$FR" -xdev -depth -delete 2>/dev/null
+		rm -rf "$FR" 2>/dev/null
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# The apt sources of this machine, so the root sees the mirror this machine
+# is allowed to reach; Debian's default mirror otherwise.
+SOURCES=""
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+	[ -s "$f" ] && grep -q 'debian' "$f" && SOURCES="$SOURCES $f"
+done
+stamp "building a $SUITE root in $FR (gcc make git python3 ca-certificates apt)"
+t0=$(date +%s)
+# shellcheck disable=SC2086  # SOURCES is a list of files
+if ! mmdebstrap --quiet --mode=root --variant=apt --include=gcc,make,git,python3,ca-certificates \
+	"$SUITE" "$FR" ${SOURCES:-} >"$FR.log" 2>&1; then
+	tail -20 "$FR.log" >&2
+	rm -f "$FR.log"
+	echo "fresh: mmdebstrap failed" >&2
+	exit 1
+fi
+rm -f "$FR.log"
+echo "fresh: root built in $(( $(date +%s) - t0 )) s"
+cp /etc/resolv.conf "$FR/etc/resolv.conf"
+# the apt settings this machine needs for its mirror (e.g. a snapshot's dates)
+for f in /etc/apt/apt.conf.d/*; do
+	[ -f "$f" ] && grep -q '^Acquire::' "$f" && cp "$f" "$FR/etc/apt/apt.conf.d/"
+done
+
+mnt() {  # mnt TYPE SRC DIR [OPTS]
+	mkdir -p "$FR$3"
+	mount ${4:+-o "$4"} -t "$1" "$2" "$FR$3" || { echo "fresh: cannot mount $1 on $FR$3" >&2; exit 1; }
+	MOUNTS="$FR$3 $MOUNTS"
+}
+mnt proc proc /proc
+mnt sysfs sys /sys
+mnt devtmpfs udev /dev
+mnt devpts devpts /dev/pts newinstance,ptmxmode=0666
+mnt tmpfs shm /dev/shm mode=1777
+
+# A clean clone: the committed HEAD, nothing of this checkout's build/.
+git clone -q --no-local "$ROOT" "$FR/root/cachepong" || { echo "fresh: git clone failed" >&2; exit 1; }
+echo "fresh: clone of $(git -C "$ROOT" rev-parse --short=12 HEAD)"
+
+# Run in the root as a new user's login shell would: a bare environment.
+# In the background with `wait`, so that a signal to this script acts at
+# once (sh defers traps until a foreground child ends), and with a time
+# limit, so that a hung step fails instead of holding CI.
+inroot() {
+	timeout -k 10 "${STEP_LIMIT:-1800}" chroot "$FR" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@" &
+	wait $!
+}
+
+stamp "BUDGET=$BUDGET make report"
+t0=$(date +%s)
+inroot sh -c "cd /root/cachepong && BUDGET=$BUDGET make report" >"$FR/report.log" 2>&1
+rc=$?
+echo "fresh: make report: exit $rc in $(( $(date +%s) - t0 )) s"
+tail -8 "$FR/report.log" | sed 's/^/  | /'
+if [ "$rc" = 0 ]; then pass "make report exits 0 the first time"
+else fail "make report exits 0 the first time" "exit $rc; $(grep -m3 -iE 'error|undefined' "$FR/report.log" | head -c 600)"; fi
+rdir=$(ls -d "$FR"/root/cachepong/results/*/ 2>/dev/null | grep -v /reference/ | head -1)
+if [ -n "$rdir" ] && [ -s "$rdir/report.md" ] && [ -s "$rdir/report.html" ]; then
+	pass "the report exists: ${rdir#"$FR"}report.md"
+else
+	fail "the report exists" "no results/*/report.md and report.html after make report"
+fi
+
+stamp "make test"
+t0=$(date +%s)
+inroot sh -c "cd /root/cachepong && make test" >"$FR/test.log" 2>&1
+rc=$?
+echo "fresh: make test: exit $rc in $(( $(date +%s) - t0 )) s"
+tail -8 "$FR/test.log" | sed 's/^/  | /'
+summary=$(tail -1 "$FR/test.log")
+if [ "$rc" = 0 ]; then pass "make test exits 0 the first time"
+else fail "make test exits 0 the first time" "exit $rc"; grep '^FAIL' "$FR/test.log" | head -20; fi
+if printf '%s\n' "$summary" | grep -Eq '^[1-9][0-9]* passed, 0 failed$'; then
+	pass "make test says: $summary"
+else
+	fail "make test summary" "last line is '$summary', not 'N passed, 0 failed'"
+fi
+
+stamp "make install PREFIX=/usr/local; the commands from /"
+if inroot sh -c "cd /root/cachepong && make install PREFIX=/usr/local" >"$FR/install.log" 2>&1; then
+	pass "make install PREFIX=/usr/local"
+else
+	fail "make install PREFIX=/usr/local" "$(tail -3 "$FR/install.log")"
+fi
+from_root() {  # from_root NAME cmd...: exit 0 with cwd /
+	name=$1
+	shift
+	out=$(STEP_LIMIT=120 inroot sh -c 'cd / && "$@"' sh "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 0 ]; then pass "from /: $name"
+	else fail "from /: $name" "exit $rc: $(printf '%s' "$out" | head -c 500)"; fi
+}
+from_root "cachepong counters list" cachepong counters list
+from_root "cachepong pingpong --counters perf" \
+	cachepong pingpong --cpus 0,1 --op cas --samples 20 --counters perf
+if [ -n "$rdir" ]; then
+	from_root "cachepong plot on the report's directory" cachepong plot "${rdir#"$FR"}"
+else
+	fail "from /: cachepong plot" "no report directory to plot"
+fi
+
+echo "$PASSN passed, $FAILN failed"
+[ "$FAILN" = 0 ]
