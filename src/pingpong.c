@@ -23,6 +23,10 @@
  * under 1% of it. */
 #define PP_SAMPLE_NS 50000.0
 #define PP_CAL_ITERS 64
+/* the most samples one run keeps: the upper bound of --samples (options.def) */
+#define PP_SAMPLES_MAX 100000000ULL
+/* --target-ci samples up to this many times --samples */
+#define PP_TARGET_CI_GROWTH 50
 
 struct pp_shared {
 	struct cp_shm shm;
@@ -301,10 +305,11 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 	r->warmup = opt_isset(o, OPT_warmup) ? o->warmup : 20;
 	r->iters = opt_isset(o, OPT_iters) ? o->iters : 0;
 	r->target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
-	/* --target-ci keeps sampling up to 50x the asked samples */
-	r->max_samples = r->target_ci > 0 ? r->samples * 50 : r->samples;
-	if (r->max_samples > 10000000)
-		r->max_samples = 10000000;
+	/* --target-ci keeps sampling up to 50x the asked samples, within the
+	 * largest --samples allowed; the buffer always holds what was asked */
+	r->max_samples = r->target_ci > 0 ? r->samples * PP_TARGET_CI_GROWTH : r->samples;
+	if (r->max_samples > PP_SAMPLES_MAX)
+		r->max_samples = r->samples > PP_SAMPLES_MAX ? r->samples : PP_SAMPLES_MAX;
 	r->timeout_s = opt_isset(o, OPT_timeout) ? o->timeout : 10;
 	if ((rc = topo_load(o->topology_xml, &r->topo, e)))
 		return rc;

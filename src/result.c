@@ -215,6 +215,39 @@ static void tmp_unregister(int slot)
 
 /* ---- files ---- */
 
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link" : S_ISCHR(m) ? "a character device"
+	       : S_ISBLK(m) ? "a block device" : S_ISFIFO(m) ? "a named pipe" : S_ISSOCK(m) ? "a socket"
+	       : "not a regular file";
+}
+
+/* The folder of PATH resolved (links, "..") plus its last name: two names
+ * of one file that does not exist yet compare equal. */
+static void canonical_name(const char *path, char *buf, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (!realpath(dir, real))
+		snprintf(real, sizeof(real), "%s", dir);
+	snprintf(buf, len, "%s/%s", real, base);
+}
+
+/* Are A and B one file (by device and inode, or one name when missing)? */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char ca[2 * PATH_MAX], cb[2 * PATH_MAX];
+
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	canonical_name(a, ca, sizeof(ca));
+	canonical_name(b, cb, sizeof(cb));
+	return !strcmp(ca, cb);
+}
+
 static int sink_open(struct sink *k, const char *opt, const char *path, struct cp_err *e)
 {
 	struct stat st;
@@ -225,8 +258,9 @@ static int sink_open(struct sink *k, const char *opt, const char *path, struct c
 		k->f = stdout;
 		return 0;
 	}
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		return cp_errf(e, CP_ERUN, "--%s %s: is a directory", opt, path);
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
+		return cp_errf(e, CP_EUSAGE, "--%s %s: is %s: only a new file or a regular file is "
+			       "written (replaced whole)", opt, path, file_kind(st.st_mode));
 	k->path = cp_xstrdup(path);
 	k->tmp = cp_xcalloc(strlen(path) + 32, 1);
 	sprintf(k->tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -440,8 +474,8 @@ int result_open(const struct opts *o, struct cp_sink **out, struct cp_err *e)
 	*out = NULL;
 	if (fmt < 0)
 		return e->code;
-	if (o->out && o->raw && !strcmp(o->out, o->raw))
-		return cp_errf(e, CP_EUSAGE, "--raw %s: the same file as --out: give two files", o->raw);
+	if (o->out && o->raw && same_file(o->out, o->raw))
+		return cp_errf(e, CP_EUSAGE, "--raw %s: the same file as --out %s: give two files", o->raw, o->out);
 	s = cp_xcalloc(1, sizeof(*s));
 	s->fmt = fmt;
 	s->ncounters = -1;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "have_numa.h"   /* HAVE_NUMA, from tools/configure.sh */
 #ifdef HAVE_NUMA
@@ -19,15 +20,28 @@ static const struct { const char *core_type, *name; } kind_names[] = {
 	{ "IntelAtom", "E-core" },
 };
 
+/* The largest topology file read: the 24-socket XMLs of the tests are
+ * under 1 MiB; a machine with thousands of PUs and its PCI tree stays far
+ * below this. */
+#define TOPO_XML_MAX_BYTES (64 << 20)
+
 static int load_hwloc(struct cp_topo *t, const char *xml, struct cp_err *e)
 {
 	if (hwloc_topology_init(&t->h))
 		return cp_errf(e, CP_ERUN, "hwloc_topology_init: %s", strerror(errno));
 	if (xml) {
 		/* hwloc names neither the file nor the reason; check readability first */
-		if (access(xml, R_OK))
+		struct stat st;
+
+		if (access(xml, R_OK) || stat(xml, &st))
 			return cp_errf(e, CP_EUSAGE, "--topology-xml: cannot read '%s': %s",
 				       xml, strerror(errno));
+		/* a device or a pipe would be read without end */
+		if (!S_ISREG(st.st_mode) || st.st_size > TOPO_XML_MAX_BYTES)
+			return cp_errf(e, CP_EUSAGE, "--topology-xml: '%s' is %s: allowed a regular file "
+				       "of at most %d MiB (lstopo --of xml)", xml,
+				       S_ISREG(st.st_mode) ? "too large" : "not a regular file",
+				       TOPO_XML_MAX_BYTES >> 20);
 		if (hwloc_topology_set_xml(t->h, xml) || hwloc_topology_load(t->h))
 			return cp_errf(e, CP_EUSAGE,
 				       "--topology-xml: '%s' is not a topology hwloc can load "

@@ -152,4 +152,39 @@ if python3 "$ROOT/tests/roundtrip.py" "$TMP/wrong.json" "$TMP/rows.csv" "$TMP/ro
 else
 	ok "roundtrip catches a wrong value"
 fi
+# --out never replaces anything but a regular file, and one file under two
+# names is caught before measuring
+mknod "$TMP/chardev" c 1 3 2>/dev/null || mkfifo "$TMP/chardev"
+before=$(ls -l "$TMP/chardev" | cut -c1)
+expect_exit "--out refuses a device or pipe" 2 "--out $TMP/chardev: is a (character device|named pipe)" \
+	"$CP" pingpong --cpus 0,1 --op cas --samples 3 --out "$TMP/chardev"
+[ "$(ls -l "$TMP/chardev" | cut -c1)" = "$before" ] && ok "--out left the device as it was" ||
+	notok "--out left the device as it was" "$(ls -l "$TMP/chardev")"
+echo keep >"$TMP/target"
+ln -s "$TMP/target" "$TMP/link"
+expect_exit "--out refuses a symbolic link" 2 "--out $TMP/link: is a symbolic link" \
+	"$CP" pingpong --cpus 0,1 --op cas --samples 3 --out "$TMP/link"
+[ "$(cat "$TMP/target")" = keep ] && ok "the link's target is untouched" || notok "link target" "changed"
+mkdir -p "$TMP/sub"
+expect_exit "--out and --raw: one file by two names" 2 "--raw .*the same file as --out" \
+	"$CP" pingpong --cpus 0,1 --op cas --samples 3 --out "$TMP/same.csv" --raw "$TMP/sub/../same.csv"
+ln "$TMP/target" "$TMP/hardlink"
+expect_exit "--out and --raw: hard links of one file" 2 "--raw .*the same file as --out" \
+	"$CP" pingpong --cpus 0,1 --op cas --samples 3 --out "$TMP/target" --raw "$TMP/hardlink"
+[ -z "$(ls "$TMP" | grep '\.tmp\.')" ] && ok "no temporary file left by refused outputs" ||
+	notok "temporary files" "$(ls "$TMP")"
+
+# a topology "file" that never ends is refused, not read forever
+expect_exit "--topology-xml /dev/zero" 2 "'/dev/zero' is not a regular file" \
+	timeout 20 "$CP" topo --topology-xml /dev/zero
+
+# more samples than the old 10^7 buffer: all kept, no crash
+if timeout 120 "$CP" pingpong --cpus 0,1 --op cas --samples 10000001 --iters 1 --warmup 0 \
+	--format csv --out "$TMP/big.csv" 2>"$TMP/big.err"; then
+	n=$(awk -F, 'NR==1 {for (i = 1; i <= NF; i++) if ($i == "samples") c = i} NR==2 {print $c}' "$TMP/big.csv")
+	[ "$n" = 10000001 ] && ok "10^7+1 samples measured and kept" || notok "10^7+1 samples" "samples column '$n'"
+else
+	notok "10^7+1 samples" "exit $?: $(head -c 300 "$TMP/big.err")"
+fi
+rm -f "$TMP/big.csv"
 finish

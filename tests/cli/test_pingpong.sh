@@ -40,10 +40,10 @@ for mode in thread process; do
 		for layout in one-line two-lines; do
 			name="tokens $mode $shm $layout"
 			out=$("$CP" pingpong --cpus 0,1 --op all --mode "$mode" --shm "$shm" --layout "$layout" \
-				--samples 5 --warmup 2 --iters 200 --format csv 2>&1)
+				--samples 5 --warmup 2 --iters 200 --format csv 2>"$TMP/err")
 			rc=$?
 			if [ $rc != 0 ]; then
-				notok "$name" "exit $rc: $out"
+				notok "$name" "exit $rc: $out $(cat "$TMP/err")"
 				continue
 			fi
 			bad=$(printf '%s\n' "$out" | python3 -c '
@@ -61,15 +61,16 @@ for r in rows:
     if r["samples"] != "5" or r["iters_per_sample"] != "200": err.append("samples/iters")
     if not float(r["p50"]) > 0: err.append("p50 %s" % r["p50"])
     if r["metric"] != "round_trip" or r["unit"] != "ns": err.append("metric")
-print("; ".join(err))
-' "$mode" "$shm" "$layout")
-			if [ -n "$bad" ]; then notok "$name" "$bad"; else ok "$name"; fi
+print("; ".join(err) or "OK")
+' "$mode" "$shm" "$layout" 2>&1)
+			# only an explicit OK passes: a crash or no output fails
+			if [ "$bad" = OK ]; then ok "$name"; else notok "$name" "${bad:-the check printed nothing}"; fi
 		done
 	done
 done
 
 # --mode both: the two rows differ in mode and in the measured figures only
-out=$("$CP" pingpong --cpus 1,0 --op faa --mode both --shm sysv --samples 5 --warmup 1 --format csv 2>&1)
+out=$("$CP" pingpong --cpus 1,0 --op faa --mode both --shm sysv --samples 5 --warmup 1 --format csv 2>"$TMP/err")
 bad=$(printf '%s\n' "$out" | python3 -c '
 import csv, sys
 rows = list(csv.DictReader(sys.stdin))
@@ -80,8 +81,9 @@ measured = {"mode", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", 
 diff = [k for k in t if k not in measured and t[k] != p[k]]
 if diff: print("differ in", diff)
 if t["cpus"] != "1;0": print("cpus", t["cpus"])
-')
-[ -z "$bad" ] && ok "mode both: identical settings" || notok "mode both: identical settings" "$bad: $out"
+print("OK")
+' 2>&1)
+[ "$bad" = OK ] && ok "mode both: identical settings" || notok "mode both: identical settings" "$bad: $out $(cat "$TMP/err")"
 
 # --mode both without --shm uses one memory kind for both rows
 out=$("$CP" pingpong --cpus 0,1 --op cas --mode both --samples 3 --warmup 1 --format csv 2>&1)
