@@ -18,6 +18,12 @@
 #ifndef SWEEP_H
 #define SWEEP_H
 
+/* A sweep's directory holds this file: "cachepong results directory" and
+ * "schema N", the version of the results' columns (results/README.md);
+ * bump CP_RESULTS_SCHEMA when a column is renamed or changes meaning. */
+#define SWEEP_MARKER ".cachepong-results"
+#define CP_RESULTS_SCHEMA 1
+
 #include <stdint.h>
 #include <stdio.h>
 

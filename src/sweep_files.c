@@ -168,11 +168,18 @@ int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, si
 
 /* ---- sizes of the data files, for the log and the resume ---- */
 
+/* A data file of the sweep: COMMAND.csv for a command of this build.  Any
+ * other file (the user's notes.csv) is never merged, cut or removed. */
 static int is_data(const char *name)
 {
 	size_t n = strlen(name);
+	char cmd[64];
 
-	return n > 4 && !strcmp(name + n - 4, ".csv") && strcmp(name, "skipped.csv");
+	if (n <= 4 || n - 4 >= sizeof(cmd) || strcmp(name + n - 4, ".csv"))
+		return 0;
+	memcpy(cmd, name, n - 4);
+	cmd[n - 4] = 0;
+	return sweep_cmd_options(cmd) != NULL;
 }
 
 /* Call fn for every data file of DIR and DIR/raw/: its path, its name as

@@ -226,11 +226,55 @@ static void first_start_of(struct sweep_run_state *r)
 	fclose(f);
 }
 
+/* The first entry of DIR other than . and .., or NULL when it is empty. */
+static char *first_entry(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *name = NULL;
+
+	while (d && !name && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			name = cp_xstrdup(de->d_name);
+	if (d)
+		closedir(d);
+	return name;
+}
+
+/* A new sweep takes an empty or new directory and marks it as its own (with
+ * the results schema); --resume takes only a directory so marked, so that a
+ * sweep never treats, merges or removes files it did not write. */
+static int check_marker(struct sweep_run_state *r, struct cp_err *e)
+{
+	const char *dir = r->cfg->dir;
+	char path[4200], *other;
+	FILE *f;
+
+	sweep_path(r, path, sizeof(path), SWEEP_MARKER);
+	if (r->cfg->resume) {
+		if (access(path, F_OK))
+			return cp_errf(e, CP_EUSAGE, "--resume %s: no %s there: not a directory that "
+				       "cachepong's sweep made", dir, SWEEP_MARKER);
+		return 0;
+	}
+	if ((other = first_entry(dir))) {
+		cp_errf(e, CP_EUSAGE, "--dir %s: not empty (it holds '%s'): a sweep writes into a new or "
+			"empty directory; continue a sweep with --resume DIR", dir, other);
+		free(other);
+		return e->code;
+	}
+	if (!(f = fopen(path, "w")) || fprintf(f, "cachepong results directory\nschema %d\n",
+						CP_RESULTS_SCHEMA) < 0 || fclose(f))
+		return cp_errf(e, CP_ERUN, "--dir %s: cannot write %s: %s", dir, SWEEP_MARKER, strerror(errno));
+	return 0;
+}
+
 static int open_dir(struct sweep_run_state *r, struct cp_err *e)
 {
 	const char *dir = r->cfg->dir;
 	char path[4200], *p = cp_xstrdup(dir);
 	struct stat st;
+	int rc;
 
 	/* mkdir -p */
 	for (char *s = p + 1; *s; s++)
@@ -251,6 +295,8 @@ static int open_dir(struct sweep_run_state *r, struct cp_err *e)
 	if (!r->cfg->resume && !access(path, F_OK))
 		return cp_errf(e, CP_EUSAGE, "--dir %s: holds a sweep already: continue it with "
 			       "--resume %s, or give another directory", dir, dir);
+	if ((rc = check_marker(r, e)))
+		return rc;
 	if (r->cfg->resume) {
 		/* what a killed sweep's cell left: its output never counted */
 		DIR *d = opendir(dir);

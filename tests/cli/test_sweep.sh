@@ -214,11 +214,18 @@ if wait_lines "$TMP/k9/cells-done.log" 3 60; then
 	# that was never logged and half of the next
 	tail -1 "$TMP/k9/pingpong.csv" >>"$TMP/k9/pingpong.csv"
 	printf 'pingpong,cas,asm,thr' >>"$TMP/k9/pingpong.csv"
-	printf 'experiment,value\npingpong,1\n' >"$TMP/k9/raw/stray.csv"
+	# a cell's data file that no logged cell wrote, and the user's own files
+	printf 'experiment,value\nsetup,1\n' >"$TMP/k9/raw/setup.csv"
+	printf 'experiment,value\npingpong,1\n' >"$TMP/k9/raw/notes.csv"
+	printf 'mine\n' >"$TMP/k9/important.csv"
 	"$CP" sweep --resume "$TMP/k9" >/dev/null 2>&1
 	keys "$TMP/k9/pingpong.csv" >"$TMP/k9.keys"
-	[ ! -e "$TMP/k9/raw/stray.csv" ] && ok "resume removes a data file no logged cell wrote" ||
+	[ ! -e "$TMP/k9/raw/setup.csv" ] && ok "resume removes a data file no logged cell wrote" ||
 		notok "resume: stray file" "still there"
+	[ "$(cat "$TMP/k9/important.csv" 2>/dev/null)" = mine ] &&
+	[ "$(tail -1 "$TMP/k9/raw/notes.csv" 2>/dev/null)" = pingpong,1 ] &&
+		ok "resume never touches a file the sweep did not write" ||
+		notok "resume: the user's files" "important.csv or raw/notes.csv changed or gone"
 	cmp -s "$TMP/full.keys" "$TMP/k9.keys" && ok "kill -9 + --resume: the full set of rows, none twice" ||
 		notok "kill -9 + resume" "$(diff "$TMP/full.keys" "$TMP/k9.keys")"
 else
@@ -260,4 +267,15 @@ else
 fi
 expect_exit "matrix --resume of nothing" 2 "no such file" "$CP" matrix --resume "$TMP/none.csv"
 
+# a new sweep takes only an empty or new directory; --resume only its own
+mkdir -p "$TMP/busy"
+echo mine >"$TMP/busy/important.csv"
+expect_exit "sweep --dir refuses a non-empty directory" 2 "--dir $TMP/busy: not empty \\(it holds 'important.csv'\\)" \
+	"$CP" sweep --preset quick --dir "$TMP/busy" --budget 5s
+[ "$(cat "$TMP/busy/important.csv")" = mine ] && [ "$(ls -A "$TMP/busy")" = important.csv ] &&
+	ok "the refused directory is as it was" || notok "refused directory" "$(ls -A "$TMP/busy")"
+mkdir -p "$TMP/notours"
+printf 'x\n' >"$TMP/notours/plan.txt"
+expect_exit "--resume refuses a directory without the marker" 2 "no .cachepong-results there" \
+	"$CP" sweep --resume "$TMP/notours"
 finish
