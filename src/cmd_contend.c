@@ -364,34 +364,6 @@ static int measure(struct costs *c, const struct ct_cell *cell, struct cp_err *e
 	return rc;
 }
 
-/* A '|'/','-separated list of names (or "all") -> indexes into a table
- * whose rows start with their name. */
-static int pick(const char *value, const char *opt, const void *table, size_t n, size_t stride,
-		int *idx, int *nidx, struct cp_err *e)
-{
-	char names[128] = "", *copy, *tok, *save = NULL;
-	int rc = 0;
-
-	for (size_t i = 0; i < n; i++)
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? "|" : "",
-			 *(const char *const *)((const char *)table + i * stride));
-	copy = cp_xstrdup(!strcmp(value, "all") ? names : value);
-	*nidx = 0;
-	for (tok = strtok_r(copy, "|,", &save); tok && !rc; tok = strtok_r(NULL, "|,", &save)) {
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			if (!strcmp(*(const char *const *)((const char *)table + i * stride), tok))
-				break;
-		if (i == n)
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s|all", opt, tok, names);
-		else if (*nidx < 8)
-			idx[(*nidx)++] = (int)i;
-	}
-	free(copy);
-	return rc;
-}
-
 int cmd_contend(struct opts *o)
 {
 	struct costs c;
@@ -406,9 +378,9 @@ int cmd_contend(struct opts *o)
 		cp_die(CP_EUSAGE, "contend: unexpected argument '%s': it takes options only", o->argv[0]);
 	if ((rc = costs_init(&c, o, 10, 1, &e)))
 		goto out;
-	if ((rc = pick(o->layout ? o->layout : "same-line", "layout", layouts, CP_ARRAY_SIZE(layouts),
-		       sizeof(layouts[0]), li, &nl, &e)) ||
-	    (rc = pick(o->op ? o->op : "faa", "op", ops, CP_ARRAY_SIZE(ops), sizeof(ops[0]), oi, &no, &e)))
+	if ((rc = opt_pick(o->layout ? o->layout : "same-line", "layout",
+			   OPT_TABLE(layouts, CP_ARRAY_SIZE(layouts)), li, 8, &nl, &e)) ||
+	    (rc = opt_pick(o->op ? o->op : "faa", "op", OPT_TABLE(ops, CP_ARRAY_SIZE(ops)), oi, 8, &no, &e)))
 		goto out;
 	for (int i = 0; i < no; i++)
 		if (!(k[i] = kernel_find("contend", ops[oi[i]].name, o->impl, "", &e))) {

@@ -22,16 +22,27 @@ static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
 {
 	const char *ops = o->op ? o->op : "all";
 	const char *names = kernel_names("pingpong");
-	char *copy = cp_xstrdup(!strcmp(ops, "all") ? names : ops), *tok, *save = NULL;
+	int all = !strcmp(ops, "all");
+	char *copy = cp_xstrdup(all ? names : ops), *tok;
 
-	/* the op names are the registry's: '|' in "all", ',' from the user */
-	for (tok = strtok_r(copy, "|,", &save); tok; tok = strtok_r(NULL, "|,", &save)) {
-		if (p->nk == (int)CP_ARRAY_SIZE(p->k))
-			break;
+	/* the op names are the registry's: '|' in "all", ',' from the user;
+	 * strsep keeps the empty names of "cas," to refuse them */
+	for (char *rest = copy; (tok = strsep(&rest, all ? "|" : ",")); ) {
+		for (int i = 0; i < p->nk; i++)
+			if (!strcmp(p->k[i]->name, tok)) {
+				cp_errf(e, CP_EUSAGE, "--op %s: '%s' given twice", ops, tok);
+				free(copy);
+				return e->code;
+			}
+		if (p->nk == (int)CP_ARRAY_SIZE(p->k)) {
+			free(copy);
+			return cp_errf(e, CP_EUSAGE, "--op %s: more than %zu names", ops, CP_ARRAY_SIZE(p->k));
+		}
 		p->k[p->nk] = kernel_find("pingpong", tok, o->impl, o->spin, e);
 		if (!p->k[p->nk]) {
 			if (e->code == CP_EUSAGE && strstr(e->msg, "--op"))
-				cp_errf(e, CP_EUSAGE, "--op: invalid value '%s': allowed: %s|all", tok, names);
+				cp_errf(e, CP_EUSAGE, "--op: invalid value '%s'%s in '%s': allowed: %s|all", tok,
+					*tok ? "" : " (an empty name)", ops, names);
 			free(copy);
 			return e->code;
 		}

@@ -172,11 +172,19 @@ const char *opt_table_names(const struct opt_table *t, char *buf, size_t len)
 	return buf;
 }
 
+static int in_idx(const int *idx, int n, int v)
+{
+	for (int i = 0; i < n; i++)
+		if (idx[i] == v)
+			return 1;
+	return 0;
+}
+
 int opt_pick(const char *value, const char *optname, const struct opt_table *t, int *idx, int max,
 	     int *n, struct cp_err *e)
 {
 	char names[512];
-	char *copy = cp_xstrdup(value), *tok, *save = NULL;
+	char *copy = cp_xstrdup(value), *tok;
 	int rc = 0;
 
 	*n = 0;
@@ -186,15 +194,20 @@ int opt_pick(const char *value, const char *optname, const struct opt_table *t, 
 		free(copy);
 		return 0;
 	}
-	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: "cas,,faa" and "cas," have an empty name to refuse */
+	for (char *rest = copy; (tok = strsep(&rest, ",")) && !rc;) {
 		size_t i;
 
 		for (i = 0; i < t->n && strcmp(table_name(t, i), tok); i++)
 			;
 		if (i == t->n)
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s|all", optname, tok,
-				     opt_table_names(t, names, sizeof(names)));
-		else if (*n < max)
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s'%s in '%s': allowed: %s|all", optname, tok,
+				     *tok ? "" : " (an empty name)", value, opt_table_names(t, names, sizeof(names)));
+		else if (in_idx(idx, *n, (int)i))
+			rc = cp_errf(e, CP_EUSAGE, "--%s %s: '%s' given twice", optname, value, tok);
+		else if (*n >= max)
+			rc = cp_errf(e, CP_EUSAGE, "--%s %s: more than %d names", optname, value, max);
+		else
 			idx[(*n)++] = (int)i;
 	}
 	if (!rc && !*n)

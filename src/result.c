@@ -259,7 +259,7 @@ static int sink_open(struct sink *k, const char *opt, const char *path, struct c
 		return 0;
 	}
 	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
-		return cp_errf(e, CP_EUSAGE, "--%s %s: is %s: only a new file or a regular file is "
+		return cp_errf(e, CP_ERUN, "--%s %s: is %s: only a new file or a regular file is "
 			       "written (replaced whole)", opt, path, file_kind(st.st_mode));
 	k->path = cp_xstrdup(path);
 	k->tmp = cp_xcalloc(strlen(path) + 32, 1);

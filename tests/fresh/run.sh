@@ -115,14 +115,20 @@ inroot() {
 	wait $!
 }
 
-stamp "BUDGET=$BUDGET make report"
-t0=$(date +%s)
-inroot sh -c "cd /root/cachepong && BUDGET=$BUDGET make report" >"$FR/report.log" 2>&1
-rc=$?
-echo "fresh: make report: exit $rc in $(( $(date +%s) - t0 )) s"
-tail -8 "$FR/report.log" | sed 's/^/  | /'
-if [ "$rc" = 0 ]; then pass "make report exits 0 the first time"
-else fail "make report exits 0 the first time" "exit $rc; $(grep -m3 -iE 'error|undefined' "$FR/report.log" | head -c 600)"; fi
+# step NAME LOG COMMAND: one README command in the clone, as the new user;
+# its exit code in $rc, its output in $FR/LOG, its time and last lines shown
+step() {
+	stamp "$1"
+	t0=$(date +%s)
+	inroot sh -c "cd /root/cachepong && $3" >"$FR/$2" 2>&1
+	rc=$?
+	echo "fresh: $1: exit $rc in $(( $(date +%s) - t0 )) s"
+	tail -8 "$FR/$2" | sed 's/^/  | /'
+	if [ "$rc" = 0 ]; then pass "$1 exits 0 the first time"
+	else fail "$1 exits 0 the first time" "exit $rc; $(grep -m5 -E '^FAIL|error|undefined' "$FR/$2" | head -c 800)"; fi
+}
+
+step "make report" report.log "BUDGET=$BUDGET make report"
 rdir=$(ls -d "$FR"/root/cachepong/results/*/ 2>/dev/null | grep -v /reference/ | head -1)
 if [ -n "$rdir" ] && [ -s "$rdir/report.md" ] && [ -s "$rdir/report.html" ]; then
 	pass "the report exists: ${rdir#"$FR"}report.md"
@@ -130,15 +136,9 @@ else
 	fail "the report exists" "no results/*/report.md and report.html after make report"
 fi
 
-stamp "make test"
-t0=$(date +%s)
-inroot sh -c "cd /root/cachepong && make test" >"$FR/test.log" 2>&1
-rc=$?
-echo "fresh: make test: exit $rc in $(( $(date +%s) - t0 )) s"
-tail -8 "$FR/test.log" | sed 's/^/  | /'
+step "make test" test.log "make test"
 summary=$(tail -1 "$FR/test.log")
-if [ "$rc" = 0 ]; then pass "make test exits 0 the first time"
-else fail "make test exits 0 the first time" "exit $rc"; grep '^FAIL' "$FR/test.log" | head -20; fi
+[ "$rc" = 0 ] || grep '^FAIL' "$FR/test.log" | head -20
 if printf '%s\n' "$summary" | grep -Eq '^[1-9][0-9]* passed, 0 failed$'; then
 	pass "make test says: $summary"
 else
