@@ -20,35 +20,22 @@ struct pp_plan {
 
 static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
 {
-	const char *ops = o->op ? o->op : "all";
 	const char *names = kernel_names("pingpong");
-	int all = !strcmp(ops, "all");
-	char *copy = cp_xstrdup(all ? names : ops), *tok;
+	int idx[CP_ARRAY_SIZE(p->k)], n, rc;
+	char name[64];
 
-	/* the op names are the registry's: '|' in "all", ',' from the user;
-	 * strsep keeps the empty names of "cas," to refuse them */
-	for (char *rest = copy; (tok = strsep(&rest, all ? "|" : ",")); ) {
-		for (int i = 0; i < p->nk; i++)
-			if (!strcmp(p->k[i]->name, tok)) {
-				cp_errf(e, CP_EUSAGE, "--op %s: '%s' given twice", ops, tok);
-				free(copy);
-				return e->code;
-			}
-		if (p->nk == (int)CP_ARRAY_SIZE(p->k)) {
-			free(copy);
-			return cp_errf(e, CP_EUSAGE, "--op %s: more than %zu names", ops, CP_ARRAY_SIZE(p->k));
-		}
-		p->k[p->nk] = kernel_find("pingpong", tok, o->impl, o->spin, e);
-		if (!p->k[p->nk]) {
-			if (e->code == CP_EUSAGE && strstr(e->msg, "--op"))
-				cp_errf(e, CP_EUSAGE, "--op: invalid value '%s'%s in '%s': allowed: %s|all", tok,
-					*tok ? "" : " (an empty name)", ops, names);
-			free(copy);
+	if ((rc = opt_pick_names(o->op ? o->op : "all", "op", names, idx, (int)CP_ARRAY_SIZE(p->k), &n, e)))
+		return rc;
+	for (p->nk = 0; p->nk < n; p->nk++) {
+		/* the idx-th name of "load-store|cas|..." */
+		const char *s = names;
+
+		for (int i = 0; i < idx[p->nk]; i++)
+			s = strchr(s, '|') + 1;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(s, "|"), s);
+		if (!(p->k[p->nk] = kernel_find("pingpong", name, o->impl, o->spin, e)))
 			return e->code;
-		}
-		p->nk++;
 	}
-	free(copy);
 	return 0;
 }
 

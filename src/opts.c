@@ -131,21 +131,31 @@ void opts_print_help(FILE *f, const char *allowed)
 	fprintf(f, "  %-24s %s\n", "-h, --help", "this help");
 }
 
-int opt_choice(const char *value, const char *choices, const char *optname, struct cp_err *e)
+/* The index of NAME in the '|'-separated list NAMES, or -1. */
+static int name_index(const char *names, const char *name)
 {
-	size_t vl = strlen(value);
+	size_t len = strlen(name);
 	int i = 0;
 
-	for (const char *p = choices; *p; i++) {
-		const char *q = strchr(p, '|');
-		size_t l = q ? (size_t)(q - p) : strlen(p);
+	for (const char *p = names; *p; i++) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
 
-		if (l == vl && !strncmp(p, value, l))
+		if (n == len && !strncmp(p, name, n))
 			return i;
-		if (!q)
+		if (!bar)
 			break;
-		p = q + 1;
+		p = bar + 1;
 	}
+	return -1;
+}
+
+int opt_choice(const char *value, const char *choices, const char *optname, struct cp_err *e)
+{
+	int i = name_index(choices, value);
+
+	if (i >= 0)
+		return i;
 	cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s", optname, value, choices);
 	return -1;
 }
@@ -180,39 +190,43 @@ static int in_idx(const int *idx, int n, int v)
 	return 0;
 }
 
-int opt_pick(const char *value, const char *optname, const struct opt_table *t, int *idx, int max,
-	     int *n, struct cp_err *e)
+int opt_pick_names(const char *value, const char *optname, const char *names, int *idx, int max,
+		   int *n, struct cp_err *e)
 {
-	char names[512];
-	char *copy = cp_xstrdup(value), *tok;
-	int rc = 0;
+	char *copy, *tok;
+	int rc = 0, count = 1;
 
 	*n = 0;
+	for (const char *p = names; *p; p++)
+		count += *p == '|';
 	if (!strcmp(value, "all")) {
-		for (size_t i = 0; i < t->n && *n < max; i++)
-			idx[(*n)++] = (int)i;
-		free(copy);
+		for (int i = 0; i < count && *n < max; i++)
+			idx[(*n)++] = i;
 		return 0;
 	}
+	copy = cp_xstrdup(value);
 	/* strsep, not strtok: "cas,,faa" and "cas," have an empty name to refuse */
 	for (char *rest = copy; (tok = strsep(&rest, ",")) && !rc;) {
-		size_t i;
+		int i = name_index(names, tok);
 
-		for (i = 0; i < t->n && strcmp(table_name(t, i), tok); i++)
-			;
-		if (i == t->n)
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s'%s in '%s': allowed: %s|all", optname, tok,
-				     *tok ? "" : " (an empty name)", value, opt_table_names(t, names, sizeof(names)));
-		else if (in_idx(idx, *n, (int)i))
+		if (i < 0)
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s'%s in '%s': allowed: %s|all", optname,
+				     tok, *tok ? "" : " (an empty name)", value, names);
+		else if (in_idx(idx, *n, i))
 			rc = cp_errf(e, CP_EUSAGE, "--%s %s: '%s' given twice", optname, value, tok);
 		else if (*n >= max)
 			rc = cp_errf(e, CP_EUSAGE, "--%s %s: more than %d names", optname, value, max);
 		else
-			idx[(*n)++] = (int)i;
+			idx[(*n)++] = i;
 	}
-	if (!rc && !*n)
-		rc = cp_errf(e, CP_EUSAGE, "--%s: empty list: allowed: %s|all", optname,
-			     opt_table_names(t, names, sizeof(names)));
 	free(copy);
 	return rc;
+}
+
+int opt_pick(const char *value, const char *optname, const struct opt_table *t, int *idx, int max,
+	     int *n, struct cp_err *e)
+{
+	char names[512];
+
+	return opt_pick_names(value, optname, opt_table_names(t, names, sizeof(names)), idx, max, n, e);
 }

@@ -75,6 +75,12 @@ const char *opt_table_names(const struct opt_table *t, char *buf, size_t len);
 int opt_pick(const char *value, const char *optname, const struct opt_table *t, int *idx, int max,
 	     int *n, struct cp_err *e);
 
+/* The same over a '|'-separated list of names (a registry's, e.g. the
+ * kernels'): "all" or ','-separated names -> their positions in NAMES.  An
+ * empty name, a name twice or more than max names is CP_EUSAGE. */
+int opt_pick_names(const char *value, const char *optname, const char *names, int *idx, int max,
+		   int *n, struct cp_err *e);
+
 /* --format: "table", "csv" or "json"; default table on a terminal, else csv. */
 int opts_format(const struct opts *o, struct cp_err *e);
 enum { FMT_TABLE = 0, FMT_CSV = 1, FMT_JSON = 2 };

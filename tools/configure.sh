@@ -97,4 +97,14 @@ case " $in_list " in
 *) printf 'CONFIG_ERROR := hwloc is required and %s: install libhwloc-dev (make deps)\n' \
 	"$(printf '%s' "$out_list" | sed -n 's/.*hwloc (\([^)]*\)).*/\1/p')" >>"$CFG/config.mk" ;;
 esac
+# WITHOUT's error, written last, is the one make reports
+# WITHOUT names only optional libraries of the table
+optional="numa papi likwid cmocka"
+for w in $WITHOUT; do
+	case " $optional " in
+	*" $w "*) ;;
+	*) printf "CONFIG_ERROR := WITHOUT=%s: invalid value '%s': allowed: %s (hwloc is required)\\n" \
+		"$(printf '%s' "$WITHOUT" | tr ' ' ',')" "$w" "$(printf '%s' "$optional" | tr ' ' ',')" >>"$CFG/config.mk" ;;
+	esac
+done
 echo "config ($BUILD): compiled in:${in_list:- none}; left out:${out_list:- none}"

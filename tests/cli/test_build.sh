@@ -12,6 +12,17 @@ NSRC=$(printf '%s\n' "$SRCS" | wc -l)
 # the objects that depend on the papi answer: the sources including its header
 PAPI_USERS=$(cd "$ROOT" && grep -l '"have_papi.h"' $SRCS | sed 's/\.c$/.o/' | sort)
 
+# every source that tests HAVE_<LIB> includes have_<lib>.h, or a changed
+# answer would not rebuild it
+bad=""
+for lib in hwloc numa papi likwid; do
+	up=$(printf '%s' "$lib" | tr 'a-z' 'A-Z')
+	for f in $(cd "$ROOT" && grep -l "HAVE_$up" $SRCS $(ls src/*.h kernels/*.h topology/*.h counters/*.h)); do
+		grep -q "\"have_$lib.h\"" "$ROOT/$f" || bad="$bad $f:HAVE_$up"
+	done
+done
+[ -z "$bad" ] && ok "every HAVE_<LIB> user includes have_<lib>.h" || notok "HAVE_ users" "without the header:$bad"
+
 mk() {  # mk ARGS...: build $B/cachepong; the output in $OUT, its exit in $RC
 	# a bare make: nothing of an outer `make test` (MAKEFLAGS) leaks in
 	OUT=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT" --no-print-directory BUILD="$B" "$@" "$B/cachepong" 2>&1)
@@ -56,6 +67,15 @@ else
 fi
 expect_exit "the build without papi says papi is not built in" 3 'backend papi was not built in' \
 	"$B/cachepong" counters list --counters papi
+
+# a bad WITHOUT names the value and what is allowed, and builds nothing
+mk CFLAGS='-O1 -g' WITHOUT=papi,papu
+if [ "$RC" = 2 ] && printf '%s' "$OUT" | grep -q "WITHOUT=papi,papu: invalid value 'papu': allowed: numa,papi,likwid,cmocka" &&
+   [ "$(ncompiled)" = 0 ]; then
+	ok "WITHOUT with an unknown library: exit 2, the value and the allowed names"
+else
+	notok "bad WITHOUT" "exit $RC: $(printf '%s' "$OUT" | tail -2)"
+fi
 
 mk CFLAGS='-O1 -g'
 if [ "$RC" = 0 ] && [ "$(compiled)" = "$PAPI_USERS" ]; then ok "papi back: its users rebuilt again"
