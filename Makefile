@@ -3,6 +3,7 @@
 # builds first runs `make deps`, which installs missing Debian packages.
 #
 # Variables: SAN=asan|tsan builds a sanitizer variant under build/$(SAN)/;
+# SAN=fuzz (with CC=clang) the libFuzzer targets of tests/fuzz under build/fuzz/;
 # CROSS=aarch64-linux-gnu- builds the kernels' aarch64 test under build/aarch64/.
 
 VERSION   := 0.1.0
@@ -21,6 +22,10 @@ ifeq ($(SAN),asan)
 override CFLAGS    += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 override LDFLAGS   += -fsanitize=address,undefined
 endif
+ifeq ($(SAN),fuzz)
+override CFLAGS    += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS   += -fsanitize=address,undefined
+endif
 ifeq ($(SAN),tsan)
 override CFLAGS    += -fsanitize=thread -fno-omit-frame-pointer
 override LDFLAGS   += -fsanitize=thread
@@ -34,7 +39,7 @@ endif
 # compile and link flags are recorded too: a changed answer, CFLAGS, SAN,
 # PREFIX or compiler rebuilds what it affects, with no `make clean`.
 # WITHOUT=papi,likwid leaves libraries out on purpose.
-OUTER_GOALS := all test report install bench deps deps-test clean test-fresh
+OUTER_GOALS := all test report install bench deps deps-test clean test-fresh fuzz
 CONFIG_GOALS := $(filter-out $(OUTER_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(CONFIG_GOALS),)
 CONFIG_LINE := $(shell CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' \
@@ -56,7 +61,7 @@ OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 BIN       := $(BUILD)/cachepong
 
-.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh FORCE
+.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh fuzz FORCE
 all: deps
 	@$(MAKE) --no-print-directory $(BIN)
 
@@ -102,6 +107,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(CONFIG_FLAGS) $(CONFIG_LINK)
 unit-bins: $(UNIT_BINS)
 .PHONY: unit-bins
 
+# libFuzzer targets (SAN=fuzz CC=clang): one binary per line of
+# tests/fuzz/targets.def, the library objects built with the fuzzer's
+# coverage and ASan/UBSan.
+FUZZ_NAMES := $(shell sed -n 's/^FUZZ.\([a-z0-9_]*\),.*/\1/p' tests/fuzz/targets.def)
+FUZZ_BINS  := $(FUZZ_NAMES:%=$(BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz.c $(LIB_OBJS) $(CONFIG_FLAGS) $(CONFIG_LINK)
+	@echo "  FUZZ    $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DFUZZ_NAME=$* -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+.PHONY: fuzz-bins
+FUZZ_BUILD = $(MAKE) --no-print-directory SAN=fuzz CC=clang BUILD=build/fuzz fuzz-bins
+
+# FUZZ_TIME=600 make fuzz: each target for that many seconds (default 300)
+fuzz: deps deps-test
+	@$(FUZZ_BUILD)
+	@sh tests/fuzz/run.sh $(or $(FUZZ_TIME),300) && echo "fuzz: no failure"
+
 # The kernels for aarch64, run under qemu-user by tests/run.sh: static, so
 # qemu needs no sysroot.
 AARCH64_CC ?= aarch64-linux-gnu-gcc
@@ -120,6 +144,7 @@ test: deps deps-test
 	@$(MAKE) --no-print-directory $(BIN) unit-bins
 	@$(MAKE) --no-print-directory SAN=asan BUILD=build/asan build/asan/cachepong unit-bins
 	@$(MAKE) --no-print-directory SAN=tsan BUILD=build/tsan build/tsan/cachepong
+	@if command -v clang >/dev/null; then $(FUZZ_BUILD); fi
 	@if command -v $(AARCH64_CC) >/dev/null; then $(MAKE) --no-print-directory build/aarch64/pp_cross; fi
 	@sh tests/run.sh
 

@@ -1,5 +1,6 @@
 /* agents.c: N pinned agents as threads or processes (see agents.h). */
 #include "agents.h"
+#include "runctl.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -177,6 +178,22 @@ static int first_failure(const struct agents_shared *sh, struct cp_err *e)
 	return 0;
 }
 
+/* The heartbeat stalled for --timeout: 1 when the activity words moved
+ * since the last look (a long sample, not a hang), else 0. */
+static int still_active(const struct agents_cfg *cfg, uint64_t seen[2])
+{
+	int moved = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (cfg->activity[i]) {
+			uint64_t v = __atomic_load_n(cfg->activity[i], __ATOMIC_RELAXED);
+
+			moved |= v != seen[i];
+			seen[i] = v;
+		}
+	return moved;
+}
+
 static int hang_error(const struct agents_cfg *cfg, struct cp_err *e)
 {
 	return cp_errf(e, CP_ERUN,
@@ -189,7 +206,7 @@ static int run_threads(const struct agents_cfg *cfg, struct agents_shared *sh,
 {
 	pthread_t *tid = cp_xcalloc(cfg->n, sizeof(*tid));
 	unsigned started = 0, joined = 0;
-	uint64_t last = 0;
+	uint64_t last = 0, seen[2] = { 0, 0 };
 	double last_t = now_s();
 	int rc = 0;
 
@@ -222,6 +239,8 @@ static int run_threads(const struct agents_cfg *cfg, struct agents_shared *sh,
 		if (p != last) {
 			last = p;
 			last_t = now_s();
+		} else if (now_s() - last_t > cfg->timeout_s && still_active(cfg, seen)) {
+			last_t = now_s();
 		} else if (now_s() - last_t > cfg->timeout_s) {
 			/* threads cannot be killed one by one: leave them; the
 			 * caller exits, which ends them */
@@ -233,6 +252,35 @@ static int run_threads(const struct agents_cfg *cfg, struct agents_shared *sh,
 	}
 	free(tid);
 	return rc ? rc : first_failure(sh, e);
+}
+
+/* The agent processes alive now, for the signal hook: a coordinator killed
+ * by SIGINT must not leave them to init unreaped (PDEATHSIG ends them, but
+ * only their parent can wait for them).  Fixed slots: a hook cannot follow
+ * malloc'd memory. */
+#define LIVE_SLOTS 1024
+static volatile pid_t live[LIVE_SLOTS];
+static pid_t live_owner;
+
+static void live_reap(void)
+{
+	if (getpid() != live_owner)
+		return;
+	for (int i = 0; i < LIVE_SLOTS; i++)
+		if (live[i] > 0)
+			kill(live[i], SIGKILL);
+	for (int i = 0; i < LIVE_SLOTS; i++)
+		if (live[i] > 0) {
+			while (waitpid(live[i], NULL, 0) < 0 && errno == EINTR)
+				;
+			live[i] = 0;
+		}
+}
+
+static void live_set(unsigned i, pid_t p)
+{
+	if (i < LIVE_SLOTS)
+		live[i] = p;
 }
 
 static void kill_all(pid_t *pid, unsigned n)
@@ -249,6 +297,7 @@ static void reap_all(pid_t *pid, int *pfd, unsigned n)
 			while (waitpid(pid[i], NULL, 0) < 0 && errno == EINTR)
 				;
 		pid[i] = 0;
+		live_set(i, 0);
 		if (pfd[i] >= 0)
 			close(pfd[i]);
 		pfd[i] = -1;
@@ -263,11 +312,13 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 	struct pollfd *pf = cp_xcalloc(cfg->n, sizeof(*pf));
 	pid_t parent = getpid();
 	unsigned alive = 0;
-	uint64_t last = 0;
+	uint64_t last = 0, seen[2] = { 0, 0 };
 	double last_t;
 	int rc = 0;
 
 	fflush(NULL); /* no stdio buffer is written twice */
+	live_owner = parent;
+	runctl_at_signal(live_reap);
 	for (unsigned i = 0; i < cfg->n; i++) {
 		pfd[i] = -1;
 		pid[i] = fork();
@@ -285,6 +336,7 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 				_exit(CP_ERUN);
 			_exit(agent_main(&st[i]));
 		}
+		live_set(i, pid[i]);
 		pfd[i] = (int)syscall(SYS_pidfd_open, pid[i], 0);
 		if (pfd[i] < 0) {
 			rc = cp_errf(e, CP_EUNAVAIL, "pidfd_open: %s (needs Linux 5.3)", strerror(errno));
@@ -317,6 +369,7 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 			if (waitpid(pid[i], &status, 0) < 0)
 				continue;
 			pid[i] = 0;
+			live_set(i, 0);
 			close(pfd[i]);
 			pfd[i] = -1;
 			alive--;
@@ -336,6 +389,8 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 		p = __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED);
 		if (p != last) {
 			last = p;
+			last_t = now_s();
+		} else if (now_s() - last_t > cfg->timeout_s && still_active(cfg, seen)) {
 			last_t = now_s();
 		} else if (now_s() - last_t > cfg->timeout_s) {
 			rc = hang_error(cfg, e);

@@ -70,6 +70,12 @@ struct agents_cfg {
 	agent_fn fn;                 /* runs in each agent after it is pinned */
 	void *arg;                   /* must live in memory shared across fork (agents_shared_alloc) */
 	const struct cp_counters_cfg *counters; /* NULL: no counting */
+	/* Words the agents change all through a sample (the ping-pong lines),
+	 * or NULL.  A sample may last longer than --timeout (--iters 10^8):
+	 * when the heartbeat stalls, the watchdog reads these, and only when
+	 * they stopped changing too is a partner hung.  Read only then, so a
+	 * normal run's lines never see a third CPU. */
+	const volatile uint64_t *activity[2];
 };
 
 /* Memory shared by the coordinator and every agent, threads or processes

@@ -128,10 +128,14 @@ int cmd_counters(struct opts *o)
 	struct cp_err e = { 0 }, last = { 0 };
 	int fmt, first = 1, total = 0, tried = 0;
 
-	if (o->argc != 1 || strcmp(o->argv[0], "list"))
-		cp_die(CP_EUSAGE, "counters: expected the word 'list'%s%s: cachepong counters list "
+	if (o->argc != 1 || strcmp(o->argv[0], "list")) {
+		/* name the word that is wrong: the first that is not "list" */
+		const char *bad = o->argc && strcmp(o->argv[0], "list") ? o->argv[0] : o->argc > 1 ? o->argv[1] : NULL;
+
+		cp_die(CP_EUSAGE, "counters: %s%s%s: allowed: cachepong counters list "
 		       "[--counters BACKEND] [--events LIST] [--group GROUP] [--format FMT]",
-		       o->argc ? ", got " : "", o->argc ? o->argv[0] : "");
+		       bad ? "unexpected word '" : "missing the word 'list'", bad ? bad : "", bad ? "'" : "");
+	}
 	fmt = opts_format(o, &e);
 	if (fmt < 0)
 		cp_exit_err(&e);

@@ -26,6 +26,7 @@
 #include "result.h"
 #include "sweep.h"
 #include "topo.h"
+#include "tmpname.h"
 
 #define MATRIX_DEF_TARGET_CI 1.0
 
@@ -117,30 +118,50 @@ static uint64_t meas_index(const struct mx *m, int k, int md, uint64_t p)
 	return ((uint64_t)k * (uint64_t)m->nmodes + (uint64_t)md) * m->npairs + p;
 }
 
-/* Mark the measurements a CSV already holds (rows of this matrix). */
-static void mark_done(struct mx *m, const char *path)
+/* A file --resume may add to: the results header with every column this
+ * reads, and matrix round-trip rows only, so a resume never merges a
+ * matrix into some other CSV. */
+static int check_matrix_csv(const struct csv *c, const int *col, struct cp_err *e)
+{
+	static const char *const need[] = { "experiment", "cpu_a", "cpu_b", "kernel", "mode", "metric" };
+
+	for (size_t j = 0; j < CP_ARRAY_SIZE(need); j++)
+		if (col[j] < 0)
+			return cp_errf(e, CP_EUSAGE, "--resume %s: not a matrix CSV: it has no column '%s'; "
+				       "allowed: the file an interrupted 'matrix --out FILE' wrote", c->path, need[j]);
+	for (size_t i = 0; i < c->nrow; i++)
+		if (strcmp(csv_get(c, i, col[0]), "matrix"))
+			return cp_errf(e, CP_EUSAGE, "--resume %s: not a matrix CSV: row %zu is a '%s' row; "
+				       "allowed: the file an interrupted 'matrix --out FILE' wrote", c->path,
+				       i + 1, csv_get(c, i, col[0]));
+	return 0;
+}
+
+/* Check PATH is a matrix CSV and, with m, mark the measurements it holds
+ * already (rows of this matrix). */
+static int mark_done(struct mx *m, const char *path, struct cp_err *e)
 {
 	struct csv c;
-	struct cp_err ignore = { 0 };
-	int ce, ca, cb, ck, cm, cmet;
+	int col[6], rc;
 
-	if (csv_read(path, &c, &ignore))
-		return;
-	ce = csv_col(&c, "experiment");
-	ca = csv_col(&c, "cpu_a");
-	cb = csv_col(&c, "cpu_b");
-	ck = csv_col(&c, "kernel");
-	cm = csv_col(&c, "mode");
-	cmet = csv_col(&c, "metric");
-	for (size_t i = 0; i < c.nrow; i++) {
-		int a = atoi(csv_get(&c, i, ca)), b = atoi(csv_get(&c, i, cb));
+	if (csv_read(path, &c, e))
+		return cp_errf(e, CP_EUSAGE, "--resume %s: not a matrix CSV: %s", path, e->msg);
+	col[0] = csv_col(&c, "experiment");
+	col[1] = csv_col(&c, "cpu_a");
+	col[2] = csv_col(&c, "cpu_b");
+	col[3] = csv_col(&c, "kernel");
+	col[4] = csv_col(&c, "mode");
+	col[5] = csv_col(&c, "metric");
+	rc = check_matrix_csv(&c, col, e);
+	for (size_t i = 0; m && !rc && i < c.nrow; i++) {
+		int a = atoi(csv_get(&c, i, col[1])), b = atoi(csv_get(&c, i, col[2]));
 
-		if (strcmp(csv_get(&c, i, ce), "matrix") || strcmp(csv_get(&c, i, cmet), "round_trip"))
+		if (strcmp(csv_get(&c, i, col[5]), "round_trip"))
 			continue;
 		for (int k = 0; k < m->nk; k++)
 			for (int md = 0; md < m->nmodes; md++) {
-				if (strcmp(csv_get(&c, i, ck), m->k[k]->name) ||
-				    strcmp(csv_get(&c, i, cm), agent_mode_name(m->modes[md])))
+				if (strcmp(csv_get(&c, i, col[3]), m->k[k]->name) ||
+				    strcmp(csv_get(&c, i, col[4]), agent_mode_name(m->modes[md])))
 					continue;
 				for (uint64_t p = 0; p < m->npairs; p++) {
 					uint64_t x = meas_index(m, k, md, p);
@@ -154,6 +175,7 @@ static void mark_done(struct mx *m, const char *path)
 			}
 	}
 	csv_free(&c);
+	return rc;
 }
 
 /* Rows a killed run left in FILE.part.tmp.<pid> (its process is gone):
@@ -299,7 +321,7 @@ int cmd_matrix(struct opts *o)
 	struct opts oo = *o;
 	struct pace pace = { 0 };
 	struct cpulist own = { 0 };
-	struct sigaction sa = { 0 }, old_int, old_term;
+	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
 	const char *file = o->resume ? o->resume : o->out;
 	char part[4200], rawpart[4200], cls[64];
 	uint64_t cap, todo, total, measured = 0;
@@ -312,13 +334,15 @@ int cmd_matrix(struct opts *o)
 	if (o->resume && o->out && strcmp(o->resume, o->out))
 		cp_die(CP_EUSAGE, "--out %s: --resume %s adds to that file: give one of them", o->out,
 		       o->resume);
-	if (o->topology_xml && !o->dry_run)
+	if (o->topology_xml && !o->dry_run && !getenv(CP_VALIDATE_ENV))
 		cp_die(CP_EUSAGE, "--topology-xml %s: the matrix measures this machine; a saved topology "
 		       "only plans one (with --dry-run)", o->topology_xml);
 	if (o->resume && o->format && strcmp(o->format, "csv"))
 		cp_die(CP_EUSAGE, "--format %s: --resume adds CSV rows to a CSV file: use --format csv",
 		       o->format);
-	if (opts_format(o, &e) < 0 || plan_ops_modes(o, &m, &e) || topo_load(o->topology_xml, &t, &e))
+	if (opts_format(o, &e) < 0 || plan_ops_modes(o, &m, &e) ||
+	    (file && tmp_target_check(o->resume ? "resume" : "out", file, &e)) ||
+	    (o->raw && tmp_target_check("raw", o->raw, &e)) || topo_load(o->topology_xml, &t, &e))
 		cp_exit_err(&e);
 	if (o->cpus) {
 		if (parse_cpulist(o->cpus, "cpus", &own, &e) || topo_check_cpus(t, own.cpu, own.n, &e))
@@ -337,12 +361,16 @@ int cmd_matrix(struct opts *o)
 	total = m.npairs * (uint64_t)m.nk * (uint64_t)m.nmodes;
 	m.done = cp_xcalloc(total ? total : 1, 1);
 	if (o->resume) {
+		/* refuse a foreign file before merging a killed run's rows into it */
+		if (!access(file, F_OK) && mark_done(NULL, file, &e))
+			cp_exit_err(&e);
 		if (harvest(file, &e))
 			cp_exit_err(&e);
 		if (access(file, F_OK))
 			cp_die(CP_EUSAGE, "--resume %s: no such file (and no rows of an interrupted run "
 			       "next to it)", file);
-		mark_done(&m, file);
+		if (mark_done(&m, file, &e))
+			cp_exit_err(&e);
 	}
 	todo = total - m.ndone;
 	proc = m.nmodes == 2 || m.modes[0] == AGENT_PROCESS;
@@ -367,17 +395,7 @@ int cmd_matrix(struct opts *o)
 	}
 	for (int md = 0; md < m.nmodes; md++)
 		est += matrix_estimate(todo / (uint64_t)m.nmodes, cap, m.modes[md] == AGENT_PROCESS);
-	print_plan(o->dry_run ? stdout : stderr, o, t, &m, cap, target, est);
-	if (o->dry_run || !todo) {
-		if (!todo && !o->dry_run)
-			fprintf(stderr, "matrix: every pair is in %s already\n", file);
-		topo_free(t);
-		free(m.pair);
-		free(m.done);
-		cpulist_free(&own);
-		return CP_OK;
-	}
-
+	/* every option checked, and the outputs opened, before the plan is said */
 	for (int md = 0; md < m.nmodes; md++)
 		modes |= 1u << m.modes[md];
 	if (m.nmodes == 2 && !oo.shm)
@@ -390,13 +408,28 @@ int cmd_matrix(struct opts *o)
 		snprintf(rawpart, sizeof(rawpart), "%s.part", o->raw);
 		oo.raw = rawpart;
 	}
-	if ((rc = pp_run_init(&run, &oo, modes, &e)) || (rc = result_open(&oo, &sink, &e)))
+	if ((!o->dry_run || topo_is_thissystem(t)) && (rc = pp_run_init(&run, &oo, modes, &e)))
 		cp_exit_err(&e);
+	if (!o->dry_run && todo && (rc = result_open(&oo, &sink, &e)))
+		cp_exit_err(&e);
+	print_plan(o->dry_run ? stdout : stderr, o, t, &m, cap, target, est);
+	if (o->dry_run || !todo) {
+		if (!todo && !o->dry_run)
+			fprintf(stderr, "matrix: every pair is in %s already\n", file);
+		pp_run_free(&run);
+		topo_free(t);
+		free(m.pair);
+		free(m.done);
+		cpulist_free(&own);
+		return CP_OK;
+	}
+
 	result_set_timer(sink, &run.timer);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	t0 = now_s();
 	for (int k = 0; k < m.nk && !rc && !g_stop && !exhausted; k++)
 		for (int md = 0; md < m.nmodes && !rc && !g_stop && !exhausted; md++)
@@ -437,6 +470,7 @@ int cmd_matrix(struct opts *o)
 			}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	if (tty)
 		fprintf(stderr, "\n");
 	if (exhausted)

@@ -6,6 +6,7 @@
 #include "cp.h"
 #include "opts.h"
 #include "report.h"
+#include "sweep.h"
 
 int cmd_plot(struct opts *o)
 {
@@ -16,14 +17,25 @@ int cmd_plot(struct opts *o)
 	if (o->argc != 1)
 		cp_die(CP_EUSAGE, "plot: give one results directory (cachepong plot DIR), got %d arguments",
 		       o->argc);
-	rc = plot_render_dir(o->argv[0], &ps, &e);
+	if (sweep_meta_settle(o->argv[0]))
+		fprintf(stderr, "plot: %s/meta.json said \"running\", but that sweep's process is gone: "
+			"now \"killed\"; 'cachepong sweep --resume %s' continues it\n", o->argv[0], o->argv[0]);
+	rc = plot_render_dir(o->argv[0], 0, &ps, &e);
 	if (rc && rc != CP_EUNAVAIL)
 		cp_exit_err(&e);
 	for (int i = 0; i < ps.n; i++)
 		printf("%s/plots/%s.png %s/plots/%s.svg\n", o->argv[0], ps.f[i].name, o->argv[0],
 		       ps.f[i].name);
+	/* the error first, then the notes that explain it */
+	if (!rc && !ps.n && !ps.failed)
+		fprintf(stderr, "cachepong: plot: %s has no data to draw (no pingpong, matrix, setup, sync, "
+			"copy or contend CSV with rows)\n", o->argv[0]);
 	for (int i = 0; i < ps.nnotes; i++)
 		fprintf(stderr, "plot: not drawn: %s\n", ps.notes[i]);
+	if (!rc && !ps.n && !ps.failed) {
+		free(ps.f);
+		return CP_EUSAGE;
+	}
 	free(ps.f);
 	if (rc)
 		cp_exit_err(&e);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cp.h"
@@ -14,8 +15,35 @@
 #include "sweep.h"
 
 #define REPORT_BUDGET_S 300.0
-/* part of the budget kept for drawing and writing (gnuplot, the report) */
+/* part of the budget kept for drawing and writing at least (gnuplot, the
+ * report); more where drawing is measured to take longer */
 #define REPORT_RESERVE 0.05
+/* writing report.md and .html after the figures */
+#define REPORT_WRITE_S 1.0
+
+/* The budget a report was started with: --budget, else the one its
+ * meta.json keeps (a resume goes on within it), else the default. */
+static double report_budget(const struct opts *o)
+{
+	char path[4300], v[64];
+
+	if (opt_isset(o, OPT_budget))
+		return o->budget;
+	if (o->resume) {
+		snprintf(path, sizeof(path), "%s/meta.json", o->resume);
+		if (atof(report_json_str(path, "budget_s", v, sizeof(v))) > 0)
+			return atof(v);
+	}
+	return REPORT_BUDGET_S;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 /* A finished sweep directory: the resume only renders again. */
 static int sweep_complete(const char *dir)
@@ -35,6 +63,7 @@ int cmd_report(struct opts *o)
 	struct opts oo = *o;
 	char dir[4096];
 	int rc, src = CP_OK;
+	double t0 = mono_now(), total, reserve;
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "report: unexpected argument '%s': it takes options only", o->argv[0]);
@@ -44,16 +73,23 @@ int cmd_report(struct opts *o)
 	if (!o->resume && !o->preset)
 		oo.preset = "standard";
 	cfg.dir = o->resume ? o->resume : o->dir ? o->dir : sweep_default_dir(dir, sizeof(dir));
-	cfg.budget = (opt_isset(o, OPT_budget) ? o->budget : REPORT_BUDGET_S) * (1 - REPORT_RESERVE);
+	total = report_budget(o);
+	reserve = plot_cost_estimate() + REPORT_WRITE_S;
+	if (reserve < total * REPORT_RESERVE)
+		reserve = total * REPORT_RESERVE;
+	if (reserve > total / 2)
+		reserve = total / 2; /* the cells come first; late figures are noted */
+	cfg.budget = total - reserve;
+	cfg.budget_total = total;
 	cfg.resume = o->resume != NULL;
 	cfg.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
 	cfg.o = o;
 	cfg.resume_cmd = "cachepong report --resume";
 	if (!(o->resume && sweep_complete(o->resume))) {
-		if ((rc = sweep_load_plan(&oo, &p, &e)))
+		if ((rc = sweep_load_plan(&oo, &p, &e)) || (rc = sweep_dir_check(&cfg, &e)))
 			cp_exit_err(&e);
-		fprintf(stderr, "report: %s, %d cells into %s, budget %.0f s\n", p.origin, p.n, cfg.dir,
-			cfg.budget / (1 - REPORT_RESERVE));
+		fprintf(stderr, "report: %s, %d cells into %s, budget %.0f s (%.0f s kept for the figures "
+			"and the report)\n", p.origin, p.n, cfg.dir, total, reserve);
 		src = sweep_run(&cfg, &p, &e);
 		sweep_plan_free(&p);
 		if (src == SWEEP_INTERRUPTED)
@@ -63,7 +99,7 @@ int cmd_report(struct opts *o)
 		if (src)
 			fprintf(stderr, "cachepong: %s\n", e.msg);
 	}
-	rc = plot_render_dir(cfg.dir, &ps, &e);
+	rc = plot_render_dir(cfg.dir, t0 + total - REPORT_WRITE_S, &ps, &e);
 	if (rc == CP_EUNAVAIL)
 		fprintf(stderr, "cachepong: %s: the report has no figures\n", e.msg);
 	else if (rc)

@@ -152,16 +152,26 @@ static int plan_whats(const struct opts *o, struct su_plan *pl, struct cp_err *e
 }
 
 /* --shm: a list of kinds; "private" (the baseline) is always measured. */
-static int plan_kinds(const struct opts *o, struct su_plan *pl, struct cp_err *e)
+static int plan_kinds(const struct opts *o, const struct costs *c, struct su_plan *pl, struct cp_err *e)
 {
+	int processes = c->modes[c->nmodes - 1] == AGENT_PROCESS;
+
+	if (o->shm && has_empty_item(o->shm))
+		return cp_errf(e, CP_EUSAGE, "--shm: invalid value '%s': an empty name: allowed: a list of "
+			       "private, heap, anon, sysv, posix, memfd", o->shm);
+
 	char *copy = cp_xstrdup(o->shm ? o->shm : SU_DEFAULT_KINDS), *tok, *save = NULL;
 	int rc = 0, have_private = 0;
 
-	for (tok = strtok_r(copy, ",", &save); tok && !rc && pl->nkinds < 15; tok = strtok_r(NULL, ",", &save)) {
-		/* the kind as a thread would use it: setup's private kind is each
-		 * process's own memory, which is its point */
-		if ((rc = shm_check(tok, o->pages, 0, e)))
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		/* setup's private kind is each process's own memory, which is its
+		 * point; any other kind must be shareable when processes share it */
+		if ((rc = shm_check(tok, o->pages, processes && strcmp(tok, "private"), e)))
 			break;
+		if (pl->nkinds >= (int)CP_ARRAY_SIZE(pl->kinds) - 1) {
+			rc = cp_errf(e, CP_EUSAGE, "--shm: invalid value '%s': more kinds than there are", o->shm);
+			break;
+		}
 		have_private |= !strcmp(tok, "private");
 		pl->kinds[pl->nkinds++] = cp_xstrdup(tok);
 	}
@@ -219,8 +229,11 @@ int cmd_setup(struct opts *o)
 	if (o->argc)
 		cp_die(CP_EUSAGE, "setup: unexpected argument '%s': it takes options only", o->argv[0]);
 	if ((rc = costs_init(&c, o, 10, 1, &e)) || (rc = plan_whats(o, &pl, &e)) ||
-	    (rc = costs_sizes(o, "4K,64K,1M,16M", &pl.sizes, &pl.nsizes, &e)) || (rc = plan_kinds(o, &pl, &e)))
+	    (rc = costs_sizes(o, "4K,64K,1M,16M", &pl.sizes, &pl.nsizes, &e)) || (rc = plan_kinds(o, &c, &pl, &e)))
 		goto out;
+	for (size_t i = 0; i < pl.nsizes; i++)
+		if ((rc = shm_check_size(o->pages, pl.sizes[i], "sizes", &e)))
+			goto out;
 	/* the first sample of an agent faults in its code: always a warm-up */
 	if (c.run.warmup < 1)
 		c.run.warmup = 1;

@@ -23,8 +23,13 @@ int sweep_load_plan(const struct opts *o, struct sweep_plan *p, struct cp_err *e
 			       "topology only plans one (with --dry-run)", o->topology_xml);
 	if (o->preset)
 		return sweep_plan_preset(o->preset, o->topology_xml, p, e);
-	if (o->plan)
-		return sweep_plan_read(o->plan, 0, p, e);
+	if (o->plan) {
+		int rc = sweep_plan_read(o->plan, 0, p, e);
+
+		if (!rc && (rc = sweep_plan_check(p, o->plan, o->topology_xml, e)))
+			sweep_plan_free(p);
+		return rc;
+	}
 	snprintf(path, sizeof(path), "%s/plan.txt", o->resume);
 	if (access(path, F_OK))
 		return cp_errf(e, CP_EUSAGE, "--resume %s: no plan.txt there: not a sweep directory",
@@ -54,10 +59,15 @@ int cmd_sweep(struct opts *o)
 	}
 	cfg.dir = o->resume ? o->resume : o->dir ? o->dir : sweep_default_dir(dir, sizeof(dir));
 	cfg.budget = opt_isset(o, OPT_budget) ? o->budget : 0;
+	cfg.budget_total = cfg.budget;
 	cfg.resume = o->resume != NULL;
 	cfg.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
 	cfg.o = o;
 	cfg.resume_cmd = "cachepong sweep --resume";
+	if (sweep_dir_check(&cfg, &e)) {
+		sweep_plan_free(&p);
+		cp_exit_err(&e);
+	}
 	fprintf(stderr, "sweep: %s: %d cells into %s\n", p.origin, p.n, cfg.dir);
 	rc = sweep_run(&cfg, &p, &e);
 	sweep_plan_free(&p);

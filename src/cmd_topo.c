@@ -10,6 +10,7 @@
 #include "cp.h"
 #include "opts.h"
 #include "topo.h"
+#include "tmpname.h"
 
 /* --out FILE: written to FILE.tmp.PID, renamed into place when complete, so
  * a reader never sees half a file. */
@@ -20,7 +21,11 @@ static int write_out(const struct cp_topo *t, const char *path, int fmt, int npa
 	FILE *f;
 	int rc;
 
-	snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+	if (tmp_target_check("out", path, e)) {
+		free(tmp);
+		return e->code;
+	}
+	tmp_name(tmp, len, path);
 	if (!(f = fopen(tmp, "w"))) {
 		rc = cp_errf(e, CP_ERUN, "--out: cannot write '%s': %s", path, strerror(errno));
 		free(tmp);

@@ -7,19 +7,21 @@
 #include "opts.h"
 #include "version.h"
 
-#define CMD(name, fn, options, summary) int fn(struct opts *o);
+#define CMD(name, fn, words, options, summary, notes) int fn(struct opts *o);
 #include "commands.def"
 #undef CMD
 
 struct command {
 	const char *name;
 	int (*fn)(struct opts *o);
+	const char *words;
 	const char *options;
 	const char *summary;
+	const char *notes;
 };
 
 static const struct command commands[] = {
-#define CMD(name, fn, options, summary) { #name, fn, options, summary },
+#define CMD(name, fn, words, options, summary, notes) { #name, fn, words, options, summary, notes },
 #include "commands.def"
 #undef CMD
 };
@@ -81,8 +83,11 @@ int main(int argc, char **argv)
 	if (opts_parse(&o, c->name, c->options, argc, argv, 2, &help, &e))
 		cp_exit_err(&e);
 	if (help) {
-		printf("usage: cachepong %s [options]\n%s\n\noptions:\n", c->name, c->summary);
+		printf("usage: cachepong %s%s%s [options]\n%s\n\noptions:\n", c->name, c->words[0] ? " " : "",
+		       c->words, c->summary);
 		opts_print_help(stdout, c->options);
+		if (c->notes[0])
+			printf("\n%s\n", c->notes);
 		return CP_OK;
 	}
 	return c->fn(&o);

@@ -47,6 +47,10 @@ static int set_value(struct opts *o, int id, const char *arg, struct cp_err *e)
 	const struct opt_desc *d = &descs[id];
 	char *field = (char *)o + d->off;
 
+	/* "--cpus --mode thread": getopt took "--mode" as the value */
+	if (d->type != T_FLAG && arg[0] == '-' && arg[1] == '-' && arg[2])
+		return cp_errf(e, CP_EUSAGE, "--%s needs a value (%s), but the next word is the option '%s'",
+			       d->name, d->meta, arg);
 	switch (d->type) {
 	case T_FLAG:
 		*(int *)field = 1;
@@ -87,8 +91,14 @@ int opts_parse(struct opts *o, const char *cmd, const char *allowed,
 	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n] = (struct option){ 0 };
 
-	/* getopt_long permutes argv so positional words may come anywhere. */
-	optind = first;
+	/* getopt_long permutes argv so positional words may come anywhere.
+	 * optind = 0 resets all of getopt's state (optind = 1 would keep a
+	 * pointer into the previous argv, which a plan has freed by now), and
+	 * then it starts at element 1: hand it argv from the word before
+	 * `first`, which it skips like a program name. */
+	argv += first - 1;
+	argc -= first - 1;
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", lo, &idx)) != -1) {
 		if (c == 'h') {
@@ -209,13 +219,18 @@ int opt_pick_names(const char *value, const char *optname, const char *names, in
 	for (char *rest = copy; (tok = strsep(&rest, ",")) && !rc;) {
 		int i = name_index(names, tok);
 
-		if (i < 0)
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s'%s in '%s': allowed: %s|all", optname,
-				     tok, *tok ? "" : " (an empty name)", value, names);
+		if (i < 0 && !*tok)
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': an empty name; allowed: %s|all",
+				     optname, value, names);
+		else if (i < 0)
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s' in '%s': allowed: %s|all", optname,
+				     tok, value, names);
 		else if (in_idx(idx, *n, i))
-			rc = cp_errf(e, CP_EUSAGE, "--%s %s: '%s' given twice", optname, value, tok);
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': '%s' given twice; allowed: each "
+				     "name once", optname, value, tok);
 		else if (*n >= max)
-			rc = cp_errf(e, CP_EUSAGE, "--%s %s: more than %d names", optname, value, max);
+			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': more than %d names", optname,
+				     value, max);
 		else
 			idx[(*n)++] = i;
 	}

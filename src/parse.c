@@ -238,6 +238,13 @@ int parse_size(const char *s, const char *optname, uint64_t *out, struct cp_err 
 
 static int is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
 
+int has_empty_item(const char *s)
+{
+	size_t n = strlen(s);
+
+	return !n || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,");
+}
+
 int parse_sizes(const char *s, const char *optname, uint64_t **out, size_t *n, struct cp_err *e)
 {
 	const char *dots = strstr(s, "..");
@@ -255,9 +262,9 @@ int parse_sizes(const char *s, const char *optname, uint64_t **out, size_t *n, s
 			return bad(e, optname, s, "expected a range of powers of two like 4K..1G");
 		memcpy(lo_s, s, ll);
 		lo_s[ll] = 0;
-		if ((rc = parse_size(lo_s, optname, &lo, e)) || (rc = parse_size(dots + 2, optname, &hi, e)))
-			return rc;
-		if (!is_pow2(lo) || !is_pow2(hi) || lo > hi)
+		/* the message names the whole range, not the empty or bad half */
+		if (parse_size(lo_s, optname, &lo, e) || parse_size(dots + 2, optname, &hi, e) ||
+		    !is_pow2(lo) || !is_pow2(hi) || lo > hi)
 			return bad(e, optname, s,
 				   "a range A..B needs powers of two with A <= B, like 4K..1G");
 		*out = cp_xcalloc(64, sizeof(uint64_t));
@@ -265,6 +272,8 @@ int parse_sizes(const char *s, const char *optname, uint64_t **out, size_t *n, s
 			(*out)[(*n)++] = v;
 		return 0;
 	}
+	if (has_empty_item(s))
+		return bad(e, optname, s, "an empty item: expected sizes like 4K,64K,1M or a range 4K..1G");
 	copy = cp_xstrdup(s);
 	*out = cp_xcalloc(strlen(s) + 1, sizeof(uint64_t));
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -309,6 +318,8 @@ int parse_u64_range(const char *s, const char *optname, uint64_t min, uint64_t m
 			(*out)[(*n)++] = v;
 		return 0;
 	}
+	if (has_empty_item(s))
+		return bad(e, optname, s, allowed);
 	{
 		char *copy = cp_xstrdup(s), *tok, *save = NULL;
 

@@ -52,6 +52,10 @@ int parse_double(const char *s, const char *optname, double min, double max,
 int parse_duration(const char *s, const char *optname, double min, double max,
 		   double *out, struct cp_err *e);
 
+/* 1 when a ','-separated list has an empty item ("4K,,8K", "a,", ""):
+ * strtok_r would skip it unseen. */
+int has_empty_item(const char *s);
+
 /* Human size: 4096 -> "4K", 1048576 -> "1M". */
 char *size_format(uint64_t bytes, char *buf, size_t len);
 

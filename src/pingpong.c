@@ -238,6 +238,8 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 	P->target_ci = r->target_ci;
 	P->node_seen = -1;
 	cfg.arg = P;
+	cfg.activity[0] = P->shm.addr;
+	cfg.activity[1] = (const volatile uint64_t *)((char *)P->shm.addr + P->stride);
 
 	counters_marker_start(k->name);
 	rc = agents_run(&cfg, &sh, e);
@@ -313,7 +315,8 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 	r->timeout_s = opt_isset(o, OPT_timeout) ? o->timeout : 10;
 	if ((rc = topo_load(o->topology_xml, &r->topo, e)))
 		return rc;
-	if (!topo_is_thissystem(r->topo))
+	/* a plan for another machine is checked against its topology */
+	if (!topo_is_thissystem(r->topo) && !getenv(CP_VALIDATE_ENV))
 		return cp_errf(e, CP_EUSAGE,
 			       "--topology-xml %s: measurements run on this machine; a saved topology is for "
 			       "'cachepong topo' and 'matrix --dry-run'", o->topology_xml);

@@ -22,14 +22,22 @@ struct plot_set {
 	struct plot_file *f;
 	int failed;          /* figures gnuplot or the column check refused */
 	char notes[32][300]; /* figures not drawn, and why */
+	double seconds;      /* spent drawing */
 	int nnotes;
 };
 
-/* Render every figure DIR's data allows into DIR/plots/ (PNG and SVG).
+/* Render every figure DIR's data allows into DIR/plots/ (PNG and SVG);
+ * with a deadline (CLOCK_MONOTONIC seconds, 0: none), the figures not
+ * started by then are noted as not drawn: the budget ran out.
  * Missing data is a note, not an error; a CSV without a needed column, or
  * gnuplot failing, counts in ->failed with a message on stderr.  gnuplot
  * missing is CP_EUNAVAIL. */
-int plot_render_dir(const char *dir, struct plot_set *ps, struct cp_err *e);
+int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e);
+
+/* Seconds drawing every figure of a run would take here, a measured guess:
+ * one small gnuplot figure in each terminal, timed, times the number of
+ * figures a full results directory gives.  0 when gnuplot is missing. */
+double plot_cost_estimate(void);
 
 /* The plots/ directory with the .gp scripts: cp_data_dir("plots"), i.e.
  * $CACHEPONG_DATA/plots, beside the binary, or the installed share/cachepong. */

@@ -3,6 +3,7 @@
  * base64 PNG, a few lines of CSS) so it can be mailed or archived alone.
  * Both go to temporary files, renamed into place by doc_close. */
 #include "report_int.h"
+#include "tmpname.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -63,8 +64,14 @@ int doc_open(struct doc *d, const char *dir, const char *title, struct cp_err *e
 {
 	memset(d, 0, sizeof(*d));
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
-	snprintf(d->md_tmp, sizeof(d->md_tmp), "%s/report.md.tmp.%ld", dir, (long)getpid());
-	snprintf(d->html_tmp, sizeof(d->html_tmp), "%s/report.html.tmp.%ld", dir, (long)getpid());
+	{
+		char md[4200], html[4200];
+
+		snprintf(md, sizeof(md), "%s/report.md", dir);
+		snprintf(html, sizeof(html), "%s/report.html", dir);
+		tmp_name(d->md_tmp, sizeof(d->md_tmp), md);
+		tmp_name(d->html_tmp, sizeof(d->html_tmp), html);
+	}
 	d->md = fopen(d->md_tmp, "w");
 	d->html = fopen(d->html_tmp, "w");
 	if (!d->md || !d->html) {

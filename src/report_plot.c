@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -284,8 +285,31 @@ static int draw(const char *script, const char *vars, const char *plots, const c
 	return 0;
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* figures per table row in a full run: the facets (ops, placements) */
+#define PLOT_FIGURES_PER_ROW 4
+
+double plot_cost_estimate(void)
+{
+	struct cp_err e = { 0 };
+	double t0 = mono_s();
+
+	if (plot_gnuplot("/dev/null", "set term png; set output '/dev/null'; plot sin(x); "
+			 "set term svg; set output '/dev/null'; plot sin(x)", &e))
+		return 0;
+	return (mono_s() - t0) * (double)(CP_ARRAY_SIZE(figures) * PLOT_FIGURES_PER_ROW);
+}
+
 static void render(const char *dir, const char *gpdir, const char *plots, const char *cpu,
-		   const struct figure *f, struct plot_set *ps, int *unavail, struct cp_err *e)
+		   const struct figure *f, double deadline, struct plot_set *ps, int *unavail,
+		   struct cp_err *e)
 {
 	char path[4200], script[4200], need[512], fac[256], *save = NULL;
 	const char *names[40], *miss;
@@ -305,6 +329,18 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 	if (csv_read(path, &c, e)) {
 		fprintf(stderr, "cachepong: plot %s: %s\n", f->kind, e->msg);
 		ps->failed++;
+		return;
+	}
+	/* a torn or ragged file is not drawn from: say which and why */
+	if (c.partial || c.bad_rows) {
+		if (c.partial)
+			fprintf(stderr, "cachepong: plot %s: %s: not a complete results CSV: its last line has "
+				"no newline (an interrupted write, or an unterminated quote)\n", f->kind, path);
+		else
+			fprintf(stderr, "cachepong: plot %s: %s: not a results CSV: %zu rows have more fields "
+				"than its header\n", f->kind, path, c.bad_rows);
+		ps->failed++;
+		csv_free(&c);
 		return;
 	}
 	snprintf(need, sizeof(need), "%s", f->need);
@@ -355,6 +391,10 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 			dup = !strcmp(seen[s], key);
 		if (dup)
 			continue;
+		if (deadline > 0 && mono_s() > deadline) {
+			note(ps, "%s: the budget ran out before it was drawn%s", f->kind, "");
+			break;
+		}
 		snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
 		snprintf(name, sizeof(name), "%s%s%s", f->kind, nf ? "-" : "", key);
 		tame(name);
@@ -390,16 +430,18 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 	csv_free(&c);
 }
 
-int plot_render_dir(const char *dir, struct plot_set *ps, struct cp_err *e)
+int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e)
 {
+	double t0 = mono_s();
 	char gpdir[PATH_MAX], plots[4200], cpu[256], path[4200];
 	struct stat st;
 	int unavail = 0;
 
 	memset(ps, 0, sizeof(*ps));
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		return cp_errf(e, CP_EUSAGE, "plot: %s: not a results directory (%s)", dir,
-			       errno ? strerror(errno) : "not a directory");
+	if (stat(dir, &st))
+		return cp_errf(e, CP_EUSAGE, "plot: %s: not a results directory (%s)", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cp_errf(e, CP_EUSAGE, "plot: %s: not a results directory (not a directory)", dir);
 	if (plot_scripts_dir(gpdir, sizeof(gpdir), e))
 		return e->code;
 	snprintf(plots, sizeof(plots), "%s/plots", dir);
@@ -428,7 +470,8 @@ int plot_render_dir(const char *dir, struct plot_set *ps, struct cp_err *e)
 		report_json_str(path, "cpu_model", cpu, sizeof(cpu));
 	}
 	for (size_t i = 0; i < CP_ARRAY_SIZE(figures) && !unavail; i++)
-		render(dir, gpdir, plots, cpu, &figures[i], ps, &unavail, e);
+		render(dir, gpdir, plots, cpu, &figures[i], deadline, ps, &unavail, e);
+	ps->seconds = mono_s() - t0;
 	if (unavail)
 		return CP_EUNAVAIL;
 	return 0;

@@ -5,6 +5,7 @@
  * X-macro table: names, CSV/JSON writers and the raw file read the same
  * list (documented in results/README.md). */
 #include "result.h"
+#include "runctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include "meta.h"
 #include "result_int.h"
 #include "timer.h"
+#include "tmpname.h"
 
 enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CYCLES };
 
@@ -145,11 +147,9 @@ static void col_value(const struct col *c, const struct cp_row *r, struct cval *
 /* ---- temporary files die with the process ----
  * A sweep is often ended with ^C or SIGTERM, and a command may exit through
  * cp_die without result_abort: neither must leave FILE.tmp.PID behind.  The
- * open temporaries are kept in fixed buffers (an async-signal-safe handler
- * cannot follow malloc'd pointers being freed), removed by a handler for
- * SIGINT/SIGTERM/SIGHUP (installed only where the disposition is still the
- * default, then the signal is re-raised so the exit status stays "killed by
- * SIGx") and at exit.  Only the creating process removes them: forked
+ * open temporaries are kept in fixed buffers (an async-signal-safe hook
+ * cannot follow malloc'd pointers being freed), removed by a runctl hook
+ * (SIGINT/SIGTERM/SIGHUP) and at exit.  Only the creating process removes them: forked
  * agents inherit the table, the handlers and atexit. */
 #define TMP_SLOTS 8
 static char tmp_slot[TMP_SLOTS][PATH_MAX];
@@ -167,32 +167,14 @@ static void tmp_cleanup(void)
 		}
 }
 
-static void tmp_on_signal(int sig)
-{
-	int saved = errno;
-
-	tmp_cleanup();
-	signal(sig, SIG_DFL);
-	errno = saved;
-	raise(sig); /* pending until we return, then fatal as before */
-}
-
 static int tmp_register(const char *path)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	static int installed;
 
 	if (!installed) {
 		installed = 1;
 		atexit(tmp_cleanup);
-		for (size_t i = 0; i < CP_ARRAY_SIZE(sigs); i++) {
-			struct sigaction old, sa = { .sa_handler = tmp_on_signal };
-
-			sigemptyset(&sa.sa_mask);
-			if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_DFL &&
-			    !(old.sa_flags & SA_SIGINFO))
-				sigaction(sigs[i], &sa, NULL);
-		}
+		runctl_at_signal(tmp_cleanup);
 	}
 	tmp_owner = getpid();
 	if (strlen(path) >= PATH_MAX)
@@ -214,13 +196,6 @@ static void tmp_unregister(int slot)
 
 
 /* ---- files ---- */
-
-static const char *file_kind(mode_t m)
-{
-	return S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link" : S_ISCHR(m) ? "a character device"
-	       : S_ISBLK(m) ? "a block device" : S_ISFIFO(m) ? "a named pipe" : S_ISSOCK(m) ? "a socket"
-	       : "not a regular file";
-}
 
 /* The folder of PATH resolved (links, "..") plus its last name: two names
  * of one file that does not exist yet compare equal. */
@@ -250,7 +225,6 @@ static int same_file(const char *a, const char *b)
 
 static int sink_open(struct sink *k, const char *opt, const char *path, struct cp_err *e)
 {
-	struct stat st;
 	char *dir, *slash;
 	int fd;
 
@@ -258,12 +232,11 @@ static int sink_open(struct sink *k, const char *opt, const char *path, struct c
 		k->f = stdout;
 		return 0;
 	}
-	if (!lstat(path, &st) && !S_ISREG(st.st_mode))
-		return cp_errf(e, CP_ERUN, "--%s %s: is %s: only a new file or a regular file is "
-			       "written (replaced whole)", opt, path, file_kind(st.st_mode));
+	if (tmp_target_check(opt, path, e))
+		return e->code;
 	k->path = cp_xstrdup(path);
 	k->tmp = cp_xcalloc(strlen(path) + 32, 1);
-	sprintf(k->tmp, "%s.tmp.%ld", path, (long)getpid());
+	tmp_name(k->tmp, strlen(path) + 32, path);
 	fd = open(k->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || !(k->f = fdopen(fd, "w"))) {
 		int err = errno;
@@ -474,6 +447,8 @@ int result_open(const struct opts *o, struct cp_sink **out, struct cp_err *e)
 	*out = NULL;
 	if (fmt < 0)
 		return e->code;
+	if (getenv(CP_VALIDATE_ENV))
+		exit(CP_OK);
 	if (o->out && o->raw && same_file(o->out, o->raw))
 		return cp_errf(e, CP_EUSAGE, "--raw %s: the same file as --out %s: give two files", o->raw, o->out);
 	s = cp_xcalloc(1, sizeof(*s));

@@ -58,6 +58,12 @@ struct cp_meta;   /* the machine and run metadata, see meta.h */
  * before anything is measured (CP_ERUN naming the path and strerror). */
 struct cp_sink;
 
+/* Set in the environment, result_open ends the process with exit 0: the
+ * command has checked all its options by then and would start measuring.
+ * A sweep checks a plan's cells this way (sweep_check.c); its value is "1"
+ * or the --topology-xml the plan is for. */
+#define CP_VALIDATE_ENV "CACHEPONG_VALIDATE"
+
 int result_open(const struct opts *o, struct cp_sink **out, struct cp_err *e);
 /* Append one row.  CSV rows are flushed at once (an interrupted sweep keeps
  * what it measured when writing to a stream). */

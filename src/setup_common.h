@@ -1,4 +1,4 @@
-/* setup_common.h: what the four sharing-cost commands of issue 6 (setup,
+/* setup_common.h: what the four sharing-cost commands (setup,
  * sync, copy, contend) share: the validated run (timer, counters, topology,
  * sample counts: pingpong.h's struct pp_run), --mode thread|process|both,
  * the results sink, rows, and interruption.

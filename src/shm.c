@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,17 @@ static void destroy_nothing(struct cp_shm *s)
 	(void)s;
 }
 
+/* One rule for every path that makes or maps the experiment's memory: the
+ * machine has not that much (ENOMEM, ENOSPC, EFBIG) is "not available on
+ * this machine" (exit 3) with the reason; anything else is a failed run. */
+static int mem_err(struct cp_err *e, int err, const char *what)
+{
+	int none = err == ENOMEM || err == ENOSPC || err == EFBIG;
+
+	return cp_errf(e, none ? CP_EUNAVAIL : CP_ERUN, "%s%s: %s", none ? "not available on this machine: " : "",
+		       what, strerror(err));
+}
+
 static int do_mmap(const struct cp_shm *s, void *at, int prot_flags, int fd, int populate,
 		   void **addr, struct cp_err *e)
 {
@@ -56,9 +68,14 @@ static int do_mmap(const struct cp_shm *s, void *at, int prot_flags, int fd, int
 		    (populate ? MAP_POPULATE : 0);
 	void *p = mmap(at, s->size, PROT_READ | PROT_WRITE, flags, fd, 0);
 
-	if (p == MAP_FAILED)
-		return cp_errf(e, CP_ERUN, "mmap of %zu bytes (%s, %s pages): %s", s->size,
-			       s->kind->name, s->pages->name, strerror(errno));
+	if (p == MAP_FAILED) {
+		char what[160];
+		int err = errno;
+
+		snprintf(what, sizeof(what), "mmap of %zu bytes (%s, %s pages)", s->size, s->kind->name,
+			 s->pages->name);
+		return mem_err(e, err, what);
+	}
 	*addr = p;
 	return 0;
 }
@@ -83,15 +100,49 @@ static int unmap_mmap(const struct cp_shm *s, void *addr)
 	return munmap(addr, s->size);
 }
 
+/* SysV segments outlive their creator: a kill -9 between shmget and
+ * IPC_RMID leaves one behind, and no signal handler can close that window.
+ * So cachepong's segments carry keys of their own ("cp" and 16 bits), and
+ * the next run removes those whose creator is gone and that nobody has
+ * attached; a segment of anyone else is never touched. */
+#define SYSV_KEY_BASE 0x63700000u
+#define SYSV_KEY_MASK 0xffff0000u
+
+static void sysv_reap_stale(void)
+{
+	struct shminfo info;
+	int max = shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info);
+
+	for (int i = 0; i <= max; i++) {
+		struct shmid_ds ds;
+		int id = shmctl(i, SHM_STAT, &ds);
+
+		if (id < 0 || ((unsigned)ds.shm_perm.__key & SYSV_KEY_MASK) != SYSV_KEY_BASE ||
+		    ds.shm_perm.uid != geteuid() || ds.shm_nattch || !ds.shm_cpid ||
+		    !kill(ds.shm_cpid, 0) || errno != ESRCH)
+			continue;
+		shmctl(id, IPC_RMID, NULL);
+	}
+}
+
 static int create_sysv(struct cp_shm *s, struct cp_err *e)
 {
-	s->shmid = shmget(IPC_PRIVATE, s->size, IPC_CREAT | IPC_EXCL | 0600 | s->pages->shm_flags);
+	static unsigned seq;
+	unsigned tries = 0;
+
+	/* a key of our range not in use: EEXIST moves on (IPC_EXCL) */
+	do {
+		key_t key = (key_t)(SYSV_KEY_BASE | (((unsigned)getpid() * 131u + seq++) & 0xffffu));
+
+		s->shmid = shmget(key, s->size, IPC_CREAT | IPC_EXCL | 0600 | s->pages->shm_flags);
+	} while (s->shmid < 0 && errno == EEXIST && ++tries < 0x10000u);
 	if (s->shmid < 0) {
+		char what[200];
 		int err = errno;
 
-		return cp_errf(e, err == ENOMEM || err == ENOSPC ? CP_EUNAVAIL : CP_ERUN,
-			       "shmget of %zu bytes (%s pages): %s (see /proc/sys/kernel/shmmax, shmall, shmmni)",
-			       s->size, s->pages->name, strerror(err));
+		snprintf(what, sizeof(what), "shmget of %zu bytes (%s pages; see /proc/sys/kernel/shmmax, "
+			 "shmall, shmmni)", s->size, s->pages->name);
+		return mem_err(e, err, what);
 	}
 	return 0;
 }
@@ -100,8 +151,13 @@ static int map_sysv(const struct cp_shm *s, void *at, int populate, void **addr,
 {
 	void *p = shmat(s->shmid, at, at ? SHM_REMAP : 0);
 
-	if (p == (void *)-1)
-		return cp_errf(e, CP_ERUN, "shmat of segment %d: %s", s->shmid, strerror(errno));
+	if (p == (void *)-1) {
+		char what[80];
+		int err = errno;
+
+		snprintf(what, sizeof(what), "shmat of segment %d", s->shmid);
+		return mem_err(e, err, what);
+	}
 	if (populate && madvise(p, s->size, MADV_POPULATE_WRITE)) {
 		int err = errno;
 
@@ -130,12 +186,13 @@ static void destroy_sysv(struct cp_shm *s)
 static int size_fd(struct cp_shm *s, const char *what, struct cp_err *e)
 {
 	if (ftruncate(s->fd, (off_t)s->size)) {
+		char msg[160];
 		int err = errno;
 
 		close(s->fd);
 		s->fd = -1;
-		return cp_errf(e, CP_ERUN, "ftruncate of the %s object to %zu bytes: %s", what, s->size,
-			       strerror(err));
+		snprintf(msg, sizeof(msg), "ftruncate of the %s object to %zu bytes", what, s->size);
+		return mem_err(e, err, msg);
 	}
 	return 0;
 }
@@ -270,6 +327,24 @@ int shm_check(const char *kind, const char *pages, int processes, struct cp_err 
 	return p->check(k, e);
 }
 
+int shm_check_size(const char *pages, uint64_t size, const char *optname, struct cp_err *e)
+{
+	const struct page_kind *p = find_pages(pages ? pages : "4k", e);
+	uint64_t ps;
+
+	if (!p)
+		return e->code;
+	ps = p->page_size();
+	if (ps && size % ps == 0)
+		return 0;
+	return cp_errf(e, CP_EUSAGE,
+		       "--%s: invalid value '%llu': memory is made in whole pages of %llu bytes (--pages %s): "
+		       "allowed: multiples of %llu, e.g. %llu or %llu", optname, (unsigned long long)size,
+		       (unsigned long long)ps, p->name, (unsigned long long)ps,
+		       (unsigned long long)(size >= ps ? size / ps * ps : ps),
+		       (unsigned long long)((size / ps + 1) * ps));
+}
+
 /* ---- create / map ---- */
 
 /* A PROT_NONE reservation aligned to `align`, for THP: a huge page can
@@ -303,6 +378,12 @@ int shm_prepare_object(struct cp_shm *s, const char *kind, const char *pages, si
 		return e->code;
 	s->page_size = s->pages->page_size();
 	s->size = (size + s->page_size - 1) / s->page_size * s->page_size;
+	if (s->kind->create == create_sysv) {
+		static int reaped; /* once a process, untimed: before any create */
+
+		if (!reaped++)
+			sysv_reap_stale();
+	}
 	s->shared = s->kind->shared;
 	return 0;
 }
@@ -325,9 +406,13 @@ int shm_map(struct cp_shm *s, void **addr, int populate, struct cp_err *e)
 	void *at = NULL;
 	int rc;
 
-	if (s->pages->thp && !(at = reserve_aligned(s->size, s->page_size)))
-		return cp_errf(e, CP_ERUN, "reserving %zu bytes aligned to %zu: %s", s->size,
-			       s->page_size, strerror(errno));
+	if (s->pages->thp && !(at = reserve_aligned(s->size, s->page_size))) {
+		char what[120];
+		int err = errno;
+
+		snprintf(what, sizeof(what), "reserving %zu bytes aligned to %zu", s->size, s->page_size);
+		return mem_err(e, err, what);
+	}
 	rc = s->kind->map(s, at, 0, addr, e);
 	if (rc) {
 		if (at)
@@ -346,7 +431,9 @@ int shm_map(struct cp_shm *s, void **addr, int populate, struct cp_err *e)
 			int err = errno;
 
 			s->kind->unmap(s, *addr);
-			return cp_errf(e, err == EINVAL ? CP_EUNAVAIL : CP_ERUN,
+			if (err != EINVAL)
+				return mem_err(e, err, "madvise(MADV_POPULATE_WRITE), populating the pages");
+			return cp_errf(e, CP_EUNAVAIL,
 				       "madvise(MADV_POPULATE_WRITE): %s (needs Linux 5.14)", strerror(err));
 		}
 	}

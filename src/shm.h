@@ -42,6 +42,11 @@ struct cp_shm {
  * echo N > /proc/sys/vm/nr_hugepages; shmem_enabled is never; ...). */
 int shm_check(const char *kind, const char *pages, int processes, struct cp_err *e);
 
+/* A size that maps whole pages of that kind (objects are made in pages, so
+ * 4097 bytes would silently be 8192): CP_EUSAGE naming the size, the page
+ * size and the nearest allowed sizes. */
+int shm_check_size(const char *pages, uint64_t size, const char *optname, struct cp_err *e);
+
 /* Names of the kinds / page sizes, '|'-separated, for help and messages. */
 const char *shm_kind_names(void);
 const char *shm_page_names(void);

@@ -61,6 +61,10 @@ struct sweep_plan {
 int sweep_plan_parse(const char *text, const char *name, int lenient, struct sweep_plan *p,
 		     struct cp_err *e);
 int sweep_plan_read(const char *path, int lenient, struct sweep_plan *p, struct cp_err *e);
+/* Every cell checked by its own command (see sweep_check.c), against this
+ * machine or TOPOLOGY_XML: CP_EUSAGE naming NAME:LINE and the command's
+ * message for the first cell it refuses. */
+int sweep_plan_check(const struct sweep_plan *p, const char *name, const char *topology_xml, struct cp_err *e);
 /* The presets quick, standard, full for the machine described by
  * topology_xml (NULL: this one), from its placement classes. */
 int sweep_plan_preset(const char *name, const char *topology_xml, struct sweep_plan *p,
@@ -77,6 +81,10 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 const char *sweep_cmd_options(const char *cmd);
 /* Does the space-separated list take option `opt`? */
 int sweep_takes(const char *options, const char *opt);
+
+/* DIR/meta.json says "running" but its process is gone (SIGKILL, a crash,
+ * on this boot): say "killed" instead.  Returns 1 when it did. */
+int sweep_meta_settle(const char *dir);
 /* Value of --opt in the cell, or NULL. */
 const char *sweep_cell_opt(const struct sweep_cell *c, const char *opt);
 
@@ -124,7 +132,9 @@ uint64_t matrix_samples_for(uint64_t npairs, double seconds, int processes);
 
 struct sweep_cfg {
 	const char *dir;
-	double budget;          /* seconds; 0 = none */
+	double budget;          /* seconds for the cells; 0 = none */
+	double budget_total;    /* the budget as given (report: cells and
+				 * figures), kept in meta.json for --resume */
 	int resume;             /* continue the sweep in dir */
 	double target_ci;       /* passed to cells that take it; 0 = not */
 	const struct opts *o;   /* the sweep's own command line (meta) */
@@ -132,6 +142,10 @@ struct sweep_cfg {
 				 * "cachepong sweep --resume" */
 	int quiet;              /* no summary line at the end */
 };
+
+/* The checks of cfg->dir that need no writing, before anything is said:
+ * a new sweep's directory is new or empty, a resumed one is marked. */
+int sweep_dir_check(const struct sweep_cfg *cfg, struct cp_err *e);
 
 /* Exit code of an interrupted sweep (128 + SIGINT, as shells report it). */
 #define SWEEP_INTERRUPTED 130

@@ -15,6 +15,7 @@
 
 #include "csvread.h"
 #include "sweep_int.h"
+#include "tmpname.h"
 
 static void csv_field(FILE *f, const char *s)
 {
@@ -59,7 +60,7 @@ static int rewrite_union(const char *path, const struct csv *old, const struct c
 	for (size_t j = 0; j < cell->ncol; j++)
 		if (csv_col(old, cell->col[j]) < 0)
 			cols[n++] = cell->col[j];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	tmp_name(tmp, sizeof(tmp), path);
 	if (!(f = fopen(tmp, "w"))) {
 		free(cols);
 		return cp_errf(e, CP_ERUN, "%s: %s", tmp, strerror(errno));

@@ -5,6 +5,8 @@
 #include "sweep.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -16,6 +18,7 @@
 
 #include "meta.h"
 #include "sweep_int.h"
+#include "tmpname.h"
 
 int sweep_write_atomic(const char *path, int (*fn)(FILE *, void *), void *arg, struct cp_err *e)
 {
@@ -23,7 +26,9 @@ int sweep_write_atomic(const char *path, int (*fn)(FILE *, void *), void *arg, s
 	FILE *f;
 	int rc = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (tmp_target_check("dir", path, e))
+		return e->code;
+	tmp_name(tmp, sizeof(tmp), path);
 	if (!(f = fopen(tmp, "w")))
 		return cp_errf(e, CP_ERUN, "%s: %s", tmp, strerror(errno));
 	if (fn(f, arg) || fflush(f) || ferror(f) || fsync(fileno(f)))
@@ -71,6 +76,73 @@ static int put_meta(FILE *f, void *arg)
 	return meta_write_json(f, arg, 0) || fputc('\n', f) == EOF;
 }
 
+/* This boot's id: a pid means something only on the boot that gave it. */
+static const char *boot_id(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	return buf;
+}
+
+/* The string value of KEY in meta.json's text (meta.h writes "key": "value"). */
+static int meta_text_value(const char *text, const char *key, char *out, size_t len)
+{
+	char pat[80];
+	const char *p, *q;
+
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	if (!(p = strstr(text, pat)) || !(q = strchr(p += strlen(pat), '"')) || (size_t)(q - p) >= len)
+		return -1;
+	memcpy(out, p, (size_t)(q - p));
+	out[q - p] = 0;
+	return 0;
+}
+
+static int put_text(FILE *f, void *arg)
+{
+	return fputs(arg, f) < 0;
+}
+
+int sweep_meta_settle(const char *dir)
+{
+	char path[4200], pid[32], boot[64], now[64];
+	struct cp_err e = { 0 };
+	char *text = NULL, *at, *fixed;
+	size_t n = 0;
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	if (getdelim(&text, &n, 0, f) < 0 || !(at = strstr(text, "\"sweep_status\": \"running\"")) ||
+	    meta_text_value(text, "sweep_pid", pid, sizeof(pid)) ||
+	    meta_text_value(text, "sweep_boot_id", boot, sizeof(boot)) ||
+	    strcmp(boot, boot_id(now, sizeof(now))) || atol(pid) <= 0 ||
+	    !kill((pid_t)atol(pid), 0) || errno != ESRCH) {
+		fclose(f);
+		free(text);
+		return 0;
+	}
+	fclose(f);
+	/* "running" -> "killed": same length plus one, so splice the text */
+	fixed = cp_xcalloc(strlen(text) + 8, 1);
+	memcpy(fixed, text, (size_t)(at - text));
+	strcat(fixed, "\"sweep_status\": \"killed\"");
+	strcat(fixed, at + strlen("\"sweep_status\": \"running\""));
+	if (!sweep_write_atomic(path, put_text, fixed, &e))
+		rc = 1;
+	free(fixed);
+	free(text);
+	return rc;
+}
+
 int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_err *e)
 {
 	char path[4200], v[64];
@@ -85,6 +157,18 @@ int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_er
 	meta_collect_end(&r->meta);
 	meta_set(&r->meta, "sweep_plan", r->p->origin);
 	meta_set(&r->meta, "sweep_status", status);
+	/* who is running it, so that a reader can tell a run killed by SIGKILL
+	 * (its process gone on this boot) from one still going */
+	if (!strcmp(status, "running")) {
+		char boot[64];
+
+		snprintf(v, sizeof(v), "%ld", (long)getpid());
+		meta_set(&r->meta, "sweep_pid", v);
+		meta_set(&r->meta, "sweep_boot_id", boot_id(boot, sizeof(boot)));
+	} else {
+		meta_set(&r->meta, "sweep_pid", NULL);
+		meta_set(&r->meta, "sweep_boot_id", NULL);
+	}
 	meta_set(&r->meta, "sweep_first_start_utc", r->first_start);
 	snprintf(v, sizeof(v), "%d", r->p->n);
 	meta_set(&r->meta, "sweep_cells", v);
@@ -99,6 +183,8 @@ int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_er
 	meta_set(&r->meta, "sweep_cells_not_run", v);
 	snprintf(v, sizeof(v), "%g", r->cfg->budget);
 	meta_set(&r->meta, "sweep_budget_s", r->cfg->budget > 0 ? v : NULL);
+	snprintf(v, sizeof(v), "%g", r->cfg->budget_total);
+	meta_set(&r->meta, "budget_s", r->cfg->budget_total > 0 ? v : NULL);
 	sweep_path(r, path, sizeof(path), "meta.json");
 	if (sweep_write_atomic(path, put_meta, &r->meta, e))
 		return e->code;
@@ -135,7 +221,7 @@ void sweep_snapshot(struct sweep_run_state *r)
 		hwloc_topology_t t;
 		char tmp[4300];
 
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+		tmp_name(tmp, sizeof(tmp), path);
 		if (!hwloc_topology_init(&t)) {
 			if (!hwloc_topology_load(t) && !hwloc_topology_export_xml(t, tmp, 0))
 				rename(tmp, path);

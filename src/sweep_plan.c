@@ -8,10 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The commands of this build, from the one table (commands.def). */
 static const struct { const char *name, *options; } commands[] = {
-#define CMD(name, fn, options, summary) { #name, options },
+#define CMD(name, fn, words, options, summary, notes) { #name, options },
 #include "commands.def"
 #undef CMD
 };
@@ -215,8 +216,10 @@ static int split_words(char *s, char **w, int max, const char *where, struct cp_
 			s++;
 		if (!*s || *s == '#')
 			break;
-		if (n == max)
-			return cp_errf(e, CP_EUSAGE, "%s: more than %d words", where, max);
+		if (n == max) {
+			cp_errf(e, CP_EUSAGE, "%s: more than %d words", where, max);
+			return -1; /* not the code: a positive return is a word count */
+		}
 		w[n++] = out = s;
 		while (*s && !isspace((unsigned char)*s)) {
 			if (*s == '\'' || *s == '"') {
@@ -224,8 +227,10 @@ static int split_words(char *s, char **w, int max, const char *where, struct cp_
 
 				while (*s && *s != q)
 					*out++ = *s++;
-				if (!*s)
-					return cp_errf(e, CP_EUSAGE, "%s: unterminated quote %c", where, q);
+				if (!*s) {
+					cp_errf(e, CP_EUSAGE, "%s: unterminated quote %c", where, q);
+					return -1;
+				}
 				s++;
 			} else {
 				*out++ = *s++;
@@ -381,9 +386,16 @@ int sweep_plan_read(const char *path, int lenient, struct sweep_plan *p, struct 
 	long len;
 	int rc;
 
+	struct stat st;
+
 	if (!f)
 		return cp_errf(e, errno == ENOENT ? CP_EUSAGE : CP_ERUN, "--plan %s: %s", path,
 			       strerror(errno));
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return cp_errf(e, CP_EUSAGE, "--plan %s: not a plan file: %s", path,
+			       S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+	}
 	fseek(f, 0, SEEK_END);
 	len = ftell(f);
 	fseek(f, 0, SEEK_SET);
@@ -399,6 +411,21 @@ int sweep_plan_read(const char *path, int lenient, struct sweep_plan *p, struct 
 		return cp_errf(e, CP_ERUN, "--plan %s: read error", path);
 	}
 	fclose(f);
+	{
+		/* a NUL would end the text early and drop every cell after it */
+		const char *nul = memchr(text, 0, (size_t)len);
+
+		if (nul) {
+			long at = (long)(nul - text);
+			int ln = 1;
+
+			for (const char *q = text; q < nul; q++)
+				ln += *q == '\n';
+			free(text);
+			return cp_errf(e, CP_EUSAGE, "--plan %s:%d: not a plan file: a NUL byte at offset %ld; "
+				       "allowed: a text file of command lines", path, ln, at);
+		}
+	}
 	rc = sweep_plan_parse(text, path, lenient, p, e);
 	free(text);
 	return rc;

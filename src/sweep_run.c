@@ -244,28 +244,43 @@ static char *first_entry(const char *dir)
 /* A new sweep takes an empty or new directory and marks it as its own (with
  * the results schema); --resume takes only a directory so marked, so that a
  * sweep never treats, merges or removes files it did not write. */
-static int check_marker(struct sweep_run_state *r, struct cp_err *e)
+int sweep_dir_check(const struct sweep_cfg *cfg, struct cp_err *e)
 {
-	const char *dir = r->cfg->dir;
 	char path[4200], *other;
-	FILE *f;
 
-	sweep_path(r, path, sizeof(path), SWEEP_MARKER);
-	if (r->cfg->resume) {
+	snprintf(path, sizeof(path), "%s/%s", cfg->dir, SWEEP_MARKER);
+	if (cfg->resume) {
 		if (access(path, F_OK))
 			return cp_errf(e, CP_EUSAGE, "--resume %s: no %s there: not a directory that "
-				       "cachepong's sweep made", dir, SWEEP_MARKER);
+				       "cachepong's sweep made", cfg->dir, SWEEP_MARKER);
 		return 0;
 	}
-	if ((other = first_entry(dir))) {
+	if (!access(path, F_OK))
+		return cp_errf(e, CP_EUSAGE, "--dir %s: holds a sweep already: continue it with "
+			       "--resume %s, or give another directory", cfg->dir, cfg->dir);
+	if ((other = first_entry(cfg->dir))) {
 		cp_errf(e, CP_EUSAGE, "--dir %s: not empty (it holds '%s'): a sweep writes into a new or "
-			"empty directory; continue a sweep with --resume DIR", dir, other);
+			"empty directory; continue a sweep with --resume DIR", cfg->dir, other);
 		free(other);
 		return e->code;
 	}
+	return 0;
+}
+
+static int check_marker(struct sweep_run_state *r, struct cp_err *e)
+{
+	char path[4200];
+	FILE *f;
+
+	if (sweep_dir_check(r->cfg, e))
+		return e->code;
+	if (r->cfg->resume)
+		return 0;
+	sweep_path(r, path, sizeof(path), SWEEP_MARKER);
 	if (!(f = fopen(path, "w")) || fprintf(f, "cachepong results directory\nschema %d\n",
 						CP_RESULTS_SCHEMA) < 0 || fclose(f))
-		return cp_errf(e, CP_ERUN, "--dir %s: cannot write %s: %s", dir, SWEEP_MARKER, strerror(errno));
+		return cp_errf(e, CP_ERUN, "--dir %s: cannot write %s: %s", r->cfg->dir, SWEEP_MARKER,
+			       strerror(errno));
 	return 0;
 }
 

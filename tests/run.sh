@@ -46,6 +46,9 @@ else
 	echo "FAIL aarch64: cross compiler (gcc-aarch64-linux-gnu) or qemu-user missing: run make deps-test" >>"$LOG"
 fi
 
+# the parsers under libFuzzer, a bounded time each (make fuzz runs longer)
+sh tests/fuzz/run.sh "${CP_FUZZ_SECONDS:-12}" "$LOG" || true
+
 cpass=$(grep -c '^PASS ' "$LOG")
 cfail=$(grep -c '^FAIL ' "$LOG")
 grep '^FAIL ' "$LOG" >&2

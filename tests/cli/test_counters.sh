@@ -11,7 +11,7 @@ expect_exit some-counted 0 'page-faults,page-faults,yes' \
 expect_exit auto-perf 0 '^perf,page-faults' $CP counters list --events page-faults --format csv
 expect_exit bad-backend 2 "--counters.*'perfmon'" $CP counters list --counters perfmon
 expect_exit bad-event 2 "'nope' is not a perf event" $CP counters list --counters perf --events page-faults,nope
-expect_exit bad-word 2 "expected the word 'list'" $CP counters show
+expect_exit bad-word 2 "unexpected word 'show'" $CP counters show
 expect_exit group-not-likwid 2 'groups are likwid' $CP counters list --counters perf --group L3
 
 # No hardware PMU here (a VM without vPMU): hardware events are unavailable

@@ -109,10 +109,10 @@ out=$("$CP" pingpong --cpus 0,1 --op cas --impl c11 --spin pause --samples 3 --w
 printf '%s' "$out" | grep -q ',c11,.*spin=pause' && ok "c11 + pause" || notok "c11 + pause" "$out"
 
 # bad values: exit 2 with the value and what is allowed
-expect_exit "op list with an empty name" 2 "--op: invalid value '' \\(an empty name\\) in 'cas,'" \
+expect_exit "op list with an empty name" 2 "--op: invalid value 'cas,': an empty name" \
 	"$CP" pingpong --op cas, --samples 2
-expect_exit "op list with a name twice" 2 "--op cas,cas: 'cas' given twice" "$CP" pingpong --op cas,cas --samples 2
-expect_exit "contend op list with a name twice" 2 "--op faa,faa: 'faa' given twice" "$CP" contend --op faa,faa
+expect_exit "op list with a name twice" 2 "--op: invalid value 'cas,cas': 'cas' given twice" "$CP" pingpong --op cas,cas --samples 2
+expect_exit "contend op list with a name twice" 2 "--op: invalid value 'faa,faa': 'faa' given twice" "$CP" contend --op faa,faa
 expect_exit "bad op" 2 "'foo'.*load-store\|cas\|faa\|xchg" "$CP" pingpong --op foo
 expect_exit "bad mode" 2 "'x'.*thread\|process\|both" "$CP" pingpong --mode x
 expect_exit "bad shm" 2 "'x'.*heap\|anon" "$CP" pingpong --shm x
