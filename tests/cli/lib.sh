@@ -57,6 +57,18 @@ check() {
 	fi
 }
 
+# What a run may leak, one sorted line each: SysV segments, /dev/shm
+# objects, processes of the binary, temporary files under . and $TMP.
+# Compare a snapshot before and after.
+leak_snapshot() {
+	{
+		awk 'NR > 1 { print "sysv", $2 }' /proc/sysvipc/shm 2>/dev/null
+		ls /dev/shm 2>/dev/null | sed 's/^/shm /'
+		pgrep -f "^$CP " | sed 's/^/proc /'
+		find . "$TMP" -name '*.tmp.*' 2>/dev/null | sed 's/^/tmp /'
+	} | sort -u
+}
+
 finish() {
 	echo "$_T_FILE: $_T_PASS passed, $_T_FAIL failed" >&2
 	exit 0

@@ -36,16 +36,8 @@ if ! "$CP" pingpong --cpus 0,1 --op cas --samples 3 --out $F/pp.csv 2>/dev/null;
 	notok fixtures "pingpong could not write the fixture pp.csv"
 fi
 
-snapshot() {
-	{
-		awk 'NR > 1 { print "sysv", $2 }' /proc/sysvipc/shm 2>/dev/null
-		ls /dev/shm 2>/dev/null | sed 's/^/shm /'
-		pgrep -f "^$CP " | sed 's/^/proc /'
-		find . "$TMP" -name '*.tmp.*' 2>/dev/null | sed 's/^/tmp /'
-	} | sort
-}
 
-before=$(snapshot)
+before=$(leak_snapshot)
 n=0
 # tabs separate the fields; the arguments are shell words ($F, $TOPO)
 while IFS='	' read -r code re args; do
@@ -65,7 +57,7 @@ while IFS='	' read -r code re args; do
 	else
 		ok "$name"
 	fi
-	after=$(snapshot)
+	after=$(leak_snapshot)
 	if [ "$after" != "$before" ]; then
 		notok "$name: leaks" "$(printf '%s\n' "$after" | grep -vxF -- "$before" | head -3 | tr '\n' ' ')"
 		before=$after

@@ -9,14 +9,6 @@
 cd "$TMP" || exit 1
 BOUND=15  # seconds a signalled command may take to exit
 
-snapshot() {
-	{
-		awk 'NR > 1 { print "sysv", $2 }' /proc/sysvipc/shm 2>/dev/null
-		ls /dev/shm 2>/dev/null | sed 's/^/shm /'
-		pgrep -f "^$CP " | sed 's/^/proc /'
-		find "$TMP" -name '*.tmp.*' 2>/dev/null | sed 's/^/tmp /'
-	} | sort
-}
 
 # poll (20 ms) until "$@" succeeds, at most 30 s; 1 when it never did
 wait_for() {
@@ -65,12 +57,12 @@ stop_check() {
 	[ "${5:-}" = later ] && return 0
 	# a SIGKILLed coordinator's agents end by PDEATHSIG, a moment later
 	wait_for clean || true
-	_after=$(snapshot)
+	_after=$(leak_snapshot)
 	if [ "$_after" = "$base" ]; then ok "$_name: nothing leaked"
 	else notok "$_name: leaks" "$(printf '%s\n' "$_after" | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"; fi
 }
 
-clean() { [ "$(snapshot)" = "$base" ]; }
+clean() { [ "$(leak_snapshot)" = "$base" ]; }
 
 # the cells of a results CSV, as sorted keys: a missing column or an
 # unreadable file prints ERROR, which never equals a real key list
@@ -100,7 +92,7 @@ same_keys() {
 	else notok "$_name" "resumed rows differ from the uninterrupted run's"; fi
 }
 
-base=$(snapshot)
+base=$(leak_snapshot)
 
 # ---- pingpong: main process, agents running (process mode: children)
 for s in INT:130 TERM:143 HUP:129 KILL:137; do
@@ -114,7 +106,7 @@ for s in INT:130 TERM:143 HUP:129 KILL:137; do
 			"$CP" pingpong --cpus 0,1 --op cas --samples 3 --out pp.csv 2>/dev/null
 			rm -f pp.csv
 			wait_for clean && ok "pingpong SIGKILL: the next run removed what it left" ||
-				notok "pingpong SIGKILL: left" "$(snapshot | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"
+				notok "pingpong SIGKILL: left" "$(leak_snapshot | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"
 		else
 			stop_check "pingpong SIG$sig while measuring" "$sig" "$bg" "$want"
 		fi
@@ -153,8 +145,8 @@ for i in 1 2 3; do
 	wait_for agents_up || true
 	stop_check "setup sysv SIGKILL $i" KILL "$bg" 137 later
 	"$CP" setup --cpus 0,1 --what create --shm sysv --sizes 4K --samples 1 --mode thread --out s$i.csv 2>/dev/null
-	[ "$(snapshot)" = "$base" ] && ok "setup sysv SIGKILL $i: no segment after the next run" ||
-		notok "setup sysv SIGKILL $i" "$(snapshot | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"
+	[ "$(leak_snapshot)" = "$base" ] && ok "setup sysv SIGKILL $i: no segment after the next run" ||
+		notok "setup sysv SIGKILL $i" "$(leak_snapshot | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"
 	rm -f s$i.csv
 done
 # the costs commands stop gracefully: 130 and nothing half-written
@@ -201,7 +193,7 @@ for s in INT:130 TERM:130 HUP:130 KILL:137; do
 	if "$CP" matrix --cpus 0,1 --op all --mode both --samples 8000 --resume m$sig.csv >/dev/null 2>"$TMP/err2"; then
 		same_keys "matrix SIG$sig: resume" mref.csv m$sig.csv
 		wait_for clean && ok "matrix SIG$sig: nothing left after the resume" ||
-			notok "matrix SIG$sig: left" "$(snapshot | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"
+			notok "matrix SIG$sig: left" "$(leak_snapshot | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"
 	else notok "matrix SIG$sig: resume" "$(head -c 300 "$TMP/err2")"; fi
 done
 
