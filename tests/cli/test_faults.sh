@@ -149,11 +149,19 @@ for i in 1 2 3; do
 		notok "setup sysv SIGKILL $i" "$(leak_snapshot | grep -vxF -- "$base" | head -3 | tr '\n' ' ')"
 	rm -f s$i.csv
 done
-# the costs commands stop gracefully: 130 and nothing half-written
-start "$CP" sync --cpus 0,1 --samples 100000 --out sy.csv
-wait_for agents_up || wait_for test -d /proc/$bg
-stop_check "sync SIGTERM" TERM "$bg" 143
-[ -e sy.csv ] && notok "sync SIGTERM: no output" "sy.csv written" || ok "sync SIGTERM: no half file"
+# the cost commands, their agents running as processes: they stop, drop
+# their output and end by the signal
+for cmd in "sync --prim futex,pipe" "contend --op faa --agents 2" "copy --via memcpy,pipe" "setup --what touch --shm anon --sizes 64M --samples 400"; do
+	for s in INT:130 TERM:143 HUP:129; do
+		sig=${s%:*} want=${s#*:}
+		rm -f cost.csv
+		case "$cmd" in *--samples*) n= ;; *) n="--samples 100000" ;; esac
+		start "$CP" $cmd --cpus 0,1 --mode process $n --out cost.csv
+		if wait_for agents_up; then stop_check "${cmd%% *} SIG$sig while measuring" "$sig" "$bg" "$want"
+		else notok "${cmd%% *} SIG$sig" "the agents never started: $(head -c 200 "$TMP/err")"; kill -9 "$bg"; wait "$bg"; fi
+		[ -e cost.csv ] && notok "${cmd%% *} SIG$sig: no output" "cost.csv written" || ok "${cmd%% *} SIG$sig: no half file"
+	done
+done
 
 # ---- sweep: interrupted after a cell, resumed = the uninterrupted rows
 printf 'pingpong --cpus 0,1 --op cas --samples 20000\npingpong --cpus 0,1 --op faa --samples 20000\ncontend --cpus 0,1 --op faa --samples 10\nsync --cpus 0,1 --prim futex --samples 10\n' >plan.txt
