@@ -207,9 +207,12 @@ done
 
 # ---- report: interrupted during its sweep, resumed = the uninterrupted cells
 "$CP" report --preset quick --dir rref >/dev/null 2>&1 || notok "report reference" failed
-start "$CP" report --preset quick --dir rint
+start "$CP" report --preset quick --budget 77s --dir rint
 if wait_for logged rint; then stop_check "report SIGINT during the sweep" INT "$bg" 130
 	if "$CP" report --resume rint >/dev/null 2>"$TMP/err2"; then
+		# the resume goes on within the budget the report was started with
+		grep -q "budget 77 s" "$TMP/err2" && ok "report SIGINT: resume keeps --budget 77s" ||
+			notok "report resume budget" "$(grep -m1 budget "$TMP/err2")"
 		same_keys "report SIGINT: resume" rref/pingpong.csv rint/pingpong.csv
 		[ -s rint/report.md ] && ok "report SIGINT: resume writes the report" || notok "report resume" "no report.md"
 	else notok "report SIGINT: resume" "$(head -c 300 "$TMP/err2")"; fi

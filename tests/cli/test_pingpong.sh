@@ -177,6 +177,18 @@ else
 	kill -9 "$pp" 2>/dev/null
 fi
 
+# one sample longer than --timeout is no hang: the lines still move (both
+# modes); the check reads the CSV's row and fails when it has none
+for m in thread process; do
+	if "$CP" pingpong --cpus 0,1 --op cas --mode $m --iters 5000000 --samples 1 --warmup 0 \
+		--timeout 0.2 --format csv >"$TMP/long.out" 2>"$TMP/long.err" &&
+	   [ "$(awk -F, 'NR == 2 { print $1 "," $4 }' "$TMP/long.out")" = "pingpong,$m" ]; then
+		ok "sample longer than --timeout ($m): measured"
+	else
+		notok "sample longer than --timeout ($m)" "$(head -c 300 "$TMP/long.err")"
+	fi
+done
+
 # the result file of a failed run is not left half-written
 "$CP" pingpong --cpus 0,1 --mode process --samples 10000000 --iters 1000 --timeout 1 \
 	--format csv --out "$TMP/never.csv" >/dev/null 2>&1 &
