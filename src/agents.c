@@ -178,20 +178,56 @@ static int first_failure(const struct agents_shared *sh, struct cp_err *e)
 	return 0;
 }
 
-/* The heartbeat stalled for --timeout: 1 when the activity words moved
- * since the last look (a long sample, not a hang), else 0. */
-static int still_active(const struct agents_cfg *cfg, uint64_t seen[2])
+/* The watchdog's view: the heartbeat (bumped at every barrier) and, for a
+ * sample longer than --timeout, the activity words.  Those are read only
+ * once the heartbeat has stalled for half the timeout (a snapshot) and at
+ * the timeout (the comparison), so a normal run's lines never see a third
+ * CPU, and a hung partner is named --timeout after its last heartbeat. */
+struct watch {
+	uint64_t last;        /* heartbeat last seen */
+	double last_t;        /* when it last moved (or the lines last did) */
+	uint64_t seen[2];     /* the activity words at the snapshot */
+	int armed;            /* seen[] holds a snapshot */
+};
+
+static void watch_start(struct watch *w)
 {
+	memset(w, 0, sizeof(*w));
+	w->last_t = now_s();
+}
+
+/* 1 when the agents are hung: no heartbeat for --timeout, and the activity
+ * words (if any) did not move since the snapshot. */
+static int watch_hung(const struct agents_cfg *cfg, struct watch *w, uint64_t beat)
+{
+	double now = now_s();
 	int moved = 0;
 
+	if (beat != w->last) {
+		w->last = beat;
+		w->last_t = now;
+		w->armed = 0;
+		return 0;
+	}
+	if (now - w->last_t <= cfg->timeout_s / 2)
+		return 0;
 	for (int i = 0; i < 2; i++)
 		if (cfg->activity[i]) {
 			uint64_t v = __atomic_load_n(cfg->activity[i], __ATOMIC_RELAXED);
 
-			moved |= v != seen[i];
-			seen[i] = v;
+			moved |= w->armed && v != w->seen[i];
+			w->seen[i] = v;
 		}
-	return moved;
+	if (!w->armed) {
+		w->armed = 1;
+		return 0;
+	}
+	if (moved) { /* a long sample: the lines still move */
+		w->last_t = now;
+		w->armed = 0;
+		return 0;
+	}
+	return now - w->last_t > cfg->timeout_s;
 }
 
 static int hang_error(const struct agents_cfg *cfg, struct cp_err *e)
@@ -206,9 +242,10 @@ static int run_threads(const struct agents_cfg *cfg, struct agents_shared *sh,
 {
 	pthread_t *tid = cp_xcalloc(cfg->n, sizeof(*tid));
 	unsigned started = 0, joined = 0;
-	uint64_t last = 0, seen[2] = { 0, 0 };
-	double last_t = now_s();
+	struct watch w;
 	int rc = 0;
+
+	watch_start(&w);
 
 	for (; started < cfg->n; started++) {
 		int err = pthread_create(&tid[started], NULL, thread_main, &st[started]);
@@ -221,7 +258,6 @@ static int run_threads(const struct agents_cfg *cfg, struct agents_shared *sh,
 	}
 	while (joined < started) {
 		struct timespec ts;
-		uint64_t p;
 		int err;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -235,13 +271,7 @@ static int run_threads(const struct agents_cfg *cfg, struct agents_shared *sh,
 			joined++;
 			continue;
 		}
-		p = __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED);
-		if (p != last) {
-			last = p;
-			last_t = now_s();
-		} else if (now_s() - last_t > cfg->timeout_s && still_active(cfg, seen)) {
-			last_t = now_s();
-		} else if (now_s() - last_t > cfg->timeout_s) {
+		if (watch_hung(cfg, &w, __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED))) {
 			/* threads cannot be killed one by one: leave them; the
 			 * caller exits, which ends them */
 			sh->hung = 1;
@@ -312,8 +342,7 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 	struct pollfd *pf = cp_xcalloc(cfg->n, sizeof(*pf));
 	pid_t parent = getpid();
 	unsigned alive = 0;
-	uint64_t last = 0, seen[2] = { 0, 0 };
-	double last_t;
+	struct watch w;
 	int rc = 0;
 
 	fflush(NULL); /* no stdio buffer is written twice */
@@ -346,10 +375,9 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 		}
 		alive++;
 	}
-	last_t = now_s();
+	watch_start(&w);
 	while (alive) {
 		int n;
-		uint64_t p;
 
 		for (unsigned i = 0; i < cfg->n; i++) {
 			pf[i].fd = pid[i] > 0 ? pfd[i] : -1;
@@ -386,13 +414,7 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 		}
 		if (rc)
 			break;
-		p = __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED);
-		if (p != last) {
-			last = p;
-			last_t = now_s();
-		} else if (now_s() - last_t > cfg->timeout_s && still_active(cfg, seen)) {
-			last_t = now_s();
-		} else if (now_s() - last_t > cfg->timeout_s) {
+		if (watch_hung(cfg, &w, __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED))) {
 			rc = hang_error(cfg, e);
 			break;
 		}

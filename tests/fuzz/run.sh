@@ -8,6 +8,13 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECS=${1:-10}
 LOG=${2:-/dev/stdout}
+case "$SECS" in
+'' | *[!0-9]* | 0*)
+	msg="fuzz: invalid value '$SECS' for the seconds per target (FUZZ_TIME, CP_FUZZ_SECONDS): allowed: a whole number from 1"
+	echo "$msg" >&2
+	[ "$LOG" = /dev/stdout ] || echo "FAIL $msg" >>"$LOG"
+	exit 2 ;;
+esac
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cachepong-fuzz.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 names=$(sed -n 's/^FUZZ(\([a-z0-9_]*\),.*/\1/p' "$ROOT/tests/fuzz/targets.def")
