@@ -39,7 +39,7 @@ endif
 # compile and link flags are recorded too: a changed answer, CFLAGS, SAN,
 # PREFIX or compiler rebuilds what it affects, with no `make clean`.
 # WITHOUT=papi,likwid leaves libraries out on purpose.
-OUTER_GOALS := all test report install bench deps deps-test clean test-fresh fuzz
+OUTER_GOALS := all test report install bench deps deps-test clean test-fresh fuzz test-vm
 CONFIG_GOALS := $(filter-out $(OUTER_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(CONFIG_GOALS),)
 CONFIG_LINE := $(shell CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' \
@@ -61,7 +61,7 @@ OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
 BIN       := $(BUILD)/cachepong
 
-.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh fuzz FORCE
+.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh fuzz test-vm FORCE
 all: deps
 	@$(MAKE) --no-print-directory $(BIN)
 
@@ -139,6 +139,12 @@ build/aarch64/pp_cross: tests/aarch64/pp_cross.c $(KERNEL_SRCS) $(wildcard kerne
 # gcc, make, git, python3; the README's commands there; needs root
 test-fresh:
 	@sh tests/fresh/run.sh
+
+# the qemu NUMA guests (tests/vm/run.sh): several sockets and nodes on a real
+# kernel, huge pages and THP, the CLI tests inside; `make test` runs it too
+test-vm: deps deps-test
+	@$(MAKE) --no-print-directory $(BIN)
+	@sh tests/vm/run.sh
 
 test: deps deps-test
 	@$(MAKE) --no-print-directory $(BIN) unit-bins

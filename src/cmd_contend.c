@@ -46,6 +46,7 @@ struct ct_shared {
 	struct costs_gate gate;
 	struct cp_padded_u64 stop;
 	struct cp_padded_u64 quota_used;
+	int mem_node;                 /* --mem-node, -1 none */
 	int node_seen;
 	uint64_t done;                /* timed samples completed */
 	struct ct_res res[];          /* [(warmup + samples) * n] */
@@ -190,12 +191,16 @@ static int ct_agent(struct agent_ctx *c)
 		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
 	if (c->id == 0) {
 		/* first touch of every line by agent 0 on its CPU, zeroed words */
-		memset(base, 0, P->shm.size);
-		if (shm_verify_pages(&P->shm, base, &e)) {
+		if (P->mem_node >= 0 && shm_bind_node(base, P->shm.size, P->mem_node, &e)) {
 			rc = agent_fail(c, e.code, "%s", e.msg);
 			goto out;
 		}
-		P->node_seen = shm_node_of(base, &e);
+		memset(base, 0, P->shm.size);
+		if (shm_verify_pages(&P->shm, base, &e) ||
+		    shm_node_check(base, P->mem_node, &P->node_seen, &e)) {
+			rc = agent_fail(c, e.code, "%s", e.msg);
+			goto out;
+		}
 	}
 	if ((rc = agent_check_cpu(c, 0)))
 		goto out;
@@ -348,7 +353,9 @@ static int measure(struct costs *c, const struct ct_cell *cell, struct cp_err *e
 	P->samples = c->run.samples;
 	P->quota = c->run.iters;
 	P->node_seen = -1;
-	rc = shm_create(&P->shm, kind, c->o->pages, (size_t)cell->n * CP_GRANULE_MAX, e);
+	rc = costs_mem_node(c, cell->cpus, cell->n, &P->mem_node, e);
+	if (!rc)
+		rc = shm_create(&P->shm, kind, c->o->pages, (size_t)cell->n * CP_GRANULE_MAX, e);
 	if (rc) {
 		agents_shared_free(P, psize);
 		return rc;

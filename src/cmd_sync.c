@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "kernel.h"
 #include "pingpong.h"
+#include "shm.h"
 #include "setup_common.h"
 #include "stats.h"
 #include "sync_prims.h"
@@ -125,8 +126,14 @@ static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct 
 	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus,
 				  .timeout_s = c->run.timeout_s, .fn = sy_agent, .arg = P,
 				  .counters = c->run.counters };
-	int rc;
+	int rc, node, seen = -1;
 
+	/* --mem-node: the pair's words (futex, flags) come from that node */
+	if ((rc = costs_mem_node(c, cell->cpus, 2, &node, e)) ||
+	    (node >= 0 && (rc = shm_bind_node(P, psize, node, e)))) {
+		agents_shared_free(P, psize);
+		return rc;
+	}
 	P->prim = cell->prim;
 	P->timer = c->run.timer;
 	P->intr = c->intr;
@@ -143,10 +150,13 @@ static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct 
 		rc = cp_errf(e, CP_ERUN, "sync %s: A counted %llu round trips and B %llu, expected %llu",
 			     cell->prim->name, (unsigned long long)P->seq[0], (unsigned long long)P->seq[1],
 			     (unsigned long long)P->expect);
+	if (!rc && !costs_interrupted(c))
+		rc = shm_node_check(P, node, &seen, e);
 	if (!rc && !costs_interrupted(c)) {
 		struct cp_row row;
 
 		sy_row_common(c, cell, &row);
+		row.mem_node = seen;
 		row.samples = P->done;
 		row.iters_per_sample = P->iters ? P->iters : P->iters_used;
 		stats_compute(P->ns, P->done, &row.st);
@@ -180,7 +190,7 @@ static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_e
 	run.shm = "anon";
 	run.pages = "4k";
 	run.two_lines = 0;
-	rc = pp_measure(&run, k, cell->mode, cell->cpus[0], cell->cpus[1], NULL, cell->placement, &row,
+	rc = pp_measure(&run, k, cell->mode, cell->cpus[0], cell->cpus[1], c->o->mem_node, cell->placement, &row,
 			&raw, c->sink, e);
 	if (!rc && !costs_interrupted(c)) {
 		sy_row_common(c, cell, &base);

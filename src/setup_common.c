@@ -178,6 +178,14 @@ int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, cha
 	return 0;
 }
 
+int costs_mem_node(const struct costs *c, const int *cpus, unsigned n, int *node, struct cp_err *e)
+{
+	*node = -1;
+	if (!c->o->mem_node)
+		return 0;
+	return topo_mem_node(c->run.topo, c->o->mem_node, cpus[0], cpus[n > 1 ? 1 : 0], node, e);
+}
+
 void costs_row(const struct costs *c, struct cp_row *r, const char *experiment,
 	       enum agent_mode m, const int *cpus, unsigned n, const char *placement)
 {

@@ -35,6 +35,10 @@ struct costs {
 int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
 	       struct cp_err *e);
 
+/* --mem-node for a cell on cpus[0..n): the node into *node, -1 without the
+ * option (a and b are the cell's first two CPUs). */
+int costs_mem_node(const struct costs *c, const int *cpus, unsigned n, int *node, struct cp_err *e);
+
 /* Open the sink (checks --out) and record the timer in the metadata. */
 int costs_open_sink(struct costs *c, struct cp_err *e);
 

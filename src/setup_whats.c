@@ -169,7 +169,10 @@ static int s_touch(struct agent_ctx *c, struct su_shared *P, uint64_t k, int tim
 	uint64_t t0;
 	int rc;
 
-	if ((rc = su_map(c, o, &a)) || (c->id == 0 && (rc = su_bind(c, P, o, a))))
+	/* a process's mapping is its own (its private pages come from its own
+	 * policy): each binds; threads share one mapping, bound once */
+	if ((rc = su_map(c, o, &a)) ||
+	    ((c->id == 0 || c->mode == AGENT_PROCESS) && (rc = su_bind(c, P, o, a))))
 		return rc;
 	for (unsigned turn = 0; turn < 2; turn++) {
 		if (agents_barrier(c))

@@ -246,6 +246,8 @@ static int check_4k(const struct shm_kind *k, struct cp_err *e)
 
 static int check_thp(const struct shm_kind *k, struct cp_err *e)
 {
+	if (k->create == create_posix)   /* shm_open's objects live in the /dev/shm tmpfs */
+		return shm_sys_check_tmpfs_thp("/dev/shm", e);
 	return shm_sys_check_thp(k->shmem, e);
 }
 

@@ -89,6 +89,9 @@ int shm_bind_node(void *addr, size_t len, int node, struct cp_err *e);
 /* The node the page at addr really sits on (move_pages query); the page
  * must have been touched.  -1 with e filled when it cannot be told. */
 int shm_node_of(const void *addr, struct cp_err *e);
+/* The node of the page at addr into *seen (-1 unknown); with want >= 0, an
+ * error (exit 3) unless it is there. */
+int shm_node_check(const void *addr, int want, int *seen, struct cp_err *e);
 /* After touching: check the range is backed by huge pages (smaps
  * AnonHugePages / ShmemPmdMapped / hugetlb); CP_EUNAVAIL with the reason. */
 int shm_verify_pages(const struct cp_shm *s, const void *addr, struct cp_err *e);

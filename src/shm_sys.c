@@ -96,6 +96,54 @@ int shm_sys_check_thp(int shmem, struct cp_err *e)
 	return 0;
 }
 
+/* The huge= option of the tmpfs mounted at `dir` ("never" when absent), or
+ * NULL when nothing is mounted there: /proc/self/mountinfo's super options. */
+static const char *tmpfs_huge_option(const char *dir, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char line[1024], mnt[512], *opt, *sep;
+	const char *found = NULL;
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPEROPTS" */
+		if (sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 || strcmp(mnt, dir) ||
+		    !(sep = strstr(line, " - tmpfs ")))
+			continue;
+		snprintf(buf, len, "never");
+		if ((opt = strstr(sep, "huge=")) != NULL)
+			snprintf(buf, len, "%.*s", (int)strcspn(opt + 5, ", \n"), opt + 5);
+		found = buf;   /* the last mount on `dir` is the one that shows */
+	}
+	fclose(f);
+	return found;
+}
+
+/* A tmpfs mount (/dev/shm for POSIX objects) takes THP from its own huge=
+ * option, not from shmem_enabled, unless shmem_enabled says force or deny. */
+int shm_sys_check_tmpfs_thp(const char *dir, struct cp_err *e)
+{
+	char buf[256], opt[32];
+	const char *mode, *huge;
+
+	if (read_line(THP_DIR "/shmem_enabled", buf, sizeof(buf)))
+		return cp_errf(e, CP_EUNAVAIL, "THP for shared memory: %s/shmem_enabled is missing (kernel without THP)", THP_DIR);
+	mode = bracketed(buf);
+	if (!strcmp(mode, "force"))
+		return 0;
+	if (!strcmp(mode, "deny"))
+		return cp_errf(e, CP_EUNAVAIL, "--pages thp on shared memory: %s/shmem_enabled is 'deny': "
+			       "echo advise > %s/shmem_enabled", THP_DIR, THP_DIR);
+	huge = tmpfs_huge_option(dir, opt, sizeof(opt));
+	if (huge && strcmp(huge, "never"))
+		return 0;
+	return cp_errf(e, CP_EUNAVAIL,
+		       "--pages thp with --shm posix: %s is %s (a tmpfs mount takes THP from its own huge= "
+		       "option, not from shmem_enabled): mount -o remount,huge=advise %s, or use --shm memfd, sysv or anon",
+		       dir, huge ? "mounted with huge=never" : "not a tmpfs mount", dir);
+}
+
 int shm_sys_check_huge(struct cp_err *e)
 {
 	char path[128], buf[64];
@@ -187,6 +235,18 @@ int shm_bind_node(void *addr, size_t len, int node, struct cp_err *e)
 	(void)len;
 	return cp_errf(e, CP_EUNAVAIL, "--mem-node %d: built without libnuma (install libnuma-dev, rebuild)", node);
 #endif
+}
+
+int shm_node_check(const void *addr, int want, int *seen, struct cp_err *e)
+{
+	*seen = shm_node_of(addr, e);
+	if (want < 0 || *seen == want)
+		return 0;
+	if (*seen < 0)
+		return cp_errf(e, CP_EUNAVAIL, "not available on this machine: memory asked on node %d, and where "
+			       "it sits cannot be told: %s", want, e->msg);
+	return cp_errf(e, CP_EUNAVAIL, "not available on this machine: memory asked on node %d sits on node %d",
+		       want, *seen);
 }
 
 int shm_node_of(const void *addr, struct cp_err *e)

@@ -14,6 +14,7 @@ size_t shm_sys_huge_page(void);  /* Hugepagesize of /proc/meminfo */
 /* CP_EUNAVAIL with the setting to change when THP (shmem or anonymous)
  * or hugetlb pages cannot be had. */
 int shm_sys_check_thp(int shmem, struct cp_err *e);
+int shm_sys_check_tmpfs_thp(const char *dir, struct cp_err *e);
 int shm_sys_check_huge(struct cp_err *e);
 
 /* After the first touch: smaps says the range is backed by huge pages. */

@@ -49,6 +49,9 @@ fi
 # the parsers under libFuzzer, a bounded time each (make fuzz runs longer)
 sh tests/fuzz/run.sh "${CP_FUZZ_SECONDS:-12}" "$LOG" || true
 
+# the qemu NUMA guests (make test-vm): their PASS/FAIL lines go to $LOG
+CP_TEST_LOG="$LOG" sh tests/vm/run.sh | grep -v "^PASS " >&2
+
 cpass=$(grep -c '^PASS ' "$LOG")
 cfail=$(grep -c '^FAIL ' "$LOG")
 grep '^FAIL ' "$LOG" >&2
