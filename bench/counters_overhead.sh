@@ -13,11 +13,13 @@ MODE=${MODE:-thread}
 EVENTS=${EVENTS:-page-faults,context-switches}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the p50 column of each row, by name
+p50() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "p50") c = i; next } c { print $c }'; }
 for i in $(seq 1 "$ROUNDS"); do
 	"$CP" pingpong --cpus "$CPUS" --op "$OP" --mode "$MODE" --samples 300 --format csv |
-		awk -F, 'NR>1 {print $21}' >>"$tmp/off"
+		p50 >>"$tmp/off"
 	"$CP" pingpong --cpus "$CPUS" --op "$OP" --mode "$MODE" --samples 300 --format csv \
-		--counters perf --events "$EVENTS" | awk -F, 'NR>1 {print $21}' >>"$tmp/on"
+		--counters perf --events "$EVENTS" | p50 >>"$tmp/on"
 done
 python3 - "$tmp/off" "$tmp/on" "$OP" "$MODE" "$EVENTS" <<'PY'
 import statistics, sys

@@ -84,9 +84,9 @@ CT_DEFINE(CT_F(_llsc), __attribute__((target("+nolse"), target("no-outline-atomi
 
 const struct kernel CT_F(_kernels)[] = {
 #if defined(__aarch64__)
-	{ "contend", CT_NAME, "asm-lse", "", CT_F(_lse), ct_have_lse, CT_WHAT },
-	{ "contend", CT_NAME, "asm-llsc", "", CT_F(_llsc), NULL, CT_WHAT },
+	{ "contend", CT_NAME, "asm-lse", "", CT_F(_lse), ct_have_lse, CT_WHAT, NULL },
+	{ "contend", CT_NAME, "asm-llsc", "", CT_F(_llsc), NULL, CT_WHAT, NULL },
 #endif
-	{ "contend", CT_NAME, "c11", "", CT_F(_c11), NULL, CT_WHAT },
+	{ "contend", CT_NAME, "c11", "", CT_F(_c11), NULL, CT_WHAT, NULL },
 };
 const size_t CT_F(_nkernels) = CP_ARRAY_SIZE(CT_F(_kernels));

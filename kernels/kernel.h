@@ -10,6 +10,8 @@
  *            out (store, CAS, fetch-add or exchange).  in/out advance by
  *            step each round.  one-line: peer == mine, step 2 (A waits for
  *            even, B for odd); two-lines: each writes its own line, step 1.
+ *            poll "rmw" (one-line only): the wait is an atomic RMW on the
+ *            line (the CAS itself, or lock xadd 0 before the pass).
  *  contend   an agent hammers *mine (one line shared by all, a word of a
  *            shared line, or its own line) until *stop is set, checking
  *            it once per block of operations.
@@ -49,14 +51,21 @@ struct kernel {
 	 * build or CPU cannot run it (still registered, still listed). */
 	int (*available)(char *why, size_t len);
 	const char *what;     /* one line: what one iteration does, for --help and docs */
+	/* pingpong: how the turn is polled: "load" (a plain load, then the
+	 * pass: a read and an upgrade per hand-off) or "rmw" (an atomic
+	 * read-modify-write on the line: one ownership transfer per hand-off,
+	 * as c2clat -w and multichase); NULL for contend */
+	const char *poll;
 };
 
 /* Find a kernel; impl NULL = the best available ("asm" where it runs,
- * else "c11"), spin NULL = "plain".  CP_EUSAGE naming the value and the
- * registered names; CP_EUNAVAIL with the reason when registered but not
- * runnable here. */
+ * else "c11"), spin NULL = "plain", poll NULL = "load".  CP_EUSAGE naming
+ * the value and the registered names; CP_EUNAVAIL with the reason when
+ * registered but not runnable here. */
 const struct kernel *kernel_find(const char *family, const char *name, const char *impl,
-				 const char *spin, struct cp_err *e);
+				 const char *spin, const char *poll, struct cp_err *e);
+/* Whether a kernel of that name has a variant polled that way. */
+int kernel_has_poll(const char *family, const char *name, const char *poll);
 /* '|'-separated names of a family, in registry order ("load-store|cas|faa|xchg"). */
 const char *kernel_names(const char *family);
 /* Iterate: all registered kernels. */

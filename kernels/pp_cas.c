@@ -7,6 +7,8 @@
 #define PP_PREFIX pp_cas
 #define PP_NAME "cas"
 #define PP_WHAT "load-spin until *peer == in, then CAS *mine from out-1 to out (x86 lock cmpxchg, Arm casal / ldaxr-stlxr)"
+#define PP_WHAT_RMW "CAS the line from in to out until it succeeds: the CAS is the poll (c2clat -w)"
+#define PP_TRY_IS_PASS
 
 static inline uint64_t pp_pass_c11(uint64_t *w, uint64_t old, uint64_t nw)
 {

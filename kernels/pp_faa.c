@@ -6,6 +6,7 @@
 #define PP_PREFIX pp_faa
 #define PP_NAME "faa"
 #define PP_WHAT "load-spin until *peer == in, then fetch-add 1 to *mine (x86 lock xadd, Arm ldaddal / ldaxr-add-stlxr)"
+#define PP_WHAT_RMW "fetch-add 0 on the line until it returns in, then fetch-add 1: the poll is an atomic RMW"
 
 static inline uint64_t pp_pass_c11(uint64_t *w, uint64_t old, uint64_t nw)
 {

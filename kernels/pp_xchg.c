@@ -6,6 +6,7 @@
 #define PP_PREFIX pp_xchg
 #define PP_NAME "xchg"
 #define PP_WHAT "load-spin until *peer == in, then exchange *mine with out (x86 xchg, Arm swpal / ldaxr-stlxr)"
+#define PP_WHAT_RMW "fetch-add 0 on the line until it returns in, then exchange it with out: the poll is an atomic RMW"
 
 static inline uint64_t pp_pass_c11(uint64_t *w, uint64_t old, uint64_t nw)
 {

@@ -91,6 +91,23 @@ const char *kernel_names(const char *family)
 	return bufs[slot];
 }
 
+static const char *poll_of(const struct kernel *k)
+{
+	return k->poll ? k->poll : "load";
+}
+
+int kernel_has_poll(const char *family, const char *name, const char *poll)
+{
+	for (size_t i = 0; i < kernel_count(); i++) {
+		const struct kernel *k = kernel_at(i);
+
+		if (!strcmp(k->family, family) && !strcmp(k->name, name) && !strcmp(poll_of(k), poll))
+			return 1;
+	}
+	return 0;
+}
+
+/* field 1: impl, 2: poll, else spin */
 static const char *field_names(const char *family, const char *name, int impl)
 {
 	static char buf[256];
@@ -100,22 +117,24 @@ static const char *field_names(const char *family, const char *name, int impl)
 		const struct kernel *k = kernel_at(i);
 
 		if (!strcmp(k->family, family) && !strcmp(k->name, name))
-			append_name(buf, sizeof(buf), impl ? k->impl : k->spin);
+			append_name(buf, sizeof(buf), impl == 1 ? k->impl : impl == 2 ? poll_of(k) : k->spin);
 	}
-	if (impl && strstr(buf, "asm-"))
+	if (impl == 1 && strstr(buf, "asm-"))
 		append_name(buf, sizeof(buf), "asm");
 	return buf;
 }
 
 const struct kernel *kernel_find(const char *family, const char *name, const char *impl,
-				 const char *spin, struct cp_err *e)
+				 const char *spin, const char *poll, struct cp_err *e)
 {
 	const struct kernel *unavail = NULL;
 	char why[256] = "";
-	int named = 0, impl_ok = 0;
+	int named = 0, impl_ok = 0, poll_ok = 0;
 
 	if (!spin)
 		spin = "plain";
+	if (!poll)
+		poll = "load";
 	/* impl NULL: asm where it runs, else c11 */
 	for (int pass = 0; pass < 2; pass++) {
 		const char *want = impl ? impl : (pass == 0 ? "asm" : "c11");
@@ -129,6 +148,9 @@ const struct kernel *kernel_find(const char *family, const char *name, const cha
 			if (!impl_matches(want, k->impl))
 				continue;
 			impl_ok = 1;
+			if (strcmp(poll_of(k), poll))
+				continue;
+			poll_ok = 1;
 			if (strcmp(k->spin, spin))
 				continue;
 			if (available(k, why, sizeof(why)))
@@ -146,6 +168,12 @@ const struct kernel *kernel_find(const char *family, const char *name, const cha
 	if (!impl_ok) {
 		cp_errf(e, CP_EUSAGE, "--impl: invalid value '%s' for %s: allowed: %s", impl, name,
 			field_names(family, name, 1));
+		return NULL;
+	}
+	if (!poll_ok) {
+		cp_errf(e, CP_EUSAGE, "--poll: invalid value '%s' for --op %s: allowed: %s%s", poll, name,
+			field_names(family, name, 2),
+			strcmp(poll, "rmw") ? "" : " (a plain store has no atomic read-modify-write to poll with)");
 		return NULL;
 	}
 	if (!unavail) {

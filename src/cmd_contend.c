@@ -390,7 +390,7 @@ int cmd_contend(struct opts *o)
 	    (rc = opt_pick(o->op ? o->op : "faa", "op", OPT_TABLE(ops, CP_ARRAY_SIZE(ops)), oi, 8, &no, &e)))
 		goto out;
 	for (int i = 0; i < no; i++)
-		if (!(k[i] = kernel_find("contend", ops[oi[i]].name, o->impl, "", &e))) {
+		if (!(k[i] = kernel_find("contend", ops[oi[i]].name, o->impl, "", NULL, &e))) {
 			rc = e.code;
 			goto out;
 		}

@@ -70,7 +70,10 @@ static int plan_ops_modes(const struct opts *o, struct mx *m, struct cp_err *e)
 	for (char *t = strtok_r(copy, "|,", &save); t && !rc; t = strtok_r(NULL, "|,", &save)) {
 		if (m->nk == (int)CP_ARRAY_SIZE(m->k))
 			break;
-		if (!(m->k[m->nk++] = kernel_find("pingpong", t, o->impl, o->spin, e)))
+		/* --op all --poll rmw: the ops that have an atomic to poll with */
+		if (o->op && !strcmp(o->op, "all") && o->poll && !kernel_has_poll("pingpong", t, o->poll))
+			continue;
+		if (!(m->k[m->nk++] = kernel_find("pingpong", t, o->impl, o->spin, o->poll, e)))
 			rc = e->code;
 	}
 	free(copy);

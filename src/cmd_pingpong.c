@@ -21,19 +21,23 @@ struct pp_plan {
 static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
 {
 	const char *names = kernel_names("pingpong");
-	int idx[CP_ARRAY_SIZE(p->k)], n, rc;
+	int idx[CP_ARRAY_SIZE(p->k)], n, rc, all = !o->op || !strcmp(o->op, "all");
 	char name[64];
 
 	if ((rc = opt_pick_names(o->op ? o->op : "all", "op", names, idx, (int)CP_ARRAY_SIZE(p->k), &n, e)))
 		return rc;
-	for (p->nk = 0; p->nk < n; p->nk++) {
+	p->nk = 0;
+	for (int j = 0; j < n; j++) {
 		/* the idx-th name of "load-store|cas|..." */
 		const char *s = names;
 
-		for (int i = 0; i < idx[p->nk]; i++)
+		for (int i = 0; i < idx[j]; i++)
 			s = strchr(s, '|') + 1;
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(s, "|"), s);
-		if (!(p->k[p->nk] = kernel_find("pingpong", name, o->impl, o->spin, e)))
+		/* --op all --poll rmw: the ops that have an atomic to poll with */
+		if (all && o->poll && !kernel_has_poll("pingpong", name, o->poll))
+			continue;
+		if (!(p->k[p->nk++] = kernel_find("pingpong", name, o->impl, o->spin, o->poll, e)))
 			return e->code;
 	}
 	return 0;

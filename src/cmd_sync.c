@@ -180,7 +180,7 @@ static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct 
 static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_err *e)
 {
 	struct pp_run run = c->run;
-	const struct kernel *k = kernel_find("pingpong", cell->prim->pp_kernel, NULL, NULL, e);
+	const struct kernel *k = kernel_find("pingpong", cell->prim->pp_kernel, NULL, NULL, NULL, e);
 	struct cp_row row, base;
 	double *raw = NULL;
 	int rc;

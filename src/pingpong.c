@@ -255,6 +255,7 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 		row->shm = shm_kind_name(&P->shm);
 		row->pages = shm_page_name(&P->shm);
 		row->layout = r->two_lines ? "two-lines" : "one-line";
+		row->poll = k->poll;
 		row->placement = placement;
 		snprintf(row->cpus, sizeof(row->cpus), "%d;%d", cpu_a, cpu_b);
 		row->mem_node = P->node_seen;
@@ -298,6 +299,15 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 		if (l < 0)
 			return e->code;
 		r->two_lines = l == 1;
+	}
+	if (o->poll) {
+		int p = opt_choice(o->poll, "load|rmw", "poll", e);
+
+		if (p < 0)
+			return e->code;
+		if (p == 1 && r->two_lines)
+			return cp_errf(e, CP_EUSAGE, "--poll rmw: needs --layout one-line (the poll and the pass are "
+				       "atomics on the one line both agents write); two-lines polls the partner's line");
 	}
 	if ((modes & 1) && (rc = shm_check(o->shm, o->pages, 0, e)))
 		return rc;

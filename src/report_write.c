@@ -85,6 +85,13 @@ static void method(struct doc *d)
 		  "resamples of both rows' raw samples, fixed seed). An interval that contains 1 "
 		  "means no difference could be measured, not that there is none.");
 	doc_li(d, "Round trip: A passes the line to B and B back to A; one way is half of it.");
+	doc_li(d, "Two definitions of a hand-off, named in the poll column: **poll=load** (the "
+		  "default) waits with plain loads and then passes with the op (store, CAS, "
+		  "fetch-and-add, exchange): a read of the line and an upgrade to Modified per "
+		  "hand-off. **poll=rmw** waits with the op's atomic itself (the CAS, or fetch-and-add "
+		  "of 0 before fetch-and-add and exchange): one transfer of the line, already "
+		  "exclusive, per hand-off, as c2clat -w and multichase measure. The two are "
+		  "different quantities; rows are only compared within one poll.");
 }
 
 int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)

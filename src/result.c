@@ -35,6 +35,7 @@ enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CY
 	X(shm, C_STR, shm, 1) \
 	X(pages, C_STR, pages, 1) \
 	X(layout, C_STR, layout, 1) \
+	X(poll, C_STR, poll, 1) \
 	X(placement, C_STR, placement, 1) \
 	X(cpus, C_CPUS, cpus, 1) \
 	X(cpu_a, C_CPU_A, cpus, 0) \

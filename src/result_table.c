@@ -62,7 +62,7 @@ static int twins(const struct cp_row *p, const struct cp_row *t)
 	return same_str(p->mode, "process") && same_str(t->mode, "thread") &&
 	       same_str(p->experiment, t->experiment) && same_str(p->kernel, t->kernel) &&
 	       same_str(p->impl, t->impl) && same_str(p->shm, t->shm) &&
-	       same_str(p->pages, t->pages) && same_str(p->layout, t->layout) &&
+	       same_str(p->pages, t->pages) && same_str(p->layout, t->layout) && same_str(p->poll, t->poll) &&
 	       same_str(p->placement, t->placement) && same_str(p->cpus, t->cpus) &&
 	       p->mem_node == t->mem_node && p->size_bytes == t->size_bytes &&
 	       p->agents == t->agents && same_str(p->metric, t->metric) &&

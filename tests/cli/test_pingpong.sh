@@ -61,11 +61,40 @@ for r in rows:
     if r["samples"] != "5" or r["iters_per_sample"] != "200": err.append("samples/iters")
     if not float(r["p50"]) > 0: err.append("p50 %s" % r["p50"])
     if r["metric"] != "round_trip" or r["unit"] != "ns": err.append("metric")
+    if r["poll"] != "load": err.append("poll %r, want load (the default)" % r["poll"])
 print("; ".join(err) or "OK")
 ' "$mode" "$shm" "$layout" 2>&1)
 			# only an explicit OK passes: a crash or no output fails
 			if [ "$bad" = OK ]; then ok "$name"; else notok "$name" "${bad:-the check printed nothing}"; fi
 		done
+	done
+done
+
+# --poll rmw (the atomic is the poll, one line): --op all means the three
+# atomics; the harness checks every token as for poll=load
+for mode in thread process; do
+	for shm in heap anon sysv posix memfd; do
+		[ "$mode" = process ] && [ "$shm" = heap ] && continue
+		name="tokens --poll rmw $mode $shm"
+		out=$("$CP" pingpong --cpus 0,1 --op all --poll rmw --mode "$mode" --shm "$shm" \
+			--samples 5 --warmup 2 --iters 200 --format csv 2>"$TMP/err")
+		rc=$?
+		if [ $rc != 0 ]; then
+			notok "$name" "exit $rc: $out $(cat "$TMP/err")"
+			continue
+		fi
+		bad=$(printf '%s\n' "$out" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+err = []
+if [r["kernel"] for r in rows] != ["cas", "faa", "xchg"]: err.append("ops %s" % [r["kernel"] for r in rows])
+for r in rows:
+    if (r["poll"], r["layout"], r["mode"], r["shm"]) != ("rmw", "one-line", sys.argv[1], sys.argv[2]):
+        err.append("%s: poll %s layout %s mode %s shm %s" % (r["kernel"], r["poll"], r["layout"], r["mode"], r["shm"]))
+    if r["samples"] != "5" or r["iters_per_sample"] != "200" or not float(r["p50"]) > 0: err.append("samples/p50")
+print("; ".join(err) or "OK")
+' "$mode" "$shm" 2>&1)
+		if [ "$bad" = OK ]; then ok "$name"; else notok "$name" "${bad:-the check printed nothing}"; fi
 	done
 done
 
@@ -101,7 +130,7 @@ import csv; rows = list(csv.DictReader(open('$TMP/raw.csv'))); assert len(rows) 
 
 # --target-ci keeps sampling until the CI is tight (or the bound)
 out=$("$CP" pingpong --cpus 0,1 --op cas --samples 10 --target-ci 50 --format csv 2>&1)
-n=$(printf '%s\n' "$out" | awk -F, 'NR==2 {print $15}')
+n=$(printf '%s\n' "$out" | python3 -c 'import csv, sys; print(next(csv.DictReader(sys.stdin))["samples"])' 2>/dev/null)
 [ "${n:-0}" -ge 10 ] && ok "target-ci runs" || notok "target-ci runs" "$out"
 
 # spin=pause and c11 variants run and say so

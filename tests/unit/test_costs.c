@@ -26,7 +26,7 @@ static uint64_t tri(uint64_t n) { return n * (n - 1) / 2; }
 static const struct kernel *contend(const char *op)
 {
 	struct cp_err e = { 0 };
-	const struct kernel *k = kernel_find("contend", op, NULL, "", &e);
+	const struct kernel *k = kernel_find("contend", op, NULL, "", NULL, &e);
 
 	assert_non_null(k);
 	assert_string_equal(k->family, "contend");
