@@ -181,18 +181,8 @@ static inline int pp_no_asm(char *why, size_t len)
 
 #define PP_F(sfx) PP_CAT(PP_PREFIX, sfx)
 
-PP_LOOP(PP_F(_c11_plain), pp_pass_c11, pp_relax_plain)
-PP_LOOP(PP_F(_c11_pause), pp_pass_c11, pp_relax_pause)
-#if defined(__x86_64__)
-PP_LOOP(PP_F(_asm_plain), pp_pass_asm, pp_relax_plain)
-PP_LOOP(PP_F(_asm_pause), pp_pass_asm, pp_relax_pause)
-#elif defined(__aarch64__)
-PP_LOOP(PP_F(_lse_plain), pp_pass_lse, pp_relax_plain)
-PP_LOOP(PP_F(_lse_pause), pp_pass_lse, pp_relax_pause)
-PP_LOOP(PP_F(_llsc_plain), pp_pass_llsc, pp_relax_plain)
-PP_LOOP(PP_F(_llsc_pause), pp_pass_llsc, pp_relax_pause)
-#endif
-
+/* One attempt per implementation for --poll rmw (the pass itself where
+ * it can poll, else fetch-add 0 then the pass) */
 #ifdef PP_WHAT_RMW
 #ifdef PP_TRY_IS_PASS
 #define PP_TRY_C11 pp_pass_c11
@@ -212,18 +202,26 @@ PP_TRY_FN(PP_F(_try_llsc), pp_pass_llsc, pp_rmw_read_llsc)
 #define PP_TRY_LLSC PP_F(_try_llsc)
 #endif
 #endif
-PP_LOOP_RMW(PP_F(_c11_plain_rmw), PP_TRY_C11, pp_relax_plain)
-PP_LOOP_RMW(PP_F(_c11_pause_rmw), PP_TRY_C11, pp_relax_pause)
-#if defined(__x86_64__)
-PP_LOOP_RMW(PP_F(_asm_plain_rmw), PP_TRY_ASM, pp_relax_plain)
-PP_LOOP_RMW(PP_F(_asm_pause_rmw), PP_TRY_ASM, pp_relax_pause)
-#elif defined(__aarch64__)
-PP_LOOP_RMW(PP_F(_lse_plain_rmw), PP_TRY_LSE, pp_relax_plain)
-PP_LOOP_RMW(PP_F(_lse_pause_rmw), PP_TRY_LSE, pp_relax_pause)
-PP_LOOP_RMW(PP_F(_llsc_plain_rmw), PP_TRY_LLSC, pp_relax_plain)
-PP_LOOP_RMW(PP_F(_llsc_pause_rmw), PP_TRY_LLSC, pp_relax_pause)
+#define PP_RMW_LOOPS(sfx, TRY)                                                    \
+	PP_LOOP_RMW(PP_F(sfx##_plain_rmw), TRY, pp_relax_plain)                    \
+	PP_LOOP_RMW(PP_F(sfx##_pause_rmw), TRY, pp_relax_pause)
+#else
+#define PP_RMW_LOOPS(sfx, TRY)
 #endif
-#endif /* PP_WHAT_RMW */
+
+/* every loop of one implementation: spin plain and pause, poll load and rmw */
+#define PP_LOOPS(sfx, PASS, TRY)                                                  \
+	PP_LOOP(PP_F(sfx##_plain), PASS, pp_relax_plain)                           \
+	PP_LOOP(PP_F(sfx##_pause), PASS, pp_relax_pause)                           \
+	PP_RMW_LOOPS(sfx, TRY)
+
+PP_LOOPS(_c11, pp_pass_c11, PP_TRY_C11)
+#if defined(__x86_64__)
+PP_LOOPS(_asm, pp_pass_asm, PP_TRY_ASM)
+#elif defined(__aarch64__)
+PP_LOOPS(_lse, pp_pass_lse, PP_TRY_LSE)
+PP_LOOPS(_llsc, pp_pass_llsc, PP_TRY_LLSC)
+#endif
 
 /* KV(impl, spin, fn suffix, available): the variants, both polls */
 #ifdef PP_WHAT_RMW
@@ -251,6 +249,8 @@ const struct kernel PP_F(_kernels)[] = {
 	PP_KV("c11", "pause", _c11_pause, NULL)
 };
 #undef PP_KV
+#undef PP_LOOPS
+#undef PP_RMW_LOOPS
 #undef PP_TRY_C11
 #undef PP_TRY_ASM
 #undef PP_TRY_LSE

@@ -32,15 +32,19 @@ agent_of() {
 	return 1
 }
 
-# every op x mode x shm x layout: exit 0 and 4 rows (one per op) with the
+# every op x mode x shm x layout x poll: exit 0 and a row per op with the
 # right fields.  The harness itself fails a cell whose tokens do not add up.
+# --poll rmw (the atomic is the poll, one line only): --op all means the
+# three atomics; the harness checks their tokens the same way
 for mode in thread process; do
 	for shm in heap anon sysv posix memfd; do
 		[ "$mode" = process ] && [ "$shm" = heap ] && continue
-		for layout in one-line two-lines; do
+		for lp in one-line:load two-lines:load one-line:rmw; do
+			layout=${lp%:*} poll=${lp#*:}
 			name="tokens $mode $shm $layout"
-			out=$("$CP" pingpong --cpus 0,1 --op all --mode "$mode" --shm "$shm" --layout "$layout" \
-				--samples 5 --warmup 2 --iters 200 --format csv 2>"$TMP/err")
+			[ "$poll" = rmw ] && name="tokens --poll rmw $mode $shm"
+			out=$("$CP" pingpong --cpus 0,1 --op all --poll "$poll" --mode "$mode" --shm "$shm" \
+				--layout "$layout" --samples 5 --warmup 2 --iters 200 --format csv 2>"$TMP/err")
 			rc=$?
 			if [ $rc != 0 ]; then
 				notok "$name" "exit $rc: $out $(cat "$TMP/err")"
@@ -52,51 +56,28 @@ rows = list(csv.DictReader(sys.stdin))
 ops = [r["kernel"] for r in rows]
 want = sys.argv[1:]
 err = []
-if ops != ["load-store", "cas", "faa", "xchg"]: err.append("ops %s" % ops)
+wops = ["load-store", "cas", "faa", "xchg"] if want[3] == "load" else ["cas", "faa", "xchg"]
+if ops != wops: err.append("ops %s, want %s" % (ops, wops))
 for r in rows:
-    for k, v in zip(("mode", "shm", "layout"), want):
+    for k, v in zip(("mode", "shm", "layout", "poll"), want):
         if r[k] != v: err.append("%s=%s want %s" % (k, r[k], v))
     if r["cpus"] != "0;1" or r["cpu_a"] != "0" or r["cpu_b"] != "1": err.append("cpus %s" % r["cpus"])
     if r["mem_node"] == "": err.append("mem_node empty")
     if r["samples"] != "5" or r["iters_per_sample"] != "200": err.append("samples/iters")
     if not float(r["p50"]) > 0: err.append("p50 %s" % r["p50"])
     if r["metric"] != "round_trip" or r["unit"] != "ns": err.append("metric")
-    if r["poll"] != "load": err.append("poll %r, want load (the default)" % r["poll"])
 print("; ".join(err) or "OK")
-' "$mode" "$shm" "$layout" 2>&1)
+' "$mode" "$shm" "$layout" "$poll" 2>&1)
 			# only an explicit OK passes: a crash or no output fails
 			if [ "$bad" = OK ]; then ok "$name"; else notok "$name" "${bad:-the check printed nothing}"; fi
 		done
 	done
 done
 
-# --poll rmw (the atomic is the poll, one line): --op all means the three
-# atomics; the harness checks every token as for poll=load
-for mode in thread process; do
-	for shm in heap anon sysv posix memfd; do
-		[ "$mode" = process ] && [ "$shm" = heap ] && continue
-		name="tokens --poll rmw $mode $shm"
-		out=$("$CP" pingpong --cpus 0,1 --op all --poll rmw --mode "$mode" --shm "$shm" \
-			--samples 5 --warmup 2 --iters 200 --format csv 2>"$TMP/err")
-		rc=$?
-		if [ $rc != 0 ]; then
-			notok "$name" "exit $rc: $out $(cat "$TMP/err")"
-			continue
-		fi
-		bad=$(printf '%s\n' "$out" | python3 -c '
-import csv, sys
-rows = list(csv.DictReader(sys.stdin))
-err = []
-if [r["kernel"] for r in rows] != ["cas", "faa", "xchg"]: err.append("ops %s" % [r["kernel"] for r in rows])
-for r in rows:
-    if (r["poll"], r["layout"], r["mode"], r["shm"]) != ("rmw", "one-line", sys.argv[1], sys.argv[2]):
-        err.append("%s: poll %s layout %s mode %s shm %s" % (r["kernel"], r["poll"], r["layout"], r["mode"], r["shm"]))
-    if r["samples"] != "5" or r["iters_per_sample"] != "200" or not float(r["p50"]) > 0: err.append("samples/p50")
-print("; ".join(err) or "OK")
-' "$mode" "$shm" 2>&1)
-		if [ "$bad" = OK ]; then ok "$name"; else notok "$name" "${bad:-the check printed nothing}"; fi
-	done
-done
+# the default poll is load
+out=$("$CP" pingpong --cpus 0,1 --op cas --samples 5 --format csv 2>"$TMP/err")
+[ "$(printf '%s\n' "$out" | python3 -c 'import csv, sys; print(next(csv.DictReader(sys.stdin))["poll"])' 2>&1)" = load ] &&
+	ok "poll: load by default" || notok "poll: load by default" "$out $(cat "$TMP/err")"
 
 # --mode both: the two rows differ in mode and in the measured figures only
 out=$("$CP" pingpong --cpus 1,0 --op faa --mode both --shm sysv --samples 5 --warmup 1 --format csv 2>"$TMP/err")
