@@ -197,10 +197,18 @@ static void print_table(const struct cp_topo *t, FILE *f, int npairs)
 		}
 	}
 	ncr = cache_rows(t, &cr);
-	for (int i = 0; i < ncr; i++)
-		fprintf(f, "cache      %-4s %6s x%-4d each %d core%s / %d PU%s, line %u B\n", cr[i].type,
-			human(cr[i].size, s1, sizeof(s1)), cr[i].count, cr[i].cores,
-			cr[i].cores == 1 ? "" : "s", cr[i].pus, cr[i].pus == 1 ? "" : "s", cr[i].line);
+	for (int i = 0; i < ncr; i++) {
+		char each[64];
+
+		/* a cache below a core (one per SMT thread) holds no whole core */
+		if (cr[i].cores)
+			snprintf(each, sizeof(each), "%d core%s / %d PU%s", cr[i].cores, cr[i].cores == 1 ? "" : "s",
+				 cr[i].pus, cr[i].pus == 1 ? "" : "s");
+		else
+			snprintf(each, sizeof(each), "%d PU%s of a core", cr[i].pus, cr[i].pus == 1 ? "" : "s");
+		fprintf(f, "cache      %-4s %6s x%-4d each %s, line %u B\n", cr[i].type,
+			human(cr[i].size, s1, sizeof(s1)), cr[i].count, each, cr[i].line);
+	}
 	free(cr);
 	fprintf(f, "\n%-20s %-14s %10s  %s\n", "class", t->nkinds ? "kinds" : "", "pairs", "representative (OS CPUs)");
 	for (int i = 0; i < t->ncls; i++) {

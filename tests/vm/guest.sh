@@ -62,6 +62,12 @@ part_topo() {
 		return
 	fi
 	"$CP" topo >"$OUT/topo.txt" 2>&1
+	# a cache per SMT thread holds no whole core: its line says so, not "0 cores"
+	if grep -q "^cache .* each 0 core" "$OUT/topo.txt"; then
+		notok "topo: cache lines" "$(grep '^cache' "$OUT/topo.txt" | tr '\n' ' ')"
+	else
+		ok "topo: cache lines name what each cache holds"
+	fi
 	got=$(python3 -c '
 import json, sys
 t = json.load(open(sys.argv[1]))
