@@ -28,6 +28,9 @@ case "$CPUS" in
 *,*) ;;
 *) echo "bench/c2clat.sh: CPUS='$CPUS': allowed: two CPU numbers, a,b" >&2; exit 2 ;;
 esac
+case "$ROUNDS" in
+'' | *[!0-9]* | 0) echo "bench/c2clat.sh: ROUNDS='$ROUNDS': allowed: a whole number of rounds, 1 or more" >&2; exit 2 ;;
+esac
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cachepong-c2clat.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 

@@ -37,6 +37,18 @@ huge  2 1 1 2 - hugepages
 cli   2 1 1 2 - cli
 '
 
+# the arguments: shape names of the table; the time limit: whole seconds
+names=$(echo "$SHAPES" | awk 'NF { printf "%s ", $1 }')
+for a in "$@"; do
+	case " $names" in
+	*" $a "*) ;;
+	*) echo "vm: unknown shape '$a': allowed: ${names% }" >&2; exit 2 ;;
+	esac
+done
+case "$LIMIT" in
+'' | *[!0-9]* | 0) echo "vm: CP_VM_LIMIT='$LIMIT': allowed: whole seconds, 1 or more" >&2; exit 2 ;;
+esac
+
 say() {
 	echo "$1"
 	[ -n "$LOG" ] && echo "$1" >>"$LOG"
