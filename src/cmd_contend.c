@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "counters.h"
 #include "kernel.h"
 #include "parse.h"
@@ -419,3 +420,36 @@ out:
 	free(nag);
 	return costs_finish(&c, rc, &e);
 }
+
+/* ---- the experiment ---- */
+
+void rep_contend(struct rep *r);   /* its report section (report_costs.c) */
+
+/* contention: throughput against agents */
+static const struct exp_preset contend_presets[] = {
+	{ EXP_QUICK, "contend --agents 1..{ncpu} --op faa --layout same-line --mode thread --samples 5" },
+	{ EXP_STANDARD, "contend --agents {agents} --op all --layout all --mode both" },
+	{ EXP_FULL, "contend --agents 1..{ncpu} --op all --layout all --mode both --shm {pshm}" },
+};
+
+static const struct exp_figure contend_figures[] = {
+	{ "contend", "contend.gp", "contend.csv", "throughput",
+	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
+	  "series='layout mode shm'", "Contention: total throughput against the number of agents" },
+	{ "contend-fairness", "contend.gp", "contend.csv", "fairness",
+	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
+	  "series='layout mode shm'", "Contention: fairness (slowest agent / fastest)" },
+};
+
+const struct experiment exp_contend = {
+	.cmd = { "contend", cmd_contend, "",
+		 O(cpus) | O(placement) | O(topology_xml) | CP_OPTS_TIMING | CP_OPTS_COUNTERS |
+		 CP_OPTS_OUTPUT | O(mode) | CP_OPTS_MEMORY | O(agents) | O(layout) | O(op) | O(impl),
+		 "N agents hammering one line, its words, or a line each: throughput, fairness, scaling",
+		 "--iters: the default makes a sample of ~2 ms" },
+	.family = "contend",
+	.prior = { 0.12, 0.01, 2.2e-3, 0, 10, 5, 50, "mode=2", "layout=3" },
+	.presets = EXP_ITEMS(contend_presets),
+	.figures = EXP_ITEMS(contend_figures),
+	.report = rep_contend,
+};

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "experiment.h"
 #include "copy_vias.h"
 #include "counters.h"
 #include "parse.h"
@@ -288,3 +289,35 @@ out:
 	cp_placement_free(&pl);
 	return costs_finish(&c, rc, &e);
 }
+
+/* ---- the experiment ---- */
+
+void rep_copy(struct rep *r);   /* its report section (report_costs.c) */
+
+/* copying vs sharing */
+static const struct exp_preset copy_presets[] = {
+	{ EXP_QUICK, "copy --via shared,pipe --sizes 64K --placement {near} --samples 5" },
+	{ EXP_STANDARD, "copy --via all --sizes 4K..16M --placement {near}" },
+	{ EXP_FULL, "copy --via all --sizes 4K..256M --placement {class}" },
+};
+
+static const struct exp_figure copy_figures[] = {
+	{ "copy", "size.gp", "copy.csv", "throughput",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
+	  "series='kernel mode shm'", "Copying vs sharing: throughput against message size" },
+	{ "copy-latency", "size.gp", "copy.csv", "latency",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
+	  "series='kernel mode shm'", "Copying vs sharing: time per message against its size" },
+};
+
+const struct experiment exp_copy = {
+	.cmd = { "copy", cmd_copy, "",
+		 CP_OPTS_PLACE | CP_OPTS_TIMING | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY |
+		 O(mode) | O(via) | O(sizes),
+		 "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice ...",
+		 "--iters: the default makes a sample of ~2 ms" },
+	.prior = { 0.12, 0.005, 2.2e-3, 1e-9, 20, 5, 100, "via=6 mode=2", "via=6" },
+	.presets = EXP_ITEMS(copy_presets),
+	.figures = EXP_ITEMS(copy_figures),
+	.report = rep_copy,
+};

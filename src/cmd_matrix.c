@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "experiment.h"
 #include "csvread.h"
 #include "parse.h"
 #include "pingpong.h"
@@ -506,3 +507,34 @@ int cmd_matrix(struct opts *o)
 		cp_exit_err(&e);
 	return g_stop ? SWEEP_INTERRUPTED : CP_OK;
 }
+
+/* ---- the experiment ---- */
+
+void rep_matrix(struct rep *r);   /* its report section (report_sections.c) */
+
+/* all pairs, last: it takes what the budget leaves */
+static const struct exp_preset matrix_presets[] = {
+	{ EXP_QUICK, "matrix --op cas --mode thread --samples 20" },
+	{ EXP_STANDARD, "matrix --op cas --mode thread" },
+	{ EXP_FULL, "matrix --op all --mode both" },
+};
+
+static const struct exp_figure matrix_figures[] = {
+	{ "matrix", "heatmap.gp", "matrix.csv", "round_trip",
+	  "experiment kernel mode metric unit cpu_a cpu_b p50", "kernel mode", "",
+	  "Core-to-core round trip of every pair of CPUs" },
+};
+
+const struct experiment exp_matrix = {
+	.cmd = { "matrix", cmd_matrix, "",
+		 O(cpus) | O(topology_xml) | O(op) | O(mode) | O(shm) | O(pages) | O(layout) | O(spin) |
+		 O(poll) | O(impl) | CP_OPTS_SAMPLE | O(budget) | O(dry_run) | O(resume) | CP_OPTS_OUTPUT,
+		 "round trip of every pair of CPUs (a core-to-core heat map), with an estimate, a budget, resume",
+		 "--resume FILE: the CSV an interrupted matrix --out FILE left; --iters: the default makes a sample of ~50 us" },
+	.family = "pingpong",
+	/* its cost is the pairs' ping-pong cells (sweep_est.c's matrix_estimate) */
+	.prior = { 0.3, 0.05, 1e-3, 0, 100, 10, 1000, "", "" },
+	.presets = EXP_ITEMS(matrix_presets),
+	.figures = EXP_ITEMS(matrix_figures),
+	.report = rep_matrix,
+};

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "cp.h"
 #include "opts.h"
 #include "pingpong.h"
@@ -114,3 +115,44 @@ fail:
 		result_abort(sink);
 	cp_exit_err(&e);
 }
+
+/* ---- the experiment ---- */
+
+void rep_pingpong(struct rep *r);   /* its report section (report_sections.c) */
+
+static const struct exp_preset pingpong_presets[] = {
+	/* the question of the report */
+	{ EXP_QUICK, "pingpong --placement {near} --op cas --mode thread --shm heap --samples 30 --warmup 5" },
+	{ EXP_QUICK, "pingpong --placement {near} --op cas --mode process --shm {anon,sysv} --samples 30 --warmup 5" },
+	{ EXP_STANDARD, "pingpong --placement {class} --op all --mode thread --shm heap" },
+	/* processes and threads back to back on each kind of memory: like for
+	 * like, and the repeated thread cells show the machine's drift */
+	{ EXP_STANDARD, "pingpong --placement {class} --op all --mode both --shm {pshm}" },
+	{ EXP_FULL, "pingpong --placement {class} --pairs 4 --op all --mode thread --shm heap --layout {one-line,two-lines}" },
+	{ EXP_FULL, "pingpong --placement {class} --pairs 4 --op all --mode process --shm {pshm} --layout {one-line,two-lines}" },
+	{ EXP_FULL, "pingpong --placement {class} --op cas --mode process --shm {pshm} --pages thp" },
+};
+
+static const struct exp_figure pingpong_figures[] = {
+	{ "pingpong", "bars.gp", "pingpong.csv", "round_trip",
+	  "experiment kernel metric unit p50 ci_lo ci_hi placement mode shm pages layout impl", "kernel",
+	  "series='mode shm pages layout impl'",
+	  "Median round trip of one cache line per placement class, threads vs processes and "
+	  "memory kinds; whiskers: 95% CI of the median" },
+	{ "pingpong-cdf", "cdf.gp", "raw/pingpong.csv", "round_trip",
+	  "experiment kernel metric unit value placement mode shm pages layout impl", "kernel placement",
+	  "series='mode shm pages layout impl'",
+	  "Distribution of the ping-pong samples: tails and modes the median hides" },
+};
+
+const struct experiment exp_pingpong = {
+	.cmd = { "pingpong", cmd_pingpong, "",
+		 CP_OPTS_MEASURE | CP_OPTS_MEMORY | O(op) | O(layout) | O(spin) | O(poll) | O(impl),
+		 "round trip of one cache line between two CPUs, threads vs processes",
+		 "--iters: the default makes a sample of ~50 us" },
+	.family = "pingpong",
+	.prior = { 0.12, 0.004, 55e-6, 0, 200, 30, 1000, "", "" },
+	.presets = EXP_ITEMS(pingpong_presets),
+	.figures = EXP_ITEMS(pingpong_figures),
+	.report = rep_pingpong,
+};

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "experiment.h"
 #include "cp.h"
 #include "opts.h"
 #include "report.h"
@@ -28,8 +29,8 @@ int cmd_plot(struct opts *o)
 		       ps.f[i].name);
 	/* the error first, then the notes that explain it */
 	if (!rc && !ps.n && !ps.failed)
-		fprintf(stderr, "cachepong: plot: %s has no data to draw (no pingpong, matrix, setup, sync, "
-			"copy or contend CSV with rows)\n", o->argv[0]);
+		fprintf(stderr, "cachepong: plot: %s has no data to draw (no CSV with rows of %s)\n",
+			o->argv[0], experiment_names());
 	for (int i = 0; i < ps.nnotes; i++)
 		fprintf(stderr, "plot: not drawn: %s\n", ps.notes[i]);
 	if (!rc && !ps.n && !ps.failed) {
@@ -43,7 +44,7 @@ int cmd_plot(struct opts *o)
 		cp_die(CP_ERUN, "plot: %d figure%s could not be drawn (see above); %d drawn in %s/plots",
 		       ps.failed, ps.failed > 1 ? "s" : "", ps.n, o->argv[0]);
 	if (!ps.n)
-		cp_die(CP_EUSAGE, "plot: %s has no data to draw (no pingpong, matrix, setup, sync, copy or "
-		       "contend CSV with rows)", o->argv[0]);
+		cp_die(CP_EUSAGE, "plot: %s has no data to draw (no CSV with rows of %s)", o->argv[0],
+		       experiment_names());
 	return CP_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "counters.h"
 #include "parse.h"
 #include "setup_common.h"
@@ -290,3 +291,37 @@ out:
 	free(pl.cpus);
 	return costs_finish(&c, rc, &e);
 }
+
+/* ---- the experiment ---- */
+
+void rep_setup(struct rep *r);   /* its report section (report_costs.c) */
+
+/* what sharing costs to set up, per page and per MiB (setup measures every
+ * memory kind and the private baseline by default) */
+static const struct exp_preset setup_presets[] = {
+	{ EXP_QUICK, "setup --what all --shm anon --sizes 4K,1M --samples 5" },
+	{ EXP_STANDARD, "setup --what all --sizes 4K..16M" },
+	{ EXP_FULL, "setup --what all --pages {4k,thp} --sizes 4K..1G" },
+};
+
+static const struct exp_figure setup_figures[] = {
+	{ "setup", "size.gp", "setup.csv", "total",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi shm pages mode", "kernel",
+	  "series='shm pages mode'; mlabel='time for the whole size'",
+	  "What setting up shared memory costs against its size (log-log)" },
+	{ "setup-per-page", "size.gp", "setup.csv", "per_page",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi shm pages mode", "kernel",
+	  "series='shm pages mode'; mlabel='time per page'", "The same per page" },
+};
+
+const struct experiment exp_setup = {
+	.cmd = { "setup", cmd_setup, "",
+		 O(cpus) | O(placement) | O(topology_xml) | O(samples) | O(warmup) | O(timer) | O(timeout) | CP_OPTS_COUNTERS |
+		 CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(what) | O(sizes) | O(others),
+		 "what sharing costs around the accesses: create, attach, touch, populate, detach, fork",
+		 "--sizes: whole pages of --pages (multiples of 4096 with 4k); one object per sample" },
+	.prior = { 0.12, 0.002, 50e-6, 0.5e-9, 10, 5, 50, "shm=5 mode=2 what=7", "what=7 shm=5" },
+	.presets = EXP_ITEMS(setup_presets),
+	.figures = EXP_ITEMS(setup_figures),
+	.report = rep_setup,
+};

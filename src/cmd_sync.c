@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "counters.h"
 #include "kernel.h"
 #include "pingpong.h"
@@ -259,3 +260,33 @@ out:
 	cp_placement_free(&pl);
 	return costs_finish(&c, rc, &e);
 }
+
+/* ---- the experiment ---- */
+
+void rep_sync(struct rep *r);   /* its report section (report_costs.c) */
+
+/* waking the other side */
+static const struct exp_preset sync_presets[] = {
+	{ EXP_QUICK, "sync --prim futex --mode both --placement {near} --samples 20" },
+	{ EXP_STANDARD, "sync --prim all --mode both --placement {near}" },
+	{ EXP_FULL, "sync --prim all --mode both --placement {class}" },
+};
+
+static const struct exp_figure sync_figures[] = {
+	{ "sync", "bars.gp", "sync.csv", "round_trip|wakeup_round_trip",
+	  "experiment kernel metric unit p50 ci_lo ci_hi mode placement", "placement",
+	  "xcol='kernel'; xname='primitive'; series='mode shm'",
+	  "Waking the other side: round trip through each primitive, threads vs processes" },
+};
+
+const struct experiment exp_sync = {
+	.cmd = { "sync", cmd_sync, "",
+		 CP_OPTS_PLACE | CP_OPTS_TIMING | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | O(mode) | O(prim) |
+		 O(futex) | O(mem_node),
+		 "wake-up round trip through futex, mutex, semaphore, eventfd, pipe vs spinning",
+		 "--iters: the default makes a sample of ~1 ms" },
+	.prior = { 0.12, 0.005, 1.2e-3, 0, 30, 10, 1000, "prim=6 mode=2", "prim=6" },
+	.presets = EXP_ITEMS(sync_presets),
+	.figures = EXP_ITEMS(sync_figures),
+	.report = rep_sync,
+};

@@ -1,30 +1,13 @@
-/* main.c: the command table and the top-level CLI (cachepong COMMAND ...). */
+/* main.c: the top-level CLI (cachepong COMMAND ...) over the command table
+ * (command.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "cp.h"
 #include "opts.h"
 #include "version.h"
-
-#define CMD(name, fn, words, options, summary, notes) int fn(struct opts *o);
-#include "commands.def"
-#undef CMD
-
-struct command {
-	const char *name;
-	int (*fn)(struct opts *o);
-	const char *words;
-	const char *options;
-	const char *summary;
-	const char *notes;
-};
-
-static const struct command commands[] = {
-#define CMD(name, fn, words, options, summary, notes) { #name, fn, words, options, summary, notes },
-#include "commands.def"
-#undef CMD
-};
 
 static void usage(FILE *f)
 {
@@ -34,8 +17,8 @@ static void usage(FILE *f)
 		"       cachepong --version\n\n"
 		"Measures what cache coherence and NUMA cost, threads vs processes.\n\n"
 		"commands:\n");
-	for (size_t i = 0; i < CP_ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; i < command_count(); i++)
+		fprintf(f, "  %-10s %s\n", command_at(i)->name, command_at(i)->summary);
 	fprintf(f, "\nexit codes: 0 ok, 1 a measurement failed, 2 bad usage, "
 		   "3 not available on this machine\n"
 		   "see cachepong(1) and README.md\n");
@@ -46,8 +29,8 @@ static void command_names(char *buf, size_t len)
 	size_t off = 0;
 
 	buf[0] = 0;
-	for (size_t i = 0; i < CP_ARRAY_SIZE(commands) && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", commands[i].name);
+	for (size_t i = 0; i < command_count() && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", command_at(i)->name);
 }
 
 int main(int argc, char **argv)
@@ -69,10 +52,7 @@ int main(int argc, char **argv)
 		printf("cachepong %s (git %s)\n", CP_VERSION, CP_GIT_REV);
 		return CP_OK;
 	}
-	for (size_t i = 0; i < CP_ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			c = &commands[i];
-	if (!c) {
+	if (!(c = command_find(argv[1]))) {
 		char names[512];
 
 		command_names(names, sizeof(names));

@@ -31,15 +31,17 @@ const char *opt_name(enum opt_id id)
 	return id < OPT_COUNT ? descs[id].name : "?";
 }
 
-/* Is `name` a whole word of the space-separated list `allowed`? */
-static int in_list(const char *allowed, const char *name)
+int opt_by_name(const char *name)
 {
-	size_t n = strlen(name);
+	for (int i = 0; i < OPT_COUNT; i++)
+		if (!strcmp(descs[i].name, name))
+			return i;
+	return -1;
+}
 
-	for (const char *p = allowed; (p = strstr(p, name)); p += n)
-		if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
-			return 1;
-	return 0;
+static int in_set(opt_set allowed, int id)
+{
+	return (int)(allowed >> id & 1);
 }
 
 static int set_value(struct opts *o, int id, const char *arg, struct cp_err *e)
@@ -70,7 +72,7 @@ static int set_value(struct opts *o, int id, const char *arg, struct cp_err *e)
 	return cp_errf(e, CP_ERUN, "internal: option type");
 }
 
-int opts_parse(struct opts *o, const char *cmd, const char *allowed,
+int opts_parse(struct opts *o, const char *cmd, opt_set allowed,
 	       int argc, char **argv, int first, int *want_help, struct cp_err *e)
 {
 	struct option lo[OPT_COUNT + 2];
@@ -80,7 +82,7 @@ int opts_parse(struct opts *o, const char *cmd, const char *allowed,
 	o->out_is_tty = isatty(STDOUT_FILENO);
 	*want_help = 0;
 	for (int i = 0; i < OPT_COUNT; i++) {
-		if (!in_list(allowed, descs[i].name))
+		if (!in_set(allowed, i))
 			continue;
 		lo[n].name = descs[i].name;
 		lo[n].has_arg = descs[i].type == T_FLAG ? no_argument : required_argument;
@@ -127,12 +129,12 @@ int opts_parse(struct opts *o, const char *cmd, const char *allowed,
 	return 0;
 }
 
-void opts_print_help(FILE *f, const char *allowed)
+void opts_print_help(FILE *f, opt_set allowed)
 {
 	for (int i = 0; i < OPT_COUNT; i++) {
 		char left[64];
 
-		if (!in_list(allowed, descs[i].name))
+		if (!in_set(allowed, i))
 			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", descs[i].name,
 			 descs[i].meta[0] ? " " : "", descs[i].meta);

@@ -35,6 +35,12 @@ struct opts {
 	int out_is_tty;          /* stdout is a terminal (default --format table) */
 };
 
+/* A set of options, checked at compile time: O(cpus) | O(placement) ...
+ * (a misspelt field is a build error, not a silently missing option). */
+typedef uint64_t opt_set;
+#define O(field) (1ULL << OPT_##field)
+_Static_assert(OPT_COUNT <= 64, "opt_set holds 64 options: widen it");
+
 static inline int opt_isset(const struct opts *o, enum opt_id id)
 {
 	return o->set[id];
@@ -43,14 +49,16 @@ static inline int opt_isset(const struct opts *o, enum opt_id id)
 /* Long name of an option ("cpus") for messages. */
 const char *opt_name(enum opt_id id);
 
-/* Parse argv[first..] for command `cmd` which takes the space-separated
- * option names in `allowed`.  On bad usage fills e (CP_EUSAGE) and returns 2.
+/* Parse argv[first..] for command `cmd` which takes the options in
+ * `allowed`.  On bad usage fills e (CP_EUSAGE) and returns 2.
  * Sets *want_help when --help/-h was given. */
-int opts_parse(struct opts *o, const char *cmd, const char *allowed,
+int opts_parse(struct opts *o, const char *cmd, opt_set allowed,
 	       int argc, char **argv, int first, int *want_help, struct cp_err *e);
 
 /* Print the options of a command (for COMMAND --help). */
-void opts_print_help(FILE *f, const char *allowed);
+void opts_print_help(FILE *f, opt_set allowed);
+/* The option of that long name ("topology-xml"), or -1. */
+int opt_by_name(const char *name);
 
 /* Check a STR option against a '|'-separated list of allowed words;
  * CP_EUSAGE naming the value and the list when it is not one of them.

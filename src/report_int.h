@@ -95,12 +95,6 @@ const char *verdict(const struct ratio *q, double drift, char *buf, size_t len);
 int within_drift(const struct ratio *q, double drift);
 /* Load DIR/name; 0 with c filled, -1 when absent or empty. */
 int rep_load(const struct rep *r, const char *name, struct csv *c);
-void rep_pingpong(struct rep *r);
-void rep_matrix(struct rep *r);
-void rep_setup(struct rep *r);
-void rep_sync(struct rep *r);
-void rep_copy(struct rep *r);
-void rep_contend(struct rep *r);
 /* Every figure of kind `kind` (plot_set) with its caption. */
 void rep_figures(struct rep *r, const char *kind);
 

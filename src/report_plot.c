@@ -1,5 +1,6 @@
-/* report_plot.c: `cachepong plot DIR`: one table of figures (which script,
- * which CSV, which metric, which columns split it into several figures),
+/* report_plot.c: `cachepong plot DIR`: the experiments' figures (which
+ * script, which CSV, which metric, which columns split it into several
+ * figures: struct exp_figure in each experiment's descriptor),
  * the columns checked in C before gnuplot runs (the scripts check again,
  * for people who run them by hand), gnuplot run by fork + execvp. */
 #include "report.h"
@@ -20,53 +21,7 @@
 #endif
 
 #include "csvread.h"
-
-static const struct figure {
-	const char *kind;     /* output name prefix */
-	const char *script;
-	const char *csv;      /* relative to DIR */
-	const char *metrics;  /* '|'-separated; the first the file has is drawn */
-	const char *need;     /* columns the figure reads */
-	const char *facet;    /* columns that split it into one figure per value */
-	const char *vars;     /* more gnuplot variables */
-	const char *caption;
-} figures[] = {
-	{ "pingpong", "bars.gp", "pingpong.csv", "round_trip",
-	  "experiment kernel metric unit p50 ci_lo ci_hi placement mode shm pages layout impl", "kernel",
-	  "series='mode shm pages layout impl'",
-	  "Median round trip of one cache line per placement class, threads vs processes and "
-	  "memory kinds; whiskers: 95% CI of the median" },
-	{ "pingpong-cdf", "cdf.gp", "raw/pingpong.csv", "round_trip",
-	  "experiment kernel metric unit value placement mode shm pages layout impl", "kernel placement",
-	  "series='mode shm pages layout impl'",
-	  "Distribution of the ping-pong samples: tails and modes the median hides" },
-	{ "matrix", "heatmap.gp", "matrix.csv", "round_trip",
-	  "experiment kernel mode metric unit cpu_a cpu_b p50", "kernel mode", "",
-	  "Core-to-core round trip of every pair of CPUs" },
-	{ "setup", "size.gp", "setup.csv", "total",
-	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi shm pages mode", "kernel",
-	  "series='shm pages mode'; mlabel='time for the whole size'",
-	  "What setting up shared memory costs against its size (log-log)" },
-	{ "setup-per-page", "size.gp", "setup.csv", "per_page",
-	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi shm pages mode", "kernel",
-	  "series='shm pages mode'; mlabel='time per page'", "The same per page" },
-	{ "sync", "bars.gp", "sync.csv", "round_trip|wakeup_round_trip",
-	  "experiment kernel metric unit p50 ci_lo ci_hi mode placement", "placement",
-	  "xcol='kernel'; xname='primitive'; series='mode shm'",
-	  "Waking the other side: round trip through each primitive, threads vs processes" },
-	{ "copy", "size.gp", "copy.csv", "throughput",
-	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
-	  "series='kernel mode shm'", "Copying vs sharing: throughput against message size" },
-	{ "copy-latency", "size.gp", "copy.csv", "latency",
-	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
-	  "series='kernel mode shm'", "Copying vs sharing: time per message against its size" },
-	{ "contend", "contend.gp", "contend.csv", "throughput",
-	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
-	  "series='layout mode shm'", "Contention: total throughput against the number of agents" },
-	{ "contend-fairness", "contend.gp", "contend.csv", "fairness",
-	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
-	  "series='layout mode shm'", "Contention: fairness (slowest agent / fastest)" },
-};
+#include "experiment.h"
 
 int plot_scripts_dir(char *buf, size_t len, struct cp_err *e)
 {
@@ -300,15 +255,18 @@ double plot_cost_estimate(void)
 {
 	struct cp_err e = { 0 };
 	double t0 = mono_s();
+	size_t nfigures = 0;
 
+	for (size_t x = 0; x < experiment_count(); x++)
+		nfigures += experiment_at(x)->nfigures;
 	if (plot_gnuplot("/dev/null", "set term png; set output '/dev/null'; plot sin(x); "
 			 "set term svg; set output '/dev/null'; plot sin(x)", &e))
 		return 0;
-	return (mono_s() - t0) * (double)(CP_ARRAY_SIZE(figures) * PLOT_FIGURES_PER_ROW);
+	return (mono_s() - t0) * (double)(nfigures * PLOT_FIGURES_PER_ROW);
 }
 
 static void render(const char *dir, const char *gpdir, const char *plots, const char *cpu,
-		   const struct figure *f, double deadline, struct plot_set *ps, int *unavail,
+		   const struct exp_figure *f, double deadline, struct plot_set *ps, int *unavail,
 		   struct cp_err *e)
 {
 	char path[4200], script[4200], need[512], fac[256], *save = NULL;
@@ -469,8 +427,11 @@ int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struc
 		snprintf(path, sizeof(path), "%s/topo.json", dir);
 		report_json_str(path, "cpu_model", cpu, sizeof(cpu));
 	}
-	for (size_t i = 0; i < CP_ARRAY_SIZE(figures) && !unavail; i++)
-		render(dir, gpdir, plots, cpu, &figures[i], deadline, ps, &unavail, e);
+	/* the experiments' figures (their descriptors), in registry order */
+	for (size_t x = 0; x < experiment_count() && !unavail; x++)
+		for (size_t i = 0; i < experiment_at(x)->nfigures && !unavail; i++)
+			render(dir, gpdir, plots, cpu, &experiment_at(x)->figures[i], deadline, ps,
+			       &unavail, e);
 	ps->seconds = mono_s() - t0;
 	if (unavail)
 		return CP_EUNAVAIL;

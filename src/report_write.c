@@ -3,6 +3,7 @@
  * plain words, then one section per experiment with its tables and
  * figures, what was not measured and why, and how to read the numbers. */
 #include "report_int.h"
+#include "experiment.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -109,12 +110,10 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 	report_json_str(path, "cpu_model_name", r.cpu, sizeof(r.cpu));
 	doc_open_mem(&body, dir);
 	r.d = &body;
-	rep_pingpong(&r);
-	rep_setup(&r);
-	rep_sync(&r);
-	rep_copy(&r);
-	rep_contend(&r);
-	rep_matrix(&r);
+	/* one section per experiment, in registry order */
+	for (size_t x = 0; x < experiment_count(); x++)
+		if (experiment_at(x)->report)
+			experiment_at(x)->report(&r);
 	skipped(&r);
 	method(&body);
 

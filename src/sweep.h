@@ -34,7 +34,7 @@ struct sweep_cell {
 	char *line;          /* normalised: words joined by one space */
 	int argc;
 	char **argv;         /* argv[0] is the command */
-	const char *options; /* the options the command takes (commands.def) */
+	opt_set options;     /* the options the command takes (command.h) */
 	int fixed_samples;   /* the line sets --samples (or is not sampled) */
 	int src_line;        /* line in the plan file, for messages */
 	int ncpu_hint;       /* CPUs of the machine a preset was made for (0:
@@ -76,11 +76,6 @@ void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src
 			    const char *name);
 int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, const char *name,
 		   struct cp_err *e);
-
-/* The options string of a command of this build, or NULL. */
-const char *sweep_cmd_options(const char *cmd);
-/* Does the space-separated list take option `opt`? */
-int sweep_takes(const char *options, const char *opt);
 
 /* DIR/meta.json says "running" but its process is gone (SIGKILL, a crash,
  * on this boot): say "killed" instead.  Returns 1 when it did. */

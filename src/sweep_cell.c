@@ -138,7 +138,7 @@ int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
 		}
 		argv[n++] = num;
 	}
-	if (r->cfg->target_ci > 0 && sweep_takes(c->options, "target-ci") &&
+	if (r->cfg->target_ci > 0 && (c->options & O(target_ci)) &&
 	    !sweep_cell_opt(c, "target-ci")) {
 		snprintf(tci, sizeof(tci), "%g", r->cfg->target_ci);
 		argv[n++] = "--target-ci";

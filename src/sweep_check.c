@@ -27,7 +27,7 @@ static int check_one(const struct sweep_cell *c, const char *topology_xml, char 
 	argv[n++] = "cachepong";
 	for (int k = 0; k < c->argc; k++)
 		argv[n++] = c->argv[k];
-	if (topology_xml && sweep_takes(c->options, "topology-xml") && !sweep_cell_opt(c, "topology-xml")) {
+	if (topology_xml && (c->options & O(topology_xml)) && !sweep_cell_opt(c, "topology-xml")) {
 		argv[n++] = "--topology-xml";
 		argv[n++] = (char *)topology_xml;
 	}

@@ -13,34 +13,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "experiment.h"
 #include "kernel.h"
 #include "parse.h"
 
 /* Values "all" stands for when the owning table is not at hand. */
 #define ALL_GUESS 4
 
-/* What the commands do by default, as far as time goes: the values an
- * absent list option stands for, and "all" where no table is at hand.
- * Only estimates depend on them; a stale entry costs accuracy, which the
- * sweep's measured/predicted ratio then corrects. */
-static const struct prior {
-	const char *cmd;
-	double cell_fixed;    /* s: process start, timer calibration (~50 ms), topology */
-	double meas_fixed;    /* s: per measurement: agents started, memory mapped, warm-up */
-	double t_sample;      /* s: one sample (the commands size samples: ~50 us ping-pong,
-			       * ~1 ms sync, ~2 ms copy and contention) */
-	double per_byte;      /* s: one sample, per byte of --sizes */
-	uint64_t def_samples, min_samples, max_samples;
-	const char *absent;   /* "opt=count ...": an option not given means count values */
-	const char *all;      /* "opt=count ...": what "all" means (no table at hand) */
-} priors[] = {
-	{ "pingpong", 0.12, 0.004, 55e-6, 0, 200, 30, 1000, "", "" },
-	{ "contend", 0.12, 0.01, 2.2e-3, 0, 10, 5, 50, "mode=2", "layout=3" },
-	{ "setup", 0.12, 0.002, 50e-6, 0.5e-9, 10, 5, 50, "shm=5 mode=2 what=7", "what=7 shm=5" },
-	{ "sync", 0.12, 0.005, 1.2e-3, 0, 30, 10, 1000, "prim=6 mode=2", "prim=6" },
-	{ "copy", 0.12, 0.005, 2.2e-3, 1e-9, 20, 5, 100, "via=6 mode=2", "via=6" },
-	{ NULL, 0.3, 0.05, 1e-3, 0, 100, 10, 1000, "", "" },
-};
+/* A command that is not an experiment (none is measured today): a
+ * generic guess the sweep's measured/predicted ratio then corrects. */
+static const struct exp_prior generic_prior = { 0.3, 0.05, 1e-3, 0, 100, 10, 1000, "", "" };
 
 /* The count of opt in a "opt=count ..." list, or 0. */
 static double listed(const char *list, const char *opt)
@@ -53,18 +35,18 @@ static double listed(const char *list, const char *opt)
 	return 0;
 }
 
-static const struct prior *prior_of(const char *cmd)
+/* The experiment's prior (its descriptor): what it does by default, as far
+ * as time goes.  Only estimates depend on it; a stale entry costs accuracy,
+ * which the sweep's measured/predicted ratio then corrects. */
+static const struct exp_prior *prior_of(const char *cmd)
 {
-	size_t i;
+	const struct experiment *x = experiment_find(cmd);
 
-	for (i = 0; priors[i].cmd; i++)
-		if (!strcmp(priors[i].cmd, cmd))
-			break;
-	return &priors[i];
+	return x ? &x->prior : &generic_prior;
 }
 
 /* How many values a list option stands for. */
-static double count_values(const struct sweep_cell *c, const struct prior *p, const char *opt)
+static double count_values(const struct sweep_cell *c, const struct exp_prior *p, const char *opt)
 {
 	const char *v = sweep_cell_opt(c, opt);
 	struct cp_err e = { 0 };
@@ -74,9 +56,9 @@ static double count_values(const struct sweep_cell *c, const struct prior *p, co
 	if (!v)
 		return listed(p->absent, opt) > 0 ? listed(p->absent, opt) : 1;
 	if (!strcmp(v, "all")) {
-		/* the matrix runs ping-pong kernels */
-		const char *fam = !strcmp(c->argv[0], "matrix") ? "pingpong" : c->argv[0];
-		const char *names = !strcmp(opt, "op") ? kernel_names(fam) : NULL;
+		/* --op all: the names of the experiment's kernel family */
+		const struct experiment *x = experiment_find(c->argv[0]);
+		const char *names = !strcmp(opt, "op") && x && x->family ? kernel_names(x->family) : NULL;
 		double k = 1;
 
 		if (!names || !*names)
@@ -136,7 +118,7 @@ static uint64_t matrix_pairs(const struct sweep_cell *c)
 
 void sweep_cell_cost(const struct sweep_cell *c, struct sweep_cost *k)
 {
-	const struct prior *p = prior_of(c->argv[0]);
+	const struct exp_prior *p = prior_of(c->argv[0]);
 	static const char *const lists[] = { "op", "mode", "shm", "pages", "layout", "agents",
 					     "what", "prim", "via" };
 	double m = 1, nsizes = 1, bytes = 0;

@@ -4,6 +4,7 @@
  * cell, so a resume can cut off what a killed sweep appended after its last
  * logged cell: no row is ever there twice, none is lost. */
 #include "sweep.h"
+#include "command.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -180,7 +181,7 @@ static int is_data(const char *name)
 		return 0;
 	memcpy(cmd, name, n - 4);
 	cmd[n - 4] = 0;
-	return sweep_cmd_options(cmd) != NULL;
+	return command_find(cmd) != NULL;
 }
 
 /* Call fn for every data file of DIR and DIR/raw/: its path, its name as

@@ -3,19 +3,14 @@
  * options before anything runs, so a typo on line 40 is found at once and
  * not after half an hour of measuring. */
 #include "sweep.h"
+#include "command.h"
+#include "experiment.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* The commands of this build, from the one table (commands.def). */
-static const struct { const char *name, *options; } commands[] = {
-#define CMD(name, fn, words, options, summary, notes) { #name, options },
-#include "commands.def"
-#undef CMD
-};
 
 /* Option types, from the one table (options.def): FLAG options take no value. */
 static const struct { const char *name; int flag; } options[] = {
@@ -32,23 +27,6 @@ static const struct { const char *name; int flag; } options[] = {
 /* Options that are the sweep's to set, never a cell's. */
 static const char *const reserved[] = { "format", "out", "raw", "dry-run", "resume", "help" };
 
-const char *sweep_cmd_options(const char *cmd)
-{
-	for (size_t i = 0; i < CP_ARRAY_SIZE(commands); i++)
-		if (!strcmp(commands[i].name, cmd))
-			return commands[i].options;
-	return NULL;
-}
-
-int sweep_takes(const char *list, const char *opt)
-{
-	size_t n = strlen(opt);
-
-	for (const char *p = list; (p = strstr(p, opt)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
-			return 1;
-	return 0;
-}
 
 static int opt_is_flag(const char *name)
 {
@@ -90,7 +68,7 @@ void sweep_plan_free(struct sweep_plan *p)
 }
 
 /* Check the words of a cell with the command's own option parser. */
-static int check_cell(int argc, char **argv, const char *opts_list, const char *where,
+static int check_cell(int argc, char **argv, opt_set opts_list, const char *where,
 		      struct cp_err *e)
 {
 	struct opts o = { 0 };
@@ -128,7 +106,7 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 		   struct cp_err *e)
 {
 	struct sweep_cell *c;
-	const char *ol;
+	const struct command *cmd;
 	char where[512];
 	size_t len = 0;
 	int rc;
@@ -136,13 +114,13 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 	snprintf(where, sizeof(where), "%s:%d", name, src_line);
 	if (argc < 1)
 		return cp_errf(e, CP_EUSAGE, "%s: empty cell", where);
-	ol = sweep_cmd_options(argv[0]);
-	if (!ol)
+	cmd = command_find(argv[0]);
+	if (!cmd)
 		return cp_errf(e, CP_EUSAGE, "%s: unknown command '%s'", where, argv[0]);
-	if (!sweep_takes(ol, "out") || !sweep_takes(ol, "format") || !sweep_takes(ol, "raw"))
+	if ((cmd->options & CP_OPTS_OUTPUT) != CP_OPTS_OUTPUT)
 		return cp_errf(e, CP_EUSAGE, "%s: '%s' writes no result rows: a cell must be a "
-			       "measuring command (pingpong, matrix, contend, ...)", where, argv[0]);
-	if ((rc = check_cell(argc, argv, ol, where, e)))
+			       "measuring command (%s)", where, argv[0], experiment_names());
+	if ((rc = check_cell(argc, argv, cmd->options, where, e)))
 		return rc;
 	p->cell = realloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
 	if (!p->cell)
@@ -163,11 +141,11 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 		sprintf(c->line + strlen(c->line), "%s%s%s%s", i ? " " : "", q ? "'" : "", argv[i],
 			q ? "'" : "");
 	}
-	c->options = ol;
+	c->options = cmd->options;
 	c->src_line = src_line;
 	/* the line's own --samples or --budget is kept: the sweep adds neither */
 	c->fixed_samples = sweep_cell_opt(c, "samples") != NULL || sweep_cell_opt(c, "budget") != NULL ||
-			   (!sweep_takes(ol, "samples") && !sweep_takes(ol, "budget"));
+			   !(cmd->options & (O(samples) | O(budget)));
 	return 0;
 }
 
@@ -193,10 +171,10 @@ void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src
 	c->line = cp_xcalloc(len, 1);
 	for (int i = 0; i < argc; i++)
 		sprintf(c->line + strlen(c->line), "%s%s", i ? " " : "", argv[i]);
-	c->options = "";
+	c->options = 0;
 	c->fixed_samples = 1;
 	c->src_line = src_line;
-	if (!sweep_cmd_options(argv[0])) {
+	if (!command_find(argv[0])) {
 		c->unavail = cp_xcalloc(200, 1);
 		snprintf(c->unavail, 200, "command '%s' is not part of this build", argv[0]);
 	} else {

@@ -1,63 +1,32 @@
 /* sweep_preset.c: the presets quick, standard and full, generated for a
  * machine from its topology: one table of command-line templates whose
  * {placeholders} expand over what this machine has (placement classes,
- * memory kinds for processes, CPUs).  Order is priority: when the budget
- * runs short the sweep skips from the end, so the comparisons the report
- * is about come first. */
+ * memory kinds for processes, CPUs).  The templates are the experiments'
+ * own (experiment.h).  Order is priority: when the budget runs short the
+ * sweep skips from the end, so the comparisons the report is about come
+ * first. */
 #include "sweep.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "shm.h"
 #include "topo.h"
 
-enum { Q = 1, S = 2, F = 4 };
-
 static const struct preset { const char *name; unsigned bit; const char *what; } presets[] = {
-	{ "quick", Q, "a few cells, seconds: a smoke test of every experiment" },
-	{ "standard", S, "every placement class x threads/processes x memory kind x op, setup, "
-			 "sync, copy, contention, the matrix if it fits" },
-	{ "full", F, "standard with more sizes, page kinds, layouts, several pairs per class, "
-		     "every op in the matrix" },
+	{ "quick", EXP_QUICK, "a few cells, seconds: a smoke test of every experiment" },
+	{ "standard", EXP_STANDARD, "every placement class x threads/processes x memory kind x op, setup, "
+				    "sync, copy, contention, the matrix if it fits" },
+	{ "full", EXP_FULL, "standard with more sizes, page kinds, layouts, several pairs per class, "
+			    "every op in the matrix" },
 };
 
-/* {class}: every placement class present, nearest first; {near}: the
- * nearest; {pshm}: every memory kind processes can share; {ncpu}: the
+/* The lines are the experiments' (their descriptors' presets), in registry
+ * order.  {class}: every placement class present, nearest first; {near}:
+ * the nearest; {pshm}: every memory kind processes can share; {ncpu}: the
  * allowed CPUs; {agents}: 1, 2, 4 ... and ncpu (a scaling curve that stays
  * short on 384 CPUs).  A value list in braces {a,b} expands too. */
-static const struct tmpl { unsigned in; const char *line; } tmpls[] = {
-	/* ping-pong: the question of the report */
-	{ Q, "pingpong --placement {near} --op cas --mode thread --shm heap --samples 30 --warmup 5" },
-	{ Q, "pingpong --placement {near} --op cas --mode process --shm {anon,sysv} --samples 30 --warmup 5" },
-	{ S, "pingpong --placement {class} --op all --mode thread --shm heap" },
-	/* processes and threads back to back on each kind of memory: like for
-	 * like, and the repeated thread cells show the machine's drift */
-	{ S, "pingpong --placement {class} --op all --mode both --shm {pshm}" },
-	{ F, "pingpong --placement {class} --pairs 4 --op all --mode thread --shm heap --layout {one-line,two-lines}" },
-	{ F, "pingpong --placement {class} --pairs 4 --op all --mode process --shm {pshm} --layout {one-line,two-lines}" },
-	{ F, "pingpong --placement {class} --op cas --mode process --shm {pshm} --pages thp" },
-	/* what sharing costs to set up, per page and per MiB */
-	/* (setup measures every memory kind and the private baseline by default) */
-	{ Q, "setup --what all --shm anon --sizes 4K,1M --samples 5" },
-	{ S, "setup --what all --sizes 4K..16M" },
-	{ F, "setup --what all --pages {4k,thp} --sizes 4K..1G" },
-	/* waking the other side, copying vs sharing */
-	{ Q, "sync --prim futex --mode both --placement {near} --samples 20" },
-	{ S, "sync --prim all --mode both --placement {near}" },
-	{ F, "sync --prim all --mode both --placement {class}" },
-	{ Q, "copy --via shared,pipe --sizes 64K --placement {near} --samples 5" },
-	{ S, "copy --via all --sizes 4K..16M --placement {near}" },
-	{ F, "copy --via all --sizes 4K..256M --placement {class}" },
-	/* contention: throughput against agents */
-	{ Q, "contend --agents 1..{ncpu} --op faa --layout same-line --mode thread --samples 5" },
-	{ S, "contend --agents {agents} --op all --layout all --mode both" },
-	{ F, "contend --agents 1..{ncpu} --op all --layout all --mode both --shm {pshm}" },
-	/* all pairs, last: it takes what the budget leaves */
-	{ Q, "matrix --op cas --mode thread --samples 20" },
-	{ S, "matrix --op cas --mode thread" },
-	{ F, "matrix --op all --mode both" },
-};
 
 struct values {
 	char *cls[64];
@@ -198,9 +167,13 @@ int sweep_plan_preset(const char *name, const char *xml, struct sweep_plan *p, s
 		return rc;
 	}
 	snprintf(p->origin, sizeof(p->origin), "preset %s", name);
-	for (size_t i = 0; i < CP_ARRAY_SIZE(tmpls) && !rc; i++)
-		if (tmpls[i].in & ps->bit)
-			rc = expand(p, tmpls[i].line, &v, (int)i + 1, e);
+	for (size_t x = 0, idx = 0; x < experiment_count() && !rc; x++) {
+		const struct experiment *xp = experiment_at(x);
+
+		for (size_t i = 0; i < xp->npresets && !rc; i++, idx++)
+			if (xp->presets[i].in & ps->bit)
+				rc = expand(p, xp->presets[i].line, &v, (int)idx + 1, e);
+	}
 	values_free(&v);
 	if (rc)
 		sweep_plan_free(p);

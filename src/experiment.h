@@ -1,0 +1,75 @@
+/* experiment.h: everything about an experiment in one descriptor, defined
+ * in the experiment's own file and listed once in experiments.def: its
+ * command and options, the sweep's time-estimate prior, its lines in the
+ * presets, its CSV and figures, and its report section.  The command table,
+ * the presets, the priors, the figure table, the report's section order and
+ * the lists of experiment names in messages are all read from here. */
+#ifndef EXPERIMENT_H
+#define EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "command.h"
+
+/* The presets a line belongs to (sweep_preset.c). */
+enum { EXP_QUICK = 1, EXP_STANDARD = 2, EXP_FULL = 4 };
+
+/* What a cell costs before it runs (sweep_est.c), from how the experiment
+ * samples; the sweep corrects it by measured/predicted time as cells end. */
+struct exp_prior {
+	double cell_fixed;    /* s: process start, timer calibration, topology */
+	double meas_fixed;    /* s: per measurement: agents started, memory mapped, warm-up */
+	double t_sample;      /* s: one sample */
+	double per_byte;      /* s: one sample, per byte of --sizes */
+	uint64_t def_samples, min_samples, max_samples;
+	const char *absent;   /* "opt=count ...": an option not given means count values */
+	const char *all;      /* "opt=count ...": what "all" means when no table is at hand */
+};
+
+/* A preset line: a command-line template whose {placeholders} expand over
+ * the machine (sweep_preset.c).  Order is priority within the registry's. */
+struct exp_preset {
+	unsigned in;          /* EXP_QUICK | EXP_STANDARD | EXP_FULL */
+	const char *line;
+};
+
+/* A figure drawn from the experiment's CSV (report_plot.c, plots/). */
+struct exp_figure {
+	const char *kind;     /* output name prefix */
+	const char *script;   /* plots/<script> */
+	const char *csv;      /* relative to the results directory */
+	const char *metrics;  /* '|'-separated; the first the file has is drawn */
+	const char *need;     /* columns the figure reads */
+	const char *facet;    /* columns that split it into one figure per value */
+	const char *vars;     /* more gnuplot variables */
+	const char *caption;
+};
+
+struct rep;   /* the report being written (report_int.h) */
+
+struct experiment {
+	struct command cmd;
+	const char *family;          /* kernel family --op names (NULL: none) */
+	struct exp_prior prior;
+	const struct exp_preset *presets;
+	size_t npresets;
+	const struct exp_figure *figures;
+	size_t nfigures;
+	void (*report)(struct rep *r); /* its report section, or NULL */
+};
+
+#define EXP_ITEMS(arr) (arr), (sizeof(arr) / sizeof((arr)[0]))
+
+#define EXP(name) extern const struct experiment exp_##name;
+#include "experiments.def"
+#undef EXP
+
+size_t experiment_count(void);
+const struct experiment *experiment_at(size_t i);
+/* The experiment of that name, or NULL. */
+const struct experiment *experiment_find(const char *name);
+/* "pingpong, setup, ..., matrix": for messages. */
+const char *experiment_names(void);
+
+#endif
