@@ -142,7 +142,8 @@ int ratio_boot(const double *a, size_t na, const double *b, size_t nb, struct ra
 
 /* The raw file's columns that identify a result row. */
 static const char *const rawkey[] = { "experiment", "kernel", "impl", "mode", "shm", "pages",
-				      "layout", "poll", "placement", "cpus", "size_bytes", "agents", "metric" };
+				      "layout", "poll", "state", "holder", "placement", "cpus", "size_bytes",
+				      "agents", "metric" };
 
 static void key_of(const struct csv *c, size_t i, char *buf, size_t len)
 {

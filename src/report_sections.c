@@ -44,8 +44,8 @@ void rep_figures(struct rep *r, const char *kind)
 
 /* Columns that must agree for a thread row to be a process row's twin. */
 static const char *const twin_cols[] = { "experiment", "kernel", "impl", "pages", "layout", "poll",
-					 "placement", "cpus", "size_bytes", "agents", "metric",
-					 "unit" };
+					 "state", "holder", "placement", "cpus", "size_bytes", "agents",
+					 "metric", "unit" };
 
 static int twins(const struct csv *c, size_t a, size_t b)
 {

@@ -36,6 +36,8 @@ enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CY
 	X(pages, C_STR, pages, 1) \
 	X(layout, C_STR, layout, 1) \
 	X(poll, C_STR, poll, 1) \
+	X(state, C_STR, state, 1) \
+	X(holder, C_STR, holder, 1) \
 	X(placement, C_STR, placement, 1) \
 	X(cpus, C_CPUS, cpus, 1) \
 	X(cpu_a, C_CPU_A, cpus, 0) \

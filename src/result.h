@@ -32,6 +32,8 @@ struct cp_row {
 	const char *pages;        /* 4k, thp, huge */
 	const char *layout;       /* one-line, two-lines, same-line, false-sharing, padded, NULL */
 	const char *poll;         /* ping-pong: load or rmw (how the turn is polled); NULL */
+	const char *state;        /* coherence: M, E, S, I (the line's state before the op); NULL */
+	const char *holder;       /* coherence: self, memory, or the class of the CPU holding the line; NULL */
 	const char *placement;    /* class name (llc, cross-package:21 ...) or "cpus" when given by --cpus */
 	char cpus[128];           /* CPUs actually used, OS numbers, "0,1" */
 	int mem_node;             /* node the memory really sat on (move_pages); -1 unknown/n.a. */

@@ -63,6 +63,7 @@ static int twins(const struct cp_row *p, const struct cp_row *t)
 	       same_str(p->experiment, t->experiment) && same_str(p->kernel, t->kernel) &&
 	       same_str(p->impl, t->impl) && same_str(p->shm, t->shm) &&
 	       same_str(p->pages, t->pages) && same_str(p->layout, t->layout) && same_str(p->poll, t->poll) &&
+	       same_str(p->state, t->state) && same_str(p->holder, t->holder) &&
 	       same_str(p->placement, t->placement) && same_str(p->cpus, t->cpus) &&
 	       p->mem_node == t->mem_node && p->size_bytes == t->size_bytes &&
 	       p->agents == t->agents && same_str(p->metric, t->metric) &&
@@ -118,8 +119,11 @@ static void table_ratios(const struct cp_sink *s, FILE *f)
 
 				if (varies_size(s))
 					size_format(p->size_bytes, sz, sizeof(sz));
-				fprintf(f, "  %s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n", p->kernel ? p->kernel : "",
-					p->shm ? p->shm : "", p->placement ? p->placement : "", p->cpus,
+				fprintf(f, "  %s%s%s%s%s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n",
+					p->kernel ? p->kernel : "", p->state ? ", state " : "",
+					p->state ? p->state : "", p->holder ? " held by " : "",
+					p->holder ? p->holder : "", p->shm ? p->shm : "",
+					p->placement ? p->placement : "", p->cpus,
 					sz[0] ? ", " : "", sz, p->unit && strcmp(p->unit, "ns") ? ", " : "",
 					p->unit && strcmp(p->unit, "ns") ? p->unit : "", a, b, c);
 			}
@@ -135,7 +139,7 @@ void result_table_write(struct cp_sink *s)
 	char h[TCELL];
 	int c_kernel, c_mode, c_shm, c_place, c_cpus, c_node, c_unit = -1, c_med, c_ow = -1;
 	int c_ci, c_p1090, c_n, c_ctr, c_size = -1, c_pages = -1, c_layout = -1, c_agents = -1;
-	int c_metric = -1;
+	int c_metric = -1, c_state = -1, c_holder = -1;
 
 	for (size_t k = 0; k < s->nrows; k++)
 		rt |= same_str(s->rows[k].metric, "round_trip");
@@ -149,6 +153,10 @@ void result_table_write(struct cp_sink *s)
 		c_pages = tcol(&t, "pages", 0);
 	if (varies_str(s, offsetof(struct cp_row, layout)))
 		c_layout = tcol(&t, "layout", 0);
+	if (varies_str(s, offsetof(struct cp_row, state)))
+		c_state = tcol(&t, "state", 0);
+	if (varies_str(s, offsetof(struct cp_row, holder)))
+		c_holder = tcol(&t, "holder", 0);
 	if (varies_size(s))
 		c_size = tcol(&t, "size", 1);
 	if (varies_agents(s))
@@ -190,6 +198,10 @@ void result_table_write(struct cp_sink *s)
 			snprintf(c[c_pages], TCELL, "%s", r->pages ? r->pages : "");
 		if (c_layout >= 0)
 			snprintf(c[c_layout], TCELL, "%s", r->layout ? r->layout : "");
+		if (c_state >= 0)
+			snprintf(c[c_state], TCELL, "%s", r->state ? r->state : "");
+		if (c_holder >= 0)
+			snprintf(c[c_holder], TCELL, "%s", r->holder ? r->holder : "");
 		if (c_size >= 0)
 			size_format(r->size_bytes, c[c_size], TCELL);
 		if (c_agents >= 0)

@@ -1,12 +1,15 @@
-/* pp_cross.c: the ping-pong kernels built for another architecture (aarch64
- * under qemu-user in `make test`): two threads pass tokens through every
+/* pp_cross.c: the kernels built for another architecture (aarch64 under
+ * qemu-user in `make test`): two threads pass tokens through every
  * registered pingpong kernel that can run, both layouts, and the checksums
- * and the line's final value must add up.  Prints "PASS name" / "FAIL
+ * and the line's final value must add up; every coherence kernel runs over
+ * lines prepared by the flush, read and write helpers, and what each op
+ * leaves in the lines must be what it does.  Prints "PASS name" / "FAIL
  * name: why" lines for tests/run.sh. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "coherence_ops.h"
 #include "kernel.h"
 
 #define ROUNDS 20000
@@ -64,6 +67,56 @@ static int one(const struct kernel *k, int two_lines, char *why, size_t len)
 	return 0;
 }
 
+/* A coherence kernel over 64 lines (a chain through word 0), after each
+ * preparation; what it leaves in word 1 (or returns) checked per op. */
+static int coh_one(const struct kernel *k, char *why, size_t len)
+{
+	enum { NL = 64 };
+	static uint64_t mem[NL * 16] __attribute__((aligned(128)));
+	uint64_t order[NL];
+	struct kres r;
+
+	for (int i = 0; i < NL; i++)
+		order[i] = (uint64_t)&mem[((i * 37) % NL) * 16];
+	for (int i = 0; i < NL; i++) {
+		*(uint64_t *)order[i] = order[(i + 1) % NL];
+		((uint64_t *)order[i])[1] = 0;
+	}
+	for (int prep = 0; prep < 3; prep++) {
+		if (prep == 0)
+			coh_write(order, NL, 0);
+		else
+			coh_flush(order, NL);
+		if (prep == 2)
+			coh_read(order, NL);
+		k->fn(&(struct kargs){ .mine = order, .iters = NL, .in = 0 }, &r);
+		if (r.ops != NL)
+			return snprintf(why, len, "ops %llu, expected %d", (unsigned long long)r.ops, NL), 1;
+		if (!strcmp(k->name, "load") && r.sum != order[0])
+			return snprintf(why, len, "the chase ended at %#llx, not at the first line",
+					(unsigned long long)r.sum), 1;
+		for (int i = 0; i < NL; i++) {
+			uint64_t w1 = ((uint64_t *)order[i])[1], want = w1;
+
+			if (!strcmp(k->name, "faa"))
+				want = (uint64_t)prep + 1;
+			else if (!strcmp(k->name, "store") || !strcmp(k->name, "swap"))
+				want = (uint64_t)i;
+			else if (!strcmp(k->name, "tas"))
+				want = (w1 & ~0xffull) | 1;
+			else if (!strcmp(k->name, "cas") || !strcmp(k->name, "load"))
+				want = 0;
+			if (w1 != want || *(uint64_t *)order[i] != order[(i + 1) % NL])
+				return snprintf(why, len, "line %d after preparation %d: word 1 = %llu, expected "
+						"%llu, or its chain word changed", i, prep, (unsigned long long)w1,
+						(unsigned long long)want), 1;
+			if (!strcmp(k->name, "tas"))
+				((uint64_t *)order[i])[1] = 0;
+		}
+	}
+	return 0;
+}
+
 int main(void)
 {
 	int pass = 0, fail = 0;
@@ -72,6 +125,14 @@ int main(void)
 		const struct kernel *k = kernel_at(i);
 		char why[256] = "";
 
+		if (!strcmp(k->family, "coherence")) {
+			int bad = (k->available && !k->available(why, sizeof(why))) || coh_one(k, why, sizeof(why));
+
+			printf("%s aarch64 coherence %s %s%s%s\n", bad ? "FAIL" : "PASS", k->name, k->impl,
+			       bad ? ": " : "", bad ? why : "");
+			bad ? fail++ : pass++;
+			continue;
+		}
 		if (strcmp(k->family, "pingpong"))
 			continue;
 		if (k->available && !k->available(why, sizeof(why))) {

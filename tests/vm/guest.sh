@@ -115,10 +115,35 @@ for r in rows:
 	done
 }
 
+# coherence states at the far class, both modes: every op x state with
+# the self baselines and S (a third CPU exists), holders of the shape
+coherence_far() {
+	run "coherence --placement cross-package --mode both" coherence --placement cross-package \
+		--op all --state all --mode both --samples 10 --warmup 2 || return
+	py "coherence --placement cross-package --op all --state all --mode both: the shape's holders" "$TMP/out.csv" '
+s, c, t = map(int, sys.argv[2:5])
+sock = lambda x: x // (c * t)
+want = [("M", "self"), ("M", "x"), ("E", "self"), ("E", "x"), ("S", "x"), ("I", "memory")]
+got = {}
+for r in rows:
+    cpus = [int(x) for x in r["cpus"].split(";")]
+    prep, meas = cpus[0], cpus[1]
+    if sock(prep) == sock(meas): err.append("CPUs %d,%d share a socket in the shape" % (prep, meas))
+    if r["holder"] not in ("self", "memory") and r["holder"] != "cross-package": err.append("holder %s" % r["holder"])
+    if r["state"] == "S" and (len(cpus) != 3 or len(set(cpus)) != 3): err.append("S with CPUs %s" % cpus)
+    h = r["holder"] if r["holder"] in ("self", "memory") else "x"
+    got.setdefault((r["kernel"], r["mode"]), []).append((r["state"], h))
+for op in ("load", "store", "cas", "faa", "tas", "swap"):
+    for m in ("thread", "process"):
+        if got.get((op, m)) != want: err.append("%s %s: %s" % (op, m, got.get((op, m))))
+' "$S" "$C" "$T"
+}
+
 part_placement() {
 	part_topo
 	pp_class llc
 	pp_class cross-package
+	coherence_far
 	far=$(node_of $((NCPU - 1)))
 	mem_nodes 0 1 0 0
 	mem_nodes 0 1 "$far" "$far"

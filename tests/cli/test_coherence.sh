@@ -1,0 +1,127 @@
+#!/bin/sh
+# test_coherence.sh: the coherence-state experiment: the rows of --op all
+# --state all --mode both (every op x state x holder x mode, with the
+# self baselines), S skipped with its reason on two CPUs or measured with a
+# third, --state S alone exit 3 where there is no third CPU, the JSON
+# columns, and what physics guarantees and no more: the measuring CPU's own
+# lines are the fastest, a load of a line Modified in another core is slower
+# than a local load, and an op on a line in memory (I) costs at least what
+# it costs on a local line.  Nothing leaks.
+SAN_TOO=1
+. "$(dirname "$0")/lib.sh"
+
+ncpu=$(nproc)
+if [ "$ncpu" -lt 2 ]; then
+	expect_exit "one CPU: coherence needs two" 3 "needs 2 allowed CPUs" "$CP" coherence --samples 3
+	finish
+fi
+before=$(leak_snapshot)
+
+# --- every op x state x mode: the rows and their columns ---
+out=$TMP/all.csv
+"$CP" coherence --cpus 0,1 --op all --state all --mode both --samples 30 --warmup 3 --format csv \
+	>"$out" 2>"$TMP/all.err"
+rc=$?
+if [ "$rc" != 0 ]; then
+	notok "all ops x states x modes" "exit $rc: $(head -c 300 "$TMP/all.err")"
+else
+	ok "all ops x states x modes: exit 0"
+fi
+# python exits non-zero (a crash included) unless every check holds
+if res=$(NCPU=$ncpu python3 - "$out" <<'EOF' 2>&1
+import csv, os, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+need = ["experiment", "kernel", "mode", "state", "holder", "placement", "cpus", "agents", "p50",
+        "ci_lo", "ci_hi", "metric", "unit", "iters_per_sample"]
+assert rows, "no rows"
+missing = [c for c in need if c not in rows[0]]
+assert not missing, "columns missing: %s" % missing
+ops = ["load", "store", "cas", "faa", "tas", "swap"]
+third = int(os.environ["NCPU"]) >= 3
+want = [("M", "self"), ("M", "x"), ("E", "self"), ("E", "x")] + ([("S", "x")] if third else []) + [("I", "memory")]
+got = {}
+for r in rows:
+    assert r["experiment"] == "coherence" and r["metric"] == "op_latency" and r["unit"] == "ns", r
+    assert r["iters_per_sample"] == "256", r["iters_per_sample"]
+    h = "self" if r["holder"] == "self" else "memory" if r["holder"] == "memory" else "x"
+    if h == "x":
+        assert r["holder"] == r["placement"], (r["holder"], r["placement"])
+    n = 3 if r["state"] == "S" else 2
+    assert r["agents"] == str(n) and len(r["cpus"].split(";")) == n, (r["state"], r["agents"], r["cpus"])
+    assert r["cpus"].split(";")[:2] == ["0", "1"], r["cpus"]
+    assert float(r["p50"]) > 0 and float(r["ci_lo"]) <= float(r["p50"]) <= float(r["ci_hi"]), r
+    got.setdefault((r["kernel"], r["mode"]), []).append((r["state"], h))
+for op in ops:
+    for m in ("thread", "process"):
+        assert got.get((op, m)) == want, "%s %s: %s, expected %s" % (op, m, got.get((op, m)), want)
+print(len(rows))
+EOF
+); then
+	ok "all: $res rows, each op x mode has the states and holders asked for"
+else
+	notok "all: rows" "$res"
+fi
+if [ "$ncpu" -lt 3 ]; then
+	grep -q "state S skipped: needs a third CPU" "$TMP/all.err" &&
+		ok "two CPUs: --state all says S was skipped and why" ||
+		notok "two CPUs: S skipped" "stderr: $(head -c 300 "$TMP/all.err")"
+	expect_exit "two CPUs: --state S alone is not available" 3 \
+		"not available on this machine: --state S: needs a third CPU" \
+		"$CP" coherence --cpus 0,1 --state S --samples 3
+else
+	check "three CPUs: --state S" "$CP" coherence --cpus 0,1 --state S --op load --samples 5 --format csv
+fi
+
+# --- physics: the medians of one op and mode, thread rows; one re-measure
+# of an op whose check fails (a shared VM has bursts of noise) ---
+physics() {
+	"$CP" coherence --cpus 0,1 --op "$1" --state M,I --mode thread --samples 60 --warmup 5 \
+		--format csv 2>/dev/null | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+assert len(rows) == 3, "%d rows" % len(rows)
+p = {(r["state"], r["holder"]): float(r["p50"]) for r in rows}
+own, other, mem = p[("M", "self")], [v for k, v in p.items() if k[1] != "self"][0], p[("I", "memory")]
+assert own < other, "own line %.1f ns not below the line held elsewhere %.1f" % (own, other)
+assert mem >= own, "a line in memory %.1f ns below the own line %.1f" % (mem, own)
+if sys.argv[1] == "load":
+    assert other > 2 * own, "load of a line Modified elsewhere %.1f ns, not above twice a local load %.1f" % (other, own)
+print("own %.1f, elsewhere %.1f, memory %.1f ns" % (own, other, mem))
+' "$1"
+}
+for op in load store cas faa tas swap; do
+	if r=$(physics "$op" 2>&1) || r=$(physics "$op" 2>&1); then
+		ok "physics $op: $r"
+	else
+		notok "physics $op" "$r"
+	fi
+done
+
+# --- JSON: the new columns are there ---
+if "$CP" coherence --cpus 0,1 --op cas --state M --samples 6 --format json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d["results"]
+assert [(x["state"], x["holder"]) for x in r] == [("M", "self"), ("M", r[1]["placement"])], r
+' 2>"$TMP/json.err"; then
+	ok "json: state and holder per row"
+else
+	notok "json" "$(head -c 300 "$TMP/json.err")"
+fi
+
+# --- memory kinds and pages, processes ---
+for shm in anon sysv posix memfd; do
+	check "process, $shm" "$CP" coherence --cpus 1,0 --op faa --state E --mode process --shm "$shm" --samples 5
+done
+
+# --- bad input ---
+expect_exit "--state X" 2 "--state: invalid value 'X'.*allowed: M\|E\|S\|I" "$CP" coherence --state X
+expect_exit "--op xchg (a ping-pong op)" 2 "--op: invalid value 'xchg'.*load\|store\|cas\|faa\|tas\|swap" \
+	"$CP" coherence --op xchg
+expect_exit "--state on pingpong" 2 "unknown option '--state'" "$CP" pingpong --state M
+expect_exit "--iters (a sample is 256 lines)" 2 "unknown option '--iters'" "$CP" coherence --iters 5
+expect_exit "--mode both with heap" 2 "heap" "$CP" coherence --mode both --shm heap --samples 3
+
+after=$(leak_snapshot)
+[ "$before" = "$after" ] && ok "nothing leaks" || notok "leaks" "before: $before; after: $after"
+finish
