@@ -38,6 +38,18 @@ int agent_mode_parse(const char *s, enum agent_mode *m, struct cp_err *e)
 	return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both", s);
 }
 
+int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err *e)
+{
+	if (!strcmp(s, "both")) {
+		m[0] = AGENT_THREAD;
+		m[1] = AGENT_PROCESS;
+		*n = 2;
+		return 0;
+	}
+	*n = 1;
+	return agent_mode_parse(s, &m[0], e);
+}
+
 const char *agent_mode_name(enum agent_mode m)
 {
 	return mode_names[m];

@@ -20,6 +20,8 @@ enum agent_mode { AGENT_THREAD, AGENT_PROCESS };
 /* "thread"/"process" -> mode; CP_EUSAGE otherwise.  "both" is the
  * command's business (it runs the cell twice). */
 int agent_mode_parse(const char *s, enum agent_mode *m, struct cp_err *e);
+/* --mode: "thread", "process" or "both" (thread, then process) -> m[0..n). */
+int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err *e);
 const char *agent_mode_name(enum agent_mode m);
 
 struct cp_cset;            /* counters of one agent (counters/counters.h) */

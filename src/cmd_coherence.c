@@ -74,14 +74,7 @@ static int plan_modes(const struct opts *o, struct coh_plan *p, struct cp_err *e
 {
 	const char *m = o->mode ? o->mode : "thread";
 
-	if (!strcmp(m, "both")) {
-		p->modes[0] = AGENT_THREAD;
-		p->modes[1] = AGENT_PROCESS;
-		p->nmodes = 2;
-		return 0;
-	}
-	p->nmodes = 1;
-	return agent_mode_parse(m, &p->modes[0], e);
+	return agent_modes_parse(m, p->modes, &p->nmodes, e);
 }
 
 static int run_init(struct coh_run *r, const struct opts *o, const struct coh_plan *p, struct cp_err *e)

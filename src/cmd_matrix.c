@@ -80,14 +80,7 @@ static int plan_ops_modes(const struct opts *o, struct mx *m, struct cp_err *e)
 	free(copy);
 	if (rc)
 		return rc;
-	if (!strcmp(mode, "both")) {
-		m->modes[0] = AGENT_THREAD;
-		m->modes[1] = AGENT_PROCESS;
-		m->nmodes = 2;
-		return 0;
-	}
-	m->nmodes = 1;
-	return agent_mode_parse(mode, &m->modes[0], e);
+	return agent_modes_parse(mode, m->modes, &m->nmodes, e);
 }
 
 /* Every pair a < b (in list order), shuffled by a fixed LCG. */

@@ -44,14 +44,7 @@ static int parse_modes(const struct opts *o, struct costs *c, struct cp_err *e)
 {
 	const char *m = o->mode ? o->mode : "both";
 
-	if (!strcmp(m, "both")) {
-		c->modes[0] = AGENT_THREAD;
-		c->modes[1] = AGENT_PROCESS;
-		c->nmodes = 2;
-		return 0;
-	}
-	c->nmodes = 1;
-	return agent_mode_parse(m, &c->modes[0], e);
+	return agent_modes_parse(m, c->modes, &c->nmodes, e);
 }
 
 int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
