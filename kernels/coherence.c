@@ -65,11 +65,13 @@ static int coh_have_lse(char *why, size_t len)
 
 /* A full fence: mfence on x86 (gcc's seq_cst fence is a locked or on the
  * stack, which drains the store buffer too but is not what ccbench and the
- * manuals time), dmb ish on Arm. */
+ * manuals time; and TSan builds refuse atomic_thread_fence), dmb ish on Arm. */
 static inline __attribute__((always_inline)) void coh_fence(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	__asm__ __volatile__("mfence" ::: "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("dmb ish" ::: "memory");
 #else
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 #endif
@@ -183,7 +185,7 @@ uint64_t coh_read(const uint64_t *order, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		sum += __atomic_load_n((const uint64_t *)order[i], __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	coh_fence();
 	return sum;
 }
 
@@ -191,5 +193,5 @@ void coh_write(const uint64_t *order, size_t n, uint64_t v)
 {
 	for (size_t i = 0; i < n; i++)
 		__atomic_store_n((uint64_t *)order[i] + 1, v, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	coh_fence();
 }
