@@ -208,7 +208,7 @@ void rep_coherence(struct rep *r);   /* its report section (report_coherence.c) 
 
 static const struct exp_preset coherence_presets[] = {
 	{ EXP_QUICK, "coherence --placement {near} --op load,cas --state M,I --mode thread --samples 20 --warmup 3" },
-	{ EXP_STANDARD, "coherence --placement {class} --op all --state all --mode both" },
+	{ EXP_STANDARD, "coherence --placement {class} --op all --state all --mode both --samples 30 --warmup 3" },
 	{ EXP_FULL, "coherence --placement {class} --pairs 4 --op all --state all --mode both --shm {pshm}" },
 };
 
@@ -228,7 +228,8 @@ const struct experiment exp_coherence = {
 		 "--cpus PREP,MEAS: the preparing CPU, then the measuring one (S adds a third, chosen "
 		 "like the measuring one); a sample is 256 lines, one operation each" },
 	.family = "coherence",
-	.prior = { 0.12, 0.004, 60e-6, 0, 100, 20, 1000, "op=6 state=6", "op=6 state=6" },
+	/* a sample: 256 lines prepared (a flush or a write each) and 256 ops */
+	.prior = { 0.12, 0.01, 150e-6, 0, 100, 20, 1000, "op=6 state=6", "op=6 state=6" },
 	.presets = EXP_ITEMS(coherence_presets),
 	.figures = EXP_ITEMS(coherence_figures),
 	.report = rep_coherence,
