@@ -88,10 +88,9 @@ static int run_init(struct coh_run *r, const struct opts *o, const struct coh_pl
 	for (int m = 0; m < p->nmodes; m++)
 		if ((rc = shm_check(r->shm, r->pages, p->modes[m] == AGENT_PROCESS, e)))
 			return rc;
-	r->samples = opt_isset(o, OPT_samples) ? o->samples : 100;
-	r->warmup = opt_isset(o, OPT_warmup) ? o->warmup : 10;
-	r->target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
-	r->max_samples = r->target_ci > 0 ? r->samples * 50 : r->samples;
+	r->smp.samples = opt_isset(o, OPT_samples) ? o->samples : 100;
+	r->smp.warmup = opt_isset(o, OPT_warmup) ? o->warmup : 10;
+	r->smp.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
 	r->timeout_s = opt_isset(o, OPT_timeout) ? o->timeout : 10;
 	if ((rc = topo_load(o->topology_xml, &r->topo, e)))
 		return rc;
@@ -101,7 +100,7 @@ static int run_init(struct coh_run *r, const struct opts *o, const struct coh_pl
 	r->granule = topo_granule(r->topo);
 	if ((rc = counters_config(o, &r->counters, e)))
 		return rc;
-	return cp_timer_init(&r->timer, o->timer, e);
+	return cp_timer_init(&r->smp.timer, o->timer, e);
 }
 
 /* The second reader of S: an allowed CPU other than the two, of the same
@@ -180,9 +179,9 @@ int cmd_coherence(struct opts *o)
 	if ((rc = run_init(&run, o, &plan, &e)) || (rc = topo_resolve_pairs(run.topo, o, &pl, &e)) ||
 	    (rc = result_open(o, &sink, &e)))
 		goto fail;
-	result_set_timer(sink, &run.timer);
-	if (run.timer.warning[0])
-		result_meta_note(sink, "timer: %s", run.timer.warning);
+	result_set_timer(sink, &run.smp.timer);
+	if (run.smp.timer.warning[0])
+		result_meta_note(sink, "timer: %s", run.smp.timer.warning);
 	for (int p = 0; p < pl.npairs && !rc; p++)
 		rc = run_pair(&run, &plan, o, &pl, p, sink, &e);
 	if (rc)

@@ -22,8 +22,9 @@
 #include "stats.h"
 #include "timer.h"
 
-#define CT_SAMPLE_NS 2e6      /* a sample: ~2 ms, far above the stop latency */
-#define CT_CAL_OPS 16384      /* calibration sample of agent 0 */
+/* a sample: ~2 ms of agent 0's quota, far above the stop latency */
+static const struct sampler_tune ct_tune = { .sample_ns = 2e6, .cal_iters = 16384, .iters_lo = 64,
+					     .iters_hi = 10000000000ull };
 #define CT_STORE_STEP 65536   /* store values: tag + k*step, tag = id+1 < step */
 
 struct ct_res {
@@ -39,18 +40,13 @@ struct ct_shared {
 	const struct kernel *k;
 	const struct ct_layout *lay;
 	const struct ct_op *op;
-	struct cp_timer timer;
-	const volatile uint64_t *intr;
+	struct sampler smp;           /* agent 0's values: total Mops/s per sample */
 	unsigned n;
 	size_t line;                  /* cache line size, bytes */
-	uint64_t warmup, samples, quota;
-	struct costs_gate gate;
 	struct cp_padded_u64 stop;
-	struct cp_padded_u64 quota_used;
 	int mem_node;                 /* --mem-node, -1 none */
 	int node_seen;
-	uint64_t done;                /* timed samples completed */
-	struct ct_res res[];          /* [(warmup + samples) * n] */
+	struct ct_res res[];          /* [(max_samples + 1) * n]: the timed samples, then the warm-up's */
 };
 
 /* ---- layouts: where agent i's word is ---- */
@@ -163,105 +159,24 @@ static uint64_t *word_of(const struct ct_shared *P, char *base, unsigned id)
 	return (uint64_t *)(base + P->lay->offset(id, P->line));
 }
 
-/* Agent 0, between samples: check sample s, then zero the words. */
-static int check_and_reset(struct agent_ctx *c, struct ct_shared *P, char *base, uint64_t s)
+/* Agent 0, between samples: check a sample's results r, then zero the
+ * words.  idx: the timed sample, -1 in the warm-up. */
+static int check_and_reset(struct agent_ctx *c, struct ct_shared *P, char *base, const struct ct_res *r,
+			   int64_t idx)
 {
 	uint64_t w[CP_MAX_CPUS];
 	char why[300];
 
 	for (unsigned i = 0; i < P->n; i++)
 		w[i] = __atomic_load_n(word_of(P, base, i), __ATOMIC_RELAXED);
-	if (P->op->check(&P->res[s * P->n], P->n, w, P->lay->one_word, why, sizeof(why)))
-		return agent_fail(c, CP_ERUN, "contend %s %s: sample %llu: %s", P->op->name, P->lay->name,
-				  (unsigned long long)s, why);
+	if (P->op->check(r, P->n, w, P->lay->one_word, why, sizeof(why)))
+		return agent_fail(c, CP_ERUN, "contend %s %s: %s sample %lld: %s", P->op->name, P->lay->name,
+				  idx < 0 ? "warm-up" : "timed", (long long)idx, why);
 	for (unsigned i = 0; i < P->n; i++)
 		__atomic_store_n(word_of(P, base, i), 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&P->stop.v, 0, __ATOMIC_RELEASE);
 	return 0;
 }
-
-static int ct_agent(struct agent_ctx *c)
-{
-	struct ct_shared *P = c->arg;
-	struct cp_err e = { 0 };
-	char *base = P->shm.addr;
-	uint64_t total = P->warmup + P->samples, s;
-	int rc = 0, g = 0;
-
-	if (c->mode == AGENT_PROCESS && shm_attach(&P->shm, (void **)&base, &e))
-		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
-	if (c->id == 0) {
-		/* first touch of every line by agent 0 on its CPU, zeroed words */
-		if (P->mem_node >= 0 && shm_bind_node(base, P->shm.size, P->mem_node, &e)) {
-			rc = agent_fail(c, e.code, "%s", e.msg);
-			goto out;
-		}
-		memset(base, 0, P->shm.size);
-		if (shm_verify_pages(&P->shm, base, &e) ||
-		    shm_node_check(base, P->mem_node, &P->node_seen, &e)) {
-			rc = agent_fail(c, e.code, "%s", e.msg);
-			goto out;
-		}
-	}
-	if ((rc = agent_check_cpu(c, 0)))
-		goto out;
-	for (s = 0; s < total; s++) {
-		struct kargs ka = { .mine = word_of(P, base, c->id), .stop = &P->stop.v,
-				    .out = c->id + 1, .step = CT_STORE_STEP, .iters = UINT64_MAX };
-		struct kres kr;
-		uint64_t t0, t1;
-		int timed = s >= P->warmup;
-
-		if ((g = costs_gate(c, &P->gate, P->intr)))
-			goto out;
-		if (c->id == 0)
-			ka.iters = P->quota ? P->quota : s == 0 ? CT_CAL_OPS : P->quota_used.v;
-		if (timed)
-			agent_counters_start(c);
-		t0 = timer_begin(&P->timer);
-		P->k->fn(&ka, &kr);
-		t1 = timer_end(&P->timer);
-		/* stop the others first: stopping the counters is a system call,
-		 * during which they would go on timing ops against no agent 0 */
-		if (c->id == 0)
-			__atomic_store_n(&P->stop.v, 1, __ATOMIC_RELEASE);
-		if (timed)
-			agent_counters_stop(c);
-		P->res[s * P->n + c->id] = (struct ct_res){ kr.ops, kr.sum, timer_ns(&P->timer, t1 - t0) };
-		if (agents_barrier(c))
-			goto out;
-		if (c->id != 0)
-			continue;
-		if (s == 0 && !P->quota) {
-			double per = P->res[0].ns / (double)(kr.ops ? kr.ops : 1);
-			double q = CT_SAMPLE_NS / (per > 0.01 ? per : 0.01);
-
-			P->quota_used.v = (uint64_t)(q < 64 ? 64 : q > 1e10 ? 1e10 : q);
-		} else if (P->quota) {
-			P->quota_used.v = P->quota;
-		}
-		if ((rc = check_and_reset(c, P, base, s)))
-			goto out;
-		P->done = timed ? s - P->warmup + 1 : 0;
-	}
-	rc = agent_check_cpu(c, 1);
-out:
-	if (base != P->shm.addr)
-		shm_detach(&P->shm, base);
-	return rc ? rc : g < 0 ? c->sh->slot[c->id].rc : 0;
-}
-
-/* ---- the command ---- */
-
-struct ct_cell {
-	const struct kernel *k;
-	const struct ct_op *op;
-	const struct ct_layout *lay;
-	enum agent_mode mode;
-	const int *cpus;
-	unsigned n;
-	const char *placement;
-};
 
 /* Per-sample figures over agents: total rate, per-agent mean, min/max. */
 static void sample_figures(const struct ct_res *r, unsigned n, double *tot, double *fair, double *succ)
@@ -282,19 +197,108 @@ static void sample_figures(const struct ct_res *r, unsigned n, double *tot, doub
 	*succ = att > 0 ? ok / att : 0;
 }
 
+struct ct_agent_state {
+	struct ct_shared *P;
+	char *base;
+	struct kres kr;
+};
+
+/* The timed pass: agent 0 runs its quota of ops and then sets the stop
+ * line; the others run until they see it (iters: agent 0's quota). */
+static int ct_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *ticks)
+{
+	struct ct_agent_state *a = st;
+	struct ct_shared *P = a->P;
+	struct kargs ka = { .mine = word_of(P, a->base, c->id), .stop = &P->stop.v, .out = c->id + 1,
+			    .step = CT_STORE_STEP, .iters = c->id ? UINT64_MAX : iters };
+
+	(void)ticks;
+	P->k->fn(&ka, &a->kr);
+	/* stop the others before the stamp and the counters (a system call),
+	 * during which they would go on timing ops against no agent 0 */
+	if (c->id == 0)
+		__atomic_store_n(&P->stop.v, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* After a sample: every agent's result, then agent 0 checks the words and
+ * makes the sample's value the total rate. */
+static int ct_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value)
+{
+	struct ct_agent_state *a = st;
+	struct ct_shared *P = a->P;
+	struct ct_res *r = &P->res[(idx >= 0 ? (uint64_t)idx : P->smp.max_samples) * P->n];
+	double fair, succ;
+	int rc;
+
+	(void)iters;
+	r[c->id] = (struct ct_res){ a->kr.ops, a->kr.sum, ns };
+	if (agents_barrier(c))
+		return -1;
+	if (c->id != 0)
+		return 0;
+	if ((rc = check_and_reset(c, P, a->base, r, idx)))
+		return rc;
+	sample_figures(r, P->n, value, &fair, &succ);
+	return 0;
+}
+
+static const struct sampler_ops ct_ops = { .pass = ct_pass, .after = ct_after };
+
+static int ct_agent(struct agent_ctx *c)
+{
+	struct ct_shared *P = c->arg;
+	struct ct_agent_state a = { .P = P, .base = P->shm.addr };
+	struct cp_err e = { 0 };
+	int rc = 0;
+
+	if (c->mode == AGENT_PROCESS && shm_attach(&P->shm, (void **)&a.base, &e))
+		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
+	if (c->id == 0) {
+		/* first touch of every line by agent 0 on its CPU, zeroed words */
+		if (P->mem_node >= 0 && shm_bind_node(a.base, P->shm.size, P->mem_node, &e)) {
+			rc = agent_fail(c, e.code, "%s", e.msg);
+			goto out;
+		}
+		memset(a.base, 0, P->shm.size);
+		if (shm_verify_pages(&P->shm, a.base, &e) ||
+		    shm_node_check(a.base, P->mem_node, &P->node_seen, &e)) {
+			rc = agent_fail(c, e.code, "%s", e.msg);
+			goto out;
+		}
+	}
+	rc = sampler_run(c, &P->smp, &ct_ops, &a);
+out:
+	if (a.base != P->shm.addr)
+		shm_detach(&P->shm, a.base);
+	return rc > 0 ? rc : rc < 0 ? c->sh->slot[c->id].rc : 0;
+}
+
+/* ---- the command ---- */
+
+struct ct_cell {
+	const struct kernel *k;
+	const struct ct_op *op;
+	const struct ct_layout *lay;
+	enum agent_mode mode;
+	const int *cpus;
+	unsigned n;
+	const char *placement;
+};
+
 static int emit(struct costs *c, const struct ct_cell *cell, struct ct_shared *P,
 		const struct agents_shared *sh, struct cp_err *e)
 {
 	static const char *const metric[] = { "throughput", "throughput_per_agent", "fairness", "success_rate" };
 	static const char *const unit[] = { "Mops/s", "Mops/s/agent", "min/max", "successes/attempts" };
-	uint64_t ns = P->done, allops = 0;
+	uint64_t ns = P->smp.nsamples, allops = 0;
 	double *v[4];
 	int rc = 0;
 
 	for (int m = 0; m < 4; m++)
 		v[m] = cp_xcalloc(ns ? ns : 1, sizeof(double));
 	for (uint64_t s = 0; s < ns; s++) {
-		const struct ct_res *r = &P->res[(P->warmup + s) * P->n];
+		const struct ct_res *r = &P->res[s * P->n];
 
 		sample_figures(r, P->n, &v[0][s], &v[2][s], &v[3][s]);
 		v[1][s] = v[0][s] / P->n;
@@ -313,7 +317,7 @@ static int emit(struct costs *c, const struct ct_cell *cell, struct ct_shared *P
 		row.mem_node = P->node_seen;
 		row.size_bytes = sizeof(uint64_t);
 		row.samples = ns;
-		row.iters_per_sample = P->quota_used.v;
+		row.iters_per_sample = P->smp.iters_used;
 		row.metric = metric[m];
 		row.unit = unit[m];
 		row.ticks_per_ns = 0; /* rates, not times */
@@ -331,8 +335,9 @@ static int emit(struct costs *c, const struct ct_cell *cell, struct ct_shared *P
 
 static int measure(struct costs *c, const struct ct_cell *cell, struct cp_err *e)
 {
-	uint64_t total = c->run.warmup + c->run.samples + (c->run.warmup || c->run.iters ? 0 : 1);
-	size_t psize = sizeof(struct ct_shared) + total * cell->n * sizeof(struct ct_res);
+	struct sampler_req req = costs_sampler_req(c);
+	uint64_t max = sampler_max_samples(&req);
+	size_t psize = sizeof(struct ct_shared) + (max + 1) * cell->n * sizeof(struct ct_res) + max * sizeof(double);
 	struct ct_shared *P = agents_shared_alloc(psize);
 	struct agents_shared *sh = NULL;
 	struct agents_cfg cfg = { .mode = cell->mode, .n = cell->n, .cpus = cell->cpus,
@@ -345,14 +350,9 @@ static int measure(struct costs *c, const struct ct_cell *cell, struct cp_err *e
 	P->k = cell->k;
 	P->op = cell->op;
 	P->lay = cell->lay;
-	P->timer = c->run.timer;
-	P->intr = c->intr;
+	sampler_init(&P->smp, &req, &ct_tune, (double *)&P->res[(max + 1) * cell->n]);
 	P->n = cell->n;
 	P->line = (size_t)c->run.granule;
-	/* auto quota: the first (warm-up) sample calibrates it */
-	P->warmup = total - c->run.samples;
-	P->samples = c->run.samples;
-	P->quota = c->run.iters;
 	P->node_seen = -1;
 	rc = costs_mem_node(c, cell->cpus, cell->n, &P->mem_node, e);
 	if (!rc)
@@ -443,7 +443,7 @@ static const struct exp_figure contend_figures[] = {
 
 const struct experiment exp_contend = {
 	.cmd = { "contend", cmd_contend, "",
-		 O(cpus) | O(placement) | O(topology_xml) | CP_OPTS_TIMING | CP_OPTS_COUNTERS |
+		 O(cpus) | O(placement) | O(topology_xml) | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS |
 		 CP_OPTS_OUTPUT | O(mode) | CP_OPTS_MEMORY | O(agents) | O(layout) | O(op) | O(impl),
 		 "N agents hammering one line, its words, or a line each: throughput, fairness, scaling",
 		 "--iters: the default makes a sample of ~2 ms" },

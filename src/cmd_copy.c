@@ -5,8 +5,8 @@
  *
  * Per sample, after a gate, A times `iters` messages, one in flight; B
  * checks every message's checksum and, for the vias that transfer, that
- * the calls delivered exactly size x messages bytes.  The first warm-up
- * sample also picks iters for a ~2 ms sample (at least one message). */
+ * the calls delivered exactly size x messages bytes.  The warm-up samples
+ * also size a ~2 ms sample, at least one message (sampler.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,20 +24,19 @@
 #include "timer.h"
 #include "topo.h"
 
-#define CV_SAMPLE_NS 2e6
-#define CV_CAL_ITERS 2
+/* a sample: ~2 ms of messages, at least one */
+static const struct sampler_tune cv_tune = { .sample_ns = 2e6, .cal_iters = 2, .iters_lo = 1,
+					     .iters_hi = 10000000 };
 
 struct cv_shared {
 	struct cv_pair pair;
 	struct cp_shm shm;                /* the shared buffer, for vias that need it */
 	int has_shm, mem_node, node_seen;
 	const struct cv_via *via;
-	struct cp_timer timer;
-	const volatile uint64_t *intr;
-	struct costs_gate gate;
+	struct sampler smp;
 	size_t size;
-	uint64_t warmup, samples, iters, iters_used, done, expect, bytes, seq[2];
-	double ns[];                      /* per timed sample: ns per message */
+	uint64_t expect, bytes, seq[2];
+	double v[];                       /* per timed sample: ns per message */
 };
 
 /* A's and B's buffers: the shared one (own mapping in a process) and a
@@ -83,69 +82,61 @@ static int via_failed(struct agent_ctx *c, struct cv_shared *P, const struct cv_
 			  (unsigned long long)s->got, s->err ? ": " : "", s->err ? strerror(s->err) : "");
 }
 
+struct cv_agent_state {
+	struct cv_shared *P;
+	struct cv_side s;
+	uint64_t seq, expect;
+};
+
+/* The timed pass: `iters` messages through the via, which stamps around
+ * them itself (A sends and waits for the acknowledgement; B checks). */
+static int cv_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *ticks)
+{
+	struct cv_agent_state *a = st;
+	struct cv_shared *P = a->P;
+	int rc = P->via->run(&a->s, c->id, iters, &a->seq, &P->smp.timer, ticks);
+
+	a->expect += iters;
+	if (!rc)
+		return 0;
+	return __atomic_load_n(&c->sh->abort.v, __ATOMIC_ACQUIRE) ? costs_agent_left(c) : via_failed(c, P, &a->s);
+}
+
+static const struct sampler_ops cv_ops = { .pass = cv_pass, .self_timed = 1 };
+
 static int cv_agent(struct agent_ctx *c)
 {
 	struct cv_shared *P = c->arg;
 	struct cp_err e = { 0 };
-	struct cv_side s = { .p = &P->pair, .words = P->size / sizeof(uint64_t), .abort = &c->sh->abort.v };
+	struct cv_agent_state a = { .P = P, .s = { .p = &P->pair, .words = P->size / sizeof(uint64_t),
+						   .abort = &c->sh->abort.v } };
 	unsigned side = c->id;
-	uint64_t seq = 0, expect = 0, total = P->warmup + P->samples;
-	int rc, g = 0;
+	int rc;
 
-	if ((rc = buffers(c, P, &s)))
+	if ((rc = buffers(c, P, &a.s)))
 		goto out;
 	P->pair.pid[side] = getpid();
-	if (agents_barrier(c))
+	if (agents_barrier(c)) {
+		rc = -1;
 		goto out;
-	if ((rc = P->via->prepare(&s, side, &e))) {
+	}
+	if ((rc = P->via->prepare(&a.s, side, &e))) {
 		rc = agent_fail(c, e.code, "%s", e.msg);
 		goto out;
 	}
-	if ((rc = agent_check_cpu(c, 0)))
+	if ((rc = sampler_run(c, &P->smp, &cv_ops, &a)))
 		goto out;
-	for (uint64_t n = 0; n < total; n++) {
-		uint64_t it, ticks = 0;
-		int timed = n >= P->warmup;
-
-		/* after the gate: A's choice of iters is visible */
-		if ((g = costs_gate(c, &P->gate, P->intr)))
-			goto out;
-		it = P->iters ? P->iters : n == 0 ? CV_CAL_ITERS : P->iters_used;
-		if (timed)
-			agent_counters_start(c);
-		rc = P->via->run(&s, side, it, &seq, &P->timer, &ticks);
-		if (timed)
-			agent_counters_stop(c);
-		expect += it;
-		if (rc) {
-			rc = __atomic_load_n(&c->sh->abort.v, __ATOMIC_ACQUIRE) ? costs_agent_left(c)
-										 : via_failed(c, P, &s);
-			goto out;
-		}
-		if (side != 0)
-			continue;
-		if (timed) {
-			P->ns[n - P->warmup] = timer_ns(&P->timer, ticks) / (double)it;
-			P->done = n - P->warmup + 1;
-		} else if (n == 0 && !P->iters) {
-			double per = timer_ns(&P->timer, ticks) / CV_CAL_ITERS;
-			double k = CV_SAMPLE_NS / (per > 1 ? per : 1);
-
-			P->iters_used = (uint64_t)(k < 1 ? 1 : k > 1e7 ? 1e7 : k);
-		}
-	}
-	P->seq[side] = seq;
+	P->seq[side] = a.seq;
 	if (side == 0)
-		P->expect = expect;
+		P->expect = a.expect;
 	else
-		P->bytes = s.bytes;
-	rc = agent_check_cpu(c, 1);
+		P->bytes = a.s.bytes;
 out:
-	if (s.priv)
-		munmap(s.priv, P->size);
-	if (s.shared && (void *)s.shared != P->shm.addr)
-		shm_detach(&P->shm, s.shared);
-	return rc ? rc : g < 0 ? c->sh->slot[c->id].rc : 0;
+	if (a.s.priv)
+		munmap(a.s.priv, P->size);
+	if (a.s.shared && (void *)a.s.shared != P->shm.addr)
+		shm_detach(&P->shm, a.s.shared);
+	return rc > 0 ? rc : rc < 0 ? c->sh->slot[c->id].rc : 0;
 }
 
 struct cv_cell {
@@ -172,13 +163,13 @@ static int check_counts(const struct cv_cell *cell, const struct cv_shared *P, s
 static int emit(struct costs *c, const struct cv_cell *cell, struct cv_shared *P,
 		const struct agents_shared *sh, struct cp_err *e)
 {
-	double *gbs = cp_xcalloc(P->done ? P->done : 1, sizeof(double));
-	uint64_t iters = P->iters ? P->iters : P->iters_used;
+	uint64_t done = P->smp.nsamples, iters = P->smp.iters_used;
+	double *gbs = cp_xcalloc(done ? done : 1, sizeof(double));
 	char note[64] = "";
 	int rc = 0;
 
-	for (uint64_t i = 0; i < P->done; i++)
-		gbs[i] = (double)cell->size / P->ns[i]; /* bytes per ns = GB/s */
+	for (uint64_t i = 0; i < done; i++)
+		gbs[i] = (double)cell->size / P->v[i]; /* bytes per ns = GB/s */
 	if (P->pair.bufsize > 0)
 		snprintf(note, sizeof(note), "%s buffer %d bytes", cell->via->name, P->pair.bufsize);
 	for (int m = 0; m < 2 && !rc; m++) {
@@ -190,18 +181,18 @@ static int emit(struct costs *c, const struct cv_cell *cell, struct cv_shared *P
 		row.pages = P->has_shm ? shm_page_name(&P->shm) : NULL;
 		row.mem_node = P->has_shm ? P->node_seen : -1;
 		row.size_bytes = cell->size;
-		row.samples = P->done;
+		row.samples = done;
 		row.iters_per_sample = iters;
 		row.metric = m ? "throughput" : "latency";
 		row.unit = m ? "GB/s" : "ns";
 		if (m)
 			row.ticks_per_ns = 0;
 		row.note = note[0] ? note : NULL;
-		stats_compute(m ? gbs : P->ns, P->done, &row.st);
-		row.raw = m ? gbs : P->ns;
-		row.nraw = P->done;
+		stats_compute(m ? gbs : P->v, done, &row.st);
+		row.raw = m ? gbs : P->v;
+		row.nraw = done;
 		if (c->run.counters)
-			agents_counters_row(sh, c->run.counters, (double)(P->done * iters), &row, c->sink);
+			agents_counters_row(sh, c->run.counters, (double)(done * iters), &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
 	free(gbs);
@@ -210,7 +201,8 @@ static int emit(struct costs *c, const struct cv_cell *cell, struct cv_shared *P
 
 static int measure(struct costs *c, const struct cv_cell *cell, const char *kind, struct cp_err *e)
 {
-	size_t psize = sizeof(struct cv_shared) + c->run.samples * sizeof(double);
+	struct sampler_req req = costs_sampler_req(c);
+	size_t psize = sizeof(struct cv_shared) + sampler_max_samples(&req) * sizeof(double);
 	struct cv_shared *P = agents_shared_alloc(psize);
 	struct agents_shared *sh = NULL;
 	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus,
@@ -219,12 +211,8 @@ static int measure(struct costs *c, const struct cv_cell *cell, const char *kind
 	int rc = 0;
 
 	P->via = cell->via;
-	P->timer = c->run.timer;
-	P->intr = c->intr;
+	sampler_init(&P->smp, &req, &cv_tune, P->v);
 	P->size = cell->size;
-	P->samples = c->run.samples;
-	P->iters = c->run.iters;
-	P->warmup = c->run.warmup + (!c->run.iters && !c->run.warmup);
 	P->mem_node = P->node_seen = -1;
 	P->pair.rfd = P->pair.wfd = -1;
 	if (c->o->mem_node)
@@ -312,7 +300,7 @@ static const struct exp_figure copy_figures[] = {
 
 const struct experiment exp_copy = {
 	.cmd = { "copy", cmd_copy, "",
-		 CP_OPTS_PLACE | CP_OPTS_TIMING | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY |
+		 CP_OPTS_PLACE | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY |
 		 O(mode) | O(via) | O(sizes),
 		 "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice ...",
 		 "--iters: the default makes a sample of ~2 ms" },

@@ -6,8 +6,8 @@
  * Per sample, after a gate: A posts n and waits for n back, `iters` times,
  * timed; B answers, untimed.  Every receipt is checked against the number
  * expected (sync_prims.c), and at the end both sides must have counted the
- * same total.  The first (warm-up) sample also tells A how many round trips
- * make a ~1 ms sample, unless --iters. */
+ * same total.  The warm-up samples also size a ~1 ms sample, unless
+ * --iters (sampler.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 #include "counters.h"
 #include "kernel.h"
 #include "pingpong.h"
+#include "sampler.h"
 #include "shm.h"
 #include "setup_common.h"
 #include "stats.h"
@@ -24,78 +25,64 @@
 #include "timer.h"
 #include "topo.h"
 
-#define SY_SAMPLE_NS 1e6
-#define SY_CAL_ITERS 16
+/* a sample: ~1 ms of round trips (a wake-up takes microseconds) */
+static const struct sampler_tune sy_tune = { .sample_ns = 1e6, .cal_iters = 16, .iters_lo = 1,
+					     .iters_hi = 10000000 };
 #define SY_POISON UINT64_MAX  /* never a sequence number */
 
 struct sy_shared {
 	struct sy_pair pair;
 	const struct sy_prim *prim;
-	struct cp_timer timer;
-	const volatile uint64_t *intr;
-	struct costs_gate gate;
-	uint64_t warmup, samples, iters;   /* warmup includes the calibration sample */
-	uint64_t iters_used;               /* A: set after sample 0, read after the next gate */
-	uint64_t done;                     /* timed samples completed */
+	struct sampler smp;
 	uint64_t seq[2];                   /* numbers each side posted and received */
 	uint64_t expect;                   /* round trips asked for */
-	double ns[];                       /* per timed sample: ns per round trip */
+	double v[];                        /* per timed sample: ns per round trip */
 };
+
+struct sy_agent_state {
+	struct sy_shared *P;
+	uint64_t seq, expect;
+};
+
+/* The timed pass: `iters` round trips through the primitive, which stamps
+ * around them itself (A posts and waits; B answers untimed). */
+static int sy_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *ticks)
+{
+	struct sy_agent_state *a = st;
+	struct sy_shared *P = a->P;
+	unsigned side = c->id;
+	const struct sy_side *sd = &P->pair.side[side];
+	int rc;
+
+	rc = P->prim->run(&P->pair, side, iters, &a->seq, &P->smp.timer, ticks);
+	a->expect += iters;
+	if (!rc)
+		return 0;
+	if (__atomic_load_n(&c->sh->abort.v, __ATOMIC_ACQUIRE))
+		return costs_agent_left(c);
+	rc = agent_fail(c, CP_ERUN, "sync %s: agent %c expected number %llu, %s gave %llu%s%s",
+			P->prim->name, side ? 'B' : 'A', (unsigned long long)sd->want,
+			sd->call, (unsigned long long)sd->got, sd->err ? ": " : "",
+			sd->err ? strerror(sd->err) : "");
+	/* a partner blocked in a wait gets a number it cannot expect */
+	P->prim->post(&P->pair, side, SY_POISON);
+	return rc;
+}
+
+static const struct sampler_ops sy_ops = { .pass = sy_pass, .self_timed = 1 };
 
 static int sy_agent(struct agent_ctx *c)
 {
 	struct sy_shared *P = c->arg;
-	unsigned side = c->id;
-	uint64_t seq = 0, expect = 0, total = P->warmup + P->samples;
-	int rc, g = 0;
+	struct sy_agent_state a = { .P = P };
+	int rc = sampler_run(c, &P->smp, &sy_ops, &a);
 
-	if ((rc = agent_check_cpu(c, 0)))
-		return rc;
-	for (uint64_t s = 0; s < total; s++) {
-		uint64_t it, ticks = 0;
-		int timed = s >= P->warmup;
-
-		/* after the gate: A's choice of iters is visible */
-		if ((g = costs_gate(c, &P->gate, P->intr)))
-			break;
-		it = P->iters ? P->iters : s == 0 ? SY_CAL_ITERS : P->iters_used;
-		if (timed)
-			agent_counters_start(c);
-		rc = P->prim->run(&P->pair, side, it, &seq, &P->timer, &ticks);
-		if (timed)
-			agent_counters_stop(c);
-		expect += it;
-		if (rc) {
-			const struct sy_side *sd = &P->pair.side[side];
-
-			if (__atomic_load_n(&c->sh->abort.v, __ATOMIC_ACQUIRE))
-				return costs_agent_left(c);
-			rc = agent_fail(c, CP_ERUN, "sync %s: agent %c expected number %llu, %s gave %llu%s%s",
-					P->prim->name, side ? 'B' : 'A', (unsigned long long)sd->want,
-					sd->call, (unsigned long long)sd->got, sd->err ? ": " : "",
-					sd->err ? strerror(sd->err) : "");
-			/* a partner blocked in a wait gets a number it cannot expect */
-			P->prim->post(&P->pair, side, SY_POISON);
-			return rc;
-		}
-		if (side != 0)
-			continue;
-		if (timed) {
-			P->ns[s - P->warmup] = timer_ns(&P->timer, ticks) / (double)it;
-			P->done = s - P->warmup + 1;
-		} else if (s == 0 && !P->iters) {
-			double rt = timer_ns(&P->timer, ticks) / SY_CAL_ITERS;
-			double n = SY_SAMPLE_NS / (rt > 1 ? rt : 1);
-
-			P->iters_used = (uint64_t)(n < 1 ? 1 : n > 1e7 ? 1e7 : n);
-		}
-	}
-	if (g < 0)
-		return c->sh->slot[c->id].rc;
-	P->seq[side] = seq;
-	if (side == 0)
-		P->expect = expect;
-	return agent_check_cpu(c, 1);
+	if (rc)
+		return rc > 0 ? rc : c->sh->slot[c->id].rc;
+	P->seq[c->id] = a.seq;
+	if (c->id == 0)
+		P->expect = a.expect;
+	return 0;
 }
 
 struct sy_cell {
@@ -121,7 +108,8 @@ static void sy_row_common(const struct costs *c, const struct sy_cell *cell, str
 
 static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct cp_err *e)
 {
-	size_t psize = sizeof(struct sy_shared) + c->run.samples * sizeof(double);
+	struct sampler_req req = costs_sampler_req(c);
+	size_t psize = sizeof(struct sy_shared) + sampler_max_samples(&req) * sizeof(double);
 	struct sy_shared *P = agents_shared_alloc(psize);
 	struct agents_shared *sh = NULL;
 	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus,
@@ -136,12 +124,7 @@ static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct 
 		return rc;
 	}
 	P->prim = cell->prim;
-	P->timer = c->run.timer;
-	P->intr = c->intr;
-	P->samples = c->run.samples;
-	P->iters = c->run.iters;
-	/* auto iters: the first warm-up sample calibrates */
-	P->warmup = c->run.warmup + (!c->run.iters && !c->run.warmup);
+	sampler_init(&P->smp, &req, &sy_tune, P->v);
 	if ((rc = cell->prim->setup(&P->pair, cell->mode == AGENT_PROCESS, cell->futex_shared, e))) {
 		agents_shared_free(P, psize);
 		return rc;
@@ -158,13 +141,13 @@ static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct 
 
 		sy_row_common(c, cell, &row);
 		row.mem_node = seen;
-		row.samples = P->done;
-		row.iters_per_sample = P->iters ? P->iters : P->iters_used;
-		stats_compute(P->ns, P->done, &row.st);
-		row.raw = P->ns;
-		row.nraw = P->done;
+		row.samples = P->smp.nsamples;
+		row.iters_per_sample = P->smp.iters_used;
+		stats_compute(P->v, P->smp.nsamples, &row.st);
+		row.raw = P->v;
+		row.nraw = P->smp.nsamples;
 		if (c->run.counters)
-			agents_counters_row(sh, c->run.counters, (double)(P->done * row.iters_per_sample),
+			agents_counters_row(sh, c->run.counters, (double)(P->smp.nsamples * row.iters_per_sample),
 					    &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
@@ -281,7 +264,7 @@ static const struct exp_figure sync_figures[] = {
 
 const struct experiment exp_sync = {
 	.cmd = { "sync", cmd_sync, "",
-		 CP_OPTS_PLACE | CP_OPTS_TIMING | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | O(mode) | O(prim) |
+		 CP_OPTS_PLACE | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | O(mode) | O(prim) |
 		 O(futex) | O(mem_node),
 		 "wake-up round trip through futex, mutex, semaphore, eventfd, pipe vs spinning",
 		 "--iters: the default makes a sample of ~1 ms" },

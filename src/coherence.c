@@ -31,8 +31,9 @@
 #define COH_LINES 256
 #define COH_PAGES 32
 #define COH_PAGE_BYTES 4096
-/* --target-ci: sample up to this many times --samples */
-#define COH_TARGET_CI_GROWTH 50
+/* a sample is one operation on each line: no calibration */
+static const struct sampler_tune coh_tune = { .cal_iters = COH_LINES, .iters_lo = COH_LINES,
+					      .iters_hi = COH_LINES, .sample_ns = 1 };
 
 static const char *const state_names[] = {
 #define COH_NAME(n, what) #n,
@@ -52,17 +53,14 @@ const char *coh_state_names(void)
 
 struct coh_shared {
 	struct cp_shm shm;
-	struct cp_timer timer;
+	struct sampler smp;
 	const struct kernel *k;
 	enum coh_state state;
 	int self, mem_node, node_seen;
-	uint64_t warmup, samples, max_samples, nsamples;
-	double target_ci;
-	uint64_t cont;                     /* written by 0, read by all after a barrier */
 	uint64_t sum_bad;                  /* load chase did not come back to its start */
 	char node_why[200];
 	uint64_t off[COH_LINES];           /* the lines' offsets, in visiting order */
-	double ns[];                       /* per sample: ns per operation */
+	double v[];                        /* per sample: ns per operation */
 };
 
 /* Offsets: line j of page p in set (p * per_page + j) mod pairs, so each
@@ -113,90 +111,93 @@ static int first_touch(struct agent_ctx *c, struct coh_shared *P, char *base, co
 	return 0;
 }
 
-/* This agent's part of preparing the state; 0 or -1 (another agent failed). */
-static int prepare(struct agent_ctx *c, const struct coh_shared *P, const uint64_t *addr, uint64_t s)
+/* Each agent's view: the lines at its own addresses. */
+struct coh_agent_state {
+	const struct coh_shared *P;
+	uint64_t addr[COH_LINES];
+	uint64_t sum;
+};
+
+/* Before each sample, every agent: its part of preparing the state, ending
+ * with a barrier so that the measuring agent starts on prepared lines. */
+static int coh_prepare(struct agent_ctx *c, void *st, uint64_t seq)
 {
+	struct coh_agent_state *a = st;
+	const struct coh_shared *P = a->P;
 	unsigned preparer = P->self ? 0 : 1;
 
 	if (c->id == preparer) {
 		if (P->state == COH_M)
-			coh_write(addr, COH_LINES, s);
+			coh_write(a->addr, COH_LINES, seq);
 		else
-			coh_flush(addr, COH_LINES);
+			coh_flush(a->addr, COH_LINES);
 		if (P->state == COH_E || P->state == COH_S)
-			coh_read(addr, COH_LINES);
+			coh_read(a->addr, COH_LINES);
 	}
 	if (agents_barrier(c))
 		return -1;
 	if (P->state == COH_S) {
 		if (c->id == 2)
-			coh_read(addr, COH_LINES);
+			coh_read(a->addr, COH_LINES);
 		if (agents_barrier(c))
 			return -1;
 	}
 	return 0;
 }
 
-/* Agent 0 after a batch: go on while --target-ci is not met. */
-static void decide(struct coh_shared *P, uint64_t n)
+/* The timed pass: agent 0 does the operation once on every line (the
+ * kernel's loop); the others wait at the next gate. */
+static int coh_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *ticks)
 {
-	struct cp_stats st;
+	struct coh_agent_state *a = st;
+	struct kres kr;
 
-	stats_compute(P->ns, n, &st);
-	P->nsamples = n;
-	P->cont = P->target_ci > 0 && n < P->max_samples && !(stats_ci_rel_pct(&st) <= P->target_ci);
+	(void)ticks;
+	if (c->id)
+		return 0;
+	a->P->k->fn(&(struct kargs){ .mine = a->addr, .iters = iters, .in = 0 }, &kr);
+	a->sum = kr.sum;
+	return 0;
 }
+
+/* The load chase went once round the cycle: every load happened. */
+static int coh_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value)
+{
+	struct coh_agent_state *a = st;
+	struct coh_shared *P = c->arg;
+
+	(void)idx;
+	(void)iters;
+	(void)ns;
+	(void)value;
+	if (c->id == 0 && !strcmp(P->k->name, "load") && a->sum != a->addr[0])
+		P->sum_bad = 1;
+	return 0;
+}
+
+static const struct sampler_ops coh_ops = { .prepare = coh_prepare, .pass = coh_pass, .after = coh_after };
 
 static int coh_agent(struct agent_ctx *c)
 {
 	struct coh_shared *P = c->arg;
+	struct coh_agent_state a = { .P = P };
 	struct cp_err e = { 0 };
-	uint64_t addr[COH_LINES], target = P->samples, n = 0;
 	char *base = P->shm.addr;
 	int rc = 0;
 
 	if (c->mode == AGENT_PROCESS && shm_attach(&P->shm, (void **)&base, &e))
 		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
 	for (unsigned i = 0; i < COH_LINES; i++)
-		addr[i] = (uint64_t)(base + P->off[i]);
-	if (c->id == 0 && (rc = first_touch(c, P, base, addr)))
+		a.addr[i] = (uint64_t)(base + P->off[i]);
+	if (c->id == 0 && (rc = first_touch(c, P, base, a.addr)))
 		goto out;
-	if (agents_barrier(c) || (rc = agent_check_cpu(c, 0)))
+	if (agents_barrier(c))
 		goto out;
-	for (uint64_t w = 0; w < P->warmup; w++)
-		if (agents_barrier(c) || prepare(c, P, addr, w))
-			goto out;
-	for (;;) {
-		for (; n < target; n++) {
-			struct kres kr;
-			uint64_t t0, t1;
-
-			if (agents_barrier(c) || prepare(c, P, addr, n))
-				goto out;
-			if (c->id)
-				continue;
-			agent_counters_start(c);
-			t0 = timer_begin(&P->timer);
-			P->k->fn(&(struct kargs){ .mine = addr, .iters = COH_LINES, .in = 0 }, &kr);
-			t1 = timer_end(&P->timer);
-			agent_counters_stop(c);
-			P->ns[n] = timer_ns(&P->timer, t1 - t0) / COH_LINES;
-			/* the chase went once round the cycle: every load happened */
-			P->sum_bad |= !strcmp(P->k->name, "load") && kr.sum != addr[0];
-		}
-		if (c->id == 0)
-			decide(P, n);
-		if (agents_barrier(c))
-			goto out;
-		if (!P->cont)
-			break;
-		target = n + P->samples < P->max_samples ? n + P->samples : P->max_samples;
-	}
-	rc = agent_check_cpu(c, 1);
+	rc = sampler_run(c, &P->smp, &coh_ops, &a);
 out:
 	if (base != P->shm.addr)
 		shm_detach(&P->shm, base);
-	return rc ? rc : c->sh->slot[c->id].rc;
+	return rc > 0 ? rc : c->sh->slot[c->id].rc;
 }
 
 static void fill_row(const struct coh_run *r, const struct coh_cell *c, const struct coh_shared *P,
@@ -219,11 +220,11 @@ static void fill_row(const struct coh_run *r, const struct coh_cell *c, const st
 	row->mem_node = P->node_seen;
 	row->size_bytes = (uint64_t)r->granule;
 	row->agents = c->third >= 0 ? 3 : 2;
-	row->samples = P->nsamples;
+	row->samples = P->smp.nsamples;
 	row->iters_per_sample = COH_LINES;
 	row->metric = "op_latency";
 	row->unit = "ns";
-	row->ticks_per_ns = r->timer.has_cycles ? r->timer.ticks_per_ns : 0;
+	row->ticks_per_ns = r->smp.timer.has_cycles ? r->smp.timer.ticks_per_ns : 0;
 }
 
 static struct coh_shared *shared_new(const struct coh_run *r, const struct coh_cell *c, int node,
@@ -232,23 +233,20 @@ static struct coh_shared *shared_new(const struct coh_run *r, const struct coh_c
 	struct coh_shared *P;
 	const char *shm = r->shm ? r->shm : c->mode == AGENT_PROCESS ? "anon" : "heap";
 
-	*psize = sizeof(*P) + r->max_samples * sizeof(double);
+	*psize = sizeof(*P) + sampler_max_samples(&r->smp) * sizeof(double);
 	P = agents_shared_alloc(*psize);
 	/* a fresh mapping per cell: no line has been in any cache */
 	if (shm_create(&P->shm, shm, r->pages, (size_t)COH_PAGES * COH_PAGE_BYTES, e)) {
 		agents_shared_free(P, *psize);
 		return NULL;
 	}
-	P->timer = r->timer;
+	sampler_init(&P->smp, &r->smp, &coh_tune, P->v);
+	P->smp.iters = COH_LINES;
 	P->k = c->k;
 	P->state = c->state;
 	P->self = c->self;
 	P->mem_node = node;
 	P->node_seen = -1;
-	P->warmup = r->warmup;
-	P->samples = r->samples;
-	P->max_samples = r->max_samples;
-	P->target_ci = r->target_ci;
 	lay_out(P->off, r->granule);
 	return P;
 }
@@ -277,13 +275,13 @@ int coh_measure(const struct coh_run *r, const struct coh_cell *c, struct cp_row
 			     "a line's chain word was overwritten");
 	if (!rc) {
 		fill_row(r, c, P, row);
-		stats_compute(P->ns, P->nsamples, &row->st);
-		*raw = cp_xcalloc(P->nsamples, sizeof(double));
-		memcpy(*raw, P->ns, P->nsamples * sizeof(double));
+		stats_compute(P->v, P->smp.nsamples, &row->st);
+		*raw = cp_xcalloc(P->smp.nsamples, sizeof(double));
+		memcpy(*raw, P->v, P->smp.nsamples * sizeof(double));
 		row->raw = *raw;
-		row->nraw = P->nsamples;
+		row->nraw = P->smp.nsamples;
 		if (r->counters)
-			agents_counters_row(sh, r->counters, (double)(P->nsamples * COH_LINES), row, sink);
+			agents_counters_row(sh, r->counters, (double)(P->smp.nsamples * COH_LINES), row, sink);
 		if (P->node_seen < 0 && sink)
 			result_meta_note(sink, "node of the lines unknown: %s", P->node_why);
 	}

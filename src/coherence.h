@@ -12,7 +12,7 @@
 #include "cp.h"
 #include "kernel.h"
 #include "result.h"
-#include "timer.h"
+#include "sampler.h"
 
 /* The states, in the order of --state all: X(name, what the preparer does) */
 #define COH_STATES(X)                                                             \
@@ -38,11 +38,9 @@ struct cp_counters_cfg;
 /* Fixed for a run (validated once by the command). */
 struct coh_run {
 	struct cp_topo *topo;
-	struct cp_timer timer;
+	struct sampler_req smp;             /* timer, samples, warm-up, --target-ci */
 	struct cp_counters_cfg *counters;   /* NULL: no counting */
 	const char *shm, *pages;            /* NULL: per mode / 4k */
-	uint64_t samples, warmup, max_samples;
-	double target_ci;                   /* 0: fixed sample count */
 	double timeout_s;
 	int granule;
 };

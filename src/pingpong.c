@@ -15,39 +15,32 @@
 #include <string.h>
 
 #include "counters.h"
+#include "sampler.h"
 #include "shm.h"
 #include "stats.h"
 #include "topo.h"
 
 /* A sample should last ~50 us so the two fenced stamps (~100 ns) cost
  * under 1% of it. */
-#define PP_SAMPLE_NS 50000.0
-#define PP_CAL_ITERS 64
-/* the most samples one run keeps: the upper bound of --samples (options.def) */
-#define PP_SAMPLES_MAX 100000000ULL
-/* --target-ci samples up to this many times --samples */
-#define PP_TARGET_CI_GROWTH 50
+static const struct sampler_tune pp_tune = { .sample_ns = 50000.0, .cal_iters = 64,
+					     .iters_lo = 16, .iters_hi = 10000000 };
 
 struct pp_shared {
 	struct cp_shm shm;
 	const struct kernel *k;
-	struct cp_timer timer;
+	struct sampler smp;
 	int two_lines, mem_node, stride;
-	uint64_t iters, warmup, samples, max_samples;
-	double target_ci;
-	/* written by A, read by B after a barrier */
-	uint64_t cont;
-	uint64_t nsamples;
-	uint64_t iters_used;
+	/* written by A */
 	uint64_t rounds;
 	int node_seen;
 	char node_why[200];
-	double ns[];       /* one per sample: ns per round trip */
+	double v[];        /* one per sample: ns per round trip */
 };
 
 struct pp_agent_state {
+	const struct kernel *k;
 	struct kargs ka;
-	uint64_t sum, expect_sum, rounds;
+	uint64_t sum, expect_sum, rounds, last_sum;
 };
 
 /* Expected checksum of n rounds starting at out: sum of (out + i*step - 1). */
@@ -56,20 +49,40 @@ static uint64_t expect_sum(uint64_t out, uint64_t step, uint64_t n)
 	return n * (out - 1) + step * (n * (n - 1) / 2);
 }
 
-/* One kernel call of `iters` rounds, then advance the tokens.  The calls
- * around it (timer, counters) are outside the kernel's loop. */
-static inline void run_once(const struct kernel *k, struct pp_agent_state *s, uint64_t iters)
+/* The timed pass: one kernel call of `iters` round trips (its loop is the
+ * kernel's; see kernels/). */
+static int pp_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *ticks)
 {
+	struct pp_agent_state *s = st;
 	struct kres kr;
 
+	(void)c;
+	(void)ticks;
 	s->ka.iters = iters;
+	s->k->fn(&s->ka, &kr);
+	s->last_sum = kr.sum;
+	return 0;
+}
+
+/* After a pass: the checksum's bookkeeping, and the tokens advance, so
+ * tokens continue across samples. */
+static int pp_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value)
+{
+	struct pp_agent_state *s = st;
+
+	(void)c;
+	(void)idx;
+	(void)ns;
+	(void)value;
 	s->expect_sum += expect_sum(s->ka.out, s->ka.step, iters);
-	k->fn(&s->ka, &kr);
-	s->sum += kr.sum;
+	s->sum += s->last_sum;
 	s->rounds += iters;
 	s->ka.in += iters * s->ka.step;
 	s->ka.out += iters * s->ka.step;
+	return 0;
 }
+
+static const struct sampler_ops pp_ops = { .pass = pp_pass, .after = pp_after };
 
 static int first_touch(struct agent_ctx *c, struct pp_shared *P, char *base)
 {
@@ -93,17 +106,14 @@ static int first_touch(struct agent_ctx *c, struct pp_shared *P, char *base)
 static int pp_agent(struct agent_ctx *c)
 {
 	struct pp_shared *P = c->arg;
-	const struct kernel *k = P->k;
-	struct pp_agent_state s = { 0 };
+	struct pp_agent_state s = { .k = P->k };
 	struct cp_err e = { 0 };
-	uint64_t target = P->samples, n = 0, iters;
 	char *base = P->shm.addr;
-	int timed = c->id == 0;
 	int rc = 0;
 
 	if (c->mode == AGENT_PROCESS && shm_attach(&P->shm, (void **)&base, &e))
 		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
-	if (timed && (rc = first_touch(c, P, base)))
+	if (c->id == 0 && (rc = first_touch(c, P, base)))
 		goto out;
 	if (agents_barrier(c))
 		goto out;
@@ -119,75 +129,19 @@ static int pp_agent(struct agent_ctx *c)
 			s.ka = (struct kargs){ .mine = c->id ? l1 : l0, .peer = c->id ? l0 : l1,
 					       .in = c->id, .out = 1, .step = 1 };
 	}
-
-	/* warm-up: caches, TLB, branch predictors, frequency; A also learns
-	 * how many rounds make a sample of ~50 us */
-	for (uint64_t w = 0; w < P->warmup || (!P->iters && w < 3); w++) {
-		uint64_t t0, t1;
-
-		if (agents_barrier(c))
-			goto out;
-		t0 = timer_begin(&P->timer);
-		run_once(k, &s, P->iters ? P->iters : PP_CAL_ITERS);
-		t1 = timer_end(&P->timer);
-		if (timed && !P->iters) {
-			double rt = timer_ns(&P->timer, t1 - t0) / PP_CAL_ITERS;
-			double it = PP_SAMPLE_NS / (rt > 1 ? rt : 1);
-
-			P->cont = (uint64_t)(it < 16 ? 16 : it > 1e7 ? 1e7 : it);
-		}
-	}
-	/* A's choice of iters (in P->cont) is read by both after this barrier */
-	if (agents_barrier(c))
-		goto out;
-	iters = P->iters ? P->iters : P->cont;
-	if (timed)
-		P->iters_used = iters;
-	if ((rc = agent_check_cpu(c, 0)))
-		goto out;
-
-	for (;;) {
-		for (; n < target; n++) {
-			uint64_t t0, t1;
-
-			if (agents_barrier(c))
-				goto out;
-			agent_counters_start(c);
-			t0 = timer_begin(&P->timer);
-			run_once(k, &s, iters);
-			t1 = timer_end(&P->timer);
-			agent_counters_stop(c);
-			if (timed)
-				P->ns[n] = timer_ns(&P->timer, t1 - t0) / (double)iters;
-		}
-		if (timed) {
-			struct cp_stats st;
-
-			stats_compute(P->ns, n, &st);
-			P->cont = P->target_ci > 0 && n < P->max_samples &&
-				  !(stats_ci_rel_pct(&st) <= P->target_ci);
-			P->nsamples = n;
-		}
-		if (agents_barrier(c))
-			goto out;
-		if (!P->cont)
-			break;
-		target = n + P->samples < P->max_samples ? n + P->samples : P->max_samples;
-		if (agents_barrier(c))
-			goto out;
-	}
-	if ((rc = agent_check_cpu(c, 1)))
+	rc = sampler_run(c, &P->smp, &pp_ops, &s);
+	if (rc)
 		goto out;
 	if (s.sum != s.expect_sum)
 		rc = agent_fail(c, CP_ERUN,
 				"agent %u: token checksum %llu, expected %llu: a token was lost or passed twice",
 				c->id, (unsigned long long)s.sum, (unsigned long long)s.expect_sum);
-	if (timed)
+	if (c->id == 0)
 		P->rounds = s.rounds;
 out:
 	if (base != P->shm.addr)
 		shm_detach(&P->shm, base);
-	return rc ? rc : c->sh->slot[c->id].rc;
+	return rc > 0 ? rc : c->sh->slot[c->id].rc;
 }
 
 static int check_final_line(const struct pp_shared *P, struct cp_err *e)
@@ -207,7 +161,10 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 	       int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
 	       struct cp_row *row, double **raw, struct cp_sink *sink, struct cp_err *e)
 {
-	size_t psize = sizeof(struct pp_shared) + r->max_samples * sizeof(double);
+	struct sampler_req req = { .timer = r->timer, .iters = r->iters, .warmup = r->warmup,
+				   .samples = r->samples, .max_samples = r->max_samples,
+				   .target_ci = r->target_ci };
+	size_t psize = sizeof(struct pp_shared) + sampler_max_samples(&req) * sizeof(double);
 	struct pp_shared *P;
 	struct agents_shared *sh = NULL;
 	int cpus[2] = { cpu_a, cpu_b };
@@ -227,15 +184,10 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 		return rc;
 	}
 	P->k = k;
-	P->timer = r->timer;
+	sampler_init(&P->smp, &req, &pp_tune, P->v);
 	P->two_lines = r->two_lines;
 	P->mem_node = node;
 	P->stride = 2 * r->granule; /* two granules: off the adjacent-line prefetcher's pair */
-	P->iters = r->iters;
-	P->warmup = r->warmup;
-	P->samples = r->samples;
-	P->max_samples = r->max_samples;
-	P->target_ci = r->target_ci;
 	P->node_seen = -1;
 	cfg.arg = P;
 	cfg.activity[0] = P->shm.addr;
@@ -261,19 +213,19 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 		row->mem_node = P->node_seen;
 		row->size_bytes = (uint64_t)r->granule;
 		row->agents = 2;
-		row->samples = P->nsamples;
-		row->iters_per_sample = P->iters_used;
+		row->samples = P->smp.nsamples;
+		row->iters_per_sample = P->smp.iters_used;
 		row->metric = "round_trip";
 		row->unit = "ns";
 		row->ticks_per_ns = r->timer.has_cycles ? r->timer.ticks_per_ns : 0;
 		row->note = !strcmp(k->spin, "pause") ? "spin=pause" : NULL;
-		stats_compute(P->ns, P->nsamples, &row->st);
-		*raw = cp_xcalloc(P->nsamples, sizeof(double));
-		memcpy(*raw, P->ns, P->nsamples * sizeof(double));
+		stats_compute(P->v, P->smp.nsamples, &row->st);
+		*raw = cp_xcalloc(P->smp.nsamples, sizeof(double));
+		memcpy(*raw, P->v, P->smp.nsamples * sizeof(double));
 		row->raw = *raw;
-		row->nraw = P->nsamples;
+		row->nraw = P->smp.nsamples;
 		if (r->counters)
-			agents_counters_row(sh, r->counters, (double)(P->nsamples * P->iters_used), row, sink);
+			agents_counters_row(sh, r->counters, (double)(P->smp.nsamples * P->smp.iters_used), row, sink);
 		if (P->node_seen < 0 && sink)
 			result_meta_note(sink, "node of the line unknown: %s", P->node_why);
 	}
@@ -319,9 +271,8 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 	r->target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
 	/* --target-ci keeps sampling up to 50x the asked samples, within the
 	 * largest --samples allowed; the buffer always holds what was asked */
-	r->max_samples = r->target_ci > 0 ? r->samples * PP_TARGET_CI_GROWTH : r->samples;
-	if (r->max_samples > PP_SAMPLES_MAX)
-		r->max_samples = r->samples > PP_SAMPLES_MAX ? r->samples : PP_SAMPLES_MAX;
+	r->max_samples = sampler_max_samples(&(struct sampler_req){ .samples = r->samples,
+								    .target_ci = r->target_ci });
 	r->timeout_s = opt_isset(o, OPT_timeout) ? o->timeout : 10;
 	if ((rc = topo_load(o->topology_xml, &r->topo, e)))
 		return rc;

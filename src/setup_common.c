@@ -78,6 +78,13 @@ int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint
 	return 0;
 }
 
+struct sampler_req costs_sampler_req(const struct costs *c)
+{
+	return (struct sampler_req){ .timer = c->run.timer, .intr = c->intr, .iters = c->run.iters,
+				     .warmup = c->run.warmup, .samples = c->run.samples,
+				     .target_ci = c->run.target_ci };
+}
+
 int costs_open_sink(struct costs *c, struct cp_err *e)
 {
 	int rc = result_open(c->o, &c->sink, e);

@@ -18,6 +18,7 @@
 #include "opts.h"
 #include "pingpong.h"
 #include "result.h"
+#include "sampler.h"
 
 struct costs {
 	struct pp_run run;              /* timer, counters, topo, samples, warmup, iters, timeout */
@@ -34,6 +35,10 @@ struct costs {
  * the command checks --shm itself.  Installs the signal handlers. */
 int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
 	       struct cp_err *e);
+
+/* The sampling request of a cell: the run's timer, samples, warm-up,
+ * iterations and --target-ci, stopped by the interruption flag. */
+struct sampler_req costs_sampler_req(const struct costs *c);
 
 /* --mem-node for a cell on cpus[0..n): the node into *node, -1 without the
  * option (a and b are the cell's first two CPUs). */

@@ -1,0 +1,196 @@
+/* sampler.c: the one sample loop (see sampler.h). */
+#include "sampler.h"
+
+#include <string.h>
+
+#include "stats.h"
+
+uint64_t sampler_max_samples(const struct sampler_req *r)
+{
+	uint64_t m = r->target_ci > 0 ? r->samples * SAMPLER_TARGET_CI_GROWTH : r->samples;
+
+	if (r->max_samples)
+		return r->max_samples > r->samples ? r->max_samples : r->samples;
+
+	/* within the largest --samples allowed; the buffer always holds what was asked */
+	if (m > SAMPLER_SAMPLES_MAX)
+		m = r->samples > SAMPLER_SAMPLES_MAX ? r->samples : SAMPLER_SAMPLES_MAX;
+	return m ? m : 1;
+}
+
+void sampler_init(struct sampler *s, const struct sampler_req *r, const struct sampler_tune *t, double *v)
+{
+	memset(s, 0, sizeof(*s));
+	s->timer = r->timer;
+	s->intr = r->intr;
+	s->iters = r->iters;
+	s->cal_iters = t->cal_iters;
+	s->iters_lo = t->iters_lo;
+	s->iters_hi = t->iters_hi;
+	s->sample_ns = t->sample_ns;
+	s->warmup = r->warmup;
+	s->samples = r->samples;
+	s->max_samples = sampler_max_samples(r);
+	s->target_ci = r->target_ci;
+	s->v = v;
+}
+
+static int barrier(struct agent_ctx *c, const struct sampler_ops *ops, void *st)
+{
+	return ops->barrier ? ops->barrier(c, st) : agents_barrier(c);
+}
+
+/* Agent 0, before a gate: the next sample's go and iterations. */
+static void gate_set(struct sampler *s, uint64_t go, uint64_t iters)
+{
+	struct sampler_gate *g = &s->gate[s->ngates & 1];
+
+	if (go == SAMPLER_GO && s->intr && __atomic_load_n(s->intr, __ATOMIC_RELAXED)) {
+		go = SAMPLER_QUIT;
+		s->interrupted = 1;
+	}
+	g->go = go;
+	g->iters = iters;
+}
+
+/* Every agent: the gate's barrier, then its word.  -1: another agent failed. */
+static int gate_pass(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st,
+		     uint64_t *ngates, struct sampler_gate *out)
+{
+	if (barrier(c, ops, st))
+		return -1;
+	*out = s->gate[*ngates & 1];
+	++*ngates;
+	if (c->id == 0)
+		s->ngates = *ngates;
+	return 0;
+}
+
+/* Iterations for a sample of ~sample_ns, from a pass of `it` that took ns. */
+static uint64_t calibrate(const struct sampler *s, double ns, uint64_t it)
+{
+	double per = ns / (double)it, n;
+
+	per = per > 0.01 ? per : 0.01;
+	n = s->sample_ns / per;
+	return n < (double)s->iters_lo ? s->iters_lo : n > (double)s->iters_hi ? s->iters_hi : (uint64_t)n;
+}
+
+/* One sample after its gate: prepare, the timed pass, after.  *ns: the
+ * pass's time; *value: agent 0's value.  Between the two stamps (x86-64,
+ * gcc 12 -O2, checked with objdump): mfence; lfence; rdtsc; lfence, one
+ * indirect call of the pass (which calls the kernel, whose loop is the
+ * measured one), mfence; rdtscp; lfence.  The two calls cost a few ns per
+ * sample, divided by the sample's iterations (a sample lasts >= 50 us). */
+static int sample(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st,
+		  uint64_t seq, int64_t idx, uint64_t it, double *ns, double *value)
+{
+	uint64_t t0, t1, ticks = 0;
+	int rc;
+
+	if (ops->prepare && (rc = ops->prepare(c, st, seq)))
+		return rc;
+	if (idx >= 0)
+		agent_counters_start(c);
+	if (ops->self_timed) {
+		rc = ops->pass(c, st, it, &ticks);
+	} else {
+		t0 = timer_begin(&s->timer);
+		rc = ops->pass(c, st, it, NULL);
+		t1 = timer_end(&s->timer);
+		ticks = t1 - t0;
+	}
+	if (idx >= 0)
+		agent_counters_stop(c);
+	if (rc)
+		return rc;
+	*ns = timer_ns(&s->timer, ticks);
+	*value = *ns / (double)it;
+	return ops->after ? ops->after(c, st, idx, it, *ns, value) : 0;
+}
+
+/* Agent 0 at the end of a batch: the next target, or n when done. */
+static uint64_t next_target(struct sampler *s, uint64_t n)
+{
+	struct cp_stats st;
+
+	s->nsamples = n;
+	if (!(s->target_ci > 0) || n >= s->max_samples)
+		return n;
+	stats_compute(s->v, n, &st);
+	if (stats_ci_rel_pct(&st) <= s->target_ci)
+		return n;
+	return n + s->samples < s->max_samples ? n + s->samples : s->max_samples;
+}
+
+int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st)
+{
+	uint64_t nwarm = s->warmup, seq = 0, n = 0, target = s->samples, ngates = 0, it;
+	struct sampler_gate g;
+	double ns, value;
+	int rc;
+
+	if (!s->iters && nwarm < SAMPLER_CAL_PASSES)
+		nwarm = SAMPLER_CAL_PASSES;
+	it = s->iters ? s->iters : s->cal_iters;
+	for (;; seq++) {
+		int warm = seq < nwarm;
+
+		if (c->id == 0) {
+			if (!warm && n == target)
+				target = next_target(s, n);
+			gate_set(s, warm || n < target ? SAMPLER_GO : SAMPLER_DONE, it);
+		}
+		if (gate_pass(c, s, ops, st, &ngates, &g))
+			return -1;
+		if (g.go != SAMPLER_GO)
+			break;
+		if (!warm && n == 0 && (rc = agent_check_cpu(c, 0)))
+			return rc;
+		if ((rc = sample(c, s, ops, st, seq, warm ? -1 : (int64_t)n, g.iters, &ns, &value)))
+			return rc;
+		if (warm) {
+			if (c->id == 0 && !s->iters)
+				it = calibrate(s, ns, g.iters);
+			continue;
+		}
+		if (c->id == 0) {
+			s->iters_used = g.iters;
+			s->v[n] = value;
+		}
+		n++;
+	}
+	if (c->id == 0)
+		s->nsamples = n;
+	return g.go == SAMPLER_QUIT ? 0 : agent_check_cpu(c, 1);
+}
+
+int sampler_block(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st,
+		  uint64_t warm, uint64_t first, uint64_t count, int *stopped)
+{
+	uint64_t ngates = s->ngates, end = first + count;
+	struct sampler_gate g;
+	double ns, value;
+	int rc;
+
+	*stopped = 0;
+	for (uint64_t i = 0; i < warm + count; i++) {
+		int timed = i >= warm;
+
+		if (c->id == 0)
+			gate_set(s, SAMPLER_GO, s->iters_used);
+		if (gate_pass(c, s, ops, st, &ngates, &g))
+			return -1;
+		if (g.go != SAMPLER_GO) {
+			*stopped = 1;
+			return 0;
+		}
+		if ((rc = sample(c, s, ops, st, i, timed ? (int64_t)(first + i - warm) : -1, g.iters, &ns, &value)))
+			return rc;
+		if (c->id == 0 && timed && first + i - warm < end)
+			s->v[first + i - warm] = value;
+	}
+	if (c->id == 0)
+		s->nsamples = end;
+	return 0;
+}

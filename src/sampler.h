@@ -1,0 +1,113 @@
+/* sampler.h: the one sample loop.  Every measuring experiment takes its
+ * samples here: iteration calibration to a target sample duration, warm-up,
+ * the per-sample gate (a barrier that also carries the stop decision), the
+ * counters bracket, the two fenced stamps, --target-ci, interruption, and
+ * the CPU check before and after the timed samples.  An experiment supplies
+ * what one pass is (and, if it needs them, a preparation before each sample
+ * and a hook after it) and runs sampler_run in every one of its agents.
+ *
+ * A sample is:   gate -> prepare -> [counters start, stamp, pass, stamp,
+ * counters stop] -> after.  Only agent 0 records; its value of a sample is
+ * ns per iteration unless `after` replaces it (contend: Mops/s).
+ *
+ * Arms: sampler_block takes the samples [first, first + count) of one arm
+ * with that arm's barrier, so a caller can alternate two arms block by
+ * block over one buffer each (see arms.h). */
+#ifndef SAMPLER_H
+#define SAMPLER_H
+
+#include <stdint.h>
+
+#include "agents.h"
+#include "timer.h"
+
+/* --target-ci samples up to this many times --samples */
+#define SAMPLER_TARGET_CI_GROWTH 50
+/* the most samples one run keeps: the upper bound of --samples (options.def) */
+#define SAMPLER_SAMPLES_MAX 100000000ULL
+/* auto iterations: at least this many warm-up passes, the first of
+ * cal_iters; each later one is sized from the one before */
+#define SAMPLER_CAL_PASSES 3
+
+/* What the gate tells every agent, written by agent 0 before the gate's
+ * barrier and read by all after it.  Two of them, by the gate's parity:
+ * agent 0 may write the next one while a slow agent still reads this one. */
+struct sampler_gate {
+	uint64_t go;       /* SAMPLER_GO, _DONE or _QUIT */
+	uint64_t iters;    /* the sample's iterations */
+};
+enum { SAMPLER_GO = 1, SAMPLER_DONE, SAMPLER_QUIT };
+
+/* In the cell's shared memory (agents_shared_alloc), filled by the
+ * coordinator with sampler_init before the agents start. */
+struct sampler {
+	struct cp_timer timer;
+	const volatile uint64_t *intr; /* nonzero once interrupted; NULL: not watched */
+	uint64_t iters;                /* per sample; 0: calibrate */
+	uint64_t cal_iters;            /* the first calibration pass */
+	uint64_t iters_lo, iters_hi;   /* calibration bounds */
+	double sample_ns;              /* calibration target */
+	uint64_t warmup, samples, max_samples;
+	double target_ci;              /* 0: exactly `samples` */
+	double *v;                     /* [max_samples], shared: agent 0's values */
+	/* written by agent 0 */
+	struct sampler_gate gate[2];
+	uint64_t ngates;
+	uint64_t iters_used;           /* iterations of the timed samples */
+	uint64_t nsamples;             /* timed samples taken */
+	uint64_t interrupted;          /* the gate saw *intr set */
+};
+
+/* The fixed part of a request: what the command validated. */
+struct sampler_req {
+	struct cp_timer timer;
+	const volatile uint64_t *intr;
+	uint64_t iters, warmup, samples;
+	uint64_t max_samples;          /* 0: sampler_max_samples' bound */
+	double target_ci;
+};
+
+/* An experiment's sampling constants (its descriptor's defaults). */
+struct sampler_tune {
+	double sample_ns;
+	uint64_t cal_iters, iters_lo, iters_hi;
+};
+
+struct sampler_ops {
+	/* before a sample, after its gate, every agent, untimed; it may use
+	 * barriers (and must end with one when agent 0's pass depends on it).
+	 * NULL: none.  Returns 0, an exit code, or -1 (another agent failed). */
+	int (*prepare)(struct agent_ctx *c, void *st, uint64_t seq);
+	/* the timed pass of `iters` iterations.  With self_timed the pass
+	 * stamps inside its own post/wait protocol and sets *ticks; else the
+	 * engine stamps around it.  Returns 0 or an exit code. */
+	int (*pass)(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *ticks);
+	/* after a sample, every agent, untimed (checks, bookkeeping).  idx:
+	 * the timed sample's index, or -1 in the warm-up.  *value (agent 0's
+	 * ns per iteration) may be replaced.  NULL: none. */
+	int (*after)(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value);
+	/* the barrier among the agents taking part (NULL: agents_barrier) */
+	int (*barrier)(struct agent_ctx *c, void *st);
+	int self_timed;
+};
+
+/* The most samples a request can take: --samples, or with --target-ci up
+ * to SAMPLER_TARGET_CI_GROWTH times that (r->max_samples when set). */
+uint64_t sampler_max_samples(const struct sampler_req *r);
+
+/* Fill s (in shared memory) from the request and tune; v: a shared array
+ * of sampler_max_samples(r) doubles. */
+void sampler_init(struct sampler *s, const struct sampler_req *r, const struct sampler_tune *t, double *v);
+
+/* Run in every agent.  Returns 0 when the samples are taken or the run was
+ * interrupted (s->interrupted), -1 when another agent failed (return the
+ * slot's code), else this agent's exit code. */
+int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st);
+
+/* One block of an arm: `warm` untimed passes of s->iters_used, then the
+ * samples [first, first + count) into s->v.  Same return as sampler_run;
+ * *stopped set when the gate said stop. */
+int sampler_block(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st,
+		  uint64_t warm, uint64_t first, uint64_t count, int *stopped);
+
+#endif
