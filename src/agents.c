@@ -50,6 +50,28 @@ int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err
 	return agent_mode_parse(s, &m[0], e);
 }
 
+int agent_arms_parse(const char *s, enum agent_mode arm[2], int *interleave, struct cp_err *e)
+{
+	const char *colon = strchr(s, ':');
+	char a[16];
+
+	*interleave = 1;
+	if (!strcmp(s, "both")) {
+		arm[0] = AGENT_THREAD;
+		arm[1] = AGENT_PROCESS;
+		return 0;
+	}
+	if (!colon) {
+		*interleave = 0;
+		return agent_mode_parse(s, &arm[0], e);
+	}
+	snprintf(a, sizeof(a), "%.*s", (int)(colon - s < 15 ? colon - s : 15), s);
+	if (agent_mode_parse(a, &arm[0], e) || agent_mode_parse(colon + 1, &arm[1], e))
+		return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both|"
+			       "thread:process|process:thread|thread:thread|process:process", s);
+	return 0;
+}
+
 const char *agent_mode_name(enum agent_mode m)
 {
 	return mode_names[m];
@@ -82,21 +104,33 @@ void agents_free(struct agents_shared *sh)
 		agents_shared_free(sh, shared_size(sh->n));
 }
 
-int agents_barrier(struct agent_ctx *c)
+/* Sense by generation: the last to arrive resets the count and moves the
+ * generation on; the others spin until it moves (or an agent failed). */
+static int bar_wait(struct agent_ctx *c, struct cp_padded_u64 *count, struct cp_padded_u64 *gen_w, unsigned n)
 {
 	struct agents_shared *sh = c->sh;
-	uint64_t gen = __atomic_load_n(&sh->barrier_gen.v, __ATOMIC_ACQUIRE);
+	uint64_t gen = __atomic_load_n(&gen_w->v, __ATOMIC_ACQUIRE);
 
-	if (__atomic_add_fetch(&sh->barrier_count.v, 1, __ATOMIC_ACQ_REL) == c->n) {
-		__atomic_store_n(&sh->barrier_count.v, 0, __ATOMIC_RELAXED);
+	if (__atomic_add_fetch(&count->v, 1, __ATOMIC_ACQ_REL) == n) {
+		__atomic_store_n(&count->v, 0, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&sh->progress.v, 1, __ATOMIC_RELAXED);
-		__atomic_add_fetch(&sh->barrier_gen.v, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&gen_w->v, 1, __ATOMIC_RELEASE);
 		return __atomic_load_n(&sh->abort.v, __ATOMIC_ACQUIRE) ? -1 : 0;
 	}
-	while (__atomic_load_n(&sh->barrier_gen.v, __ATOMIC_ACQUIRE) == gen)
+	while (__atomic_load_n(&gen_w->v, __ATOMIC_ACQUIRE) == gen)
 		if (__atomic_load_n(&sh->abort.v, __ATOMIC_ACQUIRE))
 			return -1;
 	return __atomic_load_n(&sh->abort.v, __ATOMIC_ACQUIRE) ? -1 : 0;
+}
+
+int agents_barrier(struct agent_ctx *c)
+{
+	return bar_wait(c, &c->sh->barrier_count, &c->sh->barrier_gen, c->n);
+}
+
+int agents_bar_wait(struct agent_ctx *c, struct agents_bar *b)
+{
+	return bar_wait(c, &b->count, &b->gen, b->n);
 }
 
 int agent_fail(struct agent_ctx *c, int code, const char *fmt, ...)
@@ -346,90 +380,128 @@ static void reap_all(pid_t *pid, int *pfd, unsigned n)
 	}
 }
 
+static int is_process(const struct agents_cfg *cfg, unsigned i)
+{
+	return (cfg->modes ? cfg->modes[i] : cfg->mode) == AGENT_PROCESS;
+}
+
+/* Fork agent i (a process agent) and open its pidfd. */
+static int spawn(struct agent_start *st, unsigned i, pid_t parent,
+		 pid_t *pid, int *pfd, struct cp_err *e)
+{
+	pfd[i] = -1;
+	pid[i] = fork();
+	if (pid[i] < 0) {
+		pid[i] = 0;
+		return cp_errf(e, CP_ERUN, "fork of agent %u: %s", i, strerror(errno));
+	}
+	if (pid[i] == 0) {
+		/* a child never outlives the coordinator */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(CP_ERUN);
+		_exit(agent_main(&st[i]));
+	}
+	live_set(i, pid[i]);
+	pfd[i] = (int)syscall(SYS_pidfd_open, pid[i], 0);
+	if (pfd[i] < 0)
+		return cp_errf(e, CP_EUNAVAIL, "pidfd_open: %s (needs Linux 5.3)", strerror(errno));
+	return 0;
+}
+
+/* Reap agent i whose pidfd is readable; its failure, if any, into e. */
+static int reap_one(const struct agents_cfg *cfg, const struct agents_shared *sh, unsigned i, pid_t *pid,
+		    int *pfd, struct cp_err *e)
+{
+	int status;
+
+	if (waitpid(pid[i], &status, 0) < 0)
+		return -1;
+	pid[i] = 0;
+	live_set(i, 0);
+	close(pfd[i]);
+	pfd[i] = -1;
+	if (WIFSIGNALED(status))
+		return cp_errf(e, CP_ERUN, "agent %u (CPU %d) was killed by signal %d (%s)", i, cfg->cpus[i],
+			       WTERMSIG(status), strsignal(WTERMSIG(status)));
+	if (WIFEXITED(status) && WEXITSTATUS(status))
+		return sh->slot[i].rc ? cp_errf(e, sh->slot[i].rc, "%s", sh->slot[i].err)
+				      : cp_errf(e, CP_ERUN, "agent %u exited with status %d", i, WEXITSTATUS(status));
+	return 0;
+}
+
+/* One watch period: wait up to WATCH_PERIOD_MS for a child to end, reap
+ * those that did.  *alive counts the children left. */
+static int poll_children(const struct agents_cfg *cfg, const struct agents_shared *sh, pid_t *pid, int *pfd,
+			 struct pollfd *pf, unsigned *alive, struct cp_err *e)
+{
+	int n, rc = 0;
+
+	for (unsigned i = 0; i < cfg->n; i++) {
+		pf[i].fd = pid[i] > 0 ? pfd[i] : -1;
+		pf[i].events = POLLIN;
+		pf[i].revents = 0;
+	}
+	n = poll(pf, cfg->n, WATCH_PERIOD_MS);
+	if (n < 0 && errno != EINTR)
+		return cp_errf(e, CP_ERUN, "poll on agent pidfds: %s", strerror(errno));
+	for (unsigned i = 0; n > 0 && i < cfg->n && !rc; i++) {
+		if (!(pf[i].revents & (POLLIN | POLLHUP)) || pid[i] <= 0)
+			continue;
+		rc = reap_one(cfg, sh, i, pid, pfd, e);
+		if (rc >= 0)
+			--*alive;
+		rc = rc < 0 ? 0 : rc;
+	}
+	return rc;
+}
+
+/* Processes, or processes and threads together (the interleaved arms: a
+ * thread agent and its partners, some of them threads of this process,
+ * others processes sharing the mapping).  Children are forked before any
+ * thread starts. */
 static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 			 struct agent_start *st, struct cp_err *e)
 {
 	pid_t *pid = cp_xcalloc(cfg->n, sizeof(*pid));
 	int *pfd = cp_xcalloc(cfg->n, sizeof(*pfd));
 	struct pollfd *pf = cp_xcalloc(cfg->n, sizeof(*pf));
+	pthread_t *tid = cp_xcalloc(cfg->n, sizeof(*tid));
+	unsigned char *running = cp_xcalloc(cfg->n, 1);
 	pid_t parent = getpid();
-	unsigned alive = 0;
+	unsigned alive = 0, threads = 0;
 	struct watch w;
 	int rc = 0;
 
 	fflush(NULL); /* no stdio buffer is written twice */
 	live_owner = parent;
 	runctl_at_signal(live_reap);
-	for (unsigned i = 0; i < cfg->n; i++) {
+	for (unsigned i = 0; i < cfg->n; i++)
 		pfd[i] = -1;
-		pid[i] = fork();
-		if (pid[i] < 0) {
-			rc = cp_errf(e, CP_ERUN, "fork of agent %u: %s", i, strerror(errno));
-			pid[i] = 0;
-			kill_all(pid, i);
-			reap_all(pid, pfd, i);
-			goto out;
-		}
-		if (pid[i] == 0) {
-			/* a child never outlives the coordinator */
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			if (getppid() != parent)
-				_exit(CP_ERUN);
-			_exit(agent_main(&st[i]));
-		}
-		live_set(i, pid[i]);
-		pfd[i] = (int)syscall(SYS_pidfd_open, pid[i], 0);
-		if (pfd[i] < 0) {
-			rc = cp_errf(e, CP_EUNAVAIL, "pidfd_open: %s (needs Linux 5.3)", strerror(errno));
-			kill_all(pid, i + 1);
-			reap_all(pid, pfd, i + 1);
-			goto out;
-		}
-		alive++;
+	for (unsigned i = 0; i < cfg->n && !rc; i++)
+		if (is_process(cfg, i) && !(rc = spawn(st, i, parent, pid, pfd, e)))
+			alive++;
+	for (unsigned i = 0; i < cfg->n && !rc; i++) {
+		int err;
+
+		if (is_process(cfg, i))
+			continue;
+		if ((err = pthread_create(&tid[i], NULL, thread_main, &st[i])))
+			rc = cp_errf(e, CP_ERUN, "pthread_create for agent %u: %s", i, strerror(err));
+		else
+			running[i] = 1, threads++;
 	}
 	watch_start(&w);
-	while (alive) {
-		int n;
-
-		for (unsigned i = 0; i < cfg->n; i++) {
-			pf[i].fd = pid[i] > 0 ? pfd[i] : -1;
-			pf[i].events = POLLIN;
-			pf[i].revents = 0;
-		}
-		n = poll(pf, cfg->n, WATCH_PERIOD_MS);
-		if (n < 0 && errno != EINTR) {
-			rc = cp_errf(e, CP_ERUN, "poll on agent pidfds: %s", strerror(errno));
-			break;
-		}
-		for (unsigned i = 0; n > 0 && i < cfg->n; i++) {
-			int status;
-
-			if (!(pf[i].revents & (POLLIN | POLLHUP)) || pid[i] <= 0)
-				continue;
-			if (waitpid(pid[i], &status, 0) < 0)
-				continue;
-			pid[i] = 0;
-			live_set(i, 0);
-			close(pfd[i]);
-			pfd[i] = -1;
-			alive--;
-			if (WIFSIGNALED(status) && !rc) {
-				rc = cp_errf(e, CP_ERUN, "agent %u (CPU %d) was killed by signal %d (%s)", i,
-					     cfg->cpus[i], WTERMSIG(status), strsignal(WTERMSIG(status)));
-			} else if (WIFEXITED(status) && WEXITSTATUS(status) && !rc) {
-				rc = sh->slot[i].rc ? cp_errf(e, sh->slot[i].rc, "%s", sh->slot[i].err)
-						    : cp_errf(e, CP_ERUN, "agent %u exited with status %d", i,
-							      WEXITSTATUS(status));
+	while (!rc && (alive || threads)) {
+		rc = poll_children(cfg, sh, pid, pfd, pf, &alive, e);
+		for (unsigned i = 0; i < cfg->n && !rc; i++)
+			if (running[i] && !pthread_tryjoin_np(tid[i], NULL)) {
+				running[i] = 0;
+				threads--;
+				rc = sh->slot[i].rc ? cp_errf(e, sh->slot[i].rc, "%s", sh->slot[i].err) : 0;
 			}
-			if (rc)
-				break;
-		}
-		if (rc)
-			break;
-		if (watch_hung(cfg, &w, __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED))) {
+		if (!rc && watch_hung(cfg, &w, __atomic_load_n(&sh->progress.v, __ATOMIC_RELAXED)))
 			rc = hang_error(cfg, e);
-			break;
-		}
 	}
 	/* on any failure the partners are spinning on a line nobody answers */
 	if (rc) {
@@ -437,10 +509,14 @@ static int run_processes(const struct agents_cfg *cfg, struct agents_shared *sh,
 		kill_all(pid, cfg->n);
 	}
 	reap_all(pid, pfd, cfg->n);
-out:
+	for (unsigned i = 0; i < cfg->n; i++)
+		if (running[i])
+			pthread_join(tid[i], NULL); /* they see the abort flag */
 	free(pid);
 	free(pfd);
 	free(pf);
+	free(tid);
+	free(running);
 	return rc;
 }
 
@@ -458,11 +534,12 @@ int agents_run(const struct agents_cfg *cfg, struct agents_shared **shp, struct 
 	for (unsigned i = 0; i < cfg->n; i++) {
 		st[i].cfg = cfg;
 		st[i].ctx = (struct agent_ctx){ .id = i, .n = cfg->n, .cpu = cfg->cpus[i],
-						.mode = cfg->mode, .sh = sh, .arg = cfg->arg };
+						.mode = is_process(cfg, i) ? AGENT_PROCESS : AGENT_THREAD,
+						.sh = sh, .arg = cfg->arg };
 		sh->slot[i].cpu = cfg->cpus[i];
 		sh->slot[i].cpu_seen_before = sh->slot[i].cpu_seen_after = -1;
 	}
-	if (cfg->mode == AGENT_THREAD)
+	if (cfg->mode == AGENT_THREAD && !cfg->modes)
 		rc = run_threads(cfg, sh, st, e);
 	else
 		rc = run_processes(cfg, sh, st, e);

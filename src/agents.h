@@ -22,6 +22,9 @@ enum agent_mode { AGENT_THREAD, AGENT_PROCESS };
 int agent_mode_parse(const char *s, enum agent_mode *m, struct cp_err *e);
 /* --mode: "thread", "process" or "both" (thread, then process) -> m[0..n). */
 int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err *e);
+/* --mode for interleaved arms: "A:B" (or "both" = thread:process) ->
+ * arm[0..1], *interleave = 1; a single mode -> arm[0], *interleave = 0. */
+int agent_arms_parse(const char *s, enum agent_mode arm[2], int *interleave, struct cp_err *e);
 const char *agent_mode_name(enum agent_mode m);
 
 struct cp_cset;            /* counters of one agent (counters/counters.h) */
@@ -66,6 +69,7 @@ typedef int (*agent_fn)(struct agent_ctx *c);
 
 struct agents_cfg {
 	enum agent_mode mode;
+	const enum agent_mode *modes; /* per agent (threads and processes together), or NULL: mode */
 	unsigned n;
 	const int *cpus;             /* n OS CPU numbers */
 	double timeout_s;            /* no progress for this long ends the run (default 10) */
@@ -95,6 +99,16 @@ void agents_free(struct agents_shared *sh);
 /* Spin barrier over all n agents (also the watchdog's heartbeat).
  * Returns 0, or -1 when another agent failed: return from the agent then. */
 int agents_barrier(struct agent_ctx *c);
+
+/* A spin barrier over a subset of the agents (the agents of one arm),
+ * in shared memory, zeroed, with n set.  Bumps the heartbeat like
+ * agents_barrier; -1 when another agent failed. */
+struct agents_bar {
+	struct cp_padded_u64 count;
+	struct cp_padded_u64 gen;
+	unsigned n;
+};
+int agents_bar_wait(struct agent_ctx *c, struct agents_bar *b);
 
 /* Record an error from inside an agent and return its code. */
 int agent_fail(struct agent_ctx *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,7 +1,9 @@
 /* cmd_pingpong.c: `cachepong pingpong` — for each pair (--cpus A,B or
  * --placement CLASS [--pairs N]) x op x mode, one ping-pong cell.
- * --mode both runs thread then process back to back with the same CPUs
- * and the same settings (also the same memory kind: anon unless --shm). */
+ * --mode both (thread:process) measures the two as interleaved arms
+ * (arms.h) with the same CPUs, memory kind (anon unless --shm) and line,
+ * and adds a comparison row with the verdict; thread:thread and
+ * process:process are the A/A controls of that design. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,12 +13,15 @@
 #include "pingpong.h"
 #include "result.h"
 #include "topo.h"
+#include "verdict.h"
 
 struct pp_plan {
 	const struct kernel *k[16];
 	int nk;
 	enum agent_mode modes[2];
 	int nmodes;
+	int interleave;         /* the two modes are arms measured interleaved */
+	double margin_pct;
 };
 
 static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
@@ -47,8 +52,38 @@ static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
 static int plan_modes(const struct opts *o, struct pp_plan *p, struct cp_err *e)
 {
 	const char *m = o->mode ? o->mode : "thread";
+	int rc = agent_arms_parse(m, p->modes, &p->interleave, e);
 
-	return agent_modes_parse(m, p->modes, &p->nmodes, e);
+	p->nmodes = p->interleave ? 2 : 1;
+	p->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
+	if (!rc && opt_isset(o, OPT_margin) && !p->interleave)
+		rc = cp_errf(e, CP_EUSAGE, "--margin: needs two arms (--mode both or A:B), got --mode %s", m);
+	return rc;
+}
+
+/* One pair x op: the cell, or the two arms and their comparison. */
+static int measure(const struct pp_run *run, const struct pp_plan *plan, const struct kernel *k, const int *pair,
+		   const struct opts *o, const char *cls, struct cp_sink *sink, struct cp_err *e)
+{
+	struct cp_row rows[3];
+	double *raw[3] = { NULL, NULL, NULL };
+	int rc = 0, n = plan->interleave ? 3 : 1;
+
+	if (plan->interleave)
+		rc = pp_measure_arms(run, k, plan->modes, pair[0], pair[1], o->mem_node, cls, plan->margin_pct,
+				     rows, raw, sink, e);
+	for (int m = 0; !plan->interleave && m < plan->nmodes && !rc; m++) {
+		rc = pp_measure(run, k, plan->modes[m], pair[0], pair[1], o->mem_node, cls, &rows[0], &raw[0], sink, e);
+		if (!rc)
+			rc = result_add(sink, &rows[0], e);
+		free(raw[0]);
+		raw[0] = NULL;
+	}
+	for (int i = 0; plan->interleave && i < n && !rc; i++)
+		rc = result_add(sink, &rows[i], e);
+	for (int i = 0; i < n; i++)
+		free(raw[i]);
+	return rc;
 }
 
 int cmd_pingpong(struct opts *o)
@@ -84,18 +119,8 @@ int cmd_pingpong(struct opts *o)
 
 	for (int p = 0; p < pl.npairs; p++)
 		for (int k = 0; k < plan.nk; k++)
-			for (int m = 0; m < plan.nmodes; m++) {
-				struct cp_row row;
-				double *raw = NULL;
-
-				rc = pp_measure(&run, plan.k[k], plan.modes[m], pl.pairs[p][0], pl.pairs[p][1],
-						o->mem_node, pl.class_name, &row, &raw, sink, &e);
-				if (!rc)
-					rc = result_add(sink, &row, &e);
-				free(raw);
-				if (rc)
-					goto fail;
-			}
+			if ((rc = measure(&run, &plan, plan.k[k], pl.pairs[p], o, pl.class_name, sink, &e)))
+				goto fail;
 	rc = result_close(sink, &e);
 	sink = NULL;
 	if (rc)
@@ -140,7 +165,7 @@ static const struct exp_figure pingpong_figures[] = {
 
 const struct experiment exp_pingpong = {
 	.cmd = { "pingpong", cmd_pingpong, "",
-		 CP_OPTS_MEASURE | CP_OPTS_MEMORY | O(op) | O(layout) | O(spin) | O(poll) | O(impl),
+		 CP_OPTS_MEASURE | CP_OPTS_MEMORY | O(op) | O(layout) | O(spin) | O(poll) | O(impl) | O(margin),
 		 "round trip of one cache line between two CPUs, threads vs processes",
 		 "--iters: the default makes a sample of ~50 us" },
 	.family = "pingpong",

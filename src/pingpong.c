@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "arms.h"
 #include "sampler.h"
 #include "shm.h"
 #include "stats.h"
@@ -29,17 +30,21 @@ struct pp_shared {
 	struct cp_shm shm;
 	const struct kernel *k;
 	struct sampler smp;
+	struct arms *arms;  /* interleaved arms (in this mapping), or NULL */
 	int two_lines, mem_node, stride;
 	/* written by A */
 	uint64_t rounds;
+	uint64_t rounds_pub;  /* round trips so far: where every agent's tokens start */
 	int node_seen;
 	char node_why[200];
 	double v[];        /* one per sample: ns per round trip */
 };
 
 struct pp_agent_state {
+	const struct pp_shared *P;
 	const struct kernel *k;
 	struct kargs ka;
+	uint64_t in0, out0;     /* the role's first tokens (A or partner) */
 	uint64_t sum, expect_sum, rounds, last_sum;
 };
 
@@ -64,25 +69,38 @@ static int pp_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *tick
 	return 0;
 }
 
-/* After a pass: the checksum's bookkeeping, and the tokens advance, so
- * tokens continue across samples. */
+/* Before a pass, untimed: the tokens start where the round trips so far
+ * left the line (A publishes their count), so that the partner of either
+ * arm continues the same sequence. */
+static int pp_prepare(struct agent_ctx *c, void *st, uint64_t seq)
+{
+	struct pp_agent_state *s = st;
+	uint64_t R = __atomic_load_n(&s->P->rounds_pub, __ATOMIC_RELAXED);
+
+	(void)c;
+	(void)seq;
+	s->ka.in = s->in0 + R * s->ka.step;
+	s->ka.out = s->out0 + R * s->ka.step;
+	return 0;
+}
+
+/* After a pass: the checksum's bookkeeping; A publishes the round trips. */
 static int pp_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value)
 {
 	struct pp_agent_state *s = st;
 
-	(void)c;
 	(void)idx;
 	(void)ns;
 	(void)value;
 	s->expect_sum += expect_sum(s->ka.out, s->ka.step, iters);
 	s->sum += s->last_sum;
 	s->rounds += iters;
-	s->ka.in += iters * s->ka.step;
-	s->ka.out += iters * s->ka.step;
+	if (c->id == 0)
+		__atomic_store_n(&((struct pp_shared *)c->arg)->rounds_pub, s->rounds, __ATOMIC_RELAXED);
 	return 0;
 }
 
-static const struct sampler_ops pp_ops = { .pass = pp_pass, .after = pp_after };
+static const struct sampler_ops pp_ops = { .prepare = pp_prepare, .pass = pp_pass, .after = pp_after };
 
 static int first_touch(struct agent_ctx *c, struct pp_shared *P, char *base)
 {
@@ -106,7 +124,8 @@ static int first_touch(struct agent_ctx *c, struct pp_shared *P, char *base)
 static int pp_agent(struct agent_ctx *c)
 {
 	struct pp_shared *P = c->arg;
-	struct pp_agent_state s = { .k = P->k };
+	struct pp_agent_state s = { .P = P, .k = P->k };
+	unsigned role = c->id ? 1 : 0;
 	struct cp_err e = { 0 };
 	char *base = P->shm.addr;
 	int rc = 0;
@@ -119,17 +138,18 @@ static int pp_agent(struct agent_ctx *c)
 		goto out;
 
 	/* one-line: both write line 0, A waits for even, B for odd tokens.
-	 * two-lines: each writes its own line and polls the other's. */
+	 * two-lines: each writes its own line and polls the other's.  In
+	 * arms, agents 1 and 2 are both partners. */
 	{
 		uint64_t *l0 = (uint64_t *)base, *l1 = (uint64_t *)(base + P->stride);
 
 		if (!P->two_lines)
-			s.ka = (struct kargs){ .mine = l0, .peer = l0, .in = c->id, .out = c->id + 1, .step = 2 };
+			s.ka = (struct kargs){ .mine = l0, .peer = l0, .step = 2 }, s.in0 = role, s.out0 = role + 1;
 		else
-			s.ka = (struct kargs){ .mine = c->id ? l1 : l0, .peer = c->id ? l0 : l1,
-					       .in = c->id, .out = 1, .step = 1 };
+			s.ka = (struct kargs){ .mine = role ? l1 : l0, .peer = role ? l0 : l1, .step = 1 },
+			s.in0 = role, s.out0 = 1;
 	}
-	rc = sampler_run(c, &P->smp, &pp_ops, &s);
+	rc = P->arms ? arms_run(c, P->arms, &pp_ops, &s) : sampler_run(c, &P->smp, &pp_ops, &s);
 	if (rc)
 		goto out;
 	if (s.sum != s.expect_sum)
@@ -157,83 +177,202 @@ static int check_final_line(const struct pp_shared *P, struct cp_err *e)
 	return 0;
 }
 
-int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode mode,
-	       int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
-	       struct cp_row *row, double **raw, struct cp_sink *sink, struct cp_err *e)
+static struct sampler_req pp_req(const struct pp_run *r)
 {
-	struct sampler_req req = { .timer = r->timer, .iters = r->iters, .warmup = r->warmup,
-				   .samples = r->samples, .max_samples = r->max_samples,
-				   .target_ci = r->target_ci };
-	size_t psize = sizeof(struct pp_shared) + sampler_max_samples(&req) * sizeof(double);
-	struct pp_shared *P;
-	struct agents_shared *sh = NULL;
-	int cpus[2] = { cpu_a, cpu_b };
-	struct agents_cfg cfg = { .mode = mode, .n = 2, .cpus = cpus, .timeout_s = r->timeout_s,
-				  .fn = pp_agent, .counters = r->counters };
-	const char *shm = r->shm ? r->shm : mode == AGENT_PROCESS ? "anon" : "heap";
-	int node = -1, rc;
+	return (struct sampler_req){ .timer = r->timer, .iters = r->iters, .warmup = r->warmup,
+				     .samples = r->samples, .max_samples = r->max_samples,
+				     .target_ci = r->target_ci };
+}
 
-	if (cpu_a == cpu_b)
-		return cp_errf(e, CP_EUSAGE, "--cpus: the two agents need two different CPUs, got %d twice", cpu_a);
-	if (mem_spec && (rc = topo_mem_node(r->topo, mem_spec, cpu_a, cpu_b, &node, e)))
-		return rc;
-	P = agents_shared_alloc(psize);
-	/* a fresh mapping per cell: the line has never been in any cache */
-	if ((rc = shm_create(&P->shm, shm, r->pages, (size_t)r->granule * 4, e))) {
-		agents_shared_free(P, psize);
-		return rc;
+/* The cell's shared state with `values` doubles after it and a fresh
+ * mapping for the line (it has never been in any cache); NULL on error. */
+static struct pp_shared *cell_new(const struct pp_run *r, const struct kernel *k, const char *shm, int node,
+				  size_t extra, size_t *psize, struct cp_err *e)
+{
+	struct pp_shared *P;
+
+	*psize = sizeof(struct pp_shared) + extra;
+	P = agents_shared_alloc(*psize);
+	if (shm_create(&P->shm, shm, r->pages, (size_t)r->granule * 4, e)) {
+		agents_shared_free(P, *psize);
+		return NULL;
 	}
 	P->k = k;
-	sampler_init(&P->smp, &req, &pp_tune, P->v);
 	P->two_lines = r->two_lines;
 	P->mem_node = node;
 	P->stride = 2 * r->granule; /* two granules: off the adjacent-line prefetcher's pair */
 	P->node_seen = -1;
-	cfg.arg = P;
-	cfg.activity[0] = P->shm.addr;
-	cfg.activity[1] = (const volatile uint64_t *)((char *)P->shm.addr + P->stride);
+	return P;
+}
 
-	counters_marker_start(k->name);
-	rc = agents_run(&cfg, &sh, e);
-	counters_marker_stop(k->name);
-	if (!rc)
-		rc = check_final_line(P, e);
+static void cell_free(struct pp_shared *P, size_t psize, struct agents_shared *sh)
+{
+	if (sh && sh->hung)
+		return; /* threads still spin on P: the caller exits */
+	agents_free(sh);
+	shm_destroy(&P->shm);
+	agents_shared_free(P, psize);
+}
+
+static int cell_run(const struct pp_run *r, struct pp_shared *P, struct agents_cfg *cfg, struct agents_shared **sh,
+		    struct cp_err *e)
+{
+	int rc;
+
+	cfg->timeout_s = r->timeout_s;
+	cfg->fn = pp_agent;
+	cfg->arg = P;
+	cfg->activity[0] = P->shm.addr;
+	cfg->activity[1] = (const volatile uint64_t *)((char *)P->shm.addr + P->stride);
+	counters_marker_start(P->k->name);
+	rc = agents_run(cfg, sh, e);
+	counters_marker_stop(P->k->name);
+	return rc ? rc : check_final_line(P, e);
+}
+
+/* A row from n values v (copied into *raw, which the row points to). */
+static void fill_row(const struct pp_run *r, const struct pp_shared *P, const char *mode, int cpu_a, int cpu_b,
+		     const char *placement, const double *v, uint64_t n, struct cp_row *row, double **raw)
+{
+	const struct kernel *k = P->k;
+
+	memset(row, 0, sizeof(*row));
+	row->experiment = "pingpong";
+	row->kernel = k->name;
+	row->impl = k->impl;
+	row->mode = mode;
+	row->shm = shm_kind_name(&P->shm);
+	row->pages = shm_page_name(&P->shm);
+	row->layout = r->two_lines ? "two-lines" : "one-line";
+	row->poll = k->poll;
+	row->placement = placement;
+	snprintf(row->cpus, sizeof(row->cpus), "%d;%d", cpu_a, cpu_b);
+	row->mem_node = P->node_seen;
+	row->size_bytes = (uint64_t)r->granule;
+	row->agents = 2;
+	row->samples = n;
+	row->iters_per_sample = P->smp.iters_used;
+	row->metric = "round_trip";
+	row->unit = "ns";
+	row->ticks_per_ns = r->timer.has_cycles ? r->timer.ticks_per_ns : 0;
+	row->note = !strcmp(k->spin, "pause") ? "spin=pause" : NULL;
+	stats_compute(v, n, &row->st);
+	*raw = cp_xcalloc(n ? n : 1, sizeof(double));
+	memcpy(*raw, v, n * sizeof(double));
+	row->raw = *raw;
+	row->nraw = n;
+}
+
+static int cell_check(const struct pp_run *r, int cpu_a, int cpu_b, const char *mem_spec, int *node,
+		      struct cp_err *e)
+{
+	*node = -1;
+	if (cpu_a == cpu_b)
+		return cp_errf(e, CP_EUSAGE, "--cpus: the two agents need two different CPUs, got %d twice", cpu_a);
+	return mem_spec ? topo_mem_node(r->topo, mem_spec, cpu_a, cpu_b, node, e) : 0;
+}
+
+int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode mode,
+	       int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
+	       struct cp_row *row, double **raw, struct cp_sink *sink, struct cp_err *e)
+{
+	struct sampler_req req = pp_req(r);
+	struct pp_shared *P;
+	struct agents_shared *sh = NULL;
+	int cpus[2] = { cpu_a, cpu_b };
+	struct agents_cfg cfg = { .mode = mode, .n = 2, .cpus = cpus, .counters = r->counters };
+	const char *shm = r->shm ? r->shm : mode == AGENT_PROCESS ? "anon" : "heap";
+	size_t psize;
+	int node, rc;
+
+	if ((rc = cell_check(r, cpu_a, cpu_b, mem_spec, &node, e)))
+		return rc;
+	if (!(P = cell_new(r, k, shm, node, sampler_max_samples(&req) * sizeof(double), &psize, e)))
+		return e->code;
+	sampler_init(&P->smp, &req, &pp_tune, P->v);
+	rc = cell_run(r, P, &cfg, &sh, e);
 	if (!rc) {
-		memset(row, 0, sizeof(*row));
-		row->experiment = "pingpong";
-		row->kernel = k->name;
-		row->impl = k->impl;
-		row->mode = agent_mode_name(mode);
-		row->shm = shm_kind_name(&P->shm);
-		row->pages = shm_page_name(&P->shm);
-		row->layout = r->two_lines ? "two-lines" : "one-line";
-		row->poll = k->poll;
-		row->placement = placement;
-		snprintf(row->cpus, sizeof(row->cpus), "%d;%d", cpu_a, cpu_b);
-		row->mem_node = P->node_seen;
-		row->size_bytes = (uint64_t)r->granule;
-		row->agents = 2;
-		row->samples = P->smp.nsamples;
-		row->iters_per_sample = P->smp.iters_used;
-		row->metric = "round_trip";
-		row->unit = "ns";
-		row->ticks_per_ns = r->timer.has_cycles ? r->timer.ticks_per_ns : 0;
-		row->note = !strcmp(k->spin, "pause") ? "spin=pause" : NULL;
-		stats_compute(P->v, P->smp.nsamples, &row->st);
-		*raw = cp_xcalloc(P->smp.nsamples, sizeof(double));
-		memcpy(*raw, P->v, P->smp.nsamples * sizeof(double));
-		row->raw = *raw;
-		row->nraw = P->smp.nsamples;
+		fill_row(r, P, agent_mode_name(mode), cpu_a, cpu_b, placement, P->v, P->smp.nsamples, row, raw);
 		if (r->counters)
 			agents_counters_row(sh, r->counters, (double)(P->smp.nsamples * P->smp.iters_used), row, sink);
 		if (P->node_seen < 0 && sink)
 			result_meta_note(sink, "node of the line unknown: %s", P->node_why);
 	}
-	if (sh && sh->hung)
-		return rc; /* threads still spin on P: the caller exits */
-	agents_free(sh);
-	shm_destroy(&P->shm);
-	agents_shared_free(P, psize);
+	cell_free(P, psize, sh);
+	return rc;
+}
+
+/* The comparison row: the block ratios (arm 1 / arm 0) and the verdict. */
+static void fill_ratio(const struct pp_run *r, const struct pp_shared *P, const char *mode, int cpu_a, int cpu_b,
+		       const char *placement, struct cp_row *row, double **raw)
+{
+	const struct arms *a = P->arms;
+	double *ratio = cp_xcalloc(a->pairs_done ? a->pairs_done : 1, sizeof(double));
+	static char note[256];
+	size_t len;
+
+	verdict_ratios(a->smp[0].v, a->smp[1].v, a->pairs_done, ARMS_BLOCK, ratio);
+	fill_row(r, P, mode, cpu_a, cpu_b, placement, ratio, a->pairs_done, row, raw);
+	free(ratio);
+	row->metric = "ratio";
+	row->unit = "ratio";
+	row->ticks_per_ns = 0;
+	row->st.p50 = a->verdict.est;
+	row->st.ci_lo = a->verdict.lo;
+	row->st.ci_hi = a->verdict.hi;
+	row->verdict = verdict_name(a->verdict.v);
+	row->margin_pct = a->verdict.margin_pct;
+	row->blocks = a->pairs_done;
+	snprintf(note, sizeof(note), "parked partners: CPU %.2f%% and %.2f%% of their parked time",
+		 100.0 * (double)a->parked_cpu_ns[0] / (double)(a->parked_ns[0] ? a->parked_ns[0] : 1),
+		 100.0 * (double)a->parked_cpu_ns[1] / (double)(a->parked_ns[1] ? a->parked_ns[1] : 1));
+	len = strlen(note);
+	if (a->verdict.v == VERDICT_inconclusive && a->verdict.more)
+		snprintf(note + len, sizeof(note) - len, "; about %llu more block pairs would likely settle it",
+			 (unsigned long long)a->verdict.more);
+	row->note = note;
+}
+
+int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum agent_mode arm[2], int cpu_a,
+		    int cpu_b, const char *mem_spec, const char *placement, double margin_pct, struct cp_row rows[3],
+		    double *raw[3], struct cp_sink *sink, struct cp_err *e)
+{
+	struct sampler_req req = pp_req(r);
+	uint64_t nv = arms_max_values(r->samples, r->target_ci > 0);
+	enum agent_mode modes[3] = { AGENT_THREAD, arm[0], arm[1] };
+	int cpus[3] = { cpu_a, cpu_b, cpu_b };
+	struct agents_cfg cfg = { .modes = modes, .n = 3, .cpus = cpus };
+	struct agents_shared *sh = NULL;
+	struct pp_shared *P;
+	static char cmp[32];
+	size_t psize;
+	int node, rc;
+
+	if ((rc = cell_check(r, cpu_a, cpu_b, mem_spec, &node, e)))
+		return rc;
+	if (!(P = cell_new(r, k, r->shm ? r->shm : "anon", node,
+			   sizeof(struct arms) + 2 * nv * sizeof(double) + CP_GRANULE_MAX, &psize, e)))
+		return e->code;
+	/* the arms after the values, aligned for their padded words */
+	P->arms = (struct arms *)(((uintptr_t)(P->v + 2 * nv) + CP_GRANULE_MAX - 1) & ~(uintptr_t)(CP_GRANULE_MAX - 1));
+	arms_init(P->arms, &req, &pp_tune, P->v, P->v + nv, margin_pct);
+	P->smp.iters_used = 0;
+	rc = cell_run(r, P, &cfg, &sh, e);
+	if (!rc) {
+		const struct arms *a = P->arms;
+
+		P->smp.iters_used = a->smp[0].iters_used;
+		for (int x = 0; x < 2; x++)
+			fill_row(r, P, agent_mode_name(arm[x]), cpu_a, cpu_b, placement, a->smp[x].v,
+				 a->smp[x].nsamples, &rows[x], &raw[x]);
+		snprintf(cmp, sizeof(cmp), "%s:%s", agent_mode_name(arm[0]), agent_mode_name(arm[1]));
+		fill_ratio(r, P, cmp, cpu_a, cpu_b, placement, &rows[2], &raw[2]);
+		if (r->counters && sink)
+			result_meta_note(sink, "counters: not split between interleaved arms (agent A serves both)");
+		if (P->node_seen < 0 && sink)
+			result_meta_note(sink, "node of the line unknown: %s", P->node_why);
+	}
+	cell_free(P, psize, sh);
 	return rc;
 }
 

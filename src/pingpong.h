@@ -45,4 +45,13 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 	       int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
 	       struct cp_row *row, double **raw, struct cp_sink *sink, struct cp_err *e);
 
+/* Two arms interleaved in ABBA blocks (arms.h): A is a thread, arm x's
+ * partner runs as arm[x], both on cpu_b, over one mapping (anon unless
+ * --shm).  rows[0..1]: the arms; rows[2]: the comparison (metric ratio,
+ * arm 1 / arm 0, its interval and verdict at margin_pct).  raw[i]: what
+ * rows[i].raw points to (caller frees). */
+int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum agent_mode arm[2], int cpu_a,
+		    int cpu_b, const char *mem_spec, const char *placement, double margin_pct, struct cp_row rows[3],
+		    double *raw[3], struct cp_sink *sink, struct cp_err *e);
+
 #endif

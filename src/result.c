@@ -24,7 +24,7 @@
 #include "timer.h"
 #include "tmpname.h"
 
-enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CYCLES };
+enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CYCLES, C_POS, C_CNT };
 
 /* X(name, kind, field of cp_row, in the --raw file) */
 #define COLUMNS(X) \
@@ -60,6 +60,9 @@ enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CY
 	X(ci_lo, C_STAT, st.ci_lo, 0) \
 	X(ci_hi, C_STAT, st.ci_hi, 0) \
 	X(p50_cycles, C_CYCLES, st.p50, 0) \
+	X(verdict, C_STR, verdict, 0) \
+	X(margin, C_POS, margin_pct, 0) \
+	X(blocks, C_CNT, blocks, 0) \
 	X(note, C_STR, note, 0)
 
 struct col {
@@ -118,6 +121,9 @@ static void col_value(const struct col *c, const struct cp_row *r, struct cval *
 	case C_U64: v->d = (double)*(const uint64_t *)base; return;
 	case C_UNS: v->d = *(const unsigned *)base; return;
 	case C_STAT: v->d = *(const double *)base; break;
+	/* empty unless set: the comparison rows' columns */
+	case C_POS: v->d = *(const double *)base; v->kind = v->d > 0 ? V_NUM : V_NULL; return;
+	case C_CNT: v->d = (double)*(const uint64_t *)base; v->kind = v->d > 0 ? V_NUM : V_NULL; return;
 	case C_NODE: v->d = r->mem_node; v->kind = r->mem_node < 0 ? V_NULL : V_NUM; return;
 	case C_CPU_A:
 	case C_CPU_B: {

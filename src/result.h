@@ -45,6 +45,9 @@ struct cp_row {
 	const char *unit;         /* ns, ns/page, GB/s, Mops/s ... */
 	struct cp_stats st;       /* in `unit` */
 	double ticks_per_ns;      /* timer ticks per ns (cycles columns = ns x this); 0 when the timer has no ticks */
+	const char *verdict;      /* comparison rows: equivalent, slower, faster, inconclusive; NULL */
+	double margin_pct;        /* comparison rows: the margin of the verdict, percent; 0 otherwise */
+	uint64_t blocks;          /* comparison rows: block pairs behind the interval; 0 otherwise */
 	const char *note;         /* free text, e.g. "thp verified", NULL */
 	int ncounters;
 	struct cp_counter_val counters[CP_MAX_COUNTERS];

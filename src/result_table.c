@@ -97,9 +97,40 @@ static int varies_agents(const struct cp_sink *s)
 	return 0;
 }
 
+/* The comparison rows of interleaved arms: "process / thread 1.01
+ * [0.98, 1.03]: equivalent within 5%".  Returns how many. */
+static int table_verdicts(const struct cp_sink *s, FILE *f)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct cp_row *r = &s->rows[i];
+		const char *colon = r->mode ? strchr(r->mode, ':') : NULL;
+		char a[32], b[32], c[32], m[32];
+
+		if (!r->verdict || !colon)
+			continue;
+		if (!n++)
+			fprintf(f, "\ninterleaved arms (median of the block ratios, 95%% interval from their order "
+				"statistics):\n");
+		fmt_num(a, sizeof(a), r->st.p50);
+		fmt_num(b, sizeof(b), r->st.ci_lo);
+		fmt_num(c, sizeof(c), r->st.ci_hi);
+		snprintf(m, sizeof(m), "%g", r->margin_pct);
+		fprintf(f, "  %s, %s, %s, cpus %s: %s / %.*s %s [%s, %s]: %s at a %s%% margin (%llu block pairs)\n",
+			r->kernel ? r->kernel : "", r->shm ? r->shm : "", r->placement ? r->placement : "", r->cpus,
+			colon + 1, (int)(colon - r->mode), r->mode, a, b, c, r->verdict, m,
+			(unsigned long long)r->blocks);
+	}
+	return n;
+}
+
 static void table_ratios(const struct cp_sink *s, FILE *f)
 {
 	int header = 0;
+
+	if (table_verdicts(s, f))
+		return; /* the arms' own comparison, not the twin rule */
 
 	for (size_t i = 0; i < s->nrows; i++)
 		for (size_t j = 0; j < s->nrows; j++) {

@@ -35,9 +35,9 @@ void sampler_init(struct sampler *s, const struct sampler_req *r, const struct s
 	s->v = v;
 }
 
-static int barrier(struct agent_ctx *c, const struct sampler_ops *ops, void *st)
+static int barrier(struct agent_ctx *c, struct sampler *s)
 {
-	return ops->barrier ? ops->barrier(c, st) : agents_barrier(c);
+	return s->bar ? agents_bar_wait(c, s->bar) : agents_barrier(c);
 }
 
 /* Agent 0, before a gate: the next sample's go and iterations. */
@@ -54,10 +54,9 @@ static void gate_set(struct sampler *s, uint64_t go, uint64_t iters)
 }
 
 /* Every agent: the gate's barrier, then its word.  -1: another agent failed. */
-static int gate_pass(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st,
-		     uint64_t *ngates, struct sampler_gate *out)
+static int gate_pass(struct agent_ctx *c, struct sampler *s, uint64_t *ngates, struct sampler_gate *out)
 {
-	if (barrier(c, ops, st))
+	if (barrier(c, s))
 		return -1;
 	*out = s->gate[*ngates & 1];
 	++*ngates;
@@ -123,41 +122,67 @@ static uint64_t next_target(struct sampler *s, uint64_t n)
 	return n + s->samples < s->max_samples ? n + s->samples : s->max_samples;
 }
 
-int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st)
+/* The warm-up: s->warmup passes (at least SAMPLER_CAL_PASSES when the
+ * iterations are calibrated), each sized from the one before. */
+static int warm_up(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st,
+		   uint64_t *ngates)
 {
-	uint64_t nwarm = s->warmup, seq = 0, n = 0, target = s->samples, ngates = 0, it;
+	uint64_t nwarm = s->warmup, it = s->iters ? s->iters : s->cal_iters;
 	struct sampler_gate g;
 	double ns, value;
 	int rc;
 
 	if (!s->iters && nwarm < SAMPLER_CAL_PASSES)
 		nwarm = SAMPLER_CAL_PASSES;
-	it = s->iters ? s->iters : s->cal_iters;
-	for (;; seq++) {
-		int warm = seq < nwarm;
+	for (uint64_t w = 0; w < nwarm; w++) {
+		if (c->id == 0)
+			gate_set(s, SAMPLER_GO, it);
+		if (gate_pass(c, s, ngates, &g))
+			return -1;
+		if (g.go != SAMPLER_GO)
+			return 0;
+		if ((rc = sample(c, s, ops, st, w, -1, g.iters, &ns, &value)))
+			return rc;
+		if (c->id == 0 && !s->iters)
+			it = calibrate(s, ns, g.iters);
+	}
+	if (c->id == 0)
+		s->iters_used = it;
+	return 0;
+}
 
+int sampler_calibrate(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st)
+{
+	uint64_t ngates = s->ngates;
+
+	return warm_up(c, s, ops, st, &ngates);
+}
+
+int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st)
+{
+	uint64_t n = 0, target = s->samples, ngates = 0;
+	struct sampler_gate g = { .go = SAMPLER_GO };
+	double ns, value;
+	int rc;
+
+	if ((rc = warm_up(c, s, ops, st, &ngates)))
+		return rc;
+	for (;;) {
 		if (c->id == 0) {
-			if (!warm && n == target)
+			if (n == target)
 				target = next_target(s, n);
-			gate_set(s, warm || n < target ? SAMPLER_GO : SAMPLER_DONE, it);
+			gate_set(s, n < target ? SAMPLER_GO : SAMPLER_DONE, s->iters_used);
 		}
-		if (gate_pass(c, s, ops, st, &ngates, &g))
+		if (gate_pass(c, s, &ngates, &g))
 			return -1;
 		if (g.go != SAMPLER_GO)
 			break;
-		if (!warm && n == 0 && (rc = agent_check_cpu(c, 0)))
+		if (n == 0 && (rc = agent_check_cpu(c, 0)))
 			return rc;
-		if ((rc = sample(c, s, ops, st, seq, warm ? -1 : (int64_t)n, g.iters, &ns, &value)))
+		if ((rc = sample(c, s, ops, st, n, (int64_t)n, g.iters, &ns, &value)))
 			return rc;
-		if (warm) {
-			if (c->id == 0 && !s->iters)
-				it = calibrate(s, ns, g.iters);
-			continue;
-		}
-		if (c->id == 0) {
-			s->iters_used = g.iters;
+		if (c->id == 0)
 			s->v[n] = value;
-		}
 		n++;
 	}
 	if (c->id == 0)
@@ -179,7 +204,7 @@ int sampler_block(struct agent_ctx *c, struct sampler *s, const struct sampler_o
 
 		if (c->id == 0)
 			gate_set(s, SAMPLER_GO, s->iters_used);
-		if (gate_pass(c, s, ops, st, &ngates, &g))
+		if (gate_pass(c, s, &ngates, &g))
 			return -1;
 		if (g.go != SAMPLER_GO) {
 			*stopped = 1;

@@ -50,6 +50,7 @@ struct sampler {
 	uint64_t warmup, samples, max_samples;
 	double target_ci;              /* 0: exactly `samples` */
 	double *v;                     /* [max_samples], shared: agent 0's values */
+	struct agents_bar *bar;        /* the agents taking part (an arm's); NULL: all */
 	/* written by agent 0 */
 	struct sampler_gate gate[2];
 	uint64_t ngates;
@@ -86,8 +87,6 @@ struct sampler_ops {
 	 * the timed sample's index, or -1 in the warm-up.  *value (agent 0's
 	 * ns per iteration) may be replaced.  NULL: none. */
 	int (*after)(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value);
-	/* the barrier among the agents taking part (NULL: agents_barrier) */
-	int (*barrier)(struct agent_ctx *c, void *st);
 	int self_timed;
 };
 
@@ -103,6 +102,10 @@ void sampler_init(struct sampler *s, const struct sampler_req *r, const struct s
  * interrupted (s->interrupted), -1 when another agent failed (return the
  * slot's code), else this agent's exit code. */
 int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st);
+
+/* The warm-up alone, which also sizes the samples (s->iters_used): the
+ * first thing an arm's agents do.  Same return as sampler_run. */
+int sampler_calibrate(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st);
 
 /* One block of an arm: `warm` untimed passes of s->iters_used, then the
  * samples [first, first + count) into s->v.  Same return as sampler_run;

@@ -79,13 +79,14 @@ out=$("$CP" pingpong --cpus 0,1 --op cas --samples 5 --format csv 2>"$TMP/err")
 [ "$(printf '%s\n' "$out" | python3 -c 'import csv, sys; print(next(csv.DictReader(sys.stdin))["poll"])' 2>&1)" = load ] &&
 	ok "poll: load by default" || notok "poll: load by default" "$out $(cat "$TMP/err")"
 
-# --mode both: the two rows differ in mode and in the measured figures only
+# --mode both: the two arms' rows differ in mode and in the measured
+# figures only (the third row is their comparison)
 out=$("$CP" pingpong --cpus 1,0 --op faa --mode both --shm sysv --samples 5 --warmup 1 --format csv 2>"$TMP/err")
 bad=$(printf '%s\n' "$out" | python3 -c '
 import csv, sys
 rows = list(csv.DictReader(sys.stdin))
-if len(rows) != 2: print("rows: %d" % len(rows)); sys.exit()
-t, p = rows
+if len(rows) != 3: print("rows: %d" % len(rows)); sys.exit()
+t, p = rows[:2]
 if (t["mode"], p["mode"]) != ("thread", "process"): print("modes", t["mode"], p["mode"])
 measured = {"mode", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi", "p50_cycles", "iters_per_sample"}
 diff = [k for k in t if k not in measured and t[k] != p[k]]
@@ -98,7 +99,7 @@ print("OK")
 # --mode both without --shm uses one memory kind for both rows
 out=$("$CP" pingpong --cpus 0,1 --op cas --mode both --samples 3 --warmup 1 --format csv 2>&1)
 n=$(printf '%s\n' "$out" | awk -F, 'NR>1 && $5=="anon"' | wc -l)
-[ "$n" = 2 ] && ok "mode both: same shm by default" || notok "mode both: same shm by default" "$out"
+[ "$n" = 3 ] && ok "mode both: same shm by default" || notok "mode both: same shm by default" "$out"
 
 # JSON and raw samples
 "$CP" pingpong --cpus 0,1 --op xchg --samples 7 --warmup 1 --format json --out "$TMP/pp.json" --raw "$TMP/raw.csv" >/dev/null 2>&1
@@ -198,6 +199,48 @@ for m in thread process; do
 		notok "sample longer than --timeout ($m)" "$(head -c 300 "$TMP/long.err")"
 	fi
 done
+
+# interleaved arms: --mode both is thread:process in ABBA blocks; the arms'
+# rows and one comparison row with its verdict, margin and block pairs
+for m in both thread:thread process:process; do
+	if "$CP" pingpong --cpus 0,1 --op cas --mode $m --margin 4 --format csv >"$TMP/arms.csv" 2>"$TMP/arms.err"; then
+		bad=$(python3 -c "
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+want = {'both': 'thread:process'}.get(sys.argv[2], sys.argv[2])
+err = []
+if len(rows) != 3: err.append('%d rows' % len(rows))
+arms, cmp = rows[:2], rows[2]
+if [r['mode'] for r in arms] != want.split(':'): err.append('arm modes %s' % [r['mode'] for r in arms])
+if cmp['mode'] != want or cmp['metric'] != 'ratio': err.append('comparison row %s %s' % (cmp['mode'], cmp['metric']))
+if cmp['verdict'] not in ('equivalent', 'slower', 'faster', 'inconclusive'): err.append('verdict ' + repr(cmp['verdict']))
+if float(cmp['margin']) != 4: err.append('margin ' + cmp['margin'])
+b = int(cmp['blocks'])
+if b < 20 or b % 2: err.append('blocks %d' % b)
+if any(int(r['samples']) != 10 * b for r in arms): err.append('arm samples %s' % [r['samples'] for r in arms])
+if not float(cmp['ci_lo']) <= float(cmp['p50']) <= float(cmp['ci_hi']): err.append('interval')
+if any(r['verdict'] or r['margin'] or r['blocks'] for r in arms): err.append('arm rows carry comparison columns')
+# the parked partner sleeps in the kernel: its CPU time is a sliver of its parked time
+cpu = [float(x) for x in re.findall(r'([0-9.]+)% of', cmp['note'].replace(' and ', ' of '))]
+if len(cpu) != 2 or max(cpu) > 5: err.append('parked CPU ' + cmp['note'])
+print('; '.join(err))
+" "$TMP/arms.csv" "$m" 2>&1)
+		[ -z "$bad" ] && ok "arms $m: rows, verdict, parked partner" || notok "arms $m" "$bad"
+	else
+		notok "arms $m" "exit $?: $(head -c 300 "$TMP/arms.err")"
+	fi
+done
+check "arms: JSON comparison row" sh -c "'$CP' pingpong --cpus 0,1 --op cas --mode both --format json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)[\"results\"]
+c = [x for x in r if x[\"metric\"] == \"ratio\"]
+assert len(c) == 1 and c[0][\"verdict\"] in (\"equivalent\", \"slower\", \"faster\", \"inconclusive\"), c
+assert c[0][\"margin\"] == 5 and c[0][\"blocks\"] >= 20, c
+assert all(x[\"verdict\"] is None for x in r if x[\"metric\"] != \"ratio\"), r
+'"
+out=$("$CP" pingpong --cpus 0,1 --op cas --mode both --format table 2>&1)
+printf '%s\n' "$out" | grep -Eq 'process / thread [0-9.]+ \[[0-9.]+, [0-9.]+\]: (equivalent|slower|faster|inconclusive) at a 5% margin' &&
+	ok "arms: the table states the verdict" || notok "arms: the table states the verdict" "$out"
 
 # the result file of a failed run is not left half-written
 "$CP" pingpong --cpus 0,1 --mode process --samples 10000000 --iters 1000 --timeout 1 \

@@ -1,0 +1,58 @@
+/* arms.h: two arms of one comparison measured interleaved (duet
+ * benchmarking), on the sampling engine.
+ *
+ * Agent 0 ("A") is the same thread in both arms; agent 1 is arm 0's
+ * partner and agent 2 arm 1's (a thread of A's process or a process
+ * sharing the mapping: only the partner's address space differs).  Blocks
+ * of ARMS_BLOCK samples alternate in ABBA order (pair p: arm 0 then 1 for
+ * even p, 1 then 0 for odd p), each block after ARMS_WARM untimed passes
+ * so that waking the parked partner is not charged to its arm.  The
+ * partner that is not running waits in the kernel on a futex word in the
+ * shared memory: it neither spins nor touches the measured line.  Both
+ * arms take the iterations per sample that arm 0's warm-up calibrated. */
+#ifndef ARMS_H
+#define ARMS_H
+
+#include <stdint.h>
+
+#include "agents.h"
+#include "sampler.h"
+#include "verdict.h"
+
+#define ARMS_BLOCK 10          /* samples per block */
+#define ARMS_WARM 3            /* untimed passes at the start of a block */
+#define ARMS_MIN_PAIRS 20      /* block pairs at least */
+#define ARMS_GROWTH 10         /* --target-ci: up to this many times the pairs */
+
+/* In the cell's shared memory; arms_init before the agents start. */
+struct arms {
+	struct sampler smp[2];      /* one per arm: its values, its gates */
+	struct agents_bar bar[2];   /* A and the arm's partner */
+	struct cp_padded_u64 turn;  /* futex word (low 32 bits): block << 1 | arm, or ARMS_DONE */
+	uint64_t pairs, max_pairs;  /* block pairs to take, and the bound with --target-ci */
+	int grow;                   /* add pairs while the verdict is inconclusive */
+	double margin_pct;
+	/* written by A */
+	uint64_t pairs_done;
+	struct cp_verdict verdict;  /* arm 1 / arm 0 */
+	/* written by each partner: CPU and wall time while parked, ns */
+	uint64_t parked_cpu_ns[2], parked_ns[2];
+};
+
+/* Block pairs for --samples N: enough for N samples per arm, at least
+ * ARMS_MIN_PAIRS; the values each arm needs room for. */
+uint64_t arms_pairs(uint64_t samples);
+uint64_t arms_max_values(uint64_t samples, int grow);
+
+/* v0, v1: shared arrays of arms_max_values() doubles. */
+void arms_init(struct arms *a, const struct sampler_req *r, const struct sampler_tune *t, double *v0, double *v1,
+	       double margin_pct);
+
+/* The arm of block j (0 or 1) of pair p: ABBA, so that a drift that is
+ * linear in time weighs on both arms alike. */
+unsigned arms_order(uint64_t pair, unsigned j);
+
+/* Run in all three agents.  Returns like sampler_run. */
+int arms_run(struct agent_ctx *c, struct arms *a, const struct sampler_ops *ops, void *st);
+
+#endif
