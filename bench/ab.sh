@@ -33,9 +33,10 @@ r = r[0]
 print(r["p50"], r["ci_lo"], r["ci_hi"], r["verdict"], r["blocks"])' "$1"
 }
 
-# 1. calibrate: seconds per block pair from a default run
+# 1. calibrate: seconds per block pair from a run of 200 pairs (the
+# start-up's share small)
 t0=$(date +%s.%N)
-"$CP" pingpong --cpus "$CPUS" --op cas --mode both --format csv >"$TMP/cal.csv"
+"$CP" pingpong --cpus "$CPUS" --op cas --mode both --samples 2000 --format csv >"$TMP/cal.csv"
 t1=$(date +%s.%N)
 set -- $(cmp_row "$TMP/cal.csv")
 samples=$(python3 -c "import sys; t = float(sys.argv[2]) - float(sys.argv[1]); p = int(sys.argv[3]); \
@@ -63,5 +64,5 @@ for m in thread:thread process:process; do
 		verdicts="$verdicts $4"
 		i=$((i + 1))
 	done
-	echo "A/A $m: $claims of $RUNS runs claimed a difference ($(printf '%s\n' $verdicts | sort | uniq -c | awk '{printf "%s%s %s", NR > 1 ? ", " : "", $1, $2}'))"
+	echo "A/A $m: $claims of $RUNS runs claimed a difference (verdicts:$(printf '%s\n' $verdicts | sort | uniq -c | awk '{ printf " %s %s", $1, $2 }'))"
 done
