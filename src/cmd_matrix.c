@@ -308,194 +308,256 @@ static int finish_file(const char *file, const char *part, int resume, struct cp
 	return rc;
 }
 
-int cmd_matrix(struct opts *o)
+/* One matrix command: what its steps share. */
+struct mx_cmd {
+	const struct opts *o;
+	struct opts oo;               /* the options pp_run and the sink see */
+	struct mx m;
+	struct cp_topo *t;
+	struct pp_run run;
+	struct cp_sink *sink;
+	struct cpulist own;
+	const char *file;             /* --out or --resume */
+	char part[4200], rawpart[4200];
+	uint64_t cap, todo, measured;
+	double target, est;
+	int exhausted;
+};
+
+/* The options that cannot go together, then ops, modes, outputs, topology. */
+static void mx_check(struct mx_cmd *x, struct cp_err *e)
 {
-	struct cp_err e = { 0 };
-	struct mx m = { 0 };
-	struct cp_topo *t = NULL;
-	struct pp_run run = { 0 };
-	struct cp_sink *sink = NULL;
-	struct opts oo = *o;
-	struct pace pace = { 0 };
-	struct cpulist own = { 0 };
-	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
-	const char *file = o->resume ? o->resume : o->out;
-	char part[4200], rawpart[4200], cls[64];
-	uint64_t cap, todo, total, measured = 0;
-	double target, est = 0, t0, last_print = 0;
-	int rc, proc, tty = isatty(2), exhausted = 0;
-	unsigned modes = 0;
+	const struct opts *o = x->o;
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "matrix: unexpected argument '%s': it takes options only", o->argv[0]);
 	if (o->resume && o->out && strcmp(o->resume, o->out))
-		cp_die(CP_EUSAGE, "--out %s: --resume %s adds to that file: give one of them", o->out,
-		       o->resume);
+		cp_die(CP_EUSAGE, "--out %s: --resume %s adds to that file: give one of them", o->out, o->resume);
 	if (o->topology_xml && !o->dry_run && !getenv(CP_VALIDATE_ENV))
 		cp_die(CP_EUSAGE, "--topology-xml %s: the matrix measures this machine; a saved topology "
 		       "only plans one (with --dry-run)", o->topology_xml);
 	if (o->resume && o->format && strcmp(o->format, "csv"))
-		cp_die(CP_EUSAGE, "--format %s: --resume adds CSV rows to a CSV file: use --format csv",
-		       o->format);
-	if (opts_format(o, &e) < 0 || plan_ops_modes(o, &m, &e) ||
-	    (file && tmp_target_check(o->resume ? "resume" : "out", file, &e)) ||
-	    (o->raw && tmp_target_check("raw", o->raw, &e)) || topo_load(o->topology_xml, &t, &e))
-		cp_exit_err(&e);
+		cp_die(CP_EUSAGE, "--format %s: --resume adds CSV rows to a CSV file: use --format csv", o->format);
+	if (opts_format(o, e) < 0 || plan_ops_modes(o, &x->m, e) ||
+	    (x->file && tmp_target_check(o->resume ? "resume" : "out", x->file, e)) ||
+	    (o->raw && tmp_target_check("raw", o->raw, e)) || topo_load(o->topology_xml, &x->t, e))
+		cp_exit_err(e);
+}
+
+/* The CPUs (--cpus or all allowed), the pairs, and what --resume has. */
+static void mx_pairs(struct mx_cmd *x, struct cp_err *e)
+{
+	const struct opts *o = x->o;
+	struct mx *m = &x->m;
+	uint64_t total;
+
 	if (o->cpus) {
-		if (parse_cpulist(o->cpus, "cpus", &own, &e) || topo_check_cpus(t, own.cpu, own.n, &e))
-			cp_exit_err(&e);
-		m.cpu = own.cpu;
-		m.ncpu = own.n;
+		if (parse_cpulist(o->cpus, "cpus", &x->own, e) || topo_check_cpus(x->t, x->own.cpu, x->own.n, e))
+			cp_exit_err(e);
+		m->cpu = x->own.cpu;
+		m->ncpu = x->own.n;
 	} else {
-		m.cpu = topo_cpus(t);
-		m.ncpu = topo_ncpus(t);
+		m->cpu = topo_cpus(x->t);
+		m->ncpu = topo_ncpus(x->t);
 	}
-	if (m.ncpu < 2)
-		cp_die(o->cpus ? CP_EUSAGE : CP_EUNAVAIL, "%sthe matrix needs two CPUs, %s %d",
-		       o->cpus ? "--cpus: " : "", o->cpus ? "the list has" : "this process may use",
-		       m.ncpu);
-	make_pairs(&m);
-	total = m.npairs * (uint64_t)m.nk * (uint64_t)m.nmodes;
-	m.done = cp_xcalloc(total ? total : 1, 1);
+	if (m->ncpu < 2)
+		cp_die(o->cpus ? CP_EUSAGE : CP_EUNAVAIL, "%sthe matrix needs two CPUs, %s %d", o->cpus ? "--cpus: " : "",
+		       o->cpus ? "the list has" : "this process may use", m->ncpu);
+	make_pairs(m);
+	total = m->npairs * (uint64_t)m->nk * (uint64_t)m->nmodes;
+	m->done = cp_xcalloc(total ? total : 1, 1);
 	if (o->resume) {
 		/* refuse a foreign file before merging a killed run's rows into it */
-		if (!access(file, F_OK) && mark_done(NULL, file, &e))
-			cp_exit_err(&e);
-		if (harvest(file, &e))
-			cp_exit_err(&e);
-		if (access(file, F_OK))
-			cp_die(CP_EUSAGE, "--resume %s: no such file (and no rows of an interrupted run "
-			       "next to it)", file);
-		if (mark_done(&m, file, &e))
-			cp_exit_err(&e);
+		if (!access(x->file, F_OK) && mark_done(NULL, x->file, e))
+			cp_exit_err(e);
+		if (harvest(x->file, e))
+			cp_exit_err(e);
+		if (access(x->file, F_OK))
+			cp_die(CP_EUSAGE, "--resume %s: no such file (and no rows of an interrupted run next to it)",
+			       x->file);
+		if (mark_done(m, x->file, e))
+			cp_exit_err(e);
 	}
-	todo = total - m.ndone;
-	proc = m.nmodes == 2 || m.modes[0] == AGENT_PROCESS;
-	cap = opt_isset(o, OPT_samples) ? o->samples : MATRIX_DEF_SAMPLES;
-	target = opt_isset(o, OPT_target_ci) ? o->target_ci
-					     : opt_isset(o, OPT_samples) ? 0 : MATRIX_DEF_TARGET_CI;
+	x->todo = total - m->ndone;
+}
+
+/* Samples per pair: --samples, or what --budget allows; --target-ci. */
+static void mx_samples(struct mx_cmd *x)
+{
+	const struct opts *o = x->o;
+	int proc = x->m.nmodes == 2 || x->m.modes[0] == AGENT_PROCESS;
+
+	x->cap = opt_isset(o, OPT_samples) ? o->samples : MATRIX_DEF_SAMPLES;
+	x->target = opt_isset(o, OPT_target_ci) ? o->target_ci : opt_isset(o, OPT_samples) ? 0 : MATRIX_DEF_TARGET_CI;
 	if (opt_isset(o, OPT_budget)) {
-		uint64_t fit = matrix_samples_for(todo, o->budget, proc);
+		uint64_t fit = matrix_samples_for(x->todo, o->budget, proc);
 		char a[32], b[32];
 
-		if (!fit && todo)
+		if (!fit && x->todo)
 			cp_die(CP_EUSAGE, "--budget %s: too short for %llu pair measurements: they need at "
 			       "least %s at %d samples per pair; allowed: a longer --budget, fewer CPUs "
 			       "(--cpus), fewer --op or one --mode",
-			       sweep_fmt_dur(o->budget, a, sizeof(a)), (unsigned long long)todo,
-			       sweep_fmt_dur(matrix_estimate(todo, MATRIX_MIN_SAMPLES, proc), b, sizeof(b)),
+			       sweep_fmt_dur(o->budget, a, sizeof(a)), (unsigned long long)x->todo,
+			       sweep_fmt_dur(matrix_estimate(x->todo, MATRIX_MIN_SAMPLES, proc), b, sizeof(b)),
 			       MATRIX_MIN_SAMPLES);
 		if (!opt_isset(o, OPT_samples))
-			cap = 5 * MATRIX_DEF_SAMPLES;
-		if (fit < cap)
-			cap = fit;
+			x->cap = 5 * MATRIX_DEF_SAMPLES;
+		if (fit < x->cap)
+			x->cap = fit;
 	}
-	for (int md = 0; md < m.nmodes; md++)
-		est += matrix_estimate(todo / (uint64_t)m.nmodes, cap, m.modes[md] == AGENT_PROCESS);
-	/* every option checked, and the outputs opened, before the plan is said */
-	for (int md = 0; md < m.nmodes; md++)
-		modes |= 1u << m.modes[md];
-	if (m.nmodes == 2 && !oo.shm)
-		oo.shm = "anon"; /* both modes on one memory kind: only the address space differs */
-	if (file) {
-		snprintf(part, sizeof(part), "%s.part", file);
-		oo.out = part;
+	for (int md = 0; md < x->m.nmodes; md++)
+		x->est += matrix_estimate(x->todo / (uint64_t)x->m.nmodes, x->cap, x->m.modes[md] == AGENT_PROCESS);
+}
+
+/* Every option checked, and the outputs opened (as .part files), before
+ * the plan is said. */
+static void mx_open(struct mx_cmd *x, struct cp_err *e)
+{
+	const struct opts *o = x->o;
+	unsigned modes = 0;
+
+	x->oo = *o;
+	for (int md = 0; md < x->m.nmodes; md++)
+		modes |= 1u << x->m.modes[md];
+	if (x->m.nmodes == 2 && !x->oo.shm)
+		x->oo.shm = "anon"; /* both modes on one memory kind: only the address space differs */
+	if (x->file) {
+		snprintf(x->part, sizeof(x->part), "%s.part", x->file);
+		x->oo.out = x->part;
 	}
 	if (o->raw) {
-		snprintf(rawpart, sizeof(rawpart), "%s.part", o->raw);
-		oo.raw = rawpart;
+		snprintf(x->rawpart, sizeof(x->rawpart), "%s.part", o->raw);
+		x->oo.raw = x->rawpart;
 	}
-	if ((!o->dry_run || topo_is_thissystem(t)) && (rc = pp_run_init(&run, &oo, modes, &e)))
-		cp_exit_err(&e);
-	if (!o->dry_run && todo && (rc = result_open(&oo, &sink, &e)))
-		cp_exit_err(&e);
-	print_plan(o->dry_run ? stdout : stderr, o, t, &m, cap, target, est);
-	if (o->dry_run || !todo) {
-		if (!todo && !o->dry_run)
-			fprintf(stderr, "matrix: every pair is in %s already\n", file);
-		pp_run_free(&run);
-		topo_free(t);
-		free(m.pair);
-		free(m.done);
-		cpulist_free(&own);
-		return CP_OK;
+	if ((!o->dry_run || topo_is_thissystem(x->t)) && pp_run_init(&x->run, &x->oo, modes, e))
+		cp_exit_err(e);
+	if (!o->dry_run && x->todo && result_open(&x->oo, &x->sink, e))
+		cp_exit_err(e);
+}
+
+/* One pair x op x mode; paced to the budget. */
+static int mx_one(struct mx_cmd *x, int k, int md, uint64_t p, struct pace *pace, double t0, struct cp_err *e)
+{
+	const struct mx *m = &x->m;
+	struct cp_row row;
+	double *raw = NULL, ts = now_s();
+	uint64_t c = x->cap;
+	char cls[64];
+	int rc;
+
+	if (opt_isset(x->o, OPT_budget)) {
+		double left = x->o->budget - (ts - t0);
+
+		if (left <= 0) {
+			x->exhausted = 1;
+			return 0;
+		}
+		c = pace_cap(pace, x->todo - x->measured, left, x->cap);
 	}
+	x->run.max_samples = c;
+	x->run.samples = x->target > 0 && c > MATRIX_MIN_SAMPLES ? MATRIX_MIN_SAMPLES : c;
+	x->run.target_ci = x->target;
+	topo_class_of_pair(x->t, m->pair[p][0], m->pair[p][1], cls, sizeof(cls));
+	rc = pp_measure(&x->run, m->k[k], m->modes[md], m->pair[p][0], m->pair[p][1], NULL, cls, &row, &raw,
+			x->sink, e);
+	if (!rc) {
+		row.experiment = "matrix";
+		rc = result_add(x->sink, &row, e);
+		pace_add(pace, now_s() - ts, &row);
+	}
+	free(raw);
+	x->measured++;
+	return rc;
+}
 
-	result_set_timer(sink, &run.timer);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	t0 = now_s();
-	for (int k = 0; k < m.nk && !rc && !g_stop && !exhausted; k++)
-		for (int md = 0; md < m.nmodes && !rc && !g_stop && !exhausted; md++)
-			for (uint64_t p = 0; p < m.npairs && !rc && !g_stop; p++) {
-				struct cp_row row;
-				double *raw = NULL, ts = now_s();
-				uint64_t c = cap;
+static int mx_measure(struct mx_cmd *x, struct cp_err *e)
+{
+	const struct mx *m = &x->m;
+	struct pace pace = { 0 };
+	double t0 = now_s(), last_print = 0;
+	int rc = 0, tty = isatty(2);
 
-				if (m.done[meas_index(&m, k, md, p)])
+	for (int k = 0; k < m->nk && !rc && !g_stop && !x->exhausted; k++)
+		for (int md = 0; md < m->nmodes && !rc && !g_stop && !x->exhausted; md++)
+			for (uint64_t p = 0; p < m->npairs && !rc && !g_stop && !x->exhausted; p++) {
+				if (m->done[meas_index(m, k, md, p)])
 					continue;
-				if (opt_isset(o, OPT_budget)) {
-					double left = o->budget - (ts - t0);
-
-					if (left <= 0) {
-						exhausted = 1;
-						break;
-					}
-					c = pace_cap(&pace, todo - measured, left, cap);
-				}
-				run.max_samples = c;
-				run.samples = target > 0 && c > MATRIX_MIN_SAMPLES ? MATRIX_MIN_SAMPLES : c;
-				run.target_ci = target;
-				topo_class_of_pair(t, m.pair[p][0], m.pair[p][1], cls, sizeof(cls));
-				rc = pp_measure(&run, m.k[k], m.modes[md], m.pair[p][0], m.pair[p][1], NULL,
-						cls, &row, &raw, sink, &e);
-				if (!rc) {
-					row.experiment = "matrix";
-					rc = result_add(sink, &row, &e);
-					pace_add(&pace, now_s() - ts, &row);
-				}
-				free(raw);
-				measured++;
-				if (now_s() - last_print > (tty ? 0.5 : 30) || measured == todo) {
+				rc = mx_one(x, k, md, p, &pace, t0, e);
+				if (now_s() - last_print > (tty ? 0.5 : 30) || x->measured == x->todo) {
 					last_print = now_s();
-					progress(measured, todo, t0, pace.n ? (double)(todo - measured) *
-						 (pace.fixed + (23.0 + (double)c) * pace.sample) : 0, tty);
+					progress(x->measured, x->todo, t0, pace.n ? (double)(x->todo - x->measured) *
+						 (pace.fixed + (23.0 + (double)x->cap) * pace.sample) : 0, tty);
 				}
 			}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 	if (tty)
 		fprintf(stderr, "\n");
-	if (exhausted)
-		result_meta_note(sink, "matrix: the budget ran out after %llu of %llu pairs",
-				 (unsigned long long)measured, (unsigned long long)todo);
-	{
-		/* keep what was measured, also when a pair failed */
-		struct cp_err ce = { 0 };
-		int crc = result_close(sink, &ce);
+	return rc;
+}
 
-		if (!crc && file)
-			crc = finish_file(file, part, o->resume != NULL, &ce);
-		if (!crc && o->raw)
-			crc = finish_file(o->raw, rawpart, o->resume != NULL, &ce);
-		if (crc && !rc) {
-			rc = crc;
-			e = ce;
-		}
+/* Keep what was measured, also when a pair failed: close the sink and
+ * move the .part files into place. */
+static int mx_close(struct mx_cmd *x, int rc, struct cp_err *e)
+{
+	struct cp_err ce = { 0 };
+	int crc;
+
+	if (x->exhausted)
+		result_meta_note(x->sink, "matrix: the budget ran out after %llu of %llu pairs",
+				 (unsigned long long)x->measured, (unsigned long long)x->todo);
+	crc = result_close(x->sink, &ce);
+	if (!crc && x->file)
+		crc = finish_file(x->file, x->part, x->o->resume != NULL, &ce);
+	if (!crc && x->o->raw)
+		crc = finish_file(x->o->raw, x->rawpart, x->o->resume != NULL, &ce);
+	if (crc && !rc) {
+		rc = crc;
+		*e = ce;
 	}
-	pp_run_free(&run);
-	if ((g_stop || rc || exhausted) && file)
+	if ((g_stop || rc || x->exhausted) && x->file)
 		fprintf(stderr, "matrix: %llu of %llu pairs measured and kept in %s; continue with "
-			"the same options and --resume %s\n", (unsigned long long)(rc ? measured - 1 : measured),
-			(unsigned long long)todo, file, file);
-	topo_free(t);
-	free(m.pair);
-	free(m.done);
-	cpulist_free(&own);
+			"the same options and --resume %s\n", (unsigned long long)(rc ? x->measured - 1 : x->measured),
+			(unsigned long long)x->todo, x->file, x->file);
+	return rc;
+}
+
+static void mx_free(struct mx_cmd *x)
+{
+	pp_run_free(&x->run);
+	topo_free(x->t);
+	free(x->m.pair);
+	free(x->m.done);
+	cpulist_free(&x->own);
+}
+
+int cmd_matrix(struct opts *o)
+{
+	struct cp_err e = { 0 };
+	struct mx_cmd x = { .o = o, .file = o->resume ? o->resume : o->out };
+	struct sigaction sa = { 0 }, old[3];
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	int rc;
+
+	mx_check(&x, &e);
+	mx_pairs(&x, &e);
+	mx_samples(&x);
+	mx_open(&x, &e);
+	print_plan(o->dry_run ? stdout : stderr, o, x.t, &x.m, x.cap, x.target, x.est);
+	if (o->dry_run || !x.todo) {
+		if (!x.todo && !o->dry_run)
+			fprintf(stderr, "matrix: every pair is in %s already\n", x.file);
+		mx_free(&x);
+		return CP_OK;
+	}
+	result_set_timer(x.sink, &x.run.timer);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int k = 0; k < 3; k++)
+		sigaction(sigs[k], &sa, &old[k]);
+	rc = mx_measure(&x, &e);
+	for (int k = 0; k < 3; k++)
+		sigaction(sigs[k], &old[k], NULL);
+	rc = mx_close(&x, rc, &e);
+	mx_free(&x);
 	if (rc)
 		cp_exit_err(&e);
 	return g_stop ? SWEEP_INTERRUPTED : CP_OK;

@@ -91,6 +91,8 @@ struct sy_cell {
 	int cpus[2];
 	const char *placement;
 	int futex_shared;
+	int seen;          /* the node the pair's words were on, -1 unknown */
+	int set_up;        /* prim->setup done: teardown owed */
 };
 
 static void sy_row_common(const struct costs *c, const struct sy_cell *cell, struct cp_row *row)
@@ -106,92 +108,184 @@ static void sy_row_common(const struct costs *c, const struct sy_cell *cell, str
 		row->note = cell->futex_shared ? "futex shared" : "futex private";
 }
 
-static int measure_blocking(struct costs *c, const struct sy_cell *cell, struct cp_err *e)
-{
-	struct sampler_req req = costs_sampler_req(c);
-	size_t psize = sizeof(struct sy_shared) + sampler_max_samples(&req) * sizeof(double);
-	struct sy_shared *P = agents_shared_alloc(psize);
-	struct agents_shared *sh = NULL;
-	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus,
-				  .timeout_s = c->run.timeout_s, .fn = sy_agent, .arg = P,
-				  .counters = c->run.counters };
-	int rc, node, seen = -1;
+/* One run of the pair: P with its values and the agents' slots, for the
+ * caller to read; sy_run_free ends it. */
+struct sy_run {
+	struct sy_shared *P;
+	size_t psize;
+	struct agents_shared *sh;
+};
 
+static int sy_run(struct costs *c, struct sy_cell *cell, const struct sampler_req *req, struct sy_run *r,
+		  struct cp_err *e)
+{
+	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus, .timeout_s = c->run.timeout_s,
+				  .fn = sy_agent, .counters = c->run.counters };
+	int rc, node;
+
+	r->sh = NULL;
+	r->psize = sizeof(struct sy_shared) + sampler_max_samples(req) * sizeof(double);
+	r->P = cfg.arg = agents_shared_alloc(r->psize);
 	/* --mem-node: the pair's words (futex, flags) come from that node */
 	if ((rc = costs_mem_node(c, cell->cpus, 2, &node, e)) ||
-	    (node >= 0 && (rc = shm_bind_node(P, psize, node, e)))) {
-		agents_shared_free(P, psize);
+	    (node >= 0 && (rc = shm_bind_node(r->P, r->psize, node, e))))
 		return rc;
-	}
-	P->prim = cell->prim;
-	sampler_init(&P->smp, &req, &sy_tune, P->v);
-	if ((rc = cell->prim->setup(&P->pair, cell->mode == AGENT_PROCESS, cell->futex_shared, e))) {
-		agents_shared_free(P, psize);
+	r->P->prim = cell->prim;
+	sampler_init(&r->P->smp, req, &sy_tune, r->P->v);
+	if ((rc = cell->prim->setup(&r->P->pair, cell->mode == AGENT_PROCESS, cell->futex_shared, e)))
 		return rc;
-	}
-	rc = agents_run(&cfg, &sh, e);
-	if (!rc && !costs_interrupted(c) && (P->seq[0] != P->expect || P->seq[1] != P->expect))
-		rc = cp_errf(e, CP_ERUN, "sync %s: A counted %llu round trips and B %llu, expected %llu",
-			     cell->prim->name, (unsigned long long)P->seq[0], (unsigned long long)P->seq[1],
-			     (unsigned long long)P->expect);
-	if (!rc && !costs_interrupted(c))
-		rc = shm_node_check(P, node, &seen, e);
+	cell->set_up = 1;
+	rc = agents_run(&cfg, &r->sh, e);
+	if (rc || costs_interrupted(c))
+		return rc;
+	if (r->P->seq[0] != r->P->expect || r->P->seq[1] != r->P->expect)
+		return cp_errf(e, CP_ERUN, "sync %s: A counted %llu round trips and B %llu, expected %llu",
+			       cell->prim->name, (unsigned long long)r->P->seq[0], (unsigned long long)r->P->seq[1],
+			       (unsigned long long)r->P->expect);
+	return shm_node_check(r->P, node, &cell->seen, e);
+}
+
+static void sy_run_free(struct sy_cell *cell, struct sy_run *r)
+{
+	if (r->sh && r->sh->hung)
+		return; /* a thread still blocks in the pair: the caller exits */
+	agents_free(r->sh);
+	if (cell->set_up)
+		cell->prim->teardown(&r->P->pair);
+	cell->set_up = 0;
+	agents_shared_free(r->P, r->psize);
+}
+
+static int measure_blocking(struct costs *c, struct sy_cell *cell, struct cp_err *e)
+{
+	struct sampler_req req = costs_sampler_req(c);
+	struct sy_run r;
+	int rc = sy_run(c, cell, &req, &r, e);
+
 	if (!rc && !costs_interrupted(c)) {
+		struct sy_shared *P = r.P;
 		struct cp_row row;
 
 		sy_row_common(c, cell, &row);
-		row.mem_node = seen;
+		row.mem_node = cell->seen;
 		row.samples = P->smp.nsamples;
 		row.iters_per_sample = P->smp.iters_used;
 		stats_compute(P->v, P->smp.nsamples, &row.st);
 		row.raw = P->v;
 		row.nraw = P->smp.nsamples;
 		if (c->run.counters)
-			agents_counters_row(sh, c->run.counters, (double)(P->smp.nsamples * row.iters_per_sample),
+			agents_counters_row(r.sh, c->run.counters, (double)(P->smp.nsamples * row.iters_per_sample),
 					    &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
-	if (sh && sh->hung)
-		return rc; /* a thread still blocks in the pair: the caller exits */
-	agents_free(sh);
-	cell->prim->teardown(&P->pair);
-	agents_shared_free(P, psize);
+	sy_run_free(cell, &r);
+	return rc;
+}
+
+/* One block of an interleaved arm (costs_arms_run). */
+static int sy_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v,
+		    uint64_t *iters, struct cp_err *e)
+{
+	struct sy_cell *cell = cv;
+	struct sy_run r;
+	int rc;
+
+	cell->mode = c->modes[arm];
+	rc = sy_run(c, cell, req, &r, e);
+	if (!rc && !costs_interrupted(c)) {
+		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
+		*iters = r.P->smp.iters_used;
+	}
+	sy_run_free(cell, &r);
+	return rc;
+}
+
+/* Threads and processes as interleaved arms, block by block (a run of the
+ * pair each), with both arms on a shared futex: like for like. */
+static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct cp_err *e)
+{
+	struct costs_arms a;
+	struct cp_row row;
+	double *ratio = NULL;
+	int rc;
+
+	cell->futex_shared = 1;
+	rc = costs_arms_run(c, sy_block, cell, c->margin_pct, &a, e);
+	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
+		cell->mode = c->modes[x];
+		sy_row_common(c, cell, &row);
+		row.mem_node = cell->seen;
+		row.samples = a.pairs * ARMS_BLOCK;
+		row.iters_per_sample = a.iters;
+		stats_compute(a.v[x], row.samples, &row.st);
+		row.raw = a.v[x];
+		row.nraw = row.samples;
+		rc = result_add(c->sink, &row, e);
+	}
+	if (!rc && a.pairs) {
+		costs_arms_row(&a, &row, "thread:process", &ratio);
+		rc = result_add(c->sink, &row, e);
+	}
+	free(ratio);
+	costs_arms_free(&a);
 	return rc;
 }
 
 /* The spin baseline is a ping-pong cell (pingpong.c), on anon memory like
  * the pairs of the blocking primitives. */
+/* A ping-pong row as this command's spin row. */
+static void spin_row(const struct costs *c, const struct sy_cell *cell, const struct kernel *k,
+		     const struct cp_row *row, struct cp_row *base)
+{
+	sy_row_common(c, cell, base);
+	/* keep what was measured, say it is this command's row */
+	base->impl = k->impl;
+	base->mode = row->mode;
+	base->mem_node = row->mem_node;
+	base->samples = row->samples;
+	base->iters_per_sample = row->iters_per_sample;
+	base->metric = row->metric;
+	base->unit = row->unit;
+	base->ticks_per_ns = row->ticks_per_ns;
+	base->st = row->st;
+	base->raw = row->raw;
+	base->nraw = row->nraw;
+	base->verdict = row->verdict;
+	base->margin_pct = row->margin_pct;
+	base->blocks = row->blocks;
+	base->ncounters = row->ncounters;
+	memcpy(base->counters, row->counters, sizeof(row->counters));
+	base->note = row->verdict ? row->note : "ping-pong load-store kernel on one line";
+}
+
+/* The spin baseline is a ping-pong cell (pingpong.c), on anon memory like
+ * the pairs of the blocking primitives; with both modes, its interleaved
+ * arms and their comparison. */
 static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_err *e)
 {
 	struct pp_run run = c->run;
 	const struct kernel *k = kernel_find("pingpong", cell->prim->pp_kernel, NULL, NULL, NULL, e);
-	struct cp_row row, base;
-	double *raw = NULL;
-	int rc;
+	struct cp_row rows[3], base;
+	double *raw[3] = { NULL, NULL, NULL };
+	int rc, n = c->nmodes == 2 ? 3 : 1;
 
 	if (!k)
 		return e->code;
 	run.shm = "anon";
 	run.pages = "4k";
 	run.two_lines = 0;
-	rc = pp_measure(&run, k, cell->mode, cell->cpus[0], cell->cpus[1], c->o->mem_node, cell->placement, &row,
-			&raw, c->sink, e);
-	if (!rc && !costs_interrupted(c)) {
-		sy_row_common(c, cell, &base);
-		/* keep what was measured, say it is this command's row */
-		base.impl = k->impl;
-		base.mem_node = row.mem_node;
-		base.samples = row.samples;
-		base.iters_per_sample = row.iters_per_sample;
-		base.st = row.st;
-		base.raw = row.raw;
-		base.nraw = row.nraw;
-		base.ncounters = row.ncounters;
-		memcpy(base.counters, row.counters, sizeof(row.counters));
-		base.note = "ping-pong load-store kernel on one line";
+	if (n == 3)
+		rc = pp_measure_arms(&run, k, c->modes, cell->cpus[0], cell->cpus[1], c->o->mem_node, cell->placement,
+				     c->margin_pct, rows, raw, c->sink, e);
+	else
+		rc = pp_measure(&run, k, cell->mode, cell->cpus[0], cell->cpus[1], c->o->mem_node, cell->placement,
+				&rows[0], &raw[0], c->sink, e);
+	for (int i = 0; i < n && !rc && !costs_interrupted(c); i++) {
+		spin_row(c, cell, k, &rows[i], &base);
 		rc = result_add(c->sink, &base, e);
 	}
-	free(raw);
+	for (int i = 0; i < 3; i++)
+		free(raw[i]);
 	return rc;
 }
 
@@ -225,19 +319,21 @@ int cmd_sync(struct opts *o)
 	}
 	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
 		goto out;
+	/* both modes: the two as interleaved arms of one comparison per cell */
 	for (int p = 0; p < pl.npairs && !rc; p++)
 		for (int i = 0; i < n && !rc; i++)
-			for (int m = 0; m < c.nmodes && !rc && !costs_interrupted(&c); m++) {
+			for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
 				const struct sy_prim *prim = &sy_prims[idx[i]];
 				struct sy_cell cell = { prim, c.modes[m], { pl.pairs[p][0], pl.pairs[p][1] },
-							pl.class_name,
-							futex_shared || c.modes[m] == AGENT_PROCESS };
+							pl.class_name, futex_shared || c.modes[m] == AGENT_PROCESS, -1, 0 };
 
 				if (cell.cpus[0] == cell.cpus[1])
 					rc = cp_errf(&e, CP_EUSAGE, "--cpus: the two agents need two different CPUs, got %d twice",
 						     cell.cpus[0]);
+				else if (!prim->run)
+					rc = measure_spin(&c, &cell, &e);
 				else
-					rc = prim->run ? measure_blocking(&c, &cell, &e) : measure_spin(&c, &cell, &e);
+					rc = c.nmodes == 2 ? measure_blocking_arms(&c, &cell, &e) : measure_blocking(&c, &cell, &e);
 			}
 out:
 	cp_placement_free(&pl);
@@ -265,7 +361,7 @@ static const struct exp_figure sync_figures[] = {
 const struct experiment exp_sync = {
 	.cmd = { "sync", cmd_sync, "",
 		 CP_OPTS_PLACE | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | O(mode) | O(prim) |
-		 O(futex) | O(mem_node),
+		 O(futex) | O(mem_node) | O(margin),
 		 "wake-up round trip through futex, mutex, semaphore, eventfd, pipe vs spinning",
 		 "--iters: the default makes a sample of ~1 ms" },
 	.prior = { 0.12, 0.005, 1.2e-3, 0, 30, 10, 1000, "prim=6 mode=2", "prim=6" },

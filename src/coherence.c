@@ -115,12 +115,12 @@ static int first_touch(struct agent_ctx *c, struct coh_shared *P, char *base, co
 struct coh_agent_state {
 	const struct coh_shared *P;
 	uint64_t addr[COH_LINES];
-	uint64_t sum;
+	uint64_t sum, nprep;
 };
 
 /* Before each sample, every agent: its part of preparing the state, ending
  * with a barrier so that the measuring agent starts on prepared lines. */
-static int coh_prepare(struct agent_ctx *c, void *st, uint64_t seq)
+static int coh_prepare(struct agent_ctx *c, void *st, uint64_t pub)
 {
 	struct coh_agent_state *a = st;
 	const struct coh_shared *P = a->P;
@@ -128,7 +128,7 @@ static int coh_prepare(struct agent_ctx *c, void *st, uint64_t seq)
 
 	if (c->id == preparer) {
 		if (P->state == COH_M)
-			coh_write(a->addr, COH_LINES, seq);
+			coh_write(a->addr, COH_LINES, pub);
 		else
 			coh_flush(a->addr, COH_LINES);
 		if (P->state == COH_E || P->state == COH_S)
@@ -175,7 +175,14 @@ static int coh_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters,
 	return 0;
 }
 
-static const struct sampler_ops coh_ops = { .prepare = coh_prepare, .pass = coh_pass, .after = coh_after };
+/* The measuring agent's samples so far: a new value for each M preparation. */
+static uint64_t coh_publish(void *st)
+{
+	return ++((struct coh_agent_state *)st)->nprep;
+}
+
+static const struct sampler_ops coh_ops = { .publish = coh_publish, .prepare = coh_prepare, .pass = coh_pass,
+					    .after = coh_after };
 
 static int coh_agent(struct agent_ctx *c)
 {

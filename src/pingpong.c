@@ -34,7 +34,6 @@ struct pp_shared {
 	int two_lines, mem_node, stride;
 	/* written by A */
 	uint64_t rounds;
-	uint64_t rounds_pub;  /* round trips so far: where every agent's tokens start */
 	int node_seen;
 	char node_why[200];
 	double v[];        /* one per sample: ns per round trip */
@@ -69,22 +68,26 @@ static int pp_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *tick
 	return 0;
 }
 
-/* Before a pass, untimed: the tokens start where the round trips so far
- * left the line (A publishes their count), so that the partner of either
- * arm continues the same sequence. */
-static int pp_prepare(struct agent_ctx *c, void *st, uint64_t seq)
+/* A, before each gate: the round trips so far. */
+static uint64_t pp_publish(void *st)
+{
+	return ((struct pp_agent_state *)st)->rounds;
+}
+
+/* Before a pass, untimed: the tokens start where the R round trips so far
+ * left the line (A hands R over with the gate), so that the partner of
+ * either arm continues the same sequence. */
+static int pp_prepare(struct agent_ctx *c, void *st, uint64_t R)
 {
 	struct pp_agent_state *s = st;
-	uint64_t R = __atomic_load_n(&s->P->rounds_pub, __ATOMIC_RELAXED);
 
 	(void)c;
-	(void)seq;
 	s->ka.in = s->in0 + R * s->ka.step;
 	s->ka.out = s->out0 + R * s->ka.step;
 	return 0;
 }
 
-/* After a pass: the checksum's bookkeeping; A publishes the round trips. */
+/* After a pass: the checksum's bookkeeping. */
 static int pp_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value)
 {
 	struct pp_agent_state *s = st;
@@ -95,12 +98,12 @@ static int pp_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, 
 	s->expect_sum += expect_sum(s->ka.out, s->ka.step, iters);
 	s->sum += s->last_sum;
 	s->rounds += iters;
-	if (c->id == 0)
-		__atomic_store_n(&((struct pp_shared *)c->arg)->rounds_pub, s->rounds, __ATOMIC_RELAXED);
+	(void)c;
 	return 0;
 }
 
-static const struct sampler_ops pp_ops = { .prepare = pp_prepare, .pass = pp_pass, .after = pp_after };
+static const struct sampler_ops pp_ops = { .publish = pp_publish, .prepare = pp_prepare, .pass = pp_pass,
+					   .after = pp_after };
 
 static int first_touch(struct agent_ctx *c, struct pp_shared *P, char *base)
 {
@@ -314,15 +317,7 @@ static void fill_ratio(const struct pp_run *r, const struct pp_shared *P, const 
 	verdict_ratios(a->smp[0].v, a->smp[1].v, a->pairs_done, ARMS_BLOCK, ratio);
 	fill_row(r, P, mode, cpu_a, cpu_b, placement, ratio, a->pairs_done, row, raw);
 	free(ratio);
-	row->metric = "ratio";
-	row->unit = "ratio";
-	row->ticks_per_ns = 0;
-	row->st.p50 = a->verdict.est;
-	row->st.ci_lo = a->verdict.lo;
-	row->st.ci_hi = a->verdict.hi;
-	row->verdict = verdict_name(a->verdict.v);
-	row->margin_pct = a->verdict.margin_pct;
-	row->blocks = a->pairs_done;
+	verdict_fill_row(&a->verdict, row);
 	snprintf(note, sizeof(note), "parked partners: CPU %.2f%% and %.2f%% of their parked time",
 		 100.0 * (double)a->parked_cpu_ns[0] / (double)(a->parked_ns[0] ? a->parked_ns[0] : 1),
 		 100.0 * (double)a->parked_cpu_ns[1] / (double)(a->parked_ns[1] ? a->parked_ns[1] : 1));

@@ -268,15 +268,16 @@ void rep_sync(struct rep *r)
 			m ? "processe" : "thread", csv_get(&c, (size_t)best[m], csv_col(&c, "kernel")),
 			fmt3(csv_num(&c, (size_t)best[m], c50), a, sizeof(a)), sp);
 	}
-	snprintf(path, sizeof(path), "%s/raw/sync.csv", r->dir);
-	rawset_load(path, &rs);
-	n = compare_modes(&c, &rs, metric, &x);
-	for (int i = 0; i < n; i++) {
-		char v[160];
-
-		doc_li(r->d, "%s: processes / threads = %.3f [%.3f, %.3f]: %s",
-		       csv_get(&c, x[i].p, csv_col(&c, "kernel")), x[i].q.r, x[i].q.lo, x[i].q.hi,
-		       verdict(&x[i].q, x[i].drift, v, sizeof(v)));
+	/* the interleaved arms' verdicts; cells measured back to back are
+	 * shown as ratios, not judged */
+	if (!rep_verdicts(r, &c, "Threads vs processes, measured as interleaved arms")) {
+		snprintf(path, sizeof(path), "%s/raw/sync.csv", r->dir);
+		rawset_load(path, &rs);
+		n = compare_modes(&c, &rs, metric, &x);
+		for (int i = 0; i < n; i++)
+			doc_li(r->d, "%s: processes / threads = %.3f [%.3f, %.3f], measured back to back (not a verdict: "
+			       "the machine drifts between two cells)", csv_get(&c, x[i].p, csv_col(&c, "kernel")),
+			       x[i].q.r, x[i].q.lo, x[i].q.hi);
 	}
 	rep_figures(r, "sync");
 	free(x);

@@ -84,15 +84,12 @@ struct pair_cmp {
 	size_t t, p;         /* row indices */
 	struct ratio q;
 	int boot;            /* interval by bootstrap */
-	double drift;        /* run-to-run drift of the thread figure (relative), NAN if one cell */
 };
 int compare_modes(const struct csv *c, const struct rawset *rs, const char *metric,
 		  struct pair_cmp **out);
-/* "no measurable difference" / "processes 12% slower" / "within run-to-run
- * drift" ...; drift NAN when unknown. */
-const char *verdict(const struct ratio *q, double drift, char *buf, size_t len);
-/* The difference is inside the CI or inside the drift: not told apart. */
-int within_drift(const struct ratio *q, double drift);
+/* The comparison rows of c (interleaved arms: metric ratio, mode A:B) as
+ * a list under a paragraph starting with title; how many. */
+int rep_verdicts(struct rep *r, const struct csv *c, const char *title);
 /* Load DIR/name; 0 with c filled, -1 when absent or empty. */
 int rep_load(const struct rep *r, const char *name, struct csv *c);
 /* Every figure of kind `kind` (plot_set) with its caption. */

@@ -265,18 +265,95 @@ double plot_cost_estimate(void)
 	return (mono_s() - t0) * (double)(nfigures * PLOT_FIGURES_PER_ROW);
 }
 
+/* Read a figure's CSV and check it can be drawn from: complete, not
+ * ragged, with the columns the figure needs.  0, or -1 (said why). */
+static int figure_csv(const char *path, const struct exp_figure *f, struct plot_set *ps, struct csv *c,
+		      struct cp_err *e)
+{
+	char need[512], *save = NULL;
+	const char *names[40], *miss;
+	int n = 0;
+
+	if (csv_read(path, c, e)) {
+		fprintf(stderr, "cachepong: plot %s: %s\n", f->kind, e->msg);
+		ps->failed++;
+		return -1;
+	}
+	/* a torn or ragged file is not drawn from: say which and why */
+	if (c->partial)
+		fprintf(stderr, "cachepong: plot %s: %s: not a complete results CSV: its last line has no newline (an "
+			"interrupted write, or an unterminated quote)\n", f->kind, path);
+	else if (c->bad_rows)
+		fprintf(stderr, "cachepong: plot %s: %s: not a results CSV: %zu rows have more fields than its "
+			"header\n", f->kind, path, c->bad_rows);
+	snprintf(need, sizeof(need), "%s", f->need);
+	for (char *t = strtok_r(need, " ", &save); t && n < 39; t = strtok_r(NULL, " ", &save))
+		names[n++] = t;
+	names[n] = NULL;
+	miss = c->partial || c->bad_rows || !c->nrow ? NULL : csv_missing(c, names);
+	if (miss)
+		fprintf(stderr, "cachepong: plot %s: %s has no column '%s' (the figure needs: %s)\n", f->kind, path,
+			miss, f->need);
+	if (c->partial || c->bad_rows || miss) {
+		ps->failed++;
+		csv_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* The first of the figure's metrics ("a|b") that some row has, or "". */
+static void figure_metric(const struct csv *c, const struct exp_figure *f, char *metric, size_t len)
+{
+	char ms[128], *save = NULL;
+	int mcol = csv_col(c, "metric");
+
+	metric[0] = 0;
+	snprintf(ms, sizeof(ms), "%s", f->metrics);
+	for (char *t = strtok_r(ms, "|", &save); t && !metric[0]; t = strtok_r(NULL, "|", &save))
+		for (size_t i = 0; i < c->nrow && !metric[0]; i++)
+			if (!strcmp(csv_get(c, i, mcol), t))
+				snprintf(metric, len, "%s", t);
+}
+
+static void figure_add(struct plot_set *ps, const struct exp_figure *f, const char *name, const char *key, int nf)
+{
+	char what[300];
+
+	ps->f = realloc(ps->f, ((size_t)ps->n + 1) * sizeof(*ps->f));
+	if (!ps->f)
+		cp_die(CP_ERUN, "out of memory");
+	memset(&ps->f[ps->n], 0, sizeof(ps->f[0]));
+	snprintf(ps->f[ps->n].name, sizeof(ps->f[0].name), "%.150s", name);
+	snprintf(ps->f[ps->n].kind, sizeof(ps->f[0].kind), "%s", f->kind);
+	snprintf(what, sizeof(what), "%s%s%s", f->caption, nf ? ": " : "", key);
+	snprintf(ps->f[ps->n].caption, sizeof(ps->f[0].caption), "%s", what);
+	ps->n++;
+}
+
+/* One figure per distinct value of the facet columns (fcol[0..nf)). */
+struct facets {
+	const char *fcol[4];
+	int nf;
+};
+
+static void facet_key(const struct csv *c, size_t i, const struct facets *fa, char *key, size_t len)
+{
+	key[0] = 0;
+	for (int k = 0; k < fa->nf; k++)
+		snprintf(key + strlen(key), len - strlen(key), "%s%s", k ? " " : "", csv_get(c, i, csv_col(c, fa->fcol[k])));
+}
+
 static void render(const char *dir, const char *gpdir, const char *plots, const char *cpu,
 		   const struct exp_figure *f, double deadline, struct plot_set *ps, int *unavail,
 		   struct cp_err *e)
 {
-	char path[4200], script[4200], need[512], fac[256], *save = NULL;
-	const char *names[40], *miss;
-	char metric[64] = "";
-	const char *fcol[4];
-	int nf = 0, mcol;
+	char path[4200], script[4200], fac[256], metric[64], *save = NULL;
+	struct facets fa = { .nf = 0 };
 	struct csv c;
 	char (*seen)[256];
 	size_t nseen = 0;
+	int mcol;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, f->csv);
 	snprintf(script, sizeof(script), "%s/%s", gpdir, f->script);
@@ -284,67 +361,26 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 		note(ps, "%s: no %s in this directory", f->kind, f->csv);
 		return;
 	}
-	if (csv_read(path, &c, e)) {
-		fprintf(stderr, "cachepong: plot %s: %s\n", f->kind, e->msg);
-		ps->failed++;
+	if (figure_csv(path, f, ps, &c, e))
 		return;
-	}
-	/* a torn or ragged file is not drawn from: say which and why */
-	if (c.partial || c.bad_rows) {
-		if (c.partial)
-			fprintf(stderr, "cachepong: plot %s: %s: not a complete results CSV: its last line has "
-				"no newline (an interrupted write, or an unterminated quote)\n", f->kind, path);
-		else
-			fprintf(stderr, "cachepong: plot %s: %s: not a results CSV: %zu rows have more fields "
-				"than its header\n", f->kind, path, c.bad_rows);
-		ps->failed++;
-		csv_free(&c);
-		return;
-	}
-	snprintf(need, sizeof(need), "%s", f->need);
-	{
-		int n = 0;
-
-		for (char *t = strtok_r(need, " ", &save); t && n < 39; t = strtok_r(NULL, " ", &save))
-			names[n++] = t;
-		names[n] = NULL;
-	}
-	if (c.nrow && (miss = csv_missing(&c, names))) {
-		fprintf(stderr, "cachepong: plot %s: %s has no column '%s' (the figure needs: %s)\n",
-			f->kind, path, miss, f->need);
-		ps->failed++;
-		csv_free(&c);
-		return;
-	}
-	mcol = csv_col(&c, "metric");
-	{
-		char ms[128], *s2 = NULL;
-
-		snprintf(ms, sizeof(ms), "%s", f->metrics);
-		for (char *t = strtok_r(ms, "|", &s2); t && !metric[0]; t = strtok_r(NULL, "|", &s2))
-			for (size_t i = 0; i < c.nrow && !metric[0]; i++)
-				if (!strcmp(csv_get(&c, i, mcol), t))
-					snprintf(metric, sizeof(metric), "%s", t);
-	}
+	figure_metric(&c, f, metric, sizeof(metric));
 	if (!metric[0]) {
 		note(ps, "%s: no rows with metric %s", f->kind, f->metrics);
 		csv_free(&c);
 		return;
 	}
+	mcol = csv_col(&c, "metric");
 	snprintf(fac, sizeof(fac), "%s", f->facet);
-	save = NULL;
-	for (char *t = strtok_r(fac, " ", &save); t && nf < 4; t = strtok_r(NULL, " ", &save))
-		fcol[nf++] = t;
+	for (char *t = strtok_r(fac, " ", &save); t && fa.nf < 4; t = strtok_r(NULL, " ", &save))
+		fa.fcol[fa.nf++] = t;
 	seen = cp_xcalloc(c.nrow + 1, sizeof(*seen));
 	for (size_t i = 0; i < c.nrow; i++) {
-		char key[256] = "", name[300], vars[24000] = "", what[300];
+		char key[256], name[300], vars[24000] = "";
 		int dup = 0;
 
 		if (strcmp(csv_get(&c, i, mcol), metric))
 			continue;
-		for (int k = 0; k < nf; k++)
-			snprintf(key + strlen(key), sizeof(key) - strlen(key), "%s%s", k ? " " : "",
-				 csv_get(&c, i, csv_col(&c, fcol[k])));
+		facet_key(&c, i, &fa, key, sizeof(key));
 		for (size_t s = 0; s < nseen && !dup; s++)
 			dup = !strcmp(seen[s], key);
 		if (dup)
@@ -354,35 +390,26 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 			break;
 		}
 		snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
-		snprintf(name, sizeof(name), "%s%s%s", f->kind, nf ? "-" : "", key);
+		snprintf(name, sizeof(name), "%s%s%s", f->kind, fa.nf ? "-" : "", key);
 		tame(name);
 		var(vars, sizeof(vars), "data", path);
 		var(vars, sizeof(vars), "cpu", cpu);
 		var(vars, sizeof(vars), "metric", metric);
-		for (int k = 0; k < nf; k++)
-			var(vars, sizeof(vars), fcol[k], csv_get(&c, i, csv_col(&c, fcol[k])));
+		for (int k = 0; k < fa.nf; k++)
+			var(vars, sizeof(vars), fa.fcol[k], csv_get(&c, i, csv_col(&c, fa.fcol[k])));
 		if (f->vars[0])
 			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; %s", f->vars);
 		if (!strcmp(f->script, "heatmap.gp"))
 			heat_topology(dir, &c, vars, sizeof(vars));
 		if (draw(script, vars, plots, name, e)) {
-			if (e->code == CP_EUNAVAIL)
-				*unavail = 1;
+			*unavail |= e->code == CP_EUNAVAIL;
 			fprintf(stderr, "cachepong: plot %s: %s\n", name, e->msg);
 			ps->failed++;
 			if (*unavail)
 				break;
 			continue;
 		}
-		ps->f = realloc(ps->f, ((size_t)ps->n + 1) * sizeof(*ps->f));
-		if (!ps->f)
-			cp_die(CP_ERUN, "out of memory");
-		memset(&ps->f[ps->n], 0, sizeof(ps->f[0]));
-		snprintf(ps->f[ps->n].name, sizeof(ps->f[0].name), "%.150s", name);
-		snprintf(ps->f[ps->n].kind, sizeof(ps->f[0].kind), "%s", f->kind);
-		snprintf(what, sizeof(what), "%s%s%s", f->caption, nf ? ": " : "", key);
-		snprintf(ps->f[ps->n].caption, sizeof(ps->f[0].caption), "%s", what);
-		ps->n++;
+		figure_add(ps, f, name, key, fa.nf);
 	}
 	free(seen);
 	csv_free(&c);

@@ -161,118 +161,127 @@ static void table_ratios(const struct cp_sink *s, FILE *f)
 		}
 }
 
-void result_table_write(struct cp_sink *s)
+/* Where each shown column is in the table, -1 when not shown. */
+struct tcols {
+	int kernel, mode, shm, place, cpus, node, unit, med, ow, ci, p1090, n, ctr;
+	int size, pages, layout, agents, metric, state, holder;
+};
+
+static int tcol_if(struct table *t, int shown, const char *head, int right)
 {
-	struct table t = { 0 };
-	FILE *f = s->out.f;
+	return shown ? tcol(t, head, right) : -1;
+}
+
+/* The columns: always the cell's identity and the statistics; a column
+ * that tells rows apart only where the rows differ in it. */
+static void table_columns(const struct cp_sink *s, struct table *t, struct tcols *c)
+{
 	const char *unit = s->nrows && s->rows[0].unit ? s->rows[0].unit : "";
 	int one_unit = all_same_unit(s), rt = 0;
 	char h[TCELL];
-	int c_kernel, c_mode, c_shm, c_place, c_cpus, c_node, c_unit = -1, c_med, c_ow = -1;
-	int c_ci, c_p1090, c_n, c_ctr, c_size = -1, c_pages = -1, c_layout = -1, c_agents = -1;
-	int c_metric = -1, c_state = -1, c_holder = -1;
 
 	for (size_t k = 0; k < s->nrows; k++)
 		rt |= same_str(s->rows[k].metric, "round_trip");
-	c_kernel = tcol(&t, "kernel", 0);
-	c_mode = tcol(&t, "mode", 0);
-	c_shm = tcol(&t, "shm", 0);
-	c_place = tcol(&t, "placement", 0);
-	c_cpus = tcol(&t, "cpus", 0);
-	c_node = tcol(&t, "node", 1);
-	if (varies_str(s, offsetof(struct cp_row, pages)))
-		c_pages = tcol(&t, "pages", 0);
-	if (varies_str(s, offsetof(struct cp_row, layout)))
-		c_layout = tcol(&t, "layout", 0);
-	if (varies_str(s, offsetof(struct cp_row, state)))
-		c_state = tcol(&t, "state", 0);
-	if (varies_str(s, offsetof(struct cp_row, holder)))
-		c_holder = tcol(&t, "holder", 0);
-	if (varies_size(s))
-		c_size = tcol(&t, "size", 1);
-	if (varies_agents(s))
-		c_agents = tcol(&t, "agents", 1);
-	if (varies_str(s, offsetof(struct cp_row, metric)))
-		c_metric = tcol(&t, "metric", 0);
-	if (!one_unit)
-		c_unit = tcol(&t, "unit", 0);
+	c->kernel = tcol(t, "kernel", 0);
+	c->mode = tcol(t, "mode", 0);
+	c->shm = tcol(t, "shm", 0);
+	c->place = tcol(t, "placement", 0);
+	c->cpus = tcol(t, "cpus", 0);
+	c->node = tcol(t, "node", 1);
+	c->pages = tcol_if(t, varies_str(s, offsetof(struct cp_row, pages)), "pages", 0);
+	c->layout = tcol_if(t, varies_str(s, offsetof(struct cp_row, layout)), "layout", 0);
+	c->state = tcol_if(t, varies_str(s, offsetof(struct cp_row, state)), "state", 0);
+	c->holder = tcol_if(t, varies_str(s, offsetof(struct cp_row, holder)), "holder", 0);
+	c->size = tcol_if(t, varies_size(s), "size", 1);
+	c->agents = tcol_if(t, varies_agents(s), "agents", 1);
+	c->metric = tcol_if(t, varies_str(s, offsetof(struct cp_row, metric)), "metric", 0);
+	c->unit = tcol_if(t, !one_unit, "unit", 0);
 	snprintf(h, sizeof(h), one_unit ? "median [%s]" : "median", unit);
-	c_med = tcol(&t, h, 1);
-	if (rt) {
-		snprintf(h, sizeof(h), one_unit ? "one-way [%s]" : "one-way", unit);
-		c_ow = tcol(&t, h, 1);
-	}
-	c_ci = tcol(&t, "95% CI of median", 1);
-	c_p1090 = tcol(&t, "p10..p90", 1);
-	c_n = tcol(&t, "n", 1);
-	c_ctr = t.ncol;
+	c->med = tcol(t, h, 1);
+	snprintf(h, sizeof(h), one_unit ? "one-way [%s]" : "one-way", unit);
+	c->ow = tcol_if(t, rt, h, 1);
+	c->ci = tcol(t, "95% CI of median", 1);
+	c->p1090 = tcol(t, "p10..p90", 1);
+	c->n = tcol(t, "n", 1);
+	c->ctr = t->ncol;
 	for (int i = 0; i < s->ncounters; i++) {
 		snprintf(h, sizeof(h), "%.36s/op", s->ctr_names[i]);
-		tcol(&t, h, 1);
+		tcol(t, h, 1);
 	}
-	t.cell = cp_xcalloc(s->nrows ? s->nrows : 1, sizeof(*t.cell));
-	for (size_t k = 0; k < s->nrows; k++) {
-		const struct cp_row *r = &s->rows[k];
-		char (*c)[TCELL] = t.cell[k];
-		char a[32], b[32];
+}
 
-		snprintf(c[c_kernel], TCELL, "%s", r->kernel ? r->kernel : "");
-		snprintf(c[c_mode], TCELL, "%s", r->mode ? r->mode : "");
-		snprintf(c[c_shm], TCELL, "%s", r->shm ? r->shm : "");
-		snprintf(c[c_place], TCELL, "%s", r->placement ? r->placement : "");
-		snprintf(c[c_cpus], TCELL, "%.40s", r->cpus);
-		if (r->mem_node >= 0)
-			snprintf(c[c_node], TCELL, "%d", r->mem_node);
-		else
-			snprintf(c[c_node], TCELL, "-");
-		if (c_pages >= 0)
-			snprintf(c[c_pages], TCELL, "%s", r->pages ? r->pages : "");
-		if (c_layout >= 0)
-			snprintf(c[c_layout], TCELL, "%s", r->layout ? r->layout : "");
-		if (c_state >= 0)
-			snprintf(c[c_state], TCELL, "%s", r->state ? r->state : "");
-		if (c_holder >= 0)
-			snprintf(c[c_holder], TCELL, "%s", r->holder ? r->holder : "");
-		if (c_size >= 0)
-			size_format(r->size_bytes, c[c_size], TCELL);
-		if (c_agents >= 0)
-			snprintf(c[c_agents], TCELL, "%u", r->agents);
-		if (c_metric >= 0)
-			snprintf(c[c_metric], TCELL, "%s", r->metric ? r->metric : "");
-		if (c_unit >= 0)
-			snprintf(c[c_unit], TCELL, "%s", r->unit ? r->unit : "");
-		fmt_num(c[c_med], TCELL, r->st.p50);
-		if (c_ow >= 0) {
-			if (same_str(r->metric, "round_trip"))
-				fmt_num(c[c_ow], TCELL, r->st.p50 / 2);
-			else
-				snprintf(c[c_ow], TCELL, "-");
-		}
-		fmt_num(a, sizeof(a), r->st.ci_lo);
-		fmt_num(b, sizeof(b), r->st.ci_hi);
-		snprintf(c[c_ci], TCELL, isfinite(r->st.ci_lo) ? "[%s, %s]" : "n/a (n<6)", a, b);
-		fmt_num(a, sizeof(a), r->st.p10);
-		fmt_num(b, sizeof(b), r->st.p90);
-		snprintf(c[c_p1090], TCELL, "%s..%s", a, b);
-		snprintf(c[c_n], TCELL, "%zu", r->st.n);
-		for (int i = 0; i < r->ncounters; i++)
-			fmt_num(c[c_ctr + i], TCELL, r->counters[i].valid ? r->counters[i].per_op : NAN);
+static void cell_str(char (*c)[TCELL], int col, const char *v)
+{
+	if (col >= 0)
+		snprintf(c[col], TCELL, "%s", v ? v : "");
+}
+
+static void table_fill(const struct tcols *x, const struct cp_row *r, char (*c)[TCELL])
+{
+	char a[32], b[32];
+
+	cell_str(c, x->kernel, r->kernel);
+	cell_str(c, x->mode, r->mode);
+	cell_str(c, x->shm, r->shm);
+	cell_str(c, x->place, r->placement);
+	snprintf(c[x->cpus], TCELL, "%.40s", r->cpus);
+	snprintf(c[x->node], TCELL, r->mem_node >= 0 ? "%d" : "-", r->mem_node);
+	cell_str(c, x->pages, r->pages);
+	cell_str(c, x->layout, r->layout);
+	cell_str(c, x->state, r->state);
+	cell_str(c, x->holder, r->holder);
+	if (x->size >= 0)
+		size_format(r->size_bytes, c[x->size], TCELL);
+	if (x->agents >= 0)
+		snprintf(c[x->agents], TCELL, "%u", r->agents);
+	cell_str(c, x->metric, r->metric);
+	cell_str(c, x->unit, r->unit);
+	fmt_num(c[x->med], TCELL, r->st.p50);
+	if (x->ow >= 0 && same_str(r->metric, "round_trip"))
+		fmt_num(c[x->ow], TCELL, r->st.p50 / 2);
+	else if (x->ow >= 0)
+		snprintf(c[x->ow], TCELL, "-");
+	fmt_num(a, sizeof(a), r->st.ci_lo);
+	fmt_num(b, sizeof(b), r->st.ci_hi);
+	snprintf(c[x->ci], TCELL, isfinite(r->st.ci_lo) ? "[%s, %s]" : "n/a (n<6)", a, b);
+	fmt_num(a, sizeof(a), r->st.p10);
+	fmt_num(b, sizeof(b), r->st.p90);
+	snprintf(c[x->p1090], TCELL, "%s..%s", a, b);
+	snprintf(c[x->n], TCELL, "%zu", r->st.n);
+	for (int i = 0; i < r->ncounters; i++)
+		fmt_num(c[x->ctr + i], TCELL, r->counters[i].valid ? r->counters[i].per_op : NAN);
+}
+
+static void table_print(struct table *t, size_t nrows, FILE *f)
+{
+	for (int j = 0; j < t->ncol; j++) {
+		t->w[j] = strlen(t->head[j]);
+		for (size_t k = 0; k < nrows; k++)
+			if (strlen(t->cell[k][j]) > t->w[j])
+				t->w[j] = strlen(t->cell[k][j]);
 	}
-	for (int j = 0; j < t.ncol; j++) {
-		t.w[j] = strlen(t.head[j]);
-		for (size_t k = 0; k < s->nrows; k++)
-			if (strlen(t.cell[k][j]) > t.w[j])
-				t.w[j] = strlen(t.cell[k][j]);
-	}
-	for (int j = 0; j < t.ncol; j++)
-		fprintf(f, "%s%*s", j ? "  " : "", t.right[j] ? (int)t.w[j] : -(int)t.w[j], t.head[j]);
+	for (int j = 0; j < t->ncol; j++)
+		fprintf(f, "%s%*s", j ? "  " : "", t->right[j] ? (int)t->w[j] : -(int)t->w[j], t->head[j]);
 	fputc('\n', f);
-	for (size_t k = 0; k < s->nrows; k++) {
-		for (int j = 0; j < t.ncol; j++)
-			fprintf(f, "%s%*s", j ? "  " : "", t.right[j] ? (int)t.w[j] : -(int)t.w[j],
-				t.cell[k][j]);
+	for (size_t k = 0; k < nrows; k++) {
+		for (int j = 0; j < t->ncol; j++)
+			fprintf(f, "%s%*s", j ? "  " : "", t->right[j] ? (int)t->w[j] : -(int)t->w[j],
+				t->cell[k][j]);
 		fputc('\n', f);
 	}
+}
+
+void result_table_write(struct cp_sink *s)
+{
+	struct table t = { 0 };
+	struct tcols x;
+	FILE *f = s->out.f;
+
+	table_columns(s, &t, &x);
+	t.cell = cp_xcalloc(s->nrows ? s->nrows : 1, sizeof(*t.cell));
+	for (size_t k = 0; k < s->nrows; k++)
+		table_fill(&x, &s->rows[k], t.cell[k]);
+	table_print(&t, s->nrows, f);
 	free(t.cell);
 	table_ratios(s, f);
 	if (s->meta.have_timer)
@@ -282,4 +291,3 @@ void result_table_write(struct cp_sink *s)
 	for (size_t i = 0; i < s->meta.nnotes; i++)
 		fprintf(f, "%s%s\n", i ? "       " : "notes: ", s->meta.notes[i]);
 }
-

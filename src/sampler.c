@@ -40,11 +40,13 @@ static int barrier(struct agent_ctx *c, struct sampler *s)
 	return s->bar ? agents_bar_wait(c, s->bar) : agents_barrier(c);
 }
 
-/* Agent 0, before a gate: the next sample's go and iterations. */
-static void gate_set(struct sampler *s, uint64_t go, uint64_t iters)
+/* Agent 0, before a gate: the next sample's go, iterations and the
+ * published value. */
+static void gate_set(struct sampler *s, const struct sampler_ops *ops, void *st, uint64_t go, uint64_t iters)
 {
 	struct sampler_gate *g = &s->gate[s->ngates & 1];
 
+	g->pub = ops->publish ? ops->publish(st) : 0;
 	if (go == SAMPLER_GO && s->intr && __atomic_load_n(s->intr, __ATOMIC_RELAXED)) {
 		go = SAMPLER_QUIT;
 		s->interrupted = 1;
@@ -82,12 +84,12 @@ static uint64_t calibrate(const struct sampler *s, double ns, uint64_t it)
  * measured one), mfence; rdtscp; lfence.  The two calls cost a few ns per
  * sample, divided by the sample's iterations (a sample lasts >= 50 us). */
 static int sample(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st,
-		  uint64_t seq, int64_t idx, uint64_t it, double *ns, double *value)
+		  const struct sampler_gate *g, int64_t idx, double *ns, double *value)
 {
-	uint64_t t0, t1, ticks = 0;
+	uint64_t t0, t1, ticks = 0, it = g->iters;
 	int rc;
 
-	if (ops->prepare && (rc = ops->prepare(c, st, seq)))
+	if (ops->prepare && (rc = ops->prepare(c, st, g->pub)))
 		return rc;
 	if (idx >= 0)
 		agent_counters_start(c);
@@ -136,12 +138,12 @@ static int warm_up(struct agent_ctx *c, struct sampler *s, const struct sampler_
 		nwarm = SAMPLER_CAL_PASSES;
 	for (uint64_t w = 0; w < nwarm; w++) {
 		if (c->id == 0)
-			gate_set(s, SAMPLER_GO, it);
+			gate_set(s, ops, st, SAMPLER_GO, it);
 		if (gate_pass(c, s, ngates, &g))
 			return -1;
 		if (g.go != SAMPLER_GO)
 			return 0;
-		if ((rc = sample(c, s, ops, st, w, -1, g.iters, &ns, &value)))
+		if ((rc = sample(c, s, ops, st, &g, -1, &ns, &value)))
 			return rc;
 		if (c->id == 0 && !s->iters)
 			it = calibrate(s, ns, g.iters);
@@ -171,7 +173,7 @@ int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops
 		if (c->id == 0) {
 			if (n == target)
 				target = next_target(s, n);
-			gate_set(s, n < target ? SAMPLER_GO : SAMPLER_DONE, s->iters_used);
+			gate_set(s, ops, st, n < target ? SAMPLER_GO : SAMPLER_DONE, s->iters_used);
 		}
 		if (gate_pass(c, s, &ngates, &g))
 			return -1;
@@ -179,7 +181,7 @@ int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops
 			break;
 		if (n == 0 && (rc = agent_check_cpu(c, 0)))
 			return rc;
-		if ((rc = sample(c, s, ops, st, n, (int64_t)n, g.iters, &ns, &value)))
+		if ((rc = sample(c, s, ops, st, &g, (int64_t)n, &ns, &value)))
 			return rc;
 		if (c->id == 0)
 			s->v[n] = value;
@@ -203,14 +205,14 @@ int sampler_block(struct agent_ctx *c, struct sampler *s, const struct sampler_o
 		int timed = i >= warm;
 
 		if (c->id == 0)
-			gate_set(s, SAMPLER_GO, s->iters_used);
+			gate_set(s, ops, st, SAMPLER_GO, s->iters_used);
 		if (gate_pass(c, s, &ngates, &g))
 			return -1;
 		if (g.go != SAMPLER_GO) {
 			*stopped = 1;
 			return 0;
 		}
-		if ((rc = sample(c, s, ops, st, i, timed ? (int64_t)(first + i - warm) : -1, g.iters, &ns, &value)))
+		if ((rc = sample(c, s, ops, st, &g, timed ? (int64_t)(first + i - warm) : -1, &ns, &value)))
 			return rc;
 		if (c->id == 0 && timed && first + i - warm < end)
 			s->v[first + i - warm] = value;

@@ -35,6 +35,7 @@
 struct sampler_gate {
 	uint64_t go;       /* SAMPLER_GO, _DONE or _QUIT */
 	uint64_t iters;    /* the sample's iterations */
+	uint64_t pub;      /* agent 0's ops->publish, for every agent's prepare */
 };
 enum { SAMPLER_GO = 1, SAMPLER_DONE, SAMPLER_QUIT };
 
@@ -75,10 +76,16 @@ struct sampler_tune {
 };
 
 struct sampler_ops {
+	/* agent 0, before each gate: a value every agent's prepare gets with
+	 * that gate (pingpong: the round trips so far, where the tokens
+	 * start).  Handing it over at the gate means no agent can read it
+	 * too late: agent 0 may finish a pass before its partner started
+	 * it.  NULL: 0. */
+	uint64_t (*publish)(void *st);
 	/* before a sample, after its gate, every agent, untimed; it may use
 	 * barriers (and must end with one when agent 0's pass depends on it).
 	 * NULL: none.  Returns 0, an exit code, or -1 (another agent failed). */
-	int (*prepare)(struct agent_ctx *c, void *st, uint64_t seq);
+	int (*prepare)(struct agent_ctx *c, void *st, uint64_t pub);
 	/* the timed pass of `iters` iterations.  With self_timed the pass
 	 * stamps inside its own post/wait protocol and sets *ticks; else the
 	 * engine stamps around it.  Returns 0 or an exit code. */

@@ -10,6 +10,7 @@
 
 #include "counters.h"
 #include "parse.h"
+#include "stats.h"
 #include "timer.h"
 #include "topo.h"
 
@@ -75,6 +76,7 @@ int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint
 		c->run.samples = c->run.max_samples = def_samples;
 	if (!opt_isset(o, OPT_warmup))
 		c->run.warmup = def_warmup;
+	c->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
 	return 0;
 }
 
@@ -83,6 +85,64 @@ struct sampler_req costs_sampler_req(const struct costs *c)
 	return (struct sampler_req){ .timer = c->run.timer, .intr = c->intr, .iters = c->run.iters,
 				     .warmup = c->run.warmup, .samples = c->run.samples,
 				     .target_ci = c->run.target_ci };
+}
+
+/* A/B after each ABBA quadruple: go on while pairs are missing, or with
+ * --target-ci while the verdict is inconclusive (up to ARMS_GROWTH times). */
+static int arms_more(const struct costs *c, struct costs_arms *a, uint64_t p, uint64_t base, double margin_pct)
+{
+	if (p < base)
+		return 1;
+	if (!(c->run.target_ci > 0) || p >= base * ARMS_GROWTH)
+		return 0;
+	verdict_from_blocks(a->v[0], a->v[1], p, ARMS_BLOCK, margin_pct, &a->verdict);
+	return a->verdict.v == VERDICT_inconclusive;
+}
+
+int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct costs_arms *a,
+		   struct cp_err *e)
+{
+	uint64_t base = arms_pairs(c->run.samples), cap = base * (c->run.target_ci > 0 ? ARMS_GROWTH : 1), p;
+	struct sampler_req req = costs_sampler_req(c);
+	int rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	for (int x = 0; x < 2; x++)
+		a->v[x] = cp_xcalloc(cap * ARMS_BLOCK, sizeof(double));
+	req.samples = ARMS_BLOCK;
+	req.target_ci = 0;
+	req.warmup = c->run.warmup > ARMS_WARM ? c->run.warmup : ARMS_WARM;
+	for (p = 0; !rc && !costs_interrupted(c) && (p % 2 || arms_more(c, a, p, base, margin_pct)); p++)
+		for (unsigned j = 0; j < 2 && !rc && !costs_interrupted(c); j++) {
+			unsigned x = arms_order(p, j);
+
+			/* --iters, else what the first block calibrated (0 before it) */
+			req.iters = c->run.iters ? c->run.iters : a->iters;
+			rc = fn(c, cell, (int)x, &req, a->v[x] + p * ARMS_BLOCK, &a->iters, e);
+		}
+	a->pairs = rc || costs_interrupted(c) ? 0 : p;
+	if (a->pairs)
+		verdict_from_blocks(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, margin_pct, &a->verdict);
+	return rc;
+}
+
+void costs_arms_free(struct costs_arms *a)
+{
+	free(a->v[0]);
+	free(a->v[1]);
+	a->v[0] = a->v[1] = NULL;
+}
+
+void costs_arms_row(const struct costs_arms *a, struct cp_row *row, const char *mode, double **ratio)
+{
+	*ratio = cp_xcalloc(a->pairs ? a->pairs : 1, sizeof(double));
+	verdict_ratios(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, *ratio);
+	stats_compute(*ratio, a->pairs, &row->st);
+	row->mode = mode;
+	row->samples = a->pairs;
+	row->raw = *ratio;
+	row->nraw = a->pairs;
+	verdict_fill_row(&a->verdict, row);
 }
 
 int costs_open_sink(struct costs *c, struct cp_err *e)

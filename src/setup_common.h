@@ -18,7 +18,9 @@
 #include "opts.h"
 #include "pingpong.h"
 #include "result.h"
+#include "arms.h"
 #include "sampler.h"
+#include "verdict.h"
 
 struct costs {
 	struct pp_run run;              /* timer, counters, topo, samples, warmup, iters, timeout */
@@ -27,6 +29,7 @@ struct costs {
 	int nmodes;
 	struct cp_sink *sink;
 	volatile uint64_t *intr;        /* shared: the signal number once interrupted, else 0 */
+	double margin_pct;              /* --margin of the interleaved arms' verdicts */
 };
 
 /* Validate the common options: --mode (default both), --samples/--warmup
@@ -39,6 +42,26 @@ int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint
 /* The sampling request of a cell: the run's timer, samples, warm-up,
  * iterations and --target-ci, stopped by the interruption flag. */
 struct sampler_req costs_sampler_req(const struct costs *c);
+
+/* Interleaved arms at the cell level, for the commands whose two arms
+ * cannot share one run of agents (sync, copy, contend, setup): block j of
+ * pair p is one run of ARMS_BLOCK samples of arm arms_order(p, j) after
+ * its warm-up, through fn; both arms take the iterations the first block
+ * calibrated.  --target-ci adds block pairs while the verdict is
+ * inconclusive.  The verdict comes from verdict.c, as for pingpong's arms. */
+struct costs_arms {
+	double *v[2];                  /* [pairs * ARMS_BLOCK] per arm */
+	uint64_t pairs, iters;
+	struct cp_verdict verdict;
+};
+typedef int (*costs_block_fn)(struct costs *c, void *cell, int arm, const struct sampler_req *req,
+			      double *v, uint64_t *iters, struct cp_err *e);
+int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct costs_arms *a,
+		   struct cp_err *e);
+void costs_arms_free(struct costs_arms *a);
+/* Turn a filled row of arm 0 into the comparison row (mode "A:B", metric
+ * ratio, the block ratios as its samples in *ratio, which the caller frees). */
+void costs_arms_row(const struct costs_arms *a, struct cp_row *row, const char *mode, double **ratio);
 
 /* --mem-node for a cell on cpus[0..n): the node into *node, -1 without the
  * option (a and b are the cell's first two CPUs). */

@@ -107,19 +107,15 @@ void sweep_last_message(const char *errpath, char *why, size_t len, FILE *slog, 
 	fclose(f);
 }
 
-int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
+/* The cell's command line: its own words, the samples (or the matrix's
+ * budget) the plan gave it, --target-ci, and where it writes.  num and
+ * tci hold the numbers argv points to. */
+static int cell_argv(const struct sweep_run_state *r, int i, char **argv, const char *out, const char *raw,
+		     char *num, size_t nlen, char *tci, size_t tlen)
 {
 	const struct sweep_cell *c = &r->p->cell[i];
-	char out[4200], raw[4200], err[4200], why[1100], num[64], tci[64];
-	char **argv = cp_xcalloc((size_t)c->argc + 16, sizeof(char *));
-	int n = 0, status, timed_out, abandoned, rc = 0, st;
-	double t0 = sweep_now(), secs, deadline;
-	size_t rows = 0, rawrows = 0;
-	pid_t pid;
+	int n = 0;
 
-	sweep_path(r, out, sizeof(out), ".cell.csv");
-	sweep_path(r, raw, sizeof(raw), ".cell.raw.csv");
-	sweep_path(r, err, sizeof(err), ".cell.err");
 	argv[n++] = "cachepong";
 	for (int k = 0; k < c->argc; k++)
 		argv[n++] = c->argv[k];
@@ -130,29 +126,102 @@ int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
 		if (k.by_budget) {
 			/* the matrix sizes its samples per pair to the time it gets,
 			 * from the time per pair it measures */
-			snprintf(num, sizeof(num), "%.0fs", fmax(1, ceil(r->pred[i])));
+			snprintf(num, nlen, "%.0fs", fmax(1, ceil(r->pred[i])));
 			argv[n++] = "--budget";
 		} else {
-			snprintf(num, sizeof(num), "%llu", (unsigned long long)r->samples[i]);
+			snprintf(num, nlen, "%llu", (unsigned long long)r->samples[i]);
 			argv[n++] = "--samples";
 		}
 		argv[n++] = num;
 	}
-	if (r->cfg->target_ci > 0 && (c->options & O(target_ci)) &&
-	    !sweep_cell_opt(c, "target-ci")) {
-		snprintf(tci, sizeof(tci), "%g", r->cfg->target_ci);
+	if (r->cfg->target_ci > 0 && (c->options & O(target_ci)) && !sweep_cell_opt(c, "target-ci")) {
+		snprintf(tci, tlen, "%g", r->cfg->target_ci);
 		argv[n++] = "--target-ci";
 		argv[n++] = tci;
 	}
 	argv[n++] = "--format";
 	argv[n++] = "csv";
 	argv[n++] = "--out";
-	argv[n++] = out;
+	argv[n++] = (char *)out;
 	/* every sample of an all-pairs matrix would be gigabytes: not in a sweep */
 	if (strcmp(c->argv[0], "matrix")) {
 		argv[n++] = "--raw";
-		argv[n++] = raw;
+		argv[n++] = (char *)raw;
 	}
+	return n;
+}
+
+/* How the cell's command ended: its status, and its rows appended to the
+ * directory's CSVs when it succeeded (a failure to write them is rc). */
+static int cell_outcome(struct sweep_run_state *r, int status, int timed_out, double secs, int i,
+			const char *out, const char *raw, char *why, size_t wlen, int *st, struct cp_err *e)
+{
+	size_t rows = 0, rawrows = 0;
+	int rc;
+
+	if (timed_out) {
+		snprintf(why, wlen, "stopped after %.0f s (estimate %.0f s%s): stuck, or far slower here than "
+			 "estimated", secs, r->pred[i], r->cfg->budget > 0 ? ", at the end of the budget" : "");
+		*st = ST_FAILED;
+	} else if (WIFSIGNALED(status)) {
+		snprintf(why, wlen, "killed by signal %d", WTERMSIG(status));
+		*st = ST_FAILED;
+	} else if (WEXITSTATUS(status) == 0) {
+		*st = ST_DONE;
+		rc = sweep_append_rows(r->cfg->dir, "", out, &rows, e);
+		if (!rc && !access(raw, F_OK))
+			rc = sweep_append_rows(r->cfg->dir, "raw/", raw, &rawrows, e);
+		if (rc)
+			return rc; /* the directory cannot be written: stop */
+		snprintf(why, wlen, "%zu rows", rows);
+	} else if (WEXITSTATUS(status) == CP_EUNAVAIL) {
+		*st = ST_UNAVAIL;
+	} else {
+		*st = ST_FAILED;
+		if (!why[0])
+			snprintf(why, wlen, "exit %d", WEXITSTATUS(status));
+	}
+	return 0;
+}
+
+/* Learn its time, log it, say it. */
+static int cell_record(struct sweep_run_state *r, int i, int st, double secs, const char *why, struct cp_err *e)
+{
+	const struct sweep_cell *c = &r->p->cell[i];
+	int rc;
+
+	if (st == ST_DONE) {
+		struct sweep_cost k;
+
+		sweep_cell_cost(c, &k);
+		sweep_learn_add(&r->L, c->argv[0],
+				sweep_cost_at(&k, (double)(r->samples[i] ? r->samples[i] : k.def_samples)), secs);
+	}
+	if ((rc = sweep_log_cell(r, i, st, secs, why, e)))
+		return rc;
+	r->ndone_now++;
+	if (!r->tty || st != ST_DONE) {
+		if (r->tty)
+			fprintf(stderr, "\r\033[K");
+		fprintf(stderr, "sweep: [%d/%d] %s in %.1f s: %s%s%s\n", i + 1, r->p->n, sweep_statuses[st].name, secs,
+			c->line, why[0] ? ": " : "", why);
+	}
+	return 0;
+}
+
+int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
+{
+	const struct sweep_cell *c = &r->p->cell[i];
+	char out[4200], raw[4200], err[4200], why[1100], num[64], tci[64];
+	char **argv = cp_xcalloc((size_t)c->argc + 16, sizeof(char *));
+	int status, timed_out, abandoned, rc, st = ST_FAILED;
+	double t0 = sweep_now(), secs, deadline;
+	pid_t pid;
+
+	sweep_path(r, out, sizeof(out), ".cell.csv");
+	sweep_path(r, raw, sizeof(raw), ".cell.raw.csv");
+	sweep_path(r, err, sizeof(err), ".cell.err");
+	cell_argv(r, i, argv, out, raw, num, sizeof(num), tci, sizeof(tci));
 	unlink(out);
 	unlink(raw);
 	if (!r->tty)
@@ -163,68 +232,18 @@ int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
 	if (r->cfg->budget > 0)
 		deadline = fmin(deadline, fmax(60, r->cfg->budget - (t0 - r->t0) + 30));
 	pid = sweep_start_child(r, argv, err);
-	if (pid < 0) {
-		free(argv);
+	free(argv);
+	if (pid < 0)
 		return cp_errf(e, CP_ERUN, "fork: %s", strerror(errno));
-	}
 	status = wait_child(r, i, pid, deadline, &timed_out, &abandoned);
 	secs = sweep_now() - t0;
-	free(argv);
 	sweep_last_message(err, why, sizeof(why), r->slog, i);
 	if (r->slog)
 		fflush(r->slog);
-	if (abandoned) {
-		/* not logged: the resume runs it again */
-		unlink(out);
-		unlink(raw);
-		unlink(err);
-		return 0;
-	}
-	if (timed_out) {
-		snprintf(why, sizeof(why), "stopped after %.0f s (estimate %.0f s%s): stuck, or far "
-			 "slower here than estimated", secs, r->pred[i],
-			 r->cfg->budget > 0 ? ", at the end of the budget" : "");
-		st = ST_FAILED;
-	} else if (WIFSIGNALED(status)) {
-		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
-		st = ST_FAILED;
-	} else if (WEXITSTATUS(status) == 0) {
-		st = ST_DONE;
-		rc = sweep_append_rows(r->cfg->dir, "", out, &rows, e);
-		if (!rc && !access(raw, F_OK))
-			rc = sweep_append_rows(r->cfg->dir, "raw/", raw, &rawrows, e);
-		if (rc) {
-			unlink(out);
-			unlink(raw);
-			return rc; /* the directory cannot be written: stop */
-		}
-		snprintf(why, sizeof(why), "%zu rows", rows);
-	} else if (WEXITSTATUS(status) == CP_EUNAVAIL) {
-		st = ST_UNAVAIL;
-	} else {
-		st = ST_FAILED;
-		if (!why[0])
-			snprintf(why, sizeof(why), "exit %d", WEXITSTATUS(status));
-	}
+	/* abandoned: not logged, the resume runs it again */
+	rc = abandoned ? 0 : cell_outcome(r, status, timed_out, secs, i, out, raw, why, sizeof(why), &st, e);
 	unlink(out);
 	unlink(raw);
 	unlink(err);
-	if (st == ST_DONE) {
-		struct sweep_cost k;
-
-		sweep_cell_cost(c, &k);
-		sweep_learn_add(&r->L, c->argv[0],
-				sweep_cost_at(&k, (double)(r->samples[i] ? r->samples[i] : k.def_samples)),
-				secs);
-	}
-	if ((rc = sweep_log_cell(r, i, st, secs, why, e)))
-		return rc;
-	r->ndone_now++;
-	if (!r->tty || st != ST_DONE) {
-		if (r->tty)
-			fprintf(stderr, "\r\033[K");
-		fprintf(stderr, "sweep: [%d/%d] %s in %.1f s: %s%s%s\n", i + 1, r->p->n,
-			sweep_statuses[st].name, secs, c->line, why[0] ? ": " : "", why);
-	}
-	return 0;
+	return rc || abandoned ? rc : cell_record(r, i, st, secs, why, e);
 }

@@ -356,13 +356,97 @@ static void run_free(struct sweep_run_state *r)
 	meta_free(&r->meta);
 }
 
+/* Open the directory, the plan, the logs and meta.json ("running"). */
+static int run_open(struct sweep_run_state *r, struct cp_err *e)
+{
+	char path[4200];
+	int rc;
+
+	if ((rc = open_dir(r, e)))
+		return rc;
+	first_start_of(r);
+	if (r->cfg->resume && (rc = read_log(r, e)))
+		return rc;
+	sweep_path(r, path, sizeof(path), "plan.txt");
+	if (!r->cfg->resume && (rc = sweep_write_atomic(path, sweep_put_plan, r, e)))
+		return rc;
+	sweep_path(r, path, sizeof(path), "cells-done.log");
+	r->log = fopen(path, "a");
+	sweep_path(r, path, sizeof(path), "sweep.log");
+	r->slog = fopen(path, "a");
+	if (!r->log || !r->slog)
+		return cp_errf(e, CP_ERUN, "%s: %s", path, strerror(errno));
+	sweep_snapshot(r);
+	return sweep_write_meta(r, "running", e);
+}
+
+/* Every cell not done yet, in order, within the budget, until a signal. */
+static int run_cells(struct sweep_run_state *r, struct cp_err *e)
+{
+	const struct sweep_cfg *cfg = r->cfg;
+	int rc = 0;
+
+	for (int i = 0; i < r->p->n && !rc && !sweep_stop; i++) {
+		const struct sweep_cell *c = &r->p->cell[i];
+		double left = cfg->budget - (sweep_now() - r->t0);
+		char why[400], a[32], b[32];
+
+		if (r->st[i] != ST_TODO && sweep_statuses[r->st[i]].final)
+			continue;
+		if (c->unavail || c->invalid) {
+			rc = sweep_log_cell(r, i, c->unavail ? ST_UNAVAIL : ST_FAILED, 0,
+					    c->unavail ? c->unavail : c->invalid, e);
+			continue;
+		}
+		fit(r, i, left);
+		if (cfg->budget > 0 && r->pred[i] > left) {
+			snprintf(why, sizeof(why), "needs ~%s, %s of the budget left",
+				 sweep_fmt_dur(r->pred[i], a, sizeof(a)), sweep_fmt_dur(fmax(0, left), b, sizeof(b)));
+			rc = sweep_log_cell(r, i, ST_BUDGET, 0, why, e);
+			if (!r->tty)
+				fprintf(stderr, "sweep: [%d/%d] over budget: %s: %s\n", i + 1, r->p->n, c->line, why);
+			continue;
+		}
+		rc = sweep_run_cell(r, i, e);
+	}
+	return rc;
+}
+
+/* meta.json's final status and the closing line (or the resume hint). */
+static int run_close(struct sweep_run_state *r, int stopped, struct cp_err *e)
+{
+	const struct sweep_cfg *cfg = r->cfg;
+	int failed = 0, skipped = 0, n = r->p->n, rc;
+	char el[32];
+
+	for (int i = 0; i < n; i++) {
+		failed += r->st[i] == ST_FAILED;
+		skipped += r->st[i] == ST_UNAVAIL || r->st[i] == ST_BUDGET;
+	}
+	if ((rc = sweep_write_meta(r, stopped ? "interrupted" : failed ? "cells failed" : "complete", e)))
+		return rc;
+	sweep_fmt_dur(sweep_now() - r->t0, el, sizeof(el));
+	if (stopped) {
+		fprintf(stderr, "sweep: interrupted after %s; the results so far are in %s "
+			"(nothing half-written); continue with: %s %s\n", el, cfg->dir,
+			cfg->resume_cmd ? cfg->resume_cmd : "cachepong sweep --resume", cfg->dir);
+		return SWEEP_INTERRUPTED;
+	}
+	if (!cfg->quiet)
+		fprintf(stderr, "sweep: %d cells in %s: %d done, %d skipped (see %s/skipped.csv), %d failed\n", n,
+			el, n - failed - skipped, skipped, cfg->dir, failed);
+	if (failed)
+		return cp_errf(e, CP_ERUN, "%d of %d cells failed: their messages are in %s/skipped.csv and "
+			       "%s/sweep.log", failed, n, cfg->dir, cfg->dir);
+	return 0;
+}
+
 int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *e)
 {
 	struct sweep_run_state r = { 0 };
 	struct sigaction sa = { 0 }, old[3];
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
-	char path[4200], el[32];
-	int rc, failed = 0, skipped = 0, stopped;
+	int rc, stopped;
 
 	r.cfg = cfg;
 	r.p = p;
@@ -374,86 +458,24 @@ int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *
 		r.st[i] = ST_TODO;
 	r.tty = isatty(STDERR_FILENO);
 	meta_collect_start(&r.meta, cfg->o ? cfg->o->full_argc : 0, cfg->o ? cfg->o->full_argv : NULL);
-	if ((rc = open_dir(&r, e)))
+	if ((rc = run_open(&r, e)))
 		goto out;
-	first_start_of(&r);
-	if (cfg->resume ? (rc = read_log(&r, e)) : 0)
-		goto out;
-	sweep_path(&r, path, sizeof(path), "plan.txt");
-	if (!cfg->resume && (rc = sweep_write_atomic(path, sweep_put_plan, &r, e)))
-		goto out;
-	sweep_path(&r, path, sizeof(path), "cells-done.log");
-	r.log = fopen(path, "a");
-	sweep_path(&r, path, sizeof(path), "sweep.log");
-	r.slog = fopen(path, "a");
-	if (!r.log || !r.slog) {
-		rc = cp_errf(e, CP_ERUN, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	sweep_snapshot(&r);
-	if ((rc = sweep_write_meta(&r, "running", e)))
-		goto out;
-
 	sweep_stop = 0;
 	sa.sa_handler = on_signal; /* no SA_RESTART: the wait wakes up */
 	sigemptyset(&sa.sa_mask);
 	for (int k = 0; k < 3; k++)
 		sigaction(sigs[k], &sa, &old[k]);
 	r.t0 = sweep_now();
-	for (int i = 0; i < p->n && !rc && !sweep_stop; i++) {
-		const struct sweep_cell *c = &p->cell[i];
-		double left = cfg->budget - (sweep_now() - r.t0);
-		char why[400], a[32], b[32];
-
-		if (r.st[i] != ST_TODO && sweep_statuses[r.st[i]].final)
-			continue;
-		if (c->unavail || c->invalid) {
-			rc = sweep_log_cell(&r, i, c->unavail ? ST_UNAVAIL : ST_FAILED, 0,
-				      c->unavail ? c->unavail : c->invalid, e);
-			continue;
-		}
-		fit(&r, i, left);
-		if (cfg->budget > 0 && r.pred[i] > left) {
-			snprintf(why, sizeof(why), "needs ~%s, %s of the budget left",
-				 sweep_fmt_dur(r.pred[i], a, sizeof(a)),
-				 sweep_fmt_dur(fmax(0, left), b, sizeof(b)));
-			rc = sweep_log_cell(&r, i, ST_BUDGET, 0, why, e);
-			if (!r.tty)
-				fprintf(stderr, "sweep: [%d/%d] over budget: %s: %s\n", i + 1, p->n,
-					c->line, why);
-			continue;
-		}
-		rc = sweep_run_cell(&r, i, e);
-	}
+	rc = run_cells(&r, e);
 	stopped = sweep_stop > 0;
 	for (int k = 0; k < 3; k++)
 		sigaction(sigs[k], &old[k], NULL);
 	if (r.tty)
 		fprintf(stderr, "\r\033[K");
-	for (int i = 0; i < p->n; i++) {
-		failed += r.st[i] == ST_FAILED;
-		skipped += r.st[i] == ST_UNAVAIL || r.st[i] == ST_BUDGET;
-	}
-	if (rc) {
+	if (rc)
 		sweep_write_meta(&r, "error", &(struct cp_err){ 0 });
-		goto out;
-	}
-	if ((rc = sweep_write_meta(&r, stopped ? "interrupted" : failed ? "cells failed" : "complete", e)))
-		goto out;
-	sweep_fmt_dur(sweep_now() - r.t0, el, sizeof(el));
-	if (stopped) {
-		fprintf(stderr, "sweep: interrupted after %s; the results so far are in %s "
-			"(nothing half-written); continue with: %s %s\n", el, cfg->dir,
-			cfg->resume_cmd ? cfg->resume_cmd : "cachepong sweep --resume", cfg->dir);
-		rc = SWEEP_INTERRUPTED;
-	} else {
-		if (!cfg->quiet)
-			fprintf(stderr, "sweep: %d cells in %s: %d done, %d skipped (see %s/skipped.csv), "
-				"%d failed\n", p->n, el, p->n - failed - skipped, skipped, cfg->dir, failed);
-		if (failed)
-			rc = cp_errf(e, CP_ERUN, "%d of %d cells failed: their messages are in %s/skipped.csv "
-				     "and %s/sweep.log", failed, p->n, cfg->dir, cfg->dir);
-	}
+	else
+		rc = run_close(&r, stopped, e);
 out:
 	run_free(&r);
 	return rc;

@@ -103,18 +103,36 @@ expect_exit "contend heap with processes" 2 "--shm heap" "$CP" contend --shm hea
 
 # ---- sync ----
 n="sync all prims both modes"
+# both: per primitive the two interleaved arms (blocks of 10 samples, at
+# least 20 block pairs) and their comparison row; both arms on a shared
+# futex, like for like
 if run "$n" sync --prim all --mode both --cpus 0,1 --samples 3 --warmup 1 --iters 50; then
 	py "$n" '
 prims = ["futex", "mutex", "sem", "eventfd", "pipe", "spin"]
-if [r["kernel"] for r in rows] != [p for p in prims for m in (0, 1)]: err.append("rows %s" % [r["kernel"] for r in rows])
+modes = ["thread", "process", "thread:process"]
+if [(r["kernel"], r["mode"]) for r in rows] != [(p, m) for p in prims for m in modes]:
+    err.append("rows %s" % [(r["kernel"], r["mode"]) for r in rows])
 for r in rows:
-    if (r["metric"], r["unit"], r["samples"]) != ("round_trip", "ns", "3"): err.append("metric/unit/samples")
     if not f(r, "min") > 0: err.append("min " + r["min"])
+    if r["mode"] == "thread:process":
+        if (r["metric"], r["unit"]) != ("ratio", "ratio"): err.append("comparison metric " + r["metric"])
+        if r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive"): err.append("verdict " + r["verdict"])
+        if int(r["blocks"]) < 20 or not f(r, "ci_lo") <= f(r, "p50") <= f(r, "ci_hi"): err.append("interval/blocks")
+        continue
+    if (r["metric"], r["unit"]) != ("round_trip", "ns") or int(r["samples"]) < 200: err.append("arm %s %s samples %s" % (r["kernel"], r["mode"], r["samples"]))
     if r["kernel"] != "spin" and r["iters_per_sample"] != "50": err.append("iters " + r["iters_per_sample"])
-    if r["kernel"] == "futex" and r["note"] != {"thread": "futex private", "process": "futex shared"}[r["mode"]]:
-        err.append("futex form %s for %s" % (r["note"], r["mode"]))
+    if r["kernel"] == "futex" and r["note"] != "futex shared": err.append("futex form %s for %s" % (r["note"], r["mode"]))
 ' <"$TMP/out.csv"
 fi
+n="sync one mode: the futex form follows it"
+for m in thread process; do
+	if run "$n ($m)" sync --prim futex --mode $m --cpus 0,1 --samples 3 --warmup 1 --iters 50; then
+		py "$n ($m)" '
+want = {"thread": "futex private", "process": "futex shared"}[sys.argv[1]]
+if [(r["mode"], r["note"], r["samples"]) for r in rows] != [(sys.argv[1], want, "3")]: err.append("%s" % [(r["mode"], r["note"], r["samples"]) for r in rows])
+' "$m" <"$TMP/out.csv"
+	fi
+done
 n="sync --futex shared between threads"
 if run "$n" sync --prim futex --futex shared --mode thread --samples 3 --iters 20; then
 	py "$n" 'if [r["note"] for r in rows] != ["futex shared"]: err.append("%s" % [r["note"] for r in rows])' <"$TMP/out.csv"

@@ -94,7 +94,8 @@ cat >"$TMP/pp.py" <<'EOF'
 import csv, sys
 pages, kind, mode, node = sys.argv[1:5]
 rows = list(csv.DictReader(sys.stdin))
-want = ["thread", "process"] if mode == "both" else [mode]
+# both: the two interleaved arms and their comparison row
+want = ["thread", "process", "thread:process"] if mode == "both" else [mode]
 err = []
 if sorted(r["mode"] for r in rows) != sorted(want):
     err.append("modes %s, want %s" % ([r["mode"] for r in rows], want))

@@ -220,9 +220,11 @@ if b < 20 or b % 2: err.append('blocks %d' % b)
 if any(int(r['samples']) != 10 * b for r in arms): err.append('arm samples %s' % [r['samples'] for r in arms])
 if not float(cmp['ci_lo']) <= float(cmp['p50']) <= float(cmp['ci_hi']): err.append('interval')
 if any(r['verdict'] or r['margin'] or r['blocks'] for r in arms): err.append('arm rows carry comparison columns')
-# the parked partner sleeps in the kernel: its CPU time is a sliver of its parked time
+# the parked partner sleeps in the kernel: a spinning one would use ~100%
+# of its parked time; a sleeping one uses under 2% on hardware (more under
+# emulation, where each wake-up costs much)
 cpu = [float(x) for x in re.findall(r'([0-9.]+)% of', cmp['note'].replace(' and ', ' of '))]
-if len(cpu) != 2 or max(cpu) > 5: err.append('parked CPU ' + cmp['note'])
+if len(cpu) != 2 or max(cpu) > 50: err.append('parked CPU ' + cmp['note'])
 print('; '.join(err))
 " "$TMP/arms.csv" "$m" 2>&1)
 		[ -z "$bad" ] && ok "arms $m: rows, verdict, parked partner" || notok "arms $m" "$bad"

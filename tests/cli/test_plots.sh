@@ -149,7 +149,9 @@ expect_exit "plot: without gnuplot" 3 "gnuplot is not installed" env PATH=/nonex
 # ---- the report from these CSVs: its numbers follow them ----
 printf '{\n  "host": "testhost",\n  "cpu_model_name": "Test CPU",\n  "extra": {"sweep_status": "complete"}\n}\n' >"$D/meta.json"
 check "report of a finished directory" "$CP" report --resume "$D"
-grep -q "Yes, within 5%\\|at least as fast\\|not everywhere" "$D/report.md" && ok "report answers threads vs processes" ||
+# cells measured back to back only: shown, but the question is not answered
+grep -q "as fast as between threads?\*\* Not answered: this run has no interleaved comparison" "$D/report.md" &&
+	ok "report: back-to-back cells do not answer the question" ||
 	notok "report answer" "$(sed -n '/Summary/,/##/p' "$D/report.md")"
 awk -F'|' '/\| llc \| cas \| 0;1 \| heap \/ anon \|/ { split($8, r, /[][, \\]+/); found = 1
 	good = r[2] == "2.000" && r[3] <= 2 && r[4] >= 2 && r[3] < r[4] }
@@ -166,20 +168,35 @@ grep -q "| llc | cas | 0;1 | heap / anon | 220 " "$D/report.md" && ok "report: a
 grep -q 'data:image/png;base64,iVBOR' "$D/report.html" && ok "report.html embeds the figures" ||
 	notok "report.html figures" "no base64 PNG"
 
-# run-to-run drift: a second thread cell of smt cas (on sysv memory, at 1.5x
-# the heap cell) says the machine drifts by 50% between cells; the sysv
-# process row pairs with its like-for-like twin, and a difference inside
-# that drift is not reported as one
-cp -r "$D" "$TMP/drift"
-rm -rf "$TMP/drift/raw"
-row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread shm=sysv pages=4k layout=one-line placement=smt cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat 60)" >>"$TMP/drift/pingpong.csv"
-"$CP" report --resume "$TMP/drift" >/dev/null 2>&1
-grep -q '| smt | cas | 0;1 | sysv / sysv | 60.0 .*within run-to-run drift (50%)' "$TMP/drift/report.md" &&
-	ok "report: a difference inside the run-to-run drift is not counted" ||
-	notok "report: drift" "$(grep '| smt |' "$TMP/drift/report.md")"
-grep -q "No difference this machine can resolve" "$TMP/drift/report.md" ||
-grep -q "not everywhere" "$TMP/drift/report.md" && ok "report: drift in the answer" ||
-	notok "report: drift answer" "$(grep 'as fast as between threads' "$TMP/drift/report.md")"
+# interleaved comparisons: the answer comes from their verdicts, with the
+# A/A controls' false claims beside it
+cp -r "$D" "$TMP/arms"
+rm -rf "$TMP/arms/raw"
+{
+	for pl in smt llc; do
+		case $pl in smt) v=equivalent r="p50=1.01 ci_lo=0.99 ci_hi=1.03" ;; *) v=slower r="p50=1.2 ci_lo=1.1 ci_hi=1.3" ;; esac
+		for m in thread process; do
+			row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=$m shm=anon pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat 100)"
+		done
+		row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread:process shm=anon pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 $r verdict=$v margin=5 blocks=20"
+	done
+	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=process:process shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=0.9 ci_lo=0.85 ci_hi=0.94 verdict=faster margin=5 blocks=20"
+	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread:thread shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=1 ci_lo=0.99 ci_hi=1.01 verdict=equivalent margin=5 blocks=20"
+} >>"$TMP/arms/pingpong.csv"
+"$CP" report --resume "$TMP/arms" >/dev/null 2>&1
+grep -q "as fast as between threads?\*\* No, not everywhere: processes slower by more than the margin in 1 of 2 comparisons.* 1 equivalent, 1 slower, 0 faster, 0 inconclusive; A/A controls (two identical arms): 1 of 2 claimed a difference" "$TMP/arms/report.md" &&
+	ok "report: the answer counts the verdicts and the A/A false claims" ||
+	notok "report: verdict answer" "$(grep 'as fast as between threads' "$TMP/arms/report.md")"
+grep -q '| llc | cas | 0;1 | anon | thread:process | 100 .*| 1.200 \\\[1.100, 1.300\\\] | slower (5%, 20) |' "$TMP/arms/report.md" &&
+	ok "report: the comparison table states each verdict" ||
+	notok "report: comparison table" "$(grep '| llc |' "$TMP/arms/report.md")"
+grep -q '| process:process (A/A) |' "$TMP/arms/report.md" && ok "report: the A/A table" ||
+	notok "report: A/A table" "$(grep 'A/A' "$TMP/arms/report.md")"
+sed -i 's/,slower,5,20,/,equivalent,5,20,/' "$TMP/arms/pingpong.csv"
+"$CP" report --resume "$TMP/arms" >/dev/null 2>&1
+grep -q "as fast as between threads?\*\* Yes: equivalent within 5% in every comparison" "$TMP/arms/report.md" &&
+	ok "report: a changed verdict changes the answer" ||
+	notok "report: answer follows the verdicts" "$(grep 'as fast as between threads' "$TMP/arms/report.md")"
 
 # ---- end to end: the quick sweep, figures, report ----
 R=$TMP/r

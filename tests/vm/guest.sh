@@ -88,7 +88,7 @@ pp_class() {
 	run "pingpong --placement $cls --mode both" pingpong --placement "$cls" --mode both --op cas --samples 30 || return
 	py "pingpong --placement $cls --mode both: a $cls pair of the shape, both modes" "$TMP/out.csv" '
 s, c, t, cls = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-if sorted(r["mode"] for r in rows) != ["process", "thread"]: err.append("modes %s" % [r["mode"] for r in rows])
+if sorted(r["mode"] for r in rows) != ["process", "thread", "thread:process"]: err.append("modes %s" % [r["mode"] for r in rows])
 for r in rows:
     a, b = int(r["cpu_a"]), int(r["cpu_b"])
     k = "smt" if a // t == b // t else "llc" if a // (c * t) == b // (c * t) else "cross-package"
@@ -108,7 +108,8 @@ mem_nodes() {
 		run "$n" pingpong --cpus "$a,$b" --shm $kind --mode $mode --mem-node "$spec" --op cas --samples 20 || continue
 		py "$n" "$TMP/out.csv" '
 want, mode = sys.argv[2], sys.argv[3]
-if len(rows) != (2 if mode == "both" else 1): err.append("%d rows" % len(rows))
+# both: the two interleaved arms and their comparison row
+if len(rows) != (3 if mode == "both" else 1): err.append("%d rows" % len(rows))
 for r in rows:
     if r["mem_node"] != want: err.append("%s: mem_node %s" % (r["mode"], r["mem_node"]))
 ' "$want" "$mode"
