@@ -15,7 +15,12 @@ PKG_CONFIG ?= pkg-config
 
 CFLAGS    ?= -O2 -g
 override CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
-override CPPFLAGS  += -MMD -MP -D_GNU_SOURCE -Isrc -Ikernels -Itopology -Icounters -I$(BUILD) -I$(BUILD)/config
+# src/ by layer: common (cp.h, parsing, statistics), harness (agents, the
+# sampling engine, timer, pinning, shared memory), out (results, metadata,
+# CSV), exp (one file per experiment), sweep, report, cli (options, the
+# command table, the tools' commands)
+SRC_LAYERS := common harness out exp sweep report cli
+override CPPFLAGS  += -MMD -MP -D_GNU_SOURCE $(SRC_LAYERS:%=-Isrc/%) -Ikernels -Itopology -Icounters -I$(BUILD) -I$(BUILD)/config
 override LDLIBS    += -lpthread -lm -lrt
 
 ifeq ($(SAN),asan)
@@ -55,10 +60,10 @@ CONFIG_FLAGS := $(BUILD)/config/flags
 CONFIG_LINK  := $(BUILD)/config/link
 
 # ---- sources: every .c of these folders is part of the binary ----
-SRC_DIRS  := src kernels topology counters
+SRC_DIRS  := $(SRC_LAYERS:%=src/%) kernels topology counters
 SRCS      := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
-LIB_OBJS  := $(filter-out $(BUILD)/src/main.o,$(OBJS))
+LIB_OBJS  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJS))
 BIN       := $(BUILD)/cachepong
 
 .PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh fuzz test-vm FORCE
@@ -130,10 +135,10 @@ fuzz: deps deps-test
 # qemu needs no sysroot.
 AARCH64_CC ?= aarch64-linux-gnu-gcc
 KERNEL_SRCS := $(wildcard kernels/*.c)
-build/aarch64/pp_cross: tests/aarch64/pp_cross.c $(KERNEL_SRCS) $(wildcard kernels/*.h) src/cp.c src/cp.h
+build/aarch64/pp_cross: tests/aarch64/pp_cross.c $(KERNEL_SRCS) $(wildcard kernels/*.h) src/common/cp.c src/common/cp.h
 	@mkdir -p $(dir $@)
-	$(AARCH64_CC) -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Ikernels -static \
-		-o $@ tests/aarch64/pp_cross.c $(KERNEL_SRCS) src/cp.c -lpthread
+	$(AARCH64_CC) -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc/common -Ikernels -static \
+		-o $@ tests/aarch64/pp_cross.c $(KERNEL_SRCS) src/common/cp.c -lpthread
 
 # the fresh-root test (tests/fresh/run.sh): a Debian root with nothing but
 # gcc, make, git, python3; the README's commands there; needs root

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/ab.sh: how good the interleaved comparison of arms is on this
-# machine (pingpong --mode A:B, src/arms.c, src/verdict.c).
+# machine (pingpong --mode A:B, src/harness/arms.c, src/common/verdict.c).
 #
 #   1. The width of the process/thread interval for
 #      `pingpong --cpus CPUS --op cas --mode both` with about SECONDS s of

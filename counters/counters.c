@@ -136,7 +136,7 @@ static int parse_events(struct cp_counters_cfg *c, const char *list, struct cp_e
 	}
 }
 
-static int build(const struct opts *o, const struct cp_backend *be,
+static int build(const struct cp_counters_req *o, const struct cp_backend *be,
 		 struct cp_counters_cfg **out, struct cp_err *e)
 {
 	struct cp_counters_cfg *c;
@@ -198,17 +198,17 @@ static int probe(const struct cp_counters_cfg *c, char *why, size_t whylen, stru
 	return n;
 }
 
-int counters_config_backend(const struct opts *o, const char *backend,
+int counters_config_backend(const struct cp_counters_req *o, const char *backend,
 			    struct cp_counters_cfg **cfg, struct cp_err *e)
 {
-	const char *b = backend ? backend : o->counters;
+	const char *b = backend ? backend : o->backend;
 
 	*cfg = NULL;
 	if (!b && !o->events && !o->group)
 		return 0;
 	if (b) {
-		if (opt_choice(b, "papi|likwid|perf|none", "counters", e) < 0)
-			return e->code;
+		if (strcmp(b, "papi") && strcmp(b, "likwid") && strcmp(b, "perf") && strcmp(b, "none"))
+			return cp_errf(e, CP_EUSAGE, "--counters: invalid value '%s': allowed: papi|likwid|perf|none", b);
 		if (!strcmp(b, "none"))
 			return 0;
 		return build(o, backend_by_name(b), cfg, e);
@@ -253,7 +253,7 @@ int counters_config_backend(const struct opts *o, const char *backend,
 	return cp_errf(e, CP_EUNAVAIL, "no counter backend was built in (papi, perf)");
 }
 
-int counters_config(const struct opts *o, struct cp_counters_cfg **cfg, struct cp_err *e)
+int counters_config(const struct cp_counters_req *o, struct cp_counters_cfg **cfg, struct cp_err *e)
 {
 	char why[1024];
 	int rc = counters_config_backend(o, NULL, cfg, e);

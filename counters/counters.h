@@ -19,23 +19,27 @@
 #include <stdint.h>
 
 #include "cp.h"
-#include "opts.h"
-#include "result.h"
 
 struct cp_counters_cfg;
 struct cp_cset;
+
+/* What a command asks to count: a backend (papi, likwid, perf, none),
+ * event names, a likwid group; NULL when not given. */
+struct cp_counters_req {
+	const char *backend, *events, *group;
+};
 
 /* *cfg = NULL when no counting was asked (none of --counters/--events/
  * --group, or --counters none).  CP_EUSAGE for a bad backend or event name;
  * CP_EUNAVAIL when the backend is not built in, cannot work here, or none
  * of the events can be counted by this process (the exit rule: some
  * counted -> 0 with the rest reported unavailable, none -> 3). */
-int counters_config(const struct opts *o, struct cp_counters_cfg **cfg, struct cp_err *e);
+int counters_config(const struct cp_counters_req *r, struct cp_counters_cfg **cfg, struct cp_err *e);
 void counters_config_free(struct cp_counters_cfg *cfg);
 
 /* Like counters_config but without the "none can be counted" check, and
- * with `backend` (NULL: from the options) - for `cachepong counters list`. */
-int counters_config_backend(const struct opts *o, const char *backend,
+ * with `backend` (NULL: the request's) - for `cachepong counters list`. */
+int counters_config_backend(const struct cp_counters_req *r, const char *backend,
 			    struct cp_counters_cfg **cfg, struct cp_err *e);
 
 int counters_nevents(const struct cp_counters_cfg *cfg);   /* <= CP_MAX_COUNTERS */

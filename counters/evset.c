@@ -2,7 +2,7 @@
  * counters/default.txt (portable events) plus the file of this CPU's
  * vendor/family (coherence events: HITM, fills from other caches ...).
  *
- * Where the files are found: cp_data_dir("counters") (src/cp_datadir.c):
+ * Where the files are found: cp_data_dir("counters") (src/common/cp_datadir.c):
  * $CACHEPONG_DATA, beside the binary, or the installed share/cachepong. */
 #include <errno.h>
 #include <stdio.h>

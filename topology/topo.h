@@ -14,7 +14,6 @@
 #include <stdio.h>
 
 #include "cp.h"
-#include "opts.h"
 
 struct cp_topo;
 
@@ -65,7 +64,12 @@ int  topo_class_pairs(const struct cp_topo *t, const char *cls, int npairs,
  * N pairs of that pair's class).  class_name is always the class of the
  * pairs, computed from the topology. */
 struct cp_placement { char class_name[40]; int npairs; int (*pairs)[2]; };
-int  topo_resolve_pairs(const struct cp_topo *t, const struct opts *o,
+/* What a command asked: --cpus, --placement, --pairs (NULL / 0: not given). */
+struct cp_place_req {
+	const char *cpus, *placement;
+	int pairs;
+};
+int  topo_resolve_pairs(const struct cp_topo *t, const struct cp_place_req *o,
 			struct cp_placement *p, struct cp_err *e);
 void cp_placement_free(struct cp_placement *p);
 

@@ -151,10 +151,10 @@ static int one_pair(const struct cp_topo *t, int a, int b, struct cp_placement *
 	return topo_class_of_pair(t, a, b, p->class_name, sizeof(p->class_name));
 }
 
-int topo_resolve_pairs(const struct cp_topo *t, const struct opts *o,
+int topo_resolve_pairs(const struct cp_topo *t, const struct cp_place_req *o,
 		       struct cp_placement *p, struct cp_err *e)
 {
-	int npairs = opt_isset(o, OPT_pairs) ? (int)o->pairs : 0;
+	int npairs = o->pairs;
 	const char *cls = o->placement;
 	char have[512], all[256];
 	size_t off = 0;

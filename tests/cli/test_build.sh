@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 B=$TMP/build
-SRCS=$(cd "$ROOT" && ls src/*.c kernels/*.c topology/*.c counters/*.c)
+SRCS=$(cd "$ROOT" && ls src/*/*.c kernels/*.c topology/*.c counters/*.c)
 NSRC=$(printf '%s\n' "$SRCS" | wc -l)
 # the objects that depend on the papi answer: the sources including its header
 PAPI_USERS=$(cd "$ROOT" && grep -l '"have_papi.h"' $SRCS | sed 's/\.c$/.o/' | sort)
@@ -17,7 +17,7 @@ PAPI_USERS=$(cd "$ROOT" && grep -l '"have_papi.h"' $SRCS | sed 's/\.c$/.o/' | so
 bad=""
 for lib in hwloc numa papi likwid; do
 	up=$(printf '%s' "$lib" | tr 'a-z' 'A-Z')
-	for f in $(cd "$ROOT" && grep -l "HAVE_$up" $SRCS $(ls src/*.h kernels/*.h topology/*.h counters/*.h)); do
+	for f in $(cd "$ROOT" && grep -l "HAVE_$up" $SRCS $(ls src/*/*.h kernels/*.h topology/*.h counters/*.h)); do
 		grep -q "\"have_$lib.h\"" "$ROOT/$f" || bad="$bad $f:HAVE_$up"
 	done
 done
@@ -93,7 +93,7 @@ else notok "changed CFLAGS" "exit $RC, compiled $(ncompiled) of $NSRC"; fi
 
 mk CFLAGS='-O2 -g' PREFIX=/opt/cp-test
 got=$(compiled)
-if [ "$RC" = 0 ] && [ "$got" = "src/cp_datadir.o" ]; then ok "changed PREFIX: only the data-file lookup rebuilt"
+if [ "$RC" = 0 ] && [ "$got" = "src/common/cp_datadir.o" ]; then ok "changed PREFIX: only the data-file lookup rebuilt"
 else notok "changed PREFIX" "exit $RC; compiled '$(echo $got)'"; fi
 
 # Data files from the binary, from any directory.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_sampler.sh: the one sampling engine (src/sampler.c), seen through
+# test_sampler.sh: the one sampling engine (src/harness/sampler.c), seen through
 # every experiment that samples with it: --target-ci takes more samples
 # while the median's interval is wider than asked (up to 50x --samples) and
 # exactly --samples when it is already narrow enough; every row says how

@@ -124,11 +124,11 @@ static void *agent(void *arg)
 
 static struct cp_counters_cfg *cfg_for(const char *backend, const char *events)
 {
-	struct opts o = { 0 };
+	struct cp_counters_req o = { 0 };
 	struct cp_counters_cfg *cfg = NULL;
 	struct cp_err e = { 0 };
 
-	o.counters = backend;
+	o.backend = backend;
 	o.events = events;
 	assert_int_equal(counters_config_backend(&o, NULL, &cfg, &e), 0);
 	assert_non_null(cfg);
@@ -193,7 +193,7 @@ static void papi_process(void **s) { (void)s; check_faults("papi", "perf::PAGE-F
  * counts (config OK); when none counts, CP_EUNAVAIL. */
 static void exit_rule(void **s)
 {
-	struct opts o = { 0 };
+	struct cp_counters_req o = { 0 };
 	struct cp_counters_cfg *cfg = NULL;
 	struct cp_err e = { 0 };
 	struct cp_cset *cs;
@@ -201,7 +201,7 @@ static void exit_rule(void **s)
 	char why[512];
 
 	(void)s;
-	o.counters = "perf";
+	o.backend = "perf";
 	o.events = "cycles,page-faults";
 	assert_int_equal(counters_config(&o, &cfg, &e), 0);
 	assert_int_equal(counters_nevents(cfg), 2);
@@ -227,21 +227,21 @@ static void exit_rule(void **s)
 
 static void usage_errors(void **s)
 {
-	struct opts o = { 0 };
+	struct cp_counters_req o = { 0 };
 	struct cp_counters_cfg *cfg = NULL;
 	struct cp_err e = { 0 };
 
 	(void)s;
 	assert_int_equal(counters_config(&o, &cfg, &e), 0);   /* nothing asked: no counting */
 	assert_null(cfg);
-	o.counters = "none";
+	o.backend = "none";
 	o.events = "page-faults";
 	assert_int_equal(counters_config(&o, &cfg, &e), 0);
 	assert_null(cfg);
-	o.counters = "perfmon";
+	o.backend = "perfmon";
 	assert_int_equal(counters_config(&o, &cfg, &e), CP_EUSAGE);
 	assert_non_null(strstr(e.msg, "perfmon"));
-	o.counters = "perf";
+	o.backend = "perf";
 	o.events = "page-faults,no-such-event";
 	assert_int_equal(counters_config(&o, &cfg, &e), CP_EUSAGE);
 	assert_non_null(strstr(e.msg, "'no-such-event' is not a perf event"));
@@ -258,7 +258,7 @@ static void usage_errors(void **s)
 /* --events without --counters: the first backend that counts one of them. */
 static void auto_backend(void **s)
 {
-	struct opts o = { 0 };
+	struct cp_counters_req o = { 0 };
 	struct cp_counters_cfg *cfg = NULL;
 	struct cp_err e = { 0 };
 
@@ -273,7 +273,7 @@ static void auto_backend(void **s)
 /* The default set: default.txt + the family file, found beside the build. */
 static void event_set(void **s)
 {
-	struct opts o = { 0 };
+	struct cp_counters_req o = { 0 };
 	struct cp_counters_cfg *cfg = NULL;
 	struct cp_err e = { 0 };
 	int pf = -1;
@@ -314,10 +314,10 @@ static void likwid_unavailable(void **s)
 	(void)s;
 	pid = fork();
 	if (!pid) {
-		struct opts o = { 0 };
+		struct cp_counters_req o = { 0 };
 		struct cp_counters_cfg *cfg = NULL;
 
-		o.counters = "likwid";
+		o.backend = "likwid";
 		o.group = "L3";
 		counters_config(&o, &cfg, e);
 		_exit(0);

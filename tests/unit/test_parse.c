@@ -1,4 +1,4 @@
-/* test_parse.c: the value syntaxes of src/parse.c, good and bad.  Every
+/* test_parse.c: the value syntaxes of src/common/parse.c, good and bad.  Every
  * refusal must be CP_EUSAGE and name the bad value and what is allowed. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "meta.h"
+#include "opts.h"
 #include "result.h"
 #include "timer.h"
 
@@ -154,7 +155,7 @@ static void write_all(const char *fmt, const char *out, const char *raw)
 
 	rows(r);
 	mkopts(&o, fmt, out, raw);
-	assert_int_equal(result_open(&o, &s, &e), 0);
+	assert_int_equal(opts_result_open(&o, &s, &e), 0);
 	result_set_timer(s, &t);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(result_add(s, &r[i], &e), 0);
@@ -252,7 +253,7 @@ static void counter_mismatch(void **state)
 	rows(r);
 	snprintf(out, sizeof(out), "%s/mismatch.csv", dir);
 	mkopts(&o, "csv", out, NULL);
-	assert_int_equal(result_open(&o, &s, &e), 0);
+	assert_int_equal(opts_result_open(&o, &s, &e), 0);
 	assert_int_equal(result_add(s, &r[0], &e), 0);
 	r[1].ncounters = 1;
 	assert_int_equal(result_add(s, &r[1], &e), CP_ERUN);
@@ -272,15 +273,15 @@ static void bad_dir(void **state)
 	struct cp_err e = { 0 };
 
 	mkopts(&o, "csv", "/nonexistent/dir/x.csv", NULL);
-	assert_int_equal(result_open(&o, &s, &e), CP_ERUN);
+	assert_int_equal(opts_result_open(&o, &s, &e), CP_ERUN);
 	assert_null(s);
 	assert_non_null(strstr(e.msg, "/nonexistent/dir/x.csv"));
 	assert_non_null(strstr(e.msg, "No such file or directory"));
 	mkopts(&o, "csv", dir, NULL); /* a directory is not a file */
-	assert_int_equal(result_open(&o, &s, &e), CP_ERUN);
+	assert_int_equal(opts_result_open(&o, &s, &e), CP_ERUN);
 	assert_non_null(strstr(e.msg, "is a directory"));
 	mkopts(&o, "xml", NULL, NULL);
-	assert_int_equal(result_open(&o, &s, &e), CP_EUSAGE);
+	assert_int_equal(opts_result_open(&o, &s, &e), CP_EUSAGE);
 	assert_non_null(strstr(e.msg, "'xml'"));
 	assert_non_null(strstr(e.msg, "table|csv|json"));
 }
@@ -294,7 +295,7 @@ static void empty(void **state)
 
 	snprintf(out, sizeof(out), "%s/empty.csv", dir);
 	mkopts(&o, "csv", out, NULL);
-	assert_int_equal(result_open(&o, &s, &e), 0);
+	assert_int_equal(opts_result_open(&o, &s, &e), 0);
 	assert_int_equal(result_close(s, &e), 0);
 	t = slurp(out);
 	assert_non_null(strstr(t, "experiment,") == t);

@@ -228,7 +228,7 @@ static void test_resolve(void **state)
 {
 	struct cp_topo *t;
 	struct cp_err e = { 0 };
-	struct opts o = { 0 };
+	struct cp_place_req o = { 0 };
 	struct cp_placement p;
 
 	assert_int_equal(topo_load(XML("memorysidecaches.xml"), &t, &e), 0);

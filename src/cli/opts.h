@@ -8,6 +8,9 @@
 #include <stdio.h>
 
 #include "cp.h"
+#include "counters.h"
+#include "result.h"
+#include "topo.h"
 
 #define OPT_TYPE_FLAG int
 #define OPT_TYPE_STR  const char *
@@ -89,8 +92,19 @@ int opt_pick(const char *value, const char *optname, const struct opt_table *t, 
 int opt_pick_names(const char *value, const char *optname, const char *names, int *idx, int max,
 		   int *n, struct cp_err *e);
 
-/* --format: "table", "csv" or "json"; default table on a terminal, else csv. */
+/* --format: "table", "csv" or "json" (FMT_*, result.h); default table on a
+ * terminal, else csv. */
 int opts_format(const struct opts *o, struct cp_err *e);
-enum { FMT_TABLE = 0, FMT_CSV = 1, FMT_JSON = 2 };
+
+/* The typed requests a command hands to the layers below, from its
+ * options: what to count, which CPUs, where the results go. */
+struct cp_counters_req opts_counters_req(const struct opts *o);
+struct cp_place_req opts_place_req(const struct opts *o);
+/* CP_EUSAGE for a bad --format. */
+int opts_sink_req(const struct opts *o, struct cp_sink_req *r, struct cp_err *e);
+/* The three calls with those requests. */
+int opts_result_open(const struct opts *o, struct cp_sink **s, struct cp_err *e);
+int opts_counters_config(const struct opts *o, struct cp_counters_cfg **cfg, struct cp_err *e);
+int opts_resolve_pairs(const struct cp_topo *t, const struct opts *o, struct cp_placement *p, struct cp_err *e);
 
 #endif

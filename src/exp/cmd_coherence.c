@@ -98,7 +98,7 @@ static int run_init(struct coh_run *r, const struct opts *o, const struct coh_pl
 		return cp_errf(e, CP_EUSAGE, "--topology-xml %s: measurements run on this machine; a saved "
 			       "topology is for 'cachepong topo' and 'matrix --dry-run'", o->topology_xml);
 	r->granule = topo_granule(r->topo);
-	if ((rc = counters_config(o, &r->counters, e)))
+	if ((rc = opts_counters_config(o, &r->counters, e)))
 		return rc;
 	return cp_timer_init(&r->smp.timer, o->timer, e);
 }
@@ -176,8 +176,8 @@ int cmd_coherence(struct opts *o)
 	if (opts_format(o, &e) < 0 || plan_ops(o, &plan, &e) || plan_states(o, &plan, &e) ||
 	    plan_modes(o, &plan, &e))
 		cp_exit_err(&e);
-	if ((rc = run_init(&run, o, &plan, &e)) || (rc = topo_resolve_pairs(run.topo, o, &pl, &e)) ||
-	    (rc = result_open(o, &sink, &e)))
+	if ((rc = run_init(&run, o, &plan, &e)) || (rc = opts_resolve_pairs(run.topo, o, &pl, &e)) ||
+	    (rc = opts_result_open(o, &sink, &e)))
 		goto fail;
 	result_set_timer(sink, &run.smp.timer);
 	if (run.smp.timer.warning[0])

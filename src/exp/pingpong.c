@@ -317,7 +317,7 @@ static void fill_ratio(const struct pp_run *r, const struct pp_shared *P, const 
 	verdict_ratios(a->smp[0].v, a->smp[1].v, a->pairs_done, ARMS_BLOCK, ratio);
 	fill_row(r, P, mode, cpu_a, cpu_b, placement, ratio, a->pairs_done, row, raw);
 	free(ratio);
-	verdict_fill_row(&a->verdict, row);
+	result_set_verdict(row, &a->verdict);
 	snprintf(note, sizeof(note), "parked partners: CPU %.2f%% and %.2f%% of their parked time",
 		 100.0 * (double)a->parked_cpu_ns[0] / (double)(a->parked_ns[0] ? a->parked_ns[0] : 1),
 		 100.0 * (double)a->parked_cpu_ns[1] / (double)(a->parked_ns[1] ? a->parked_ns[1] : 1));
@@ -416,7 +416,7 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 			       "--topology-xml %s: measurements run on this machine; a saved topology is for "
 			       "'cachepong topo' and 'matrix --dry-run'", o->topology_xml);
 	r->granule = topo_granule(r->topo);
-	if ((rc = counters_config(o, &r->counters, e)))
+	if ((rc = opts_counters_config(o, &r->counters, e)))
 		return rc;
 	return cp_timer_init(&r->timer, o->timer, e);
 }

@@ -109,9 +109,9 @@ int cmd_pingpong(struct opts *o)
 		oo.shm = "anon";
 	if ((rc = pp_run_init(&run, &oo, modes, &e)))
 		goto fail;
-	if ((rc = topo_resolve_pairs(run.topo, o, &pl, &e)))
+	if ((rc = opts_resolve_pairs(run.topo, o, &pl, &e)))
 		goto fail;
-	if ((rc = result_open(o, &sink, &e)))
+	if ((rc = opts_result_open(o, &sink, &e)))
 		goto fail;
 	result_set_timer(sink, &run.timer);
 	if (run.timer.warning[0])

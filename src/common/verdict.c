@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cp.h"
-#include "result.h"
 #include "stats.h"
 
 static const char *const names[] = {
@@ -98,16 +97,3 @@ int verdict_from_blocks(const double *a, const double *b, size_t npairs, size_t 
 	return 0;
 }
 
-void verdict_fill_row(const struct cp_verdict *v, struct cp_row *row)
-{
-	row->metric = "ratio";
-	row->unit = "ratio";
-	row->ticks_per_ns = 0;
-	row->ncounters = 0;
-	row->st.p50 = v->est;
-	row->st.ci_lo = v->lo;
-	row->st.ci_hi = v->hi;
-	row->verdict = verdict_name(v->v);
-	row->margin_pct = v->margin_pct;
-	row->blocks = v->pairs;
-}

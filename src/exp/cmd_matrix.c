@@ -431,7 +431,7 @@ static void mx_open(struct mx_cmd *x, struct cp_err *e)
 	}
 	if ((!o->dry_run || topo_is_thissystem(x->t)) && pp_run_init(&x->run, &x->oo, modes, e))
 		cp_exit_err(e);
-	if (!o->dry_run && x->todo && result_open(&x->oo, &x->sink, e))
+	if (!o->dry_run && x->todo && opts_result_open(&x->oo, &x->sink, e))
 		cp_exit_err(e);
 }
 

@@ -142,12 +142,12 @@ void costs_arms_row(const struct costs_arms *a, struct cp_row *row, const char *
 	row->samples = a->pairs;
 	row->raw = *ratio;
 	row->nraw = a->pairs;
-	verdict_fill_row(&a->verdict, row);
+	result_set_verdict(row, &a->verdict);
 }
 
 int costs_open_sink(struct costs *c, struct cp_err *e)
 {
-	int rc = result_open(c->o, &c->sink, e);
+	int rc = opts_result_open(c->o, &c->sink, e);
 
 	if (rc)
 		return rc;
@@ -181,7 +181,7 @@ int costs_finish(struct costs *c, int rc, struct cp_err *e)
 
 int costs_pairs(struct costs *c, struct cp_placement *pl, struct cp_err *e)
 {
-	return topo_resolve_pairs(c->run.topo, c->o, pl, e);
+	return opts_resolve_pairs(c->run.topo, c->o, pl, e);
 }
 
 int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, char *placement,
@@ -212,7 +212,7 @@ int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, cha
 	} else if (o->placement || !def_all) {
 		struct cp_placement pl;
 
-		if ((rc = topo_resolve_pairs(c->run.topo, o, &pl, e)))
+		if ((rc = opts_resolve_pairs(c->run.topo, o, &pl, e)))
 			return rc;
 		*cpus = cp_xcalloc(2, sizeof(int));
 		(*cpus)[0] = pl.pairs[0][0];

@@ -8,10 +8,8 @@
 #include <stdio.h>
 
 #include "cp.h"
-#include "opts.h"
 #include "stats.h"
 
-#define CP_MAX_COUNTERS 16
 
 /* One counter column: per-op value (sum over the agents' counts of the timed
  * region divided by the number of operations).  valid = 0 means it could not
@@ -70,10 +68,25 @@ struct cp_sink;
  * or the --topology-xml the plan is for. */
 #define CP_VALIDATE_ENV "CACHEPONG_VALIDATE"
 
-int result_open(const struct opts *o, struct cp_sink **out, struct cp_err *e);
+/* Where a command's results go: FMT_* (checked by the command), --out and
+ * --raw (NULL: stdout / none), and the command line for the metadata. */
+enum { FMT_TABLE = 0, FMT_CSV = 1, FMT_JSON = 2 };
+struct cp_sink_req {
+	int format;
+	const char *out, *raw;
+	int argc;
+	char **argv;
+};
+int result_open(const struct cp_sink_req *o, struct cp_sink **out, struct cp_err *e);
 /* Append one row.  CSV rows are flushed at once (an interrupted sweep keeps
  * what it measured when writing to a stream). */
 int result_add(struct cp_sink *s, const struct cp_row *r, struct cp_err *e);
+
+/* A comparison row from a verdict (verdict.h): metric and unit "ratio",
+ * p50, ci_lo and ci_hi the estimate and its interval, and the verdict,
+ * margin and block-pair columns (the other statistics stay the ratios'). */
+struct cp_verdict;
+void result_set_verdict(struct cp_row *row, const struct cp_verdict *v);
 /* Add a line to meta.notes (e.g. why a counter is unavailable). */
 void result_meta_note(struct cp_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record a key of meta that a command knows (e.g. "timer_warning"). */

@@ -20,6 +20,8 @@ enum cp_exit {
  * Intel's adjacent-line prefetcher (pairs of 64 B lines) make 128 the real
  * unit of false sharing; 256 leaves room for both without knowing the CPU. */
 #define CP_GRANULE_MAX 256
+/* counters per row and per event set */
+#define CP_MAX_COUNTERS 16
 #define CP_PADDED __attribute__((aligned(CP_GRANULE_MAX)))
 
 /* A padded slot: one value alone in its granule (multichase's big_atomic_t). */

@@ -247,3 +247,47 @@ int opt_pick(const char *value, const char *optname, const struct opt_table *t, 
 
 	return opt_pick_names(value, optname, opt_table_names(t, names, sizeof(names)), idx, max, n, e);
 }
+
+struct cp_counters_req opts_counters_req(const struct opts *o)
+{
+	return (struct cp_counters_req){ .backend = o->counters, .events = o->events, .group = o->group };
+}
+
+struct cp_place_req opts_place_req(const struct opts *o)
+{
+	return (struct cp_place_req){ .cpus = o->cpus, .placement = o->placement,
+				      .pairs = opt_isset(o, OPT_pairs) ? (int)o->pairs : 0 };
+}
+
+int opts_sink_req(const struct opts *o, struct cp_sink_req *r, struct cp_err *e)
+{
+	int fmt = opts_format(o, e);
+
+	if (fmt < 0)
+		return e->code;
+	*r = (struct cp_sink_req){ .format = fmt, .out = o->out, .raw = o->raw, .argc = o->full_argc,
+				   .argv = o->full_argv };
+	return 0;
+}
+
+int opts_result_open(const struct opts *o, struct cp_sink **s, struct cp_err *e)
+{
+	struct cp_sink_req r;
+
+	*s = NULL;
+	return opts_sink_req(o, &r, e) ? e->code : result_open(&r, s, e);
+}
+
+int opts_counters_config(const struct opts *o, struct cp_counters_cfg **cfg, struct cp_err *e)
+{
+	struct cp_counters_req r = opts_counters_req(o);
+
+	return counters_config(&r, cfg, e);
+}
+
+int opts_resolve_pairs(const struct cp_topo *t, const struct opts *o, struct cp_placement *p, struct cp_err *e)
+{
+	struct cp_place_req r = opts_place_req(o);
+
+	return topo_resolve_pairs(t, &r, p, e);
+}

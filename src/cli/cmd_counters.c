@@ -87,8 +87,9 @@ static int list_backend(const struct opts *o, const char *backend, int fmt, int 
 	uint8_t valid[CP_MAX_COUNTERS];
 	char why[16];
 	int n = 0;
+	struct cp_counters_req req = opts_counters_req(o);
 
-	if (counters_config_backend(o, backend, &cfg, e)) {
+	if (counters_config_backend(&req, backend, &cfg, e)) {
 		const char *pre = "not available on this machine: ", *msg = e->msg;
 		struct row r = { backend ? backend : o->counters ? o->counters : o->group ? "likwid" : "auto",
 				 "-", "-", msg, 0 };

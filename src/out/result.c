@@ -23,6 +23,7 @@
 #include "result_int.h"
 #include "timer.h"
 #include "tmpname.h"
+#include "verdict.h"
 
 enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CYCLES, C_POS, C_CNT };
 
@@ -448,20 +449,18 @@ static void json_rows(struct cp_sink *s)
 
 /* ---- the sink ---- */
 
-int result_open(const struct opts *o, struct cp_sink **out, struct cp_err *e)
+int result_open(const struct cp_sink_req *o, struct cp_sink **out, struct cp_err *e)
 {
 	struct cp_sink *s;
-	int fmt = opts_format(o, e), rc;
+	int rc;
 
 	*out = NULL;
-	if (fmt < 0)
-		return e->code;
 	if (getenv(CP_VALIDATE_ENV))
 		exit(CP_OK);
 	if (o->out && o->raw && same_file(o->out, o->raw))
 		return cp_errf(e, CP_EUSAGE, "--raw %s: the same file as --out %s: give two files", o->raw, o->out);
 	s = cp_xcalloc(1, sizeof(*s));
-	s->fmt = fmt;
+	s->fmt = o->format;
 	s->ncounters = -1;
 	if ((rc = sink_open(&s->out, "out", o->out, e))) {
 		free(s);
@@ -472,7 +471,7 @@ int result_open(const struct opts *o, struct cp_sink **out, struct cp_err *e)
 		free(s);
 		return rc;
 	}
-	meta_collect_start(&s->meta, o->full_argc, o->full_argv);
+	meta_collect_start(&s->meta, o->argc, o->argv);
 	*out = s;
 	return 0;
 }
@@ -631,4 +630,18 @@ void result_abort(struct cp_sink *s)
 struct cp_meta *result_meta(struct cp_sink *s)
 {
 	return &s->meta;
+}
+
+void result_set_verdict(struct cp_row *row, const struct cp_verdict *v)
+{
+	row->metric = "ratio";
+	row->unit = "ratio";
+	row->ticks_per_ns = 0;
+	row->ncounters = 0;
+	row->st.p50 = v->est;
+	row->st.ci_lo = v->lo;
+	row->st.ci_hi = v->hi;
+	row->verdict = verdict_name(v->v);
+	row->margin_pct = v->margin_pct;
+	row->blocks = v->pairs;
 }

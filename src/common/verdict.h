@@ -50,12 +50,6 @@ int verdict_from_blocks(const double *a, const double *b, size_t npairs, size_t 
 /* The block ratios alone: ratio[p] = median(b block p) / median(a block p). */
 void verdict_ratios(const double *a, const double *b, size_t npairs, size_t k, double *ratio);
 
-/* A comparison row from the verdict: metric and unit "ratio", p50, ci_lo
- * and ci_hi the estimate and its interval, and the verdict, margin and
- * block-pair columns (the other statistics stay those of the ratios). */
-struct cp_row;
-void verdict_fill_row(const struct cp_verdict *v, struct cp_row *row);
-
 /* The verdict of an estimate and its interval at a margin (exposed for
  * the tests). */
 enum verdict verdict_decide(double est, double lo, double hi, double margin_pct);
