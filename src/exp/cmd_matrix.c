@@ -27,6 +27,7 @@
 #include "result.h"
 #include "sweep.h"
 #include "topo.h"
+#include "verdict.h"
 #include "tmpname.h"
 
 #define MATRIX_DEF_TARGET_CI 1.0
@@ -435,29 +436,65 @@ static void mx_open(struct mx_cmd *x, struct cp_err *e)
 		cp_exit_err(e);
 }
 
-/* One pair x op x mode; paced to the budget. */
+/* The samples for the next pair, paced to what is left of --budget; 0
+ * when it ran out. */
+static uint64_t mx_pace(struct mx_cmd *x, const struct pace *pace, double t0)
+{
+	double left;
+
+	if (!opt_isset(x->o, OPT_budget))
+		return x->cap;
+	left = x->o->budget - (now_s() - t0);
+	if (left <= 0) {
+		x->exhausted = 1;
+		return 0;
+	}
+	return pace_cap(pace, x->todo - x->measured, left, x->cap);
+}
+
+/* Both modes of pair p as interleaved arms (pingpong.h): the arms' rows
+ * not in the resume file yet, and their comparison. */
+static int mx_arms(struct mx_cmd *x, int k, uint64_t p, const char *cls, struct pace *pace, struct cp_err *e)
+{
+	double ts = now_s();
+	const struct mx *m = &x->m;
+	struct cp_row rows[3];
+	double *raw[3] = { NULL, NULL, NULL };
+	int rc = pp_measure_arms(&x->run, m->k[k], m->modes, m->pair[p][0], m->pair[p][1], NULL, cls,
+				 VERDICT_MARGIN_PCT, rows, raw, x->sink, e);
+
+	for (int i = 0; i < 3 && !rc; i++) {
+		if (i < 2 && m->done[meas_index(m, k, i, p)])
+			continue;
+		rows[i].experiment = "matrix";
+		rc = result_add(x->sink, &rows[i], e);
+		x->measured += i < 2;
+	}
+	if (!rc) /* a measurement of each mode: half the time each */
+		pace_add(pace, (now_s() - ts) / 2, &rows[0]);
+	for (int i = 0; i < 3; i++)
+		free(raw[i]);
+	return rc;
+}
+
+/* One pair x op x mode (both modes at once when interleaved). */
 static int mx_one(struct mx_cmd *x, int k, int md, uint64_t p, struct pace *pace, double t0, struct cp_err *e)
 {
 	const struct mx *m = &x->m;
 	struct cp_row row;
 	double *raw = NULL, ts = now_s();
-	uint64_t c = x->cap;
+	uint64_t c = mx_pace(x, pace, t0);
 	char cls[64];
 	int rc;
 
-	if (opt_isset(x->o, OPT_budget)) {
-		double left = x->o->budget - (ts - t0);
-
-		if (left <= 0) {
-			x->exhausted = 1;
-			return 0;
-		}
-		c = pace_cap(pace, x->todo - x->measured, left, x->cap);
-	}
+	if (!c)
+		return 0;
 	x->run.max_samples = c;
 	x->run.samples = x->target > 0 && c > MATRIX_MIN_SAMPLES ? MATRIX_MIN_SAMPLES : c;
 	x->run.target_ci = x->target;
 	topo_class_of_pair(x->t, m->pair[p][0], m->pair[p][1], cls, sizeof(cls));
+	if (m->nmodes == 2)
+		return mx_arms(x, k, p, cls, pace, e);
 	rc = pp_measure(&x->run, m->k[k], m->modes[md], m->pair[p][0], m->pair[p][1], NULL, cls, &row, &raw,
 			x->sink, e);
 	if (!rc) {
@@ -477,10 +514,12 @@ static int mx_measure(struct mx_cmd *x, struct cp_err *e)
 	double t0 = now_s(), last_print = 0;
 	int rc = 0, tty = isatty(2);
 
+	/* both modes: one interleaved measurement per pair covers the two */
 	for (int k = 0; k < m->nk && !rc && !g_stop && !x->exhausted; k++)
-		for (int md = 0; md < m->nmodes && !rc && !g_stop && !x->exhausted; md++)
+		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes) && !rc && !g_stop && !x->exhausted; md++)
 			for (uint64_t p = 0; p < m->npairs && !rc && !g_stop && !x->exhausted; p++) {
-				if (m->done[meas_index(m, k, md, p)])
+				if (m->done[meas_index(m, k, md, p)] &&
+				    (m->nmodes == 1 || m->done[meas_index(m, k, 1, p)]))
 					continue;
 				rc = mx_one(x, k, md, p, &pace, t0, e);
 				if (now_s() - last_print > (tty ? 0.5 : 30) || x->measured == x->todo) {

@@ -161,7 +161,7 @@ void rep_matrix(struct rep *r)
 	static const char *const head[] = { "op", "mode", "placement class", "pairs",
 					    "fastest pair [ns]", "median of the pairs [ns]",
 					    "slowest pair [ns]" };
-	int cke, cmo, cpl, c50, ccp, ng = 0, nkm = 0;
+	int cke, cmo, cpl, c50, ccp, cme, ng = 0, nkm = 0;
 	struct mgroup g[64];
 	char km[16][160];
 	double *v;
@@ -173,6 +173,7 @@ void rep_matrix(struct rep *r)
 	cpl = csv_col(&c, "placement");
 	c50 = csv_col(&c, "p50");
 	ccp = csv_col(&c, "cpus");
+	cme = csv_col(&c, "metric");
 	v = cp_xcalloc(c.nrow, sizeof(double));
 	/* one group per op x mode x class: fastest, slowest, median of the pairs */
 	for (size_t i = 0; i < c.nrow && ng < 64; i++) {
@@ -180,6 +181,9 @@ void rep_matrix(struct rep *r)
 		char key[160];
 		int dup = 0, k;
 
+		/* the round trips; interleaved arms' comparison rows are not pairs' latencies */
+		if (strcmp(csv_get(&c, i, cme), "round_trip"))
+			continue;
 		for (int j = 0; j < ng && !dup; j++)
 			dup = !strcmp(csv_get(&c, g[j].first, cke), csv_get(&c, i, cke)) &&
 			      !strcmp(csv_get(&c, g[j].first, cmo), csv_get(&c, i, cmo)) &&
@@ -199,7 +203,7 @@ void rep_matrix(struct rep *r)
 		for (size_t j = i; j < c.nrow; j++) {
 			double m = csv_num(&c, j, c50);
 
-			if (strcmp(csv_get(&c, j, cke), csv_get(&c, i, cke)) ||
+			if (strcmp(csv_get(&c, j, cme), "round_trip") || strcmp(csv_get(&c, j, cke), csv_get(&c, i, cke)) ||
 			    strcmp(csv_get(&c, j, cmo), csv_get(&c, i, cmo)) ||
 			    strcmp(csv_get(&c, j, cpl), csv_get(&c, i, cpl)) || !isfinite(m))
 				continue;

@@ -173,8 +173,9 @@ for r in mine:
 import itertools
 s, c, t = map(int, sys.argv[2:5])
 n = s * c * t
+# both: per pair the two interleaved arms and their comparison row
 got = sorted((int(r["cpu_a"]), int(r["cpu_b"]), r["mode"]) for r in rows)
-want = sorted((a, b, m) for a, b in itertools.combinations(range(n), 2) for m in ("thread", "process"))
+want = sorted((a, b, m) for a, b in itertools.combinations(range(n), 2) for m in ("thread", "process", "thread:process"))
 if got != want: err.append("pairs %s, want %s" % (got[:6], want[:6]))
 for r in rows:
     a, b = int(r["cpu_a"]), int(r["cpu_b"])
