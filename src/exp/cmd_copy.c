@@ -145,6 +145,10 @@ struct cv_cell {
 	int cpus[2];
 	const char *placement;
 	uint64_t size;
+	const char *kind;
+	/* what the last run saw, for the rows */
+	const char *shm, *pages;
+	int node_seen, bufsize;
 };
 
 static int check_counts(const struct cv_cell *cell, const struct cv_shared *P, struct cp_err *e)
@@ -160,77 +164,158 @@ static int check_counts(const struct cv_cell *cell, const struct cv_shared *P, s
 	return 0;
 }
 
-static int emit(struct costs *c, const struct cv_cell *cell, struct cv_shared *P,
+/* The latency and throughput rows of n values (ns per message). */
+static int emit(struct costs *c, const struct cv_cell *cell, const double *v, uint64_t n, uint64_t iters,
 		const struct agents_shared *sh, struct cp_err *e)
 {
-	uint64_t done = P->smp.nsamples, iters = P->smp.iters_used;
-	double *gbs = cp_xcalloc(done ? done : 1, sizeof(double));
+	double *gbs = cp_xcalloc(n ? n : 1, sizeof(double));
 	char note[64] = "";
 	int rc = 0;
 
-	for (uint64_t i = 0; i < done; i++)
-		gbs[i] = (double)cell->size / P->v[i]; /* bytes per ns = GB/s */
-	if (P->pair.bufsize > 0)
-		snprintf(note, sizeof(note), "%s buffer %d bytes", cell->via->name, P->pair.bufsize);
+	for (uint64_t i = 0; i < n; i++)
+		gbs[i] = (double)cell->size / v[i]; /* bytes per ns = GB/s */
+	if (cell->bufsize > 0)
+		snprintf(note, sizeof(note), "%s buffer %d bytes", cell->via->name, cell->bufsize);
 	for (int m = 0; m < 2 && !rc; m++) {
 		struct cp_row row;
 
 		costs_row(c, &row, "copy", cell->mode, cell->cpus, 2, cell->placement);
 		row.kernel = cell->via->name;
-		row.shm = P->has_shm ? shm_kind_name(&P->shm) : NULL;
-		row.pages = P->has_shm ? shm_page_name(&P->shm) : NULL;
-		row.mem_node = P->has_shm ? P->node_seen : -1;
+		row.shm = cell->shm;
+		row.pages = cell->pages;
+		row.mem_node = cell->node_seen;
 		row.size_bytes = cell->size;
-		row.samples = done;
+		row.samples = n;
 		row.iters_per_sample = iters;
 		row.metric = m ? "throughput" : "latency";
 		row.unit = m ? "GB/s" : "ns";
 		if (m)
 			row.ticks_per_ns = 0;
 		row.note = note[0] ? note : NULL;
-		stats_compute(m ? gbs : P->v, done, &row.st);
-		row.raw = m ? gbs : P->v;
-		row.nraw = done;
-		if (c->run.counters)
-			agents_counters_row(sh, c->run.counters, (double)(done * iters), &row, c->sink);
+		stats_compute(m ? gbs : v, n, &row.st);
+		row.raw = m ? gbs : v;
+		row.nraw = n;
+		if (c->run.counters && sh)
+			agents_counters_row(sh, c->run.counters, (double)(n * iters), &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
 	free(gbs);
 	return rc;
 }
 
-static int measure(struct costs *c, const struct cv_cell *cell, const char *kind, struct cp_err *e)
+/* One run of the pair with req: P with its values and the agents' slots,
+ * checked; cv_run_free ends it. */
+struct cv_run {
+	struct cv_shared *P;
+	size_t psize;
+	struct agents_shared *sh;
+	int set_up;
+};
+
+static int cv_run(struct costs *c, struct cv_cell *cell, const struct sampler_req *req, struct cv_run *r,
+		  struct cp_err *e)
 {
-	struct sampler_req req = costs_sampler_req(c);
-	size_t psize = sizeof(struct cv_shared) + sampler_max_samples(&req) * sizeof(double);
-	struct cv_shared *P = agents_shared_alloc(psize);
-	struct agents_shared *sh = NULL;
-	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus,
-				  .timeout_s = c->run.timeout_s, .fn = cv_agent, .arg = P,
-				  .counters = c->run.counters };
+	struct agents_cfg cfg = { .mode = cell->mode, .n = 2, .cpus = cell->cpus, .timeout_s = c->run.timeout_s,
+				  .fn = cv_agent, .counters = c->run.counters };
+	struct cv_shared *P;
 	int rc = 0;
 
+	memset(r, 0, sizeof(*r));
+	r->psize = sizeof(struct cv_shared) + sampler_max_samples(req) * sizeof(double);
+	P = r->P = cfg.arg = agents_shared_alloc(r->psize);
 	P->via = cell->via;
-	sampler_init(&P->smp, &req, &cv_tune, P->v);
+	sampler_init(&P->smp, req, &cv_tune, P->v);
 	P->size = cell->size;
 	P->mem_node = P->node_seen = -1;
 	P->pair.rfd = P->pair.wfd = -1;
 	if (c->o->mem_node)
 		rc = topo_mem_node(c->run.topo, c->o->mem_node, cell->cpus[0], cell->cpus[1], &P->mem_node, e);
-	if (!rc && cell->via->shared_buf && !(rc = shm_create(&P->shm, kind, c->o->pages, cell->size, e)))
+	if (!rc && cell->via->shared_buf && !(rc = shm_create(&P->shm, cell->kind, c->o->pages, cell->size, e)))
 		P->has_shm = 1;
-	if (!rc && !(rc = cell->via->setup(&P->pair, cell->size, e))) {
-		rc = agents_run(&cfg, &sh, e);
-		if (!rc && !costs_interrupted(c) && !(rc = check_counts(cell, P, e)))
-			rc = emit(c, cell, P, sh, e);
-		if (sh && sh->hung)
-			return rc; /* a thread still blocks on the pair: the caller exits */
-		cell->via->teardown(&P->pair);
+	if (rc || (rc = cell->via->setup(&P->pair, cell->size, e)))
+		return rc;
+	r->set_up = 1;
+	rc = agents_run(&cfg, &r->sh, e);
+	if (rc || costs_interrupted(c) || (rc = check_counts(cell, P, e)))
+		return rc;
+	cell->shm = P->has_shm ? shm_kind_name(&P->shm) : NULL;
+	cell->pages = P->has_shm ? shm_page_name(&P->shm) : NULL;
+	cell->node_seen = P->has_shm ? P->node_seen : -1;
+	cell->bufsize = P->pair.bufsize;
+	return 0;
+}
+
+static void cv_run_free(const struct cv_cell *cell, struct cv_run *r)
+{
+	if (r->sh && r->sh->hung)
+		return; /* a thread still blocks on the pair: the caller exits */
+	if (r->set_up)
+		cell->via->teardown(&r->P->pair);
+	agents_free(r->sh);
+	if (r->P->has_shm)
+		shm_destroy(&r->P->shm);
+	agents_shared_free(r->P, r->psize);
+}
+
+static int measure(struct costs *c, struct cv_cell *cell, struct cp_err *e)
+{
+	struct sampler_req req = costs_sampler_req(c);
+	struct cv_run r;
+	int rc = cv_run(c, cell, &req, &r, e);
+
+	if (!rc && !costs_interrupted(c))
+		rc = emit(c, cell, r.P->v, r.P->smp.nsamples, r.P->smp.iters_used, r.sh, e);
+	cv_run_free(cell, &r);
+	return rc;
+}
+
+/* One block of an interleaved arm (costs_arms_run). */
+static int cv_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+		    struct cp_err *e)
+{
+	struct cv_cell *cell = cv;
+	struct cv_run r;
+	int rc;
+
+	cell->mode = c->modes[arm];
+	rc = cv_run(c, cell, req, &r, e);
+	if (!rc && !costs_interrupted(c)) {
+		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
+		*iters = r.P->smp.iters_used;
 	}
-	agents_free(sh);
-	if (P->has_shm)
-		shm_destroy(&P->shm);
-	agents_shared_free(P, psize);
+	cv_run_free(cell, &r);
+	return rc;
+}
+
+/* Threads and processes as interleaved arms, a run per block: each arm's
+ * latency and throughput rows, and the comparison of their latencies. */
+static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
+{
+	struct costs_arms a;
+	struct cp_row row;
+	double *ratio = NULL;
+	int rc = costs_arms_run(c, cv_block, cell, c->margin_pct, &a, e);
+
+	if (!rc && a.pairs && c->run.counters)
+		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (copy --mode both)");
+	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
+		cell->mode = c->modes[x];
+		rc = emit(c, cell, a.v[x], a.pairs * ARMS_BLOCK, a.iters, NULL, e);
+	}
+	if (!rc && a.pairs) {
+		costs_row(c, &row, "copy", cell->mode, cell->cpus, 2, cell->placement);
+		row.kernel = cell->via->name;
+		row.shm = cell->shm;
+		row.pages = cell->pages;
+		row.mem_node = cell->node_seen;
+		row.size_bytes = cell->size;
+		row.iters_per_sample = a.iters;
+		costs_arms_row(&a, &row, "thread:process", &ratio);
+		row.note = "latency: process / thread";
+		rc = result_add(c->sink, &row, e);
+	}
+	free(ratio);
+	costs_arms_free(&a);
 	return rc;
 }
 
@@ -262,15 +347,16 @@ int cmd_copy(struct opts *o)
 			goto out;
 	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
 		goto out;
+	/* both modes: the two as interleaved arms of one comparison per cell */
 	for (int p = 0; p < pl.npairs && !rc; p++)
 		for (size_t s = 0; s < ns && !rc; s++)
 			for (int i = 0; i < n && !rc; i++)
-				for (int m = 0; m < c.nmodes && !rc && !costs_interrupted(&c); m++) {
+				for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
 					struct cv_cell cell = { &cv_vias[idx[i]], c.modes[m],
 								{ pl.pairs[p][0], pl.pairs[p][1] }, pl.class_name,
-								sizes[s] };
+								sizes[s], kind, NULL, NULL, -1, 0 };
 
-					rc = measure(&c, &cell, kind, &e);
+					rc = c.nmodes == 2 ? measure_arms(&c, &cell, &e) : measure(&c, &cell, &e);
 				}
 out:
 	free(sizes);
@@ -300,7 +386,7 @@ static const struct exp_figure copy_figures[] = {
 
 const struct experiment exp_copy = {
 	.cmd = { "copy", cmd_copy, "",
-		 CP_OPTS_PLACE | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY |
+		 CP_OPTS_PLACE | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(margin) |
 		 O(mode) | O(via) | O(sizes),
 		 "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice ...",
 		 "--iters: the default makes a sample of ~2 ms" },

@@ -211,6 +211,8 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 
 	cell->futex_shared = 1;
 	rc = costs_arms_run(c, sy_block, cell, c->margin_pct, &a, e);
+	if (!rc && a.pairs && c->run.counters)
+		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (sync --mode both)");
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
 		cell->mode = c->modes[x];
 		sy_row_common(c, cell, &row);

@@ -145,13 +145,23 @@ expect_exit "sync --cpus 0,99" 2 "99" "$CP" sync --cpus 0,99
 
 # ---- copy ----
 n="copy all vias both modes"
+# both: per via and size each arm's latency and throughput rows (interleaved
+# blocks, one run each) and the comparison of the latencies
 if run "$n" copy --via all --mode both --cpus 0,1 --sizes 64,8K --samples 3 --warmup 1 --iters 20; then
 	py "$n" '
-if len(rows) != 6 * 2 * 2 * 2: err.append("%d rows" % len(rows))
+if len(rows) != 6 * 2 * (2 * 2 + 1): err.append("%d rows" % len(rows))
+cmp = [r for r in rows if r["mode"] == "thread:process"]
+if len(cmp) != 12 or any(r["metric"] != "ratio" or r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive") or int(r["blocks"]) < 20 for r in cmp):
+    err.append("comparison rows %s" % [(r["kernel"], r["metric"], r["verdict"]) for r in cmp])
+rows = [r for r in rows if r["mode"] != "thread:process"]
 for r in rows:
+    if int(r["samples"]) < 200 or r["iters_per_sample"] != "20": err.append("arm samples %s iters %s" % (r["samples"], r["iters_per_sample"]))
     if r["metric"] == "latency":
         t = [x for x in rows if x["metric"] == "throughput" and all(x[k] == r[k] for k in ("kernel", "mode", "size_bytes"))][0]
-        if not rel(f(t, "p50"), int(r["size_bytes"]) / f(r, "p50")): err.append("GB/s != size / latency: %s" % r["kernel"])
+        # an even sample count: the median of size/x lies between size over
+        # the two middle latencies, inside size over the latency interval
+        sz = int(r["size_bytes"])
+        if not sz / f(r, "ci_hi") * (1 - 1e-9) <= f(t, "p50") <= sz / f(r, "ci_lo") * (1 + 1e-9): err.append("GB/s not size / latency: %s" % r["kernel"])
     if r["kernel"] in ("pipe", "vmsplice", "socketpair") and "buffer" not in r["note"]: err.append("no buffer note")
     if r["kernel"] in ("shared", "memcpy") and r["shm"] != "anon": err.append("shm " + r["shm"])
 '"$TWINS" <"$TMP/out.csv"
