@@ -71,6 +71,15 @@ void *cp_xcalloc(size_t n, size_t sz)
 	return p;
 }
 
+void *cp_xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	if (!q)
+		cp_die(CP_ERUN, "out of memory growing a buffer to %zu bytes", size);
+	return q;
+}
+
 char *cp_xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -52,6 +52,8 @@ void cp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Allocation that cannot fail (aborts with exit 1 on ENOMEM). */
 void *cp_xcalloc(size_t n, size_t sz);
+/* realloc, or die saying so */
+void *cp_xrealloc(void *p, size_t size);
 char *cp_xstrdup(const char *s);
 
 /* The folder SUB of cachepong's data files (e.g. "counters", "plots"), the

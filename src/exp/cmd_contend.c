@@ -44,6 +44,7 @@ struct ct_shared {
 	unsigned n;
 	size_t line;                  /* cache line size, bytes */
 	struct cp_padded_u64 stop;
+	int has_shm;
 	int mem_node;                 /* --mem-node, -1 none */
 	int node_seen;
 	struct ct_res res[];          /* [(max_samples + 1) * n]: the timed samples, then the warm-up's */
@@ -284,47 +285,65 @@ struct ct_cell {
 	const int *cpus;
 	unsigned n;
 	const char *placement;
+	/* what the last run saw, for the rows */
+	const char *shm, *pages;
+	int node_seen;
+	/* interleaved arms: each arm's per-agent results, block after block */
+	struct ct_res *res[2];
+	uint64_t nblk[2], cap;
 };
 
-static int emit(struct costs *c, const struct ct_cell *cell, struct ct_shared *P,
+/* The samples of one arm or one run: per-agent results, [s * n + agent]. */
+struct ct_values {
+	const struct ct_res *res;
+	uint64_t ns, iters;
+};
+
+/* The fields of a row every contend row sets the same way. */
+static void ct_row(const struct costs *c, const struct ct_cell *cell, struct cp_row *row)
+{
+	costs_row(c, row, "contend", cell->mode, cell->cpus, cell->n, cell->placement);
+	row->kernel = cell->k->name;
+	row->impl = cell->k->impl;
+	row->shm = cell->shm;
+	row->pages = cell->pages;
+	row->layout = cell->lay->name;
+	row->mem_node = cell->node_seen;
+	row->size_bytes = sizeof(uint64_t);
+	row->ticks_per_ns = 0; /* rates, not times */
+}
+
+static int emit(struct costs *c, const struct ct_cell *cell, const struct ct_values *x,
 		const struct agents_shared *sh, struct cp_err *e)
 {
 	static const char *const metric[] = { "throughput", "throughput_per_agent", "fairness", "success_rate" };
 	static const char *const unit[] = { "Mops/s", "Mops/s/agent", "min/max", "successes/attempts" };
-	uint64_t ns = P->smp.nsamples, allops = 0;
+	uint64_t ns = x->ns, allops = 0;
 	double *v[4];
 	int rc = 0;
 
 	for (int m = 0; m < 4; m++)
 		v[m] = cp_xcalloc(ns ? ns : 1, sizeof(double));
 	for (uint64_t s = 0; s < ns; s++) {
-		const struct ct_res *r = &P->res[s * P->n];
+		const struct ct_res *r = &x->res[s * cell->n];
 
-		sample_figures(r, P->n, &v[0][s], &v[2][s], &v[3][s]);
-		v[1][s] = v[0][s] / P->n;
-		for (unsigned i = 0; i < P->n; i++)
+		sample_figures(r, cell->n, &v[0][s], &v[2][s], &v[3][s]);
+		v[1][s] = v[0][s] / cell->n;
+		for (unsigned i = 0; i < cell->n; i++)
 			allops += r[i].ops;
 	}
 	for (int m = 0; m < (cell->op->counts_success ? 4 : 3) && !rc; m++) {
 		struct cp_row row;
 
-		costs_row(c, &row, "contend", cell->mode, cell->cpus, cell->n, cell->placement);
-		row.kernel = cell->k->name;
-		row.impl = cell->k->impl;
-		row.shm = shm_kind_name(&P->shm);
-		row.pages = shm_page_name(&P->shm);
-		row.layout = cell->lay->name;
-		row.mem_node = P->node_seen;
-		row.size_bytes = sizeof(uint64_t);
+		ct_row(c, cell, &row);
 		row.samples = ns;
-		row.iters_per_sample = P->smp.iters_used;
+		row.iters_per_sample = x->iters;
 		row.metric = metric[m];
 		row.unit = unit[m];
-		row.ticks_per_ns = 0; /* rates, not times */
 		stats_compute(v[m], ns, &row.st);
 		row.raw = v[m];
 		row.nraw = ns;
-		if (c->run.counters)
+		if (c->run.counters && sh)
 			agents_counters_row(sh, c->run.counters, (double)allops, &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
@@ -333,42 +352,128 @@ static int emit(struct costs *c, const struct ct_cell *cell, struct ct_shared *P
 	return rc;
 }
 
-static int measure(struct costs *c, const struct ct_cell *cell, struct cp_err *e)
+/* One run of the agents with req: P with the results and the agents'
+ * slots; ct_run_free ends it. */
+struct ct_run {
+	struct ct_shared *P;
+	size_t psize;
+	struct agents_shared *sh;
+};
+
+static int ct_run(struct costs *c, struct ct_cell *cell, const struct sampler_req *req, struct ct_run *r,
+		  struct cp_err *e)
 {
-	struct sampler_req req = costs_sampler_req(c);
-	uint64_t max = sampler_max_samples(&req);
-	size_t psize = sizeof(struct ct_shared) + (max + 1) * cell->n * sizeof(struct ct_res) + max * sizeof(double);
-	struct ct_shared *P = agents_shared_alloc(psize);
-	struct agents_shared *sh = NULL;
+	uint64_t max = sampler_max_samples(req);
 	struct agents_cfg cfg = { .mode = cell->mode, .n = cell->n, .cpus = cell->cpus,
-				  .timeout_s = c->run.timeout_s, .fn = ct_agent, .arg = P,
-				  .counters = c->run.counters };
-	/* both modes: one memory kind for the two rows, so only the address space differs */
+				  .timeout_s = c->run.timeout_s, .fn = ct_agent, .counters = c->run.counters };
+	/* both modes: one memory kind for the two, so only the address space differs */
 	const char *kind = c->o->shm ? c->o->shm : cell->mode == AGENT_PROCESS || c->nmodes == 2 ? "anon" : "heap";
+	struct ct_shared *P;
 	int rc;
 
+	memset(r, 0, sizeof(*r));
+	r->psize = sizeof(struct ct_shared) + (max + 1) * cell->n * sizeof(struct ct_res) + max * sizeof(double);
+	P = r->P = cfg.arg = agents_shared_alloc(r->psize);
 	P->k = cell->k;
 	P->op = cell->op;
 	P->lay = cell->lay;
-	sampler_init(&P->smp, &req, &ct_tune, (double *)&P->res[(max + 1) * cell->n]);
+	sampler_init(&P->smp, req, &ct_tune, (double *)&P->res[(max + 1) * cell->n]);
 	P->n = cell->n;
 	P->line = (size_t)c->run.granule;
 	P->node_seen = -1;
 	rc = costs_mem_node(c, cell->cpus, cell->n, &P->mem_node, e);
 	if (!rc)
 		rc = shm_create(&P->shm, kind, c->o->pages, (size_t)cell->n * CP_GRANULE_MAX, e);
-	if (rc) {
-		agents_shared_free(P, psize);
+	if (rc)
 		return rc;
+	P->has_shm = 1;
+	rc = agents_run(&cfg, &r->sh, e);
+	cell->shm = shm_kind_name(&P->shm);
+	cell->pages = shm_page_name(&P->shm);
+	cell->node_seen = P->node_seen;
+	return rc;
+}
+
+static void ct_run_free(struct ct_run *r)
+{
+	if (r->sh && r->sh->hung)
+		return;
+	agents_free(r->sh);
+	if (r->P->has_shm)
+		shm_destroy(&r->P->shm);
+	agents_shared_free(r->P, r->psize);
+}
+
+static int measure(struct costs *c, struct ct_cell *cell, struct cp_err *e)
+{
+	struct sampler_req req = costs_sampler_req(c);
+	struct ct_run r;
+	int rc = ct_run(c, cell, &req, &r, e);
+
+	if (!rc && !costs_interrupted(c)) {
+		struct ct_values x = { r.P->res, r.P->smp.nsamples, r.P->smp.iters_used };
+
+		rc = emit(c, cell, &x, r.sh, e);
 	}
-	rc = agents_run(&cfg, &sh, e);
-	if (!rc && !costs_interrupted(c))
-		rc = emit(c, cell, P, sh, e);
-	if (sh && sh->hung)
-		return rc;
-	agents_free(sh);
-	shm_destroy(&P->shm);
-	agents_shared_free(P, psize);
+	ct_run_free(&r);
+	return rc;
+}
+
+/* One block of an interleaved arm: its total rates into v, its per-agent
+ * results after the arm's earlier blocks. */
+static int ct_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+		    struct cp_err *e)
+{
+	struct ct_cell *cell = cv;
+	struct ct_run r;
+	int rc;
+
+	cell->mode = c->modes[arm];
+	rc = ct_run(c, cell, req, &r, e);
+	if (!rc && !costs_interrupted(c)) {
+		uint64_t at = cell->nblk[arm]++ * ARMS_BLOCK * cell->n;
+
+		if (at + ARMS_BLOCK * cell->n > cell->cap) {
+			cell->cap = 2 * (at + ARMS_BLOCK * cell->n);
+			for (int x = 0; x < 2; x++)
+				cell->res[x] = cp_xrealloc(cell->res[x], cell->cap * sizeof(struct ct_res));
+		}
+		memcpy(cell->res[arm] + at, r.P->res, ARMS_BLOCK * cell->n * sizeof(struct ct_res));
+		memcpy(v, r.P->smp.v, ARMS_BLOCK * sizeof(double));
+		*iters = r.P->smp.iters_used;
+	}
+	ct_run_free(&r);
+	return rc;
+}
+
+/* Threads and processes as interleaved arms, a run per block: each arm's
+ * rows, and the comparison of the total rates. */
+static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
+{
+	struct costs_arms a;
+	struct cp_row row;
+	double *ratio = NULL;
+	int rc = costs_arms_run(c, ct_block, cell, c->margin_pct, &a, e);
+
+	if (!rc && a.pairs && c->run.counters)
+		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (contend --mode both)");
+	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
+		struct ct_values v = { cell->res[x], a.pairs * ARMS_BLOCK, a.iters };
+
+		cell->mode = c->modes[x];
+		rc = emit(c, cell, &v, NULL, e);
+	}
+	if (!rc && a.pairs) {
+		ct_row(c, cell, &row);
+		row.iters_per_sample = a.iters;
+		costs_arms_row(&a, &row, "thread:process", &ratio);
+		row.note = "throughput: process / thread";
+		rc = result_add(c->sink, &row, e);
+	}
+	free(ratio);
+	free(cell->res[0]);
+	free(cell->res[1]);
+	costs_arms_free(&a);
 	return rc;
 }
 
@@ -409,11 +514,13 @@ int cmd_contend(struct opts *o)
 	for (int l = 0; l < nl && !rc; l++)
 		for (int j = 0; j < no && !rc; j++)
 			for (size_t i = 0; i < nn && !rc; i++)
-				for (int m = 0; m < c.nmodes && !rc && !costs_interrupted(&c); m++) {
+				for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
 					struct ct_cell cell = { k[j], &ops[oi[j]], &layouts[li[l]], c.modes[m],
-								cpus, (unsigned)nag[i], placement };
+								cpus, (unsigned)nag[i], placement, NULL, NULL, -1,
+								{ NULL, NULL }, { 0, 0 }, 0 };
 
-					rc = measure(&c, &cell, &e);
+					/* both modes: interleaved arms, one comparison per cell */
+					rc = c.nmodes == 2 ? measure_arms(&c, &cell, &e) : measure(&c, &cell, &e);
 				}
 out:
 	free(cpus);
@@ -443,7 +550,7 @@ static const struct exp_figure contend_figures[] = {
 
 const struct experiment exp_contend = {
 	.cmd = { "contend", cmd_contend, "",
-		 O(cpus) | O(placement) | O(topology_xml) | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS |
+		 O(cpus) | O(placement) | O(topology_xml) | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | O(margin) |
 		 CP_OPTS_OUTPUT | O(mode) | CP_OPTS_MEMORY | O(agents) | O(layout) | O(op) | O(impl),
 		 "N agents hammering one line, its words, or a line each: throughput, fairness, scaling",
 		 "--iters: the default makes a sample of ~2 ms" },

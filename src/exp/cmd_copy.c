@@ -164,6 +164,17 @@ static int check_counts(const struct cv_cell *cell, const struct cv_shared *P, s
 	return 0;
 }
 
+/* The fields of a row every copy row sets the same way. */
+static void cv_row(const struct costs *c, const struct cv_cell *cell, struct cp_row *row)
+{
+	costs_row(c, row, "copy", cell->mode, cell->cpus, 2, cell->placement);
+	row->kernel = cell->via->name;
+	row->shm = cell->shm;
+	row->pages = cell->pages;
+	row->mem_node = cell->node_seen;
+	row->size_bytes = cell->size;
+}
+
 /* The latency and throughput rows of n values (ns per message). */
 static int emit(struct costs *c, const struct cv_cell *cell, const double *v, uint64_t n, uint64_t iters,
 		const struct agents_shared *sh, struct cp_err *e)
@@ -179,12 +190,7 @@ static int emit(struct costs *c, const struct cv_cell *cell, const double *v, ui
 	for (int m = 0; m < 2 && !rc; m++) {
 		struct cp_row row;
 
-		costs_row(c, &row, "copy", cell->mode, cell->cpus, 2, cell->placement);
-		row.kernel = cell->via->name;
-		row.shm = cell->shm;
-		row.pages = cell->pages;
-		row.mem_node = cell->node_seen;
-		row.size_bytes = cell->size;
+		cv_row(c, cell, &row);
 		row.samples = n;
 		row.iters_per_sample = iters;
 		row.metric = m ? "throughput" : "latency";
@@ -303,12 +309,7 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 		rc = emit(c, cell, a.v[x], a.pairs * ARMS_BLOCK, a.iters, NULL, e);
 	}
 	if (!rc && a.pairs) {
-		costs_row(c, &row, "copy", cell->mode, cell->cpus, 2, cell->placement);
-		row.kernel = cell->via->name;
-		row.shm = cell->shm;
-		row.pages = cell->pages;
-		row.mem_node = cell->node_seen;
-		row.size_bytes = cell->size;
+		cv_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
 		costs_arms_row(&a, &row, "thread:process", &ratio);
 		row.note = "latency: process / thread";

@@ -18,9 +18,7 @@ static void push(struct grow *g, void *v)
 {
 	if (g->n == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 64;
-		g->p = realloc(g->p, g->cap * sizeof(*g->p));
-		if (!g->p)
-			cp_die(CP_ERUN, "out of memory reading CSV");
+		g->p = cp_xrealloc(g->p, g->cap * sizeof(*g->p));
 	}
 	g->p[g->n++] = v;
 }
@@ -127,9 +125,7 @@ int csv_read(const char *path, struct csv *c, struct cp_err *e)
 	do {
 		if (cap - len < 65536) {
 			cap = cap ? 2 * cap : 1 << 20;
-			text = realloc(text, cap + 1);
-			if (!text)
-				cp_die(CP_ERUN, "out of memory reading %s", path);
+			text = cp_xrealloc(text, cap + 1);
 		}
 		got = fread(text + len, 1, cap - len, f);
 		len += got;

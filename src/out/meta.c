@@ -206,9 +206,7 @@ void meta_note(struct cp_meta *m, const char *fmt, ...)
 	for (size_t i = 0; i < m->nnotes; i++)
 		if (!strcmp(m->notes[i], buf))
 			return; /* the same reason from every agent/row is one note */
-	m->notes = realloc(m->notes, (m->nnotes + 1) * sizeof(char *));
-	if (!m->notes)
-		cp_die(CP_ERUN, "out of memory");
+	m->notes = cp_xrealloc(m->notes, (m->nnotes + 1) * sizeof(char *));
 	m->notes[m->nnotes++] = cp_xstrdup(buf);
 }
 
@@ -219,10 +217,8 @@ void meta_set(struct cp_meta *m, const char *key, const char *value)
 	for (i = 0; i < m->nkv && strcmp(m->keys[i], key); i++)
 		;
 	if (i == m->nkv) {
-		m->keys = realloc(m->keys, (m->nkv + 1) * sizeof(char *));
-		m->vals = realloc(m->vals, (m->nkv + 1) * sizeof(char *));
-		if (!m->keys || !m->vals)
-			cp_die(CP_ERUN, "out of memory");
+		m->keys = cp_xrealloc(m->keys, (m->nkv + 1) * sizeof(char *));
+		m->vals = cp_xrealloc(m->vals, (m->nkv + 1) * sizeof(char *));
 		m->keys[m->nkv] = cp_xstrdup(key);
 		m->vals[m->nkv++] = NULL;
 	}

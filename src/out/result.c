@@ -489,9 +489,7 @@ static void keep_row(struct cp_sink *s, const struct cp_row *r)
 
 	if (s->nrows == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 16;
-		s->rows = realloc(s->rows, s->cap * sizeof(*s->rows));
-		if (!s->rows)
-			cp_die(CP_ERUN, "out of memory");
+		s->rows = cp_xrealloc(s->rows, s->cap * sizeof(*s->rows));
 	}
 	c = &s->rows[s->nrows++];
 	*c = *r;

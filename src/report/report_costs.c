@@ -341,6 +341,7 @@ void rep_copy(struct rep *r)
 			csv_get(&c, (size_t)worst, csv_col(&c, "kernel")),
 			csv_get(&c, (size_t)worst, csv_col(&c, "mode")), fmt3(worstv, b, sizeof(b)),
 			bestv / worstv);
+	rep_verdicts(r, &c, "Threads vs processes, latency of a message, measured as interleaved arms");
 	rep_figures(r, "copy");
 	rep_figures(r, "copy-latency");
 	csv_free(&c);
@@ -409,6 +410,7 @@ void rep_contend(struct rep *r)
 			   "one agent does: %s.", csv_get(&c, g[i], cke), most, line);
 	}
 	doc_table_end(r->d);
+	rep_verdicts(r, &c, "Threads vs processes, total throughput, measured as interleaved arms");
 	rep_figures(r, "contend");
 	rep_figures(r, "contend-fairness");
 	csv_free(&c);

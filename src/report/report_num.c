@@ -186,9 +186,7 @@ int rawset_load(const char *path, struct rawset *rs)
 		if (!g) {
 			if (rs->n == cap) {
 				cap = cap ? 2 * cap : 64;
-				rs->g = realloc(rs->g, cap * sizeof(*rs->g));
-				if (!rs->g)
-					cp_die(CP_ERUN, "out of memory");
+				rs->g = cp_xrealloc(rs->g, cap * sizeof(*rs->g));
 			}
 			g = &rs->g[rs->n++];
 			memset(g, 0, sizeof(*g));
@@ -196,9 +194,7 @@ int rawset_load(const char *path, struct rawset *rs)
 		}
 		if (g->nv == g->cap) {
 			g->cap = g->cap ? 2 * g->cap : 256;
-			g->v = realloc(g->v, g->cap * sizeof(double));
-			if (!g->v)
-				cp_die(CP_ERUN, "out of memory");
+			g->v = cp_xrealloc(g->v, g->cap * sizeof(double));
 		}
 		g->v[g->nv++] = v;
 	}

@@ -320,9 +320,7 @@ static void figure_add(struct plot_set *ps, const struct exp_figure *f, const ch
 {
 	char what[300];
 
-	ps->f = realloc(ps->f, ((size_t)ps->n + 1) * sizeof(*ps->f));
-	if (!ps->f)
-		cp_die(CP_ERUN, "out of memory");
+	ps->f = cp_xrealloc(ps->f, ((size_t)ps->n + 1) * sizeof(*ps->f));
 	memset(&ps->f[ps->n], 0, sizeof(ps->f[0]));
 	snprintf(ps->f[ps->n].name, sizeof(ps->f[0].name), "%.150s", name);
 	snprintf(ps->f[ps->n].kind, sizeof(ps->f[0].kind), "%s", f->kind);

@@ -58,21 +58,49 @@ static int twins(const struct csv *c, size_t a, size_t b)
 	return 1;
 }
 
+/* Whether the comparison rows of c differ in column cs (copy's sizes,
+ * contend's layouts and agent counts). */
+static int col_varies(const struct csv *c, int cv, int cs)
+{
+	const char *first = NULL;
+
+	for (size_t i = 0; i < c->nrow; i++)
+		if (csv_get(c, i, cv)[0]) {
+			if (!first)
+				first = csv_get(c, i, cs);
+			else if (strcmp(first, csv_get(c, i, cs)))
+				return 1;
+		}
+	return 0;
+}
+
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title)
 {
-	int cv = csv_col(c, "verdict"), cm = csv_col(c, "mode"), n = 0;
+	static const char *const ids[] = { "size_bytes", "layout", "agents" };
+	static const char *const what[] = { "%s bytes", "%s", "%s agents" };
+	int cv = csv_col(c, "verdict"), cm = csv_col(c, "mode"), n = 0, vary[3];
 
+	for (int k = 0; k < 3; k++)
+		vary[k] = cv >= 0 && csv_col(c, ids[k]) >= 0 && col_varies(c, cv, csv_col(c, ids[k]));
 	for (size_t i = 0; cv >= 0 && i < c->nrow; i++) {
 		const char *mode = csv_get(c, i, cm), *colon = strchr(mode, ':'), *v = csv_get(c, i, cv);
+		char size[160] = "";
 
 		if (!v[0] || !colon || strcmp(csv_get(c, i, csv_col(c, "metric")), "ratio"))
 			continue;
 		if (!n++)
 			doc_p(r->d, "%s (median of the block pairs' ratios, 95%% interval from their order statistics):",
 			      title);
-		doc_li(r->d, "%s (%s, %s): %s / %.*s %.3f [%.3f, %.3f]: **%s** at a %s%% margin (%s block pairs)",
+		for (int k = 0; k < 3; k++)
+			if (vary[k]) {
+				size_t len = strlen(size);
+
+				snprintf(size + len, sizeof(size) - len, ", ");
+				snprintf(size + len + 2, sizeof(size) - len - 2, what[k], csv_get(c, i, csv_col(c, ids[k])));
+			}
+		doc_li(r->d, "%s (%s, %s%s): %s / %.*s %.3f [%.3f, %.3f]: **%s** at a %s%% margin (%s block pairs)",
 		       csv_get(c, i, csv_col(c, "kernel")), csv_get(c, i, csv_col(c, "placement")),
-		       csv_get(c, i, csv_col(c, "shm")), colon + 1, (int)(colon - mode), mode,
+		       csv_get(c, i, csv_col(c, "shm")), size, colon + 1, (int)(colon - mode), mode,
 		       csv_num(c, i, csv_col(c, "p50")), csv_num(c, i, csv_col(c, "ci_lo")),
 		       csv_num(c, i, csv_col(c, "ci_hi")), v, csv_get(c, i, csv_col(c, "margin")),
 		       csv_get(c, i, csv_col(c, "blocks")));

@@ -122,9 +122,7 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 			       "measuring command (%s)", where, argv[0], experiment_names());
 	if ((rc = check_cell(argc, argv, cmd->options, where, e)))
 		return rc;
-	p->cell = realloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
-	if (!p->cell)
-		cp_die(CP_ERUN, "out of memory");
+	p->cell = cp_xrealloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
 	c = &p->cell[p->n++];
 	memset(c, 0, sizeof(*c));
 	c->argc = argc;
@@ -158,9 +156,7 @@ void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src
 
 	if (argc < 1 || !sweep_plan_add(p, argc, argv, src_line, name, &e))
 		return;
-	p->cell = realloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
-	if (!p->cell)
-		cp_die(CP_ERUN, "out of memory");
+	p->cell = cp_xrealloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
 	c = &p->cell[p->n++];
 	memset(c, 0, sizeof(*c));
 	c->argc = 1;

@@ -76,12 +76,18 @@ for op in faa cas store; do
 		n="contend $op $layout"
 		run "$n" contend --op "$op" --layout "$layout" --mode both --agents 1..2 --cpus 0,1 \
 			--samples 3 --warmup 1 --iters 6400 || continue
+		# both: per agent count the two interleaved arms (a run per block)
+		# with all their metrics, and the comparison of the total rates
 		py "$n" '
 nm = 4 if sys.argv[1] == "cas" else 3
-if len(rows) != 2 * 2 * nm: err.append("%d rows" % len(rows))
+if len(rows) != 2 * (2 * nm + 1): err.append("%d rows" % len(rows))
+cmp = [r for r in rows if r["mode"] == "thread:process"]
+if len(cmp) != 2 or any(r["metric"] != "ratio" or r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive") for r in cmp):
+    err.append("comparison rows %s" % [(r["agents"], r["metric"], r["verdict"]) for r in cmp])
+rows = [r for r in rows if r["mode"] != "thread:process"]
 for r in rows:
     if (r["kernel"], r["layout"]) != (sys.argv[1], sys.argv[2]): err.append("kernel/layout %s %s" % (r["kernel"], r["layout"]))
-    if r["samples"] != "3": err.append("samples " + r["samples"])
+    if int(r["samples"]) < 200 or int(r["samples"]) % 10: err.append("samples " + r["samples"])
     if r["metric"] == "fairness" and not 0 < f(r, "p50") <= 1: err.append("fairness " + r["p50"])
     if r["metric"] == "success_rate" and not 0 < f(r, "p50") <= 1: err.append("success " + r["p50"])
     if r["metric"] == "throughput" and not f(r, "min") > 0: err.append("throughput " + r["min"])
