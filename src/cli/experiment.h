@@ -48,10 +48,16 @@ struct exp_figure {
 
 struct rep;   /* the report being written (report_int.h) */
 
+/* How --mode both measures the two modes: one after the other, or as
+ * interleaved arms within one run of the agents (arms.h), or as
+ * interleaved arms of one run per block (costs_arms_run). */
+enum exp_arms { EXP_ARMS_NONE, EXP_ARMS_IN_RUN, EXP_ARMS_RUNS };
+
 struct experiment {
 	struct command cmd;
 	const char *family;          /* kernel family --op names (NULL: none) */
 	struct exp_prior prior;
+	enum exp_arms arms;
 	const struct exp_preset *presets;
 	size_t npresets;
 	const struct exp_figure *figures;

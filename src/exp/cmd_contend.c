@@ -535,7 +535,10 @@ void rep_contend(struct rep *r);   /* its report section (report_costs.c) */
 /* contention: throughput against agents */
 static const struct exp_preset contend_presets[] = {
 	{ EXP_QUICK, "contend --agents 1..{ncpu} --op faa --layout same-line --mode thread --samples 5" },
-	{ EXP_STANDARD, "contend --agents {agents} --op all --layout all --mode both" },
+	/* the scaling of every op and layout; threads vs processes as
+	 * interleaved arms (a run per block) on the hardest case */
+	{ EXP_STANDARD, "contend --agents {agents} --op all --layout all --mode thread" },
+	{ EXP_STANDARD, "contend --agents {agents} --op faa --layout same-line --mode both" },
 	{ EXP_FULL, "contend --agents 1..{ncpu} --op all --layout all --mode both --shm {pshm}" },
 };
 
@@ -556,6 +559,7 @@ const struct experiment exp_contend = {
 		 "--iters: the default makes a sample of ~2 ms" },
 	.family = "contend",
 	.prior = { 0.12, 0.01, 2.2e-3, 0, 10, 5, 50, "mode=2", "layout=3" },
+	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(contend_presets),
 	.figures = EXP_ITEMS(contend_figures),
 	.report = rep_contend,

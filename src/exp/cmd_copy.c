@@ -372,7 +372,10 @@ void rep_copy(struct rep *r);   /* its report section (report_costs.c) */
 /* copying vs sharing */
 static const struct exp_preset copy_presets[] = {
 	{ EXP_QUICK, "copy --via shared,pipe --sizes 64K --placement {near} --samples 5" },
-	{ EXP_STANDARD, "copy --via all --sizes 4K..16M --placement {near}" },
+	/* copy or share: every via over the sizes; threads vs processes as
+	 * interleaved arms (a run per block) at two sizes */
+	{ EXP_STANDARD, "copy --via all --sizes 4K..16M --placement {near} --mode thread" },
+	{ EXP_STANDARD, "copy --via shared,memcpy,pipe --sizes 4K,1M --placement {near} --mode both" },
 	{ EXP_FULL, "copy --via all --sizes 4K..256M --placement {class}" },
 };
 
@@ -392,6 +395,7 @@ const struct experiment exp_copy = {
 		 "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice ...",
 		 "--iters: the default makes a sample of ~2 ms" },
 	.prior = { 0.12, 0.005, 2.2e-3, 1e-9, 20, 5, 100, "via=6 mode=2", "via=6" },
+	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(copy_presets),
 	.figures = EXP_ITEMS(copy_figures),
 	.report = rep_copy,

@@ -628,6 +628,7 @@ const struct experiment exp_matrix = {
 	.family = "pingpong",
 	/* its cost is the pairs' ping-pong cells (sweep_est.c's matrix_estimate) */
 	.prior = { 0.3, 0.05, 1e-3, 0, 100, 10, 1000, "", "" },
+	.arms = EXP_ARMS_IN_RUN,
 	.presets = EXP_ITEMS(matrix_presets),
 	.figures = EXP_ITEMS(matrix_figures),
 	.report = rep_matrix,

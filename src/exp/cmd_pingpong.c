@@ -173,6 +173,7 @@ const struct experiment exp_pingpong = {
 		 "--iters: the default makes a sample of ~50 us" },
 	.family = "pingpong",
 	.prior = { 0.12, 0.004, 55e-6, 0, 200, 30, 1000, "", "" },
+	.arms = EXP_ARMS_IN_RUN,
 	.presets = EXP_ITEMS(pingpong_presets),
 	.figures = EXP_ITEMS(pingpong_figures),
 	.report = rep_pingpong,

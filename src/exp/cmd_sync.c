@@ -367,6 +367,7 @@ const struct experiment exp_sync = {
 		 "wake-up round trip through futex, mutex, semaphore, eventfd, pipe vs spinning",
 		 "--iters: the default makes a sample of ~1 ms" },
 	.prior = { 0.12, 0.005, 1.2e-3, 0, 30, 10, 1000, "prim=6 mode=2", "prim=6" },
+	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(sync_presets),
 	.figures = EXP_ITEMS(sync_figures),
 	.report = rep_sync,

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arms.h"
 #include "experiment.h"
 #include "kernel.h"
 #include "parse.h"
@@ -116,6 +117,28 @@ static uint64_t matrix_pairs(const struct sweep_cell *c)
 	return n;
 }
 
+/* --mode both as interleaved arms: at least ARMS_MIN_PAIRS block pairs of
+ * ARMS_BLOCK samples after ARMS_WARM passes each; with one run per block,
+ * a run's start-up ARMS_MIN_PAIRS times per mode instead of once. */
+static void arms_cost(const struct sweep_cell *c, const struct exp_prior *p, double m, double nsizes,
+		      struct sweep_cost *k)
+{
+	const struct experiment *x = experiment_find(c->argv[0]);
+	const char *mode = sweep_cell_opt(c, "mode");
+	int both = mode ? !strcmp(mode, "both") || strchr(mode, ':') : strstr(p->absent, "mode=2") != NULL;
+	uint64_t least = (uint64_t)ARMS_MIN_PAIRS * ARMS_BLOCK;
+
+	if (!x || x->arms == EXP_ARMS_NONE || !both)
+		return;
+	/* A:B counts as one value of --mode, but measures two arms */
+	k->per_sample *= (double)(ARMS_BLOCK + ARMS_WARM) / ARMS_BLOCK * (mode && strchr(mode, ':') ? 2 : 1);
+	k->def_samples = k->def_samples > least ? k->def_samples : least;
+	k->min_samples = k->min_samples > least ? k->min_samples : least;
+	k->max_samples = k->max_samples > least ? k->max_samples : least;
+	if (x->arms == EXP_ARMS_RUNS)
+		k->fixed += m * nsizes * p->meas_fixed * (ARMS_MIN_PAIRS - 1);
+}
+
 void sweep_cell_cost(const struct sweep_cell *c, struct sweep_cost *k)
 {
 	const struct exp_prior *p = prior_of(c->argv[0]);
@@ -163,6 +186,7 @@ void sweep_cell_cost(const struct sweep_cell *c, struct sweep_cost *k)
 	} else {
 		k->fixed = p->cell_fixed + m * nsizes * p->meas_fixed;
 		k->per_sample = m * (nsizes * p->t_sample + bytes * p->per_byte);
+		arms_cost(c, p, m, nsizes, k);
 	}
 	k->scalable = !c->fixed_samples;
 	if ((v = sweep_cell_opt(c, "samples")))
