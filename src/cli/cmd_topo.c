@@ -12,34 +12,29 @@
 #include "topo.h"
 #include "tmpname.h"
 
-/* --out FILE: written to FILE.tmp.PID, renamed into place when complete, so
- * a reader never sees half a file. */
+struct topo_out {
+	const struct cp_topo *t;
+	int fmt, npairs;
+	struct cp_err e;
+};
+
+static int put_topo(FILE *f, void *arg)
+{
+	struct topo_out *x = arg;
+
+	return topo_print(x->t, f, x->fmt, x->npairs, &x->e);
+}
+
+/* --out FILE: written atomically (tmpname.h), so a reader never sees half
+ * a file. */
 static int write_out(const struct cp_topo *t, const char *path, int fmt, int npairs, struct cp_err *e)
 {
-	size_t len = strlen(path) + 32;
-	char *tmp = cp_xcalloc(len, 1);
-	FILE *f;
-	int rc;
+	struct topo_out x = { t, fmt, npairs, { 0 } };
+	int rc = tmp_write_atomic("out", path, put_topo, &x, e);
 
-	if (tmp_target_check("out", path, e)) {
-		free(tmp);
-		return e->code;
-	}
-	tmp_name(tmp, len, path);
-	if (!(f = fopen(tmp, "w"))) {
-		rc = cp_errf(e, CP_ERUN, "--out: cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	rc = topo_print(t, f, fmt, npairs, e);
-	if (fclose(f) && !rc)
-		rc = cp_errf(e, CP_ERUN, "--out: writing '%s': %s", path, strerror(errno));
-	if (!rc && rename(tmp, path))
-		rc = cp_errf(e, CP_ERUN, "--out: renaming to '%s': %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	if (rc && x.e.code)
+		*e = x.e; /* the topology's own error, not the write's */
+	return rc ? e->code : 0;
 }
 
 int cmd_topo(struct opts *o)

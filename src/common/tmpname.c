@@ -78,3 +78,33 @@ int tmp_target_check(const char *opt, const char *path, struct cp_err *e)
 			       "written (replaced whole)", opt, path, file_kind(st.st_mode));
 	return 0;
 }
+
+int tmp_write_atomic(const char *opt, const char *path, int (*fn)(FILE *f, void *arg), void *arg,
+		     struct cp_err *e)
+{
+	size_t len = strlen(path) + 32;
+	char *tmp;
+	FILE *f;
+	int rc = 0;
+
+	if (tmp_target_check(opt, path, e))
+		return e->code;
+	tmp = cp_xcalloc(len, 1);
+	tmp_name(tmp, len, path);
+	if (!(f = fopen(tmp, "w"))) {
+		rc = cp_errf(e, CP_ERUN, "--%s: cannot write '%s': %s", opt, path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	errno = 0;
+	if (fn(f, arg) || fflush(f) || ferror(f) || fsync(fileno(f)))
+		rc = cp_errf(e, CP_ERUN, "--%s: writing '%s': %s", opt, tmp, strerror(errno ? errno : EIO));
+	if (fclose(f) && !rc)
+		rc = cp_errf(e, CP_ERUN, "--%s: writing '%s': %s", opt, tmp, strerror(errno));
+	if (!rc && rename(tmp, path))
+		rc = cp_errf(e, CP_ERUN, "--%s: renaming '%s' to '%s': %s", opt, tmp, path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

@@ -20,4 +20,12 @@ char *tmp_name(char *buf, size_t len, const char *path);
  * (the option, e.g. "out"), the path and what it is. */
 int tmp_target_check(const char *opt, const char *path, struct cp_err *e);
 
+/* The one atomic write: fn writes the content to PATH.tmp.PID, which is
+ * flushed, synced and renamed onto PATH; on any failure the temporary is
+ * removed and PATH is untouched.  opt names the option (e.g. "out") in
+ * the messages (CP_ERUN with the path and strerror). */
+#include <stdio.h>
+int tmp_write_atomic(const char *opt, const char *path, int (*fn)(FILE *f, void *arg), void *arg,
+		     struct cp_err *e);
+
 #endif

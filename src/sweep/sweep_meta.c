@@ -22,24 +22,7 @@
 
 int sweep_write_atomic(const char *path, int (*fn)(FILE *, void *), void *arg, struct cp_err *e)
 {
-	char tmp[4300];
-	FILE *f;
-	int rc = 0;
-
-	if (tmp_target_check("dir", path, e))
-		return e->code;
-	tmp_name(tmp, sizeof(tmp), path);
-	if (!(f = fopen(tmp, "w")))
-		return cp_errf(e, CP_ERUN, "%s: %s", tmp, strerror(errno));
-	if (fn(f, arg) || fflush(f) || ferror(f) || fsync(fileno(f)))
-		rc = cp_errf(e, CP_ERUN, "writing %s: %s", tmp, strerror(errno ? errno : EIO));
-	if (fclose(f) && !rc)
-		rc = cp_errf(e, CP_ERUN, "writing %s: %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path))
-		rc = cp_errf(e, CP_ERUN, "renaming %s: %s", tmp, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	return rc;
+	return tmp_write_atomic("dir", path, fn, arg, e);
 }
 
 int sweep_put_plan(FILE *f, void *arg)
