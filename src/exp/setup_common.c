@@ -77,6 +77,8 @@ int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint
 	if (!opt_isset(o, OPT_warmup))
 		c->run.warmup = def_warmup;
 	c->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
+	if (opt_isset(o, OPT_margin) && c->nmodes != 2)
+		return cp_errf(e, CP_EUSAGE, "--margin: needs two arms (--mode both), got --mode %s", o->mode);
 	return 0;
 }
 
