@@ -203,7 +203,9 @@ done
 # interleaved arms: --mode both is thread:process in ABBA blocks; the arms'
 # rows and one comparison row with its verdict, margin and block pairs
 for m in both thread:thread process:process; do
-	if "$CP" pingpong --cpus 0,1 --op cas --mode $m --margin 4 --format csv >"$TMP/arms.csv" 2>"$TMP/arms.err"; then
+	# --iters 2000: blocks of milliseconds, so that a sleeping partner's
+	# wake-ups are a small share of its parked time even under emulation
+	if "$CP" pingpong --cpus 0,1 --op cas --mode $m --margin 4 --iters 2000 --format csv >"$TMP/arms.csv" 2>"$TMP/arms.err"; then
 		bad=$(python3 -c "
 import csv, re, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -220,11 +222,11 @@ if b < 20 or b % 2: err.append('blocks %d' % b)
 if any(int(r['samples']) != 10 * b for r in arms): err.append('arm samples %s' % [r['samples'] for r in arms])
 if not float(cmp['ci_lo']) <= float(cmp['p50']) <= float(cmp['ci_hi']): err.append('interval')
 if any(r['verdict'] or r['margin'] or r['blocks'] for r in arms): err.append('arm rows carry comparison columns')
-# the parked partner sleeps in the kernel: a spinning one would use ~100%
-# of its parked time; a sleeping one uses under 2% on hardware (more under
-# emulation, where each wake-up costs much)
+# the parked partner sleeps in the kernel: a spinning one shares CPU b with
+# the running partner and gets ~40% of its parked time; a sleeping one
+# under 1% here (its wake-ups cost more under emulation)
 cpu = [float(x) for x in re.findall(r'([0-9.]+)% of', cmp['note'].replace(' and ', ' of '))]
-if len(cpu) != 2 or max(cpu) > 50: err.append('parked CPU ' + cmp['note'])
+if len(cpu) != 2 or max(cpu) > 15: err.append('parked CPU ' + cmp['note'])
 print('; '.join(err))
 " "$TMP/arms.csv" "$m" 2>&1)
 		[ -z "$bad" ] && ok "arms $m: rows, verdict, parked partner" || notok "arms $m" "$bad"
