@@ -89,18 +89,6 @@ struct sampler_req costs_sampler_req(const struct costs *c)
 				     .target_ci = c->run.target_ci };
 }
 
-/* A/B after each ABBA quadruple: go on while pairs are missing, or with
- * --target-ci while the verdict is inconclusive (up to ARMS_GROWTH times). */
-static int arms_more(const struct costs *c, struct costs_arms *a, uint64_t p, uint64_t base, double margin_pct)
-{
-	if (p < base)
-		return 1;
-	if (!(c->run.target_ci > 0) || p >= base * ARMS_GROWTH)
-		return 0;
-	verdict_from_blocks(a->v[0], a->v[1], p, ARMS_BLOCK, margin_pct, &a->verdict);
-	return a->verdict.v == VERDICT_inconclusive;
-}
-
 int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct costs_arms *a,
 		   struct cp_err *e)
 {
@@ -114,7 +102,9 @@ int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin
 	req.samples = ARMS_BLOCK;
 	req.target_ci = 0;
 	req.warmup = c->run.warmup > ARMS_WARM ? c->run.warmup : ARMS_WARM;
-	for (p = 0; !rc && !costs_interrupted(c) && (p % 2 || arms_more(c, a, p, base, margin_pct)); p++)
+	for (p = 0; !rc && !costs_interrupted(c) &&
+		    (p % 2 || arms_go_on(a->v[0], a->v[1], p, base, cap, c->run.target_ci > 0, margin_pct, &a->verdict));
+	     p++)
 		for (unsigned j = 0; j < 2 && !rc && !costs_interrupted(c); j++) {
 			unsigned x = arms_order(p, j);
 

@@ -107,16 +107,15 @@ static int partner(struct agent_ctx *c, struct arms *a, const struct sampler_ops
 	}
 }
 
-/* A, after each ABBA quadruple: go on while the pairs are not all taken,
- * or, growing, while the verdict is inconclusive and the bound allows. */
-static int more(struct arms *a, uint64_t pairs)
+int arms_go_on(const double *v0, const double *v1, uint64_t pairs, uint64_t base, uint64_t cap, int grow,
+	       double margin_pct, struct cp_verdict *v)
 {
-	if (pairs < a->pairs)
+	if (pairs < base)
 		return 1;
-	if (!a->grow || pairs >= a->max_pairs)
+	if (!grow || pairs >= cap)
 		return 0;
-	verdict_from_blocks(a->smp[0].v, a->smp[1].v, pairs, ARMS_BLOCK, a->margin_pct, &a->verdict);
-	return a->verdict.v == VERDICT_inconclusive;
+	verdict_from_blocks(v0, v1, pairs, ARMS_BLOCK, margin_pct, v);
+	return v->v == VERDICT_inconclusive;
 }
 
 /* A: pair p's block of arm x is announced as (p + 1) << 1 | x, so each
@@ -132,7 +131,8 @@ static int agent_a(struct agent_ctx *c, struct arms *a, const struct sampler_ops
 	a->smp[1].iters_used = a->smp[0].iters_used;
 	if ((rc = agent_check_cpu(c, 0)))
 		goto out;
-	for (; !stopped && (p % 2 || more(a, p)); p++)
+	for (; !stopped && (p % 2 || arms_go_on(a->smp[0].v, a->smp[1].v, p, a->pairs, a->max_pairs, a->grow,
+						     a->margin_pct, &a->verdict)); p++)
 		for (unsigned j = 0; j < 2 && !stopped; j++) {
 			unsigned x = arms_order(p, j);
 

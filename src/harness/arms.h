@@ -48,6 +48,14 @@ uint64_t arms_max_values(uint64_t samples, int grow);
 void arms_init(struct arms *a, const struct sampler_req *r, const struct sampler_tune *t, double *v0, double *v1,
 	       double margin_pct);
 
+/* After `pairs` block pairs (whole ABBA quadruples): go on while fewer
+ * than `base` are taken, or, growing, while the verdict of the values so
+ * far (into *v) is inconclusive and fewer than `cap` are taken.  The one
+ * rule of both kinds of arms (in one run here, a run per block in
+ * setup_common.c). */
+int arms_go_on(const double *v0, const double *v1, uint64_t pairs, uint64_t base, uint64_t cap, int grow,
+	       double margin_pct, struct cp_verdict *v);
+
 /* The arm of block j (0 or 1) of pair p: ABBA, so that a drift that is
  * linear in time weighs on both arms alike. */
 unsigned arms_order(uint64_t pair, unsigned j);
