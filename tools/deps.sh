@@ -3,7 +3,7 @@
 # are missing.  Prints the exact apt-get command; stops with a clear message
 # where it cannot install (not root, not Debian).
 set -u
-BUILD_PKGS="gcc make pkg-config libhwloc-dev libnuma-dev libpapi-dev likwid gnuplot-nox python3"
+BUILD_PKGS="gcc make pkg-config libhwloc-dev libjansson-dev libnuma-dev libpapi-dev likwid gnuplot-nox python3"
 TEST_PKGS="libcmocka-dev procps hwloc-nox papi-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 	clang libclang-rt-dev bc qemu-system-x86 busybox-static mount"
 

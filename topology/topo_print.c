@@ -10,6 +10,7 @@
 #include <numa.h>
 #endif
 
+#include "json_out.h"
 #include "parse.h"
 
 #define WRAP 78
@@ -228,94 +229,117 @@ static void print_table(const struct cp_topo *t, FILE *f, int npairs)
 		fprintf(f, "(none: fewer than 2 allowed CPUs)\n");
 }
 
-/* JSON string of a value we got from hwloc (model names): escape what JSON needs. */
-static void jstr(FILE *f, const char *s)
+static json_t *cpus_json(const struct cp_topo *t)
 {
-	fputc('"', f);
-	for (; *s; s++)
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	fputc('"', f);
+	json_t *a = json_array();
+
+	for (int i = 0; i < t->npu; i++) {
+		hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(t->h, HWLOC_OBJ_CORE, t->pu[i].obj);
+		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:i}", "os", t->pu[i].os, "logical",
+				      (int)t->pu[i].obj->logical_index, "core", core ? (int)core->logical_index : -1,
+				      "package", t->pu[i].pkg, "node", topo_node_of_cpu(t, t->pu[i].os));
+
+		if (t->nkinds)
+			json_object_set_new(o, "kind", json_text(t->kind_name[t->pu[i].kind]));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *nodes_json(const struct cp_topo *t)
+{
+	json_t *a = json_array();
+	char buf[8192];
+
+	for (int i = 0; i < t->nnodes; i++) {
+		int known;
+		uint64_t fr = node_free(t, t->nodes[i], &known);
+
+		json_array_append_new(a, json_pack("{s:i, s:I, s:o, s:s}", "os", (int)t->nodes[i]->os_index,
+						   "memory_bytes", (json_int_t)t->nodes[i]->attr->numanode.local_memory,
+						   "free_bytes", known ? json_integer((json_int_t)fr) : json_null(),
+						   "cpus", cpus_in(t, t->nodes[i]->cpuset, buf, sizeof(buf))));
+	}
+	return a;
+}
+
+static json_t *distances_json(const struct cp_topo *t)
+{
+	json_t *a;
+
+	if (!t->dist)
+		return json_null();
+	a = json_array();
+	for (int i = 0; i < t->nnodes; i++) {
+		json_t *row = json_array();
+
+		for (int j = 0; j < t->nnodes; j++)
+			json_array_append_new(row, json_integer((json_int_t)t->dist[i * t->nnodes + j]));
+		json_array_append_new(a, row);
+	}
+	return a;
+}
+
+static json_t *caches_json(const struct cp_topo *t)
+{
+	struct cache_row *cr;
+	int ncr = cache_rows(t, &cr);
+	json_t *a = json_array();
+
+	for (int i = 0; i < ncr; i++)
+		json_array_append_new(a, json_pack("{s:s, s:I, s:i, s:i, s:i, s:i}", "type", cr[i].type, "size_bytes",
+						   (json_int_t)cr[i].size, "linesize", (int)cr[i].line, "count",
+						   cr[i].count, "cores_each", cr[i].cores, "pus_each", cr[i].pus));
+	free(cr);
+	return a;
+}
+
+static json_t *classes_json(const struct cp_topo *t, int npairs)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < t->ncls; i++) {
+		const struct topo_class *c = &t->cls[i].pub;
+		int (*pp)[2] = NULL, n = 0;
+		json_t *o = json_pack("{s:s, s:s, s:I, s:[i, i]}", "name", c->name, "kinds", c->kinds, "pairs",
+				      (json_int_t)c->pairs, "representative", c->rep[0], c->rep[1]);
+
+		if (npairs && first_of_name(t, i) && !sample(t, i, npairs, &pp, &n)) {
+			json_t *s = json_array();
+
+			for (int j = 0; j < n; j++)
+				json_array_append_new(s, json_pack("[i, i]", pp[j][0], pp[j][1]));
+			json_object_set_new(o, "sample", s);
+			free(pp);
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 static void print_json(const struct cp_topo *t, FILE *f, int npairs)
 {
 	hwloc_obj_t root = hwloc_get_root_obj(t->h);
-	struct cache_row *cr;
 	char buf[8192];
-	int ncr;
+	json_t *o = json_object();
 
-	fprintf(f, "{\n  \"this_system\": %s,\n  \"cpu_model\": ", t->thissystem ? "true" : "false");
-	jstr(f, t->model);
-	fprintf(f, ",\n  \"granule\": %d,\n  \"packages\": %d,\n  \"dies\": %d,\n  \"cores\": %d,\n  \"pus\": %d,\n",
-		t->granule, t->npkg, hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_DIE),
-		hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_CORE), hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_PU));
-	fprintf(f, "  \"allowed\": %d,\n  \"allowed_cpus\": \"%s\",\n", t->npu,
-		cpus_in(t, root->cpuset, buf, sizeof(buf)));
-	fprintf(f, "  \"cpus\": [");
-	for (int i = 0; i < t->npu; i++) {
-		hwloc_obj_t core = hwloc_get_ancestor_obj_by_type(t->h, HWLOC_OBJ_CORE, t->pu[i].obj);
-
-		fprintf(f, "%s\n    {\"os\": %d, \"logical\": %u, \"core\": %d, \"package\": %d, \"node\": %d%s%s%s}",
-			i ? "," : "", t->pu[i].os, t->pu[i].obj->logical_index,
-			core ? (int)core->logical_index : -1, t->pu[i].pkg, topo_node_of_cpu(t, t->pu[i].os),
-			t->nkinds ? ", \"kind\": \"" : "", t->nkinds ? t->kind_name[t->pu[i].kind] : "",
-			t->nkinds ? "\"" : "");
-	}
-	fprintf(f, "\n  ],\n  \"numa_nodes\": [");
-	for (int i = 0; i < t->nnodes; i++) {
-		int known;
-		uint64_t fr = node_free(t, t->nodes[i], &known);
-
-		fprintf(f, "%s\n    {\"os\": %u, \"memory_bytes\": %llu, \"free_bytes\": ", i ? "," : "",
-			t->nodes[i]->os_index, (unsigned long long)t->nodes[i]->attr->numanode.local_memory);
-		if (known)
-			fprintf(f, "%llu", (unsigned long long)fr);
-		else
-			fprintf(f, "null");
-		fprintf(f, ", \"cpus\": \"%s\"}", cpus_in(t, t->nodes[i]->cpuset, buf, sizeof(buf)));
-	}
-	fprintf(f, "\n  ],\n  \"distances\": ");
-	if (t->dist) {
-		fprintf(f, "[");
-		for (int i = 0; i < t->nnodes; i++) {
-			fprintf(f, "%s\n    [", i ? "," : "");
-			for (int j = 0; j < t->nnodes; j++)
-				fprintf(f, "%s%llu", j ? ", " : "", (unsigned long long)t->dist[i * t->nnodes + j]);
-			fprintf(f, "]");
-		}
-		fprintf(f, "\n  ],\n");
-	} else {
-		fprintf(f, "null,\n");
-	}
-	ncr = cache_rows(t, &cr);
-	fprintf(f, "  \"caches\": [");
-	for (int i = 0; i < ncr; i++)
-		fprintf(f, "%s\n    {\"type\": \"%s\", \"size_bytes\": %llu, \"linesize\": %u, \"count\": %d, "
-			"\"cores_each\": %d, \"pus_each\": %d}", i ? "," : "", cr[i].type,
-			(unsigned long long)cr[i].size, cr[i].line, cr[i].count, cr[i].cores, cr[i].pus);
-	free(cr);
-	fprintf(f, "\n  ],\n  \"classes\": [");
-	for (int i = 0; i < t->ncls; i++) {
-		const struct topo_class *c = &t->cls[i].pub;
-		int (*pp)[2] = NULL, n = 0;
-
-		fprintf(f, "%s\n    {\"name\": \"%s\", \"kinds\": \"%s\", \"pairs\": %llu, \"representative\": [%d, %d]",
-			i ? "," : "", c->name, c->kinds, (unsigned long long)c->pairs, c->rep[0], c->rep[1]);
-		if (npairs && first_of_name(t, i) && !sample(t, i, npairs, &pp, &n)) {
-			fprintf(f, ", \"sample\": [");
-			for (int j = 0; j < n; j++)
-				fprintf(f, "%s[%d, %d]", j ? ", " : "", pp[j][0], pp[j][1]);
-			fprintf(f, "]");
-			free(pp);
-		}
-		fprintf(f, "}");
-	}
-	fprintf(f, "\n  ]\n}\n");
+	json_object_set_new(o, "this_system", json_boolean(t->thissystem));
+	json_object_set_new(o, "cpu_model", json_text(t->model));
+	json_object_set_new(o, "granule", json_integer(t->granule));
+	json_object_set_new(o, "packages", json_integer(t->npkg));
+	json_object_set_new(o, "dies", json_integer(hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_DIE)));
+	json_object_set_new(o, "cores", json_integer(hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_CORE)));
+	json_object_set_new(o, "pus", json_integer(hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_PU)));
+	json_object_set_new(o, "allowed", json_integer(t->npu));
+	json_object_set_new(o, "allowed_cpus", json_text(cpus_in(t, root->cpuset, buf, sizeof(buf))));
+	json_object_set_new(o, "cpus", cpus_json(t));
+	json_object_set_new(o, "numa_nodes", nodes_json(t));
+	json_object_set_new(o, "distances", distances_json(t));
+	json_object_set_new(o, "caches", caches_json(t));
+	json_object_set_new(o, "classes", classes_json(t, npairs));
+	json_dumpf(o, f, CP_JSON_FLAGS);
+	fputc('\n', f);
+	json_decref(o);
 }
 
 int topo_print(const struct cp_topo *t, FILE *f, int format, int npairs, struct cp_err *e)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "json_out.h"
 #include "cp.h"
 #include "opts.h"
 
@@ -17,20 +18,6 @@ struct row {
 	const char *backend, *event, *spec, *reason;
 	int ok;
 };
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
 
 static void csv_str(const char *s)
 {
@@ -47,21 +34,23 @@ static void csv_str(const char *s)
 	putchar('"');
 }
 
-static void print_row(int fmt, const struct row *r, int first)
+/* --format json: the rows, written at the end as {"events": [...], "countable": N} */
+static json_t *json_rows;
+
+static void print_row(int fmt, const struct row *r)
 {
 	switch (fmt) {
-	case FMT_JSON:
-		printf("%s\n    {\"backend\": ", first ? "" : ",");
-		json_str(r->backend);
-		printf(", \"event\": ");
-		json_str(r->event);
-		printf(", \"name\": ");
-		json_str(r->spec);
-		printf(", \"available\": %s, \"%s\": ", r->ok ? "true" : "false",
-		       r->ok ? "description" : "reason");
-		json_str(r->reason);
-		putchar('}');
+	case FMT_JSON: {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "backend", json_text(r->backend));
+		json_object_set_new(o, "event", json_text(r->event));
+		json_object_set_new(o, "name", json_text(r->spec));
+		json_object_set_new(o, "available", json_boolean(r->ok));
+		json_object_set_new(o, r->ok ? "description" : "reason", json_text(r->reason));
+		json_array_append_new(json_rows, o);
 		break;
+	}
 	case FMT_CSV:
 		printf("%s,", r->backend);
 		csv_str(r->event);
@@ -79,8 +68,7 @@ static void print_row(int fmt, const struct row *r, int first)
 
 /* List one backend; returns the number of countable events, -1 when the
  * backend itself cannot be used (row says why, *e keeps the error). */
-static int list_backend(const struct opts *o, const char *backend, int fmt, int *first,
-			struct cp_err *e)
+static int list_backend(const struct opts *o, const char *backend, int fmt, struct cp_err *e)
 {
 	struct cp_counters_cfg *cfg;
 	struct cp_cset *cs;
@@ -99,8 +87,7 @@ static int list_backend(const struct opts *o, const char *backend, int fmt, int 
 
 		if (e->code == CP_EUSAGE)
 			return -2;
-		print_row(fmt, &r, *first);
-		*first = 0;
+		print_row(fmt, &r);
 		return -1;
 	}
 	if (!cfg)
@@ -114,8 +101,7 @@ static int list_backend(const struct opts *o, const char *backend, int fmt, int 
 				 counters_event_spec(cfg, i),
 				 valid[i] ? counters_event_desc(cfg, i) : counters_why(cs, i), valid[i] };
 
-		print_row(fmt, &r, *first);
-		*first = 0;
+		print_row(fmt, &r);
 		n += valid[i];
 	}
 	counters_close(cs);
@@ -127,7 +113,7 @@ int cmd_counters(struct opts *o)
 {
 	static const char *const all[] = { "papi", "perf" };
 	struct cp_err e = { 0 }, last = { 0 };
-	int fmt, first = 1, total = 0, tried = 0;
+	int fmt, total = 0, tried = 0;
 
 	if (o->argc != 1 || strcmp(o->argv[0], "list")) {
 		/* name the word that is wrong: the first that is not "list" */
@@ -141,7 +127,7 @@ int cmd_counters(struct opts *o)
 	if (fmt < 0)
 		cp_exit_err(&e);
 	if (fmt == FMT_JSON)
-		printf("{\"events\": [");
+		json_rows = json_array();
 	else if (fmt == FMT_CSV)
 		printf("backend,event,name,available,reason\n");
 	else
@@ -149,13 +135,13 @@ int cmd_counters(struct opts *o)
 		       "description / why not");
 	if (o->counters || o->events || o->group) {
 		tried = 1;
-		total = list_backend(o, NULL, fmt, &first, &e);
+		total = list_backend(o, NULL, fmt, &e);
 		if (total == -2)
 			cp_exit_err(&e);
 		last = e;
 	} else {
 		for (size_t i = 0; i < CP_ARRAY_SIZE(all); i++) {
-			int n = list_backend(o, all[i], fmt, &first, &e);
+			int n = list_backend(o, all[i], fmt, &e);
 
 			tried++;
 			if (n > 0)
@@ -165,8 +151,13 @@ int cmd_counters(struct opts *o)
 			e.code = 0;
 		}
 	}
-	if (fmt == FMT_JSON)
-		printf("\n  ],\n  \"countable\": %d}\n", total > 0 ? total : 0);
+	if (fmt == FMT_JSON) {
+		json_t *doc = json_pack("{s:o, s:i}", "events", json_rows, "countable", total > 0 ? total : 0);
+
+		json_dumpf(doc, stdout, CP_JSON_FLAGS);
+		putchar('\n');
+		json_decref(doc);
+	}
 	fflush(stdout);
 	if (total > 0)
 		return CP_OK;

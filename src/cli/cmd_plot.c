@@ -18,6 +18,8 @@ int cmd_plot(struct opts *o)
 	if (o->argc != 1)
 		cp_die(CP_EUSAGE, "plot: give one results directory (cachepong plot DIR), got %d arguments",
 		       o->argc);
+	if (schema_dir_check("", o->argv[0], 0, &e))
+		cp_exit_err(&e);
 	if (sweep_meta_settle(o->argv[0]))
 		fprintf(stderr, "plot: %s/meta.json said \"running\", but that sweep's process is gone: "
 			"now \"killed\"; 'cachepong sweep --resume %s' continues it\n", o->argv[0], o->argv[0]);

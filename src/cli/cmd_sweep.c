@@ -30,6 +30,9 @@ int sweep_load_plan(const struct opts *o, struct sweep_plan *p, struct cp_err *e
 			sweep_plan_free(p);
 		return rc;
 	}
+	/* a directory of another schema version is never continued */
+	if (schema_dir_check("resume", o->resume, 0, e))
+		return e->code;
 	snprintf(path, sizeof(path), "%s/plan.txt", o->resume);
 	if (access(path, F_OK))
 		return cp_errf(e, CP_EUSAGE, "--resume %s: no plan.txt there: not a sweep directory",

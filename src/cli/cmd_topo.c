@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cp.h"
+#include "parse.h"
 #include "opts.h"
 #include "topo.h"
 #include "tmpname.h"
@@ -46,7 +47,7 @@ int cmd_topo(struct opts *o)
 	if (o->argc > 0)
 		cp_die(CP_EUSAGE, "topo: unexpected argument '%s': topo takes only options", o->argv[0]);
 	/* CSV has no shape for a tree: table (default) or json */
-	if (o->format && (fmt = opt_choice(o->format, "table|json", "format", &e)) < 0)
+	if (o->format && (fmt = parse_choice(o->format, "table|json", "format", &e)) < 0)
 		cp_exit_err(&e);
 	if ((rc = topo_load(o->topology_xml, &t, &e)))
 		cp_exit_err(&e);

@@ -144,39 +144,11 @@ void opts_print_help(FILE *f, opt_set allowed)
 }
 
 /* The index of NAME in the '|'-separated list NAMES, or -1. */
-static int name_index(const char *names, const char *name)
-{
-	size_t len = strlen(name);
-	int i = 0;
-
-	for (const char *p = names; *p; i++) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-
-		if (n == len && !strncmp(p, name, n))
-			return i;
-		if (!bar)
-			break;
-		p = bar + 1;
-	}
-	return -1;
-}
-
-int opt_choice(const char *value, const char *choices, const char *optname, struct cp_err *e)
-{
-	int i = name_index(choices, value);
-
-	if (i >= 0)
-		return i;
-	cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s", optname, value, choices);
-	return -1;
-}
-
 int opts_format(const struct opts *o, struct cp_err *e)
 {
 	if (!o->format)
 		return o->out_is_tty && !o->out ? FMT_TABLE : FMT_CSV;
-	return opt_choice(o->format, "table|csv|json", "format", e);
+	return parse_choice(o->format, "table|csv|json", "format", e);
 }
 
 static const char *table_name(const struct opt_table *t, size_t i)
@@ -219,7 +191,7 @@ int opt_pick_names(const char *value, const char *optname, const char *names, in
 	copy = cp_xstrdup(value);
 	/* strsep, not strtok: "cas,,faa" and "cas," have an empty name to refuse */
 	for (char *rest = copy; (tok = strsep(&rest, ",")) && !rc;) {
-		int i = name_index(names, tok);
+		int i = parse_word_index(names, tok);
 
 		if (i < 0 && !*tok)
 			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': an empty name; allowed: %s|all",

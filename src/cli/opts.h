@@ -63,11 +63,6 @@ void opts_print_help(FILE *f, opt_set allowed);
 /* The option of that long name ("topology-xml"), or -1. */
 int opt_by_name(const char *name);
 
-/* Check a STR option against a '|'-separated list of allowed words;
- * CP_EUSAGE naming the value and the list when it is not one of them.
- * Returns the index of the word, or -1 with e filled. */
-int opt_choice(const char *value, const char *choices, const char *optname, struct cp_err *e);
-
 /* A registry table of structs with a `const char *name` field: the copy
  * vias, sync primitives, setup steps.  The table is the one list of the
  * names; these two read it for messages and for --via/--prim/--what. */

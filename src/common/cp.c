@@ -1,10 +1,12 @@
 /* cp.c: error records and small helpers (see cp.h). */
 #include "cp.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char unavail_prefix[] = "not available on this machine: ";
 
@@ -87,4 +89,42 @@ char *cp_xstrdup(const char *s)
 	if (!p)
 		cp_die(CP_ERUN, "out of memory");
 	return p;
+}
+
+double cp_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+char *cp_fmt_dur(double s, char *buf, size_t len)
+{
+	if (!(s >= 0))
+		s = 0;
+	if (s < 10)
+		snprintf(buf, len, "%.1f s", s);
+	else if (s < 90)
+		snprintf(buf, len, "%.0f s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%d min %02d s", (int)(s / 60), (int)fmod(s, 60));
+	else
+		snprintf(buf, len, "%d h %02d min", (int)(s / 3600), (int)fmod(s / 60, 60));
+	return buf;
+}
+
+char *cp_fmt_num(double v, char *buf, size_t len)
+{
+	double a = fabs(v);
+
+	if (!isfinite(v))
+		snprintf(buf, len, "n/a");
+	else if (a >= 100 || a == 0)
+		snprintf(buf, len, "%.1f", v);
+	else if (a >= 1)
+		snprintf(buf, len, "%.2f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+	return buf;
 }

@@ -13,6 +13,8 @@ enum cp_exit {
 	CP_ERUN = 1,     /* a measurement failed at run time (or an output file cannot be written) */
 	CP_EUSAGE = 2,   /* bad usage: the message names the value and what is allowed */
 	CP_EUNAVAIL = 3, /* not available on this machine: the message says what is missing */
+	CP_EINTR = 130,  /* stopped gracefully by SIGINT/SIGTERM/SIGHUP (128 + SIGINT, as shells
+			  * report ^C); what was complete is kept */
 };
 
 /* Largest coherence granule we pad shared control data to.  64 B lines are
@@ -55,6 +57,16 @@ void *cp_xcalloc(size_t n, size_t sz);
 /* realloc, or die saying so */
 void *cp_xrealloc(void *p, size_t size);
 char *cp_xstrdup(const char *s);
+
+/* Seconds of CLOCK_MONOTONIC: for budgets, pacing and progress (not for
+ * measurements: those use timer.h). */
+double cp_now_s(void);
+/* A measured number as every output prints it (the table, the report):
+ * "n/a" when not finite, 133.6 from 100 up (and 0.0), 12.34 from 1, else
+ * three significant digits (0.0123). */
+char *cp_fmt_num(double v, char *buf, size_t len);
+/* A duration as people read it: "4.2 s", "45 s", "3 min 20 s", "2 h 05 min". */
+char *cp_fmt_dur(double s, char *buf, size_t len);
 
 /* The folder SUB of cachepong's data files (e.g. "counters", "plots"), the
  * first that holds PROBE: $CACHEPONG_DATA/SUB, beside the real binary (the

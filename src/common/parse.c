@@ -360,3 +360,31 @@ char *size_format(uint64_t b, char *buf, size_t len)
 		snprintf(buf, len, "%llu%c", (unsigned long long)b, unit[u]);
 	return buf;
 }
+
+int parse_word_index(const char *names, const char *name)
+{
+	size_t len = strlen(name);
+	int i = 0;
+
+	for (const char *p = names; *p; i++) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (n == len && !strncmp(p, name, n))
+			return i;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return -1;
+}
+
+int parse_choice(const char *value, const char *choices, const char *optname, struct cp_err *e)
+{
+	int i = parse_word_index(choices, value);
+
+	if (i >= 0)
+		return i;
+	cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': allowed: %s", optname, value, choices);
+	return -1;
+}

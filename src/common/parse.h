@@ -56,6 +56,13 @@ int parse_duration(const char *s, const char *optname, double min, double max,
  * strtok_r would skip it unseen. */
 int has_empty_item(const char *s);
 
+/* The index of NAME in a '|'-separated list of words, or -1. */
+int parse_word_index(const char *names, const char *name);
+/* Check a value against a '|'-separated list of allowed words; CP_EUSAGE
+ * naming the option, the value and the list when it is not one of them.
+ * Returns the index of the word, or -1 with e filled. */
+int parse_choice(const char *value, const char *choices, const char *optname, struct cp_err *e);
+
 /* Human size: 4096 -> "4K", 1048576 -> "1M". */
 char *size_format(uint64_t bytes, char *buf, size_t len);
 

@@ -12,7 +12,9 @@
 
 #include "coherence.h"
 #include "counters.h"
+#include "rows.h"
 #include "shm.h"
+#include "stats.h"
 #include "topo.h"
 
 /* Cells of one pair: self baselines first, so a table reads "own line,
@@ -23,7 +25,9 @@ struct coh_plan {
 	struct { enum coh_state s; int self; } st[2 * COH_NSTATES];
 	int nst;
 	enum agent_mode modes[2];
-	int nmodes;
+	int nmodes;                  /* 2: interleaved arms (--mode both, A:B) */
+	char mode_pair[32];          /* "thread:process": the comparison row's mode */
+	double margin_pct;
 	int want_s;          /* S asked for: 1 alone or in a list, 2 through "all" */
 };
 
@@ -73,8 +77,17 @@ static int plan_states(const struct opts *o, struct coh_plan *p, struct cp_err *
 static int plan_modes(const struct opts *o, struct coh_plan *p, struct cp_err *e)
 {
 	const char *m = o->mode ? o->mode : "thread";
+	int interleave, rc;
 
-	return agent_modes_parse(m, p->modes, &p->nmodes, e);
+	if ((rc = agent_arms_parse(m, p->modes, &interleave, e)))
+		return rc;
+	p->nmodes = interleave ? 2 : 1;
+	snprintf(p->mode_pair, sizeof(p->mode_pair), "%s:%s", agent_mode_name(p->modes[0]),
+		 agent_mode_name(p->modes[p->nmodes - 1]));
+	p->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
+	if (opt_isset(o, OPT_margin) && p->nmodes != 2)
+		return cp_errf(e, CP_EUSAGE, "--margin: needs two arms (--mode both or A:B), got --mode %s", m);
+	return 0;
 }
 
 static int run_init(struct coh_run *r, const struct opts *o, const struct coh_plan *p, struct cp_err *e)
@@ -123,6 +136,79 @@ static int third_cpu(const struct cp_topo *t, int prep, int meas)
 	return any;
 }
 
+static int measure(const struct coh_run *r, const struct coh_cell *c, struct cp_sink *sink, struct cp_err *e)
+{
+	struct cp_row row;
+	double *raw = NULL;
+	int rc = coh_measure(r, c, &row, &raw, sink, e);
+
+	if (!rc)
+		rc = result_add(sink, &row, e);
+	free(raw);
+	return rc;
+}
+
+/* The two modes as interleaved arms of one run per block: each block is a
+ * fresh cell (its own mapping, its own agents) of ARMS_BLOCK samples. */
+struct coh_arms {
+	const struct coh_run *r;
+	const struct coh_plan *p;
+	struct coh_cell cell;
+	struct cp_row row[2];        /* each arm's last block, for its row's fields */
+	struct cp_sink *sink;
+};
+
+static int coh_block(void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+		     struct cp_err *e)
+{
+	struct coh_arms *x = arg;
+	struct coh_run r = *x->r;
+	double *raw = NULL;
+	int rc;
+
+	r.smp = *req;
+	r.counters = NULL;
+	x->cell.mode = x->p->modes[arm];
+	rc = coh_measure(&r, &x->cell, &x->row[arm], &raw, x->sink, e);
+	if (!rc && x->row[arm].nraw != req->samples)
+		rc = cp_errf(e, CP_ERUN, "coherence: a block took %llu samples, not %llu",
+			     (unsigned long long)x->row[arm].nraw, (unsigned long long)req->samples);
+	if (!rc)
+		memcpy(v, raw, req->samples * sizeof(double));
+	*iters = x->row[arm].iters_per_sample;
+	free(raw);
+	return rc;
+}
+
+static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const struct coh_cell *c,
+			struct cp_sink *sink, struct cp_err *e)
+{
+	struct coh_arms x = { .r = r, .p = p, .cell = *c, .sink = sink };
+	struct arms_runs a = { 0 };
+	double *ratio = NULL;
+	int rc = arms_runs_measure(&r->smp, p->margin_pct, coh_block, &x, &a, e);
+
+	if (!rc && a.pairs && r->counters)
+		result_meta_note(sink, "counters: not counted in the interleaved arms' runs (coherence --mode both)");
+	for (int k = 0; k < 2 && !rc && a.pairs; k++) {
+		struct cp_row row = x.row[k];
+
+		row.samples = row.nraw = a.pairs * ARMS_BLOCK;
+		row.raw = a.v[k];
+		stats_compute(a.v[k], row.nraw, &row.st);
+		rc = result_add(sink, &row, e);
+	}
+	if (!rc && a.pairs) {
+		struct cp_row row = x.row[0];
+
+		exp_arms_row(&a, &row, p->mode_pair, &ratio);
+		rc = result_add(sink, &row, e);
+	}
+	free(ratio);
+	arms_runs_free(&a);
+	return rc;
+}
+
 static int run_pair(const struct coh_run *r, const struct coh_plan *p, const struct opts *o,
 		    const struct cp_placement *pl, int pair, struct cp_sink *sink, struct cp_err *e)
 {
@@ -142,20 +228,15 @@ static int run_pair(const struct coh_run *r, const struct coh_plan *p, const str
 	}
 	for (int k = 0; k < p->nk; k++)
 		for (int s = 0; s < p->nst; s++)
-			for (int m = 0; m < p->nmodes; m++) {
+			for (int m = 0; m < (p->nmodes == 2 ? 1 : p->nmodes); m++) {
 				int is_s = p->st[s].s == COH_S;
 				struct coh_cell c = { p->k[k], p->st[s].s, p->st[s].self, p->modes[m], prep, meas,
 						      is_s ? third : -1, o->mem_node, pl->class_name,
 						      p->st[s].self ? "self" : p->st[s].s == COH_I ? "memory" : cls };
-				struct cp_row row;
-				double *raw = NULL;
 
 				if (is_s && third < 0)
 					continue;
-				rc = coh_measure(r, &c, &row, &raw, sink, e);
-				if (!rc)
-					rc = result_add(sink, &row, e);
-				free(raw);
+				rc = p->nmodes == 2 ? measure_arms(r, p, &c, sink, e) : measure(r, &c, sink, e);
 				if (rc)
 					return rc;
 			}
@@ -222,13 +303,14 @@ static const struct exp_figure coherence_figures[] = {
 const struct experiment exp_coherence = {
 	.cmd = { "coherence", cmd_coherence, "",
 		 CP_OPTS_PLACE | O(samples) | O(warmup) | O(target_ci) | O(timer) | O(timeout) |
-		 CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(op) | O(state) | O(impl),
+		 CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(margin) | O(op) | O(state) | O(impl),
 		 "one load, store, CAS, faa, test-and-set or swap on a line in M, E, S or I at another CPU",
 		 "--cpus PREP,MEAS: the preparing CPU, then the measuring one (S adds a third, chosen "
 		 "like the measuring one); a sample is 256 lines, one operation each" },
 	.family = "coherence",
 	/* a sample: 256 lines prepared (a flush or a write each) and 256 ops */
 	.prior = { 0.12, 0.01, 150e-6, 0, 100, 20, 1000, "op=6 state=6", "op=6 state=6" },
+	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(coherence_presets),
 	.figures = EXP_ITEMS(coherence_figures),
 	.report = rep_coherence,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
 #include "experiment.h"
 #include "counters.h"
 #include "kernel.h"
@@ -344,7 +345,7 @@ static int emit(struct costs *c, const struct ct_cell *cell, const struct ct_val
 		row.raw = v[m];
 		row.nraw = ns;
 		if (c->run.counters && sh)
-			agents_counters_row(sh, c->run.counters, (double)allops, &row, c->sink);
+			exp_counters_row(sh, c->run.counters, (double)allops, &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
 	for (int m = 0; m < 4; m++)
@@ -450,7 +451,7 @@ static int ct_block(struct costs *c, void *cv, int arm, const struct sampler_req
  * rows, and the comparison of the total rates. */
 static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 {
-	struct costs_arms a;
+	struct arms_runs a;
 	struct cp_row row;
 	double *ratio = NULL;
 	int rc = costs_arms_run(c, ct_block, cell, c->margin_pct, &a, e);
@@ -466,14 +467,14 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 	if (!rc && a.pairs) {
 		ct_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
-		costs_arms_row(&a, &row, "thread:process", &ratio);
+		exp_arms_row(&a, &row, "thread:process", &ratio);
 		row.note = "throughput: process / thread";
 		rc = result_add(c->sink, &row, e);
 	}
 	free(ratio);
 	free(cell->res[0]);
 	free(cell->res[1]);
-	costs_arms_free(&a);
+	arms_runs_free(&a);
 	return rc;
 }
 
@@ -489,7 +490,7 @@ int cmd_contend(struct opts *o)
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "contend: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 10, 1, &e)))
+	if ((rc = costs_init(&c, o, 10, 1, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)))
 		goto out;
 	if ((rc = opt_pick(o->layout ? o->layout : "same-line", "layout",
 			   OPT_TABLE(layouts, CP_ARRAY_SIZE(layouts)), li, 8, &nl, &e)) ||

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "rows.h"
 #include "experiment.h"
 #include "copy_vias.h"
 #include "counters.h"
@@ -202,7 +203,7 @@ static int emit(struct costs *c, const struct cv_cell *cell, const double *v, ui
 		row.raw = m ? gbs : v;
 		row.nraw = n;
 		if (c->run.counters && sh)
-			agents_counters_row(sh, c->run.counters, (double)(n * iters), &row, c->sink);
+			exp_counters_row(sh, c->run.counters, (double)(n * iters), &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
 	free(gbs);
@@ -297,7 +298,7 @@ static int cv_block(struct costs *c, void *cv, int arm, const struct sampler_req
  * latency and throughput rows, and the comparison of their latencies. */
 static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 {
-	struct costs_arms a;
+	struct arms_runs a;
 	struct cp_row row;
 	double *ratio = NULL;
 	int rc = costs_arms_run(c, cv_block, cell, c->margin_pct, &a, e);
@@ -311,12 +312,12 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 	if (!rc && a.pairs) {
 		cv_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
-		costs_arms_row(&a, &row, "thread:process", &ratio);
+		exp_arms_row(&a, &row, "thread:process", &ratio);
 		row.note = "latency: process / thread";
 		rc = result_add(c->sink, &row, e);
 	}
 	free(ratio);
-	costs_arms_free(&a);
+	arms_runs_free(&a);
 	return rc;
 }
 
@@ -332,7 +333,8 @@ int cmd_copy(struct opts *o)
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "copy: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 20, 2, &e)) || (rc = opt_pick(o->via ? o->via : "all", "via", OPT_TABLE(cv_vias, cv_nvias), idx, 16, &n, &e)) ||
+	if ((rc = costs_init(&c, o, 20, 2, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)) ||
+	    (rc = opt_pick(o->via ? o->via : "all", "via", OPT_TABLE(cv_vias, cv_nvias), idx, 16, &n, &e)) ||
 	    (rc = costs_sizes(o, "64,1K,4K,16K,64K,256K,1M,4M,16M", &sizes, &ns, &e)))
 		goto out;
 	for (size_t i = 0; i < ns; i++)

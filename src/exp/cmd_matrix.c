@@ -21,11 +21,13 @@
 #include <unistd.h>
 
 #include "experiment.h"
+#include "csvmerge.h"
 #include "csvread.h"
+#include "matrix.h"
 #include "parse.h"
 #include "pingpong.h"
 #include "result.h"
-#include "sweep.h"
+#include "runctl.h"
 #include "topo.h"
 #include "verdict.h"
 #include "tmpname.h"
@@ -44,22 +46,6 @@ struct mx {
 	char *done;                   /* [measurement]: in the resume file already */
 	uint64_t ndone;
 };
-
-static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	g_stop = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int plan_ops_modes(const struct opts *o, struct mx *m, struct cp_err *e)
 {
@@ -144,12 +130,12 @@ static int mark_done(struct mx *m, const char *path, struct cp_err *e)
 
 	if (csv_read(path, &c, e))
 		return cp_errf(e, CP_EUSAGE, "--resume %s: not a matrix CSV: %s", path, e->msg);
-	col[0] = csv_col(&c, "experiment");
-	col[1] = csv_col(&c, "cpu_a");
-	col[2] = csv_col(&c, "cpu_b");
-	col[3] = csv_col(&c, "kernel");
-	col[4] = csv_col(&c, "mode");
-	col[5] = csv_col(&c, "metric");
+	col[0] = csv_at(&c, COL_experiment);
+	col[1] = csv_at(&c, COL_cpu_a);
+	col[2] = csv_at(&c, COL_cpu_b);
+	col[3] = csv_at(&c, COL_kernel);
+	col[4] = csv_at(&c, COL_mode);
+	col[5] = csv_at(&c, COL_metric);
 	rc = check_matrix_csv(&c, col, e);
 	for (size_t i = 0; m && !rc && i < c.nrow; i++) {
 		int a = atoi(csv_get(&c, i, col[1])), b = atoi(csv_get(&c, i, col[2]));
@@ -207,7 +193,7 @@ static int harvest(const char *file, struct cp_err *e)
 		if (pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
 			continue; /* still running, or not ours to judge */
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		rc = sweep_merge_csv(file, path, &n, e);
+		rc = csv_merge("resume", file, path, &n, e);
 		if (!rc) {
 			fprintf(stderr, "matrix: %zu rows of an interrupted run (%s) kept\n", n, de->d_name);
 			unlink(path);
@@ -216,6 +202,29 @@ static int harvest(const char *file, struct cp_err *e)
 	closedir(d);
 	return rc;
 }
+
+double matrix_estimate(uint64_t npairs, uint64_t samples, int processes)
+{
+	/* per pair: agents started (fork + shared memory for processes), the
+	 * line mapped fresh, 20 warm-up + 3 calibration samples, then the
+	 * samples of ~50 us plus the barrier between them */
+	double pair_fixed = processes ? 2.5e-3 : 0.6e-3;
+	double t_sample = 55e-6;
+
+	return (double)npairs * (pair_fixed + (23.0 + (double)samples) * t_sample);
+}
+
+uint64_t matrix_samples_for(uint64_t npairs, double seconds, int processes)
+{
+	double fixed = matrix_estimate(npairs, 0, processes);
+	double per = matrix_estimate(npairs, 1, processes) - fixed;
+	double s = per > 0 ? (seconds - fixed) / per : 0;
+
+	if (s < MATRIX_MIN_SAMPLES)
+		return 0;
+	return s > 1e8 ? 100000000 : (uint64_t)s;
+}
+
 
 static void print_plan(FILE *f, const struct opts *o, const struct cp_topo *t, const struct mx *m,
 		       uint64_t samples, double target, double est)
@@ -242,7 +251,7 @@ static void print_plan(FILE *f, const struct opts *o, const struct cp_topo *t, c
 			MATRIX_MIN_SAMPLES);
 	fprintf(f, "\nestimate_s: %.3f\nestimate: %s at most (about %.1f ms per pair: agents %s, "
 		   "23 warm-up and calibration samples, samples of ~50 us)\n", est,
-		sweep_fmt_dur(est, a, sizeof(a)), m->npairs ? 1e3 * est / (double)todo : 0,
+		cp_fmt_dur(est, a, sizeof(a)), m->npairs ? 1e3 * est / (double)todo : 0,
 		proc ? "forked" : "started");
 }
 
@@ -250,8 +259,8 @@ static void progress(uint64_t k, uint64_t n, double t0, double left_s, int tty)
 {
 	char a[32], b[32];
 
-	sweep_fmt_dur(now_s() - t0, a, sizeof(a));
-	sweep_fmt_dur(left_s, b, sizeof(b));
+	cp_fmt_dur(cp_now_s() - t0, a, sizeof(a));
+	cp_fmt_dur(left_s, b, sizeof(b));
 	if (tty)
 		fprintf(stderr, "\r\033[Kmatrix: %llu/%llu pairs, %s elapsed, ~%s left",
 			(unsigned long long)k, (unsigned long long)n, a, b);
@@ -303,7 +312,7 @@ static int finish_file(const char *file, const char *part, int resume, struct cp
 			return cp_errf(e, CP_ERUN, "renaming %s to %s: %s", part, file, strerror(errno));
 		return 0;
 	}
-	rc = sweep_merge_csv(file, part, &n, e);
+	rc = csv_merge("resume", file, part, &n, e);
 	if (!rc)
 		unlink(part);
 	return rc;
@@ -398,8 +407,8 @@ static void mx_samples(struct mx_cmd *x)
 			cp_die(CP_EUSAGE, "--budget %s: too short for %llu pair measurements: they need at "
 			       "least %s at %d samples per pair; allowed: a longer --budget, fewer CPUs "
 			       "(--cpus), fewer --op or one --mode",
-			       sweep_fmt_dur(o->budget, a, sizeof(a)), (unsigned long long)x->todo,
-			       sweep_fmt_dur(matrix_estimate(x->todo, MATRIX_MIN_SAMPLES, proc), b, sizeof(b)),
+			       cp_fmt_dur(o->budget, a, sizeof(a)), (unsigned long long)x->todo,
+			       cp_fmt_dur(matrix_estimate(x->todo, MATRIX_MIN_SAMPLES, proc), b, sizeof(b)),
 			       MATRIX_MIN_SAMPLES);
 		if (!opt_isset(o, OPT_samples))
 			x->cap = 5 * MATRIX_DEF_SAMPLES;
@@ -444,7 +453,7 @@ static uint64_t mx_pace(struct mx_cmd *x, const struct pace *pace, double t0)
 
 	if (!opt_isset(x->o, OPT_budget))
 		return x->cap;
-	left = x->o->budget - (now_s() - t0);
+	left = x->o->budget - (cp_now_s() - t0);
 	if (left <= 0) {
 		x->exhausted = 1;
 		return 0;
@@ -456,7 +465,7 @@ static uint64_t mx_pace(struct mx_cmd *x, const struct pace *pace, double t0)
  * not in the resume file yet, and their comparison. */
 static int mx_arms(struct mx_cmd *x, int k, uint64_t p, const char *cls, struct pace *pace, struct cp_err *e)
 {
-	double ts = now_s();
+	double ts = cp_now_s();
 	const struct mx *m = &x->m;
 	struct cp_row rows[3];
 	double *raw[3] = { NULL, NULL, NULL };
@@ -471,7 +480,7 @@ static int mx_arms(struct mx_cmd *x, int k, uint64_t p, const char *cls, struct 
 		x->measured += i < 2;
 	}
 	if (!rc) /* a measurement of each mode: half the time each */
-		pace_add(pace, (now_s() - ts) / 2, &rows[0]);
+		pace_add(pace, (cp_now_s() - ts) / 2, &rows[0]);
 	for (int i = 0; i < 3; i++)
 		free(raw[i]);
 	return rc;
@@ -482,7 +491,7 @@ static int mx_one(struct mx_cmd *x, int k, int md, uint64_t p, struct pace *pace
 {
 	const struct mx *m = &x->m;
 	struct cp_row row;
-	double *raw = NULL, ts = now_s();
+	double *raw = NULL, ts = cp_now_s();
 	uint64_t c = mx_pace(x, pace, t0);
 	char cls[64];
 	int rc;
@@ -500,7 +509,7 @@ static int mx_one(struct mx_cmd *x, int k, int md, uint64_t p, struct pace *pace
 	if (!rc) {
 		row.experiment = "matrix";
 		rc = result_add(x->sink, &row, e);
-		pace_add(pace, now_s() - ts, &row);
+		pace_add(pace, cp_now_s() - ts, &row);
 	}
 	free(raw);
 	x->measured++;
@@ -511,19 +520,19 @@ static int mx_measure(struct mx_cmd *x, struct cp_err *e)
 {
 	const struct mx *m = &x->m;
 	struct pace pace = { 0 };
-	double t0 = now_s(), last_print = 0;
+	double t0 = cp_now_s(), last_print = 0;
 	int rc = 0, tty = isatty(2);
 
 	/* both modes: one interleaved measurement per pair covers the two */
-	for (int k = 0; k < m->nk && !rc && !g_stop && !x->exhausted; k++)
-		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes) && !rc && !g_stop && !x->exhausted; md++)
-			for (uint64_t p = 0; p < m->npairs && !rc && !g_stop && !x->exhausted; p++) {
+	for (int k = 0; k < m->nk && !rc && !runctl_stop_count() && !x->exhausted; k++)
+		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes) && !rc && !runctl_stop_count() && !x->exhausted; md++)
+			for (uint64_t p = 0; p < m->npairs && !rc && !runctl_stop_count() && !x->exhausted; p++) {
 				if (m->done[meas_index(m, k, md, p)] &&
 				    (m->nmodes == 1 || m->done[meas_index(m, k, 1, p)]))
 					continue;
 				rc = mx_one(x, k, md, p, &pace, t0, e);
-				if (now_s() - last_print > (tty ? 0.5 : 30) || x->measured == x->todo) {
-					last_print = now_s();
+				if (cp_now_s() - last_print > (tty ? 0.5 : 30) || x->measured == x->todo) {
+					last_print = cp_now_s();
 					progress(x->measured, x->todo, t0, pace.n ? (double)(x->todo - x->measured) *
 						 (pace.fixed + (23.0 + (double)x->cap) * pace.sample) : 0, tty);
 				}
@@ -552,7 +561,7 @@ static int mx_close(struct mx_cmd *x, int rc, struct cp_err *e)
 		rc = crc;
 		*e = ce;
 	}
-	if ((g_stop || rc || x->exhausted) && x->file)
+	if ((runctl_stop_count() || rc || x->exhausted) && x->file)
 		fprintf(stderr, "matrix: %llu of %llu pairs measured and kept in %s; continue with "
 			"the same options and --resume %s\n", (unsigned long long)(rc ? x->measured - 1 : x->measured),
 			(unsigned long long)x->todo, x->file, x->file);
@@ -572,8 +581,6 @@ int cmd_matrix(struct opts *o)
 {
 	struct cp_err e = { 0 };
 	struct mx_cmd x = { .o = o, .file = o->resume ? o->resume : o->out };
-	struct sigaction sa = { 0 }, old[3];
-	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 	int rc;
 
 	mx_check(&x, &e);
@@ -588,18 +595,14 @@ int cmd_matrix(struct opts *o)
 		return CP_OK;
 	}
 	result_set_timer(x.sink, &x.run.timer);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (int k = 0; k < 3; k++)
-		sigaction(sigs[k], &sa, &old[k]);
+	runctl_stop_begin(NULL, 0);
 	rc = mx_measure(&x, &e);
-	for (int k = 0; k < 3; k++)
-		sigaction(sigs[k], &old[k], NULL);
+	runctl_stop_end();
 	rc = mx_close(&x, rc, &e);
 	mx_free(&x);
 	if (rc)
 		cp_exit_err(&e);
-	return g_stop ? SWEEP_INTERRUPTED : CP_OK;
+	return runctl_stop_count() ? CP_EINTR : CP_OK;
 }
 
 /* ---- the experiment ---- */

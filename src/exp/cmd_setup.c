@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
 #include "experiment.h"
 #include "counters.h"
 #include "parse.h"
@@ -39,95 +40,136 @@ struct su_cell {
 	unsigned n;
 };
 
-/* One row per role and metric; checks the page-fault count. */
-static int emit(struct costs *c, const struct su_plan *pl, const struct su_cell *cell,
-		const struct cp_shm *probe, struct su_shared *P, const struct agents_shared *sh,
+/* A measurement's values, over one or more runs of the agents (rounds of
+ * --target-ci, or the blocks of one arm): per role, the samples in ns, and
+ * the counters per role summed over the runs (NULL without counters): the
+ * warm-up samples are not counted, so the page faults per page of every
+ * run add up to the same exact count. */
+struct su_meas {
+	double *ns[SU_ROLES];
+	uint64_t n, cap;
+	struct agents_shared *acc[SU_ROLES];
+	struct cp_shm probe;         /* the object's real size and page size */
+	int node_seen;
+};
+
+static void meas_free(struct su_meas *m)
+{
+	for (int r = 0; r < SU_ROLES; r++) {
+		free(m->ns[r]);
+		if (m->acc[r])
+			costs_ctr_acc_free(m->acc[r]);
+	}
+}
+
+/* The page-fault count of a role against what its step must cause. */
+static int check_faults(const struct costs *c, const struct su_cell *cell, const struct su_meas *m,
+			const struct su_role *role, struct cp_err *e)
+{
+	int fi = costs_fault_counter(c);
+	uint64_t npages = m->probe.size / m->probe.page_size, got;
+	const struct agents_shared *acc = m->acc[role - cell->w->role];
+
+	if (!acc || fi < 0 || role->faults_per_page < 0 || !acc->slot[0].ctr_valid[fi])
+		return 0;
+	got = acc->slot[0].ctr[fi];
+	if (got == (uint64_t)role->faults_per_page * npages * m->n)
+		return 0;
+	return cp_errf(e, CP_ERUN,
+		       "setup %s %s %zu bytes (%s): %llu page faults for %llu pages x %llu samples, "
+		       "expected exactly %d per page (a page touched twice or not at all, or the "
+		       "kernel mapped larger folios than the page size)",
+		       role->kernel, cell->kind, m->probe.size, agent_mode_name(cell->mode), (unsigned long long)got,
+		       (unsigned long long)npages, (unsigned long long)m->n, role->faults_per_page);
+}
+
+/* The fields of a row of this cell and role. */
+static void role_row(struct costs *c, const struct su_plan *pl, const struct su_cell *cell,
+		     const struct su_meas *m, unsigned r, struct cp_row *row)
+{
+	costs_row(c, row, "setup", cell->mode, pl->cpus, cell->n, pl->placement);
+	row->kernel = cell->w->role[r].kernel;
+	row->shm = shm_kind_name(&m->probe);
+	row->pages = shm_page_name(&m->probe);
+	row->mem_node = m->node_seen;
+	row->size_bytes = m->probe.size;
+	row->samples = m->n;
+	row->iters_per_sample = 1;
+	if (strcmp(row->pages, "4k"))
+		row->note = cell->w->verifies ? "huge pages verified in smaps"
+					      : "memory not touched so its page size is not verified";
+}
+
+/* Two rows per role, the total (ns) and per page (ns/page); checks the
+ * page-fault count. */
+static int emit(struct costs *c, const struct su_plan *pl, const struct su_cell *cell, const struct su_meas *m,
 		struct cp_err *e)
 {
-	int fi = costs_fault_counter(c), rc = 0;
-	double *v = cp_xcalloc(P->done ? P->done : 1, sizeof(double));
+	double npages = (double)(m->probe.size / m->probe.page_size);
+	double *v = cp_xcalloc(m->n ? m->n : 1, sizeof(double));
+	int rc = 0;
 
 	for (unsigned r = 0; r < cell->w->nroles && !rc; r++) {
-		const struct su_role *role = &cell->w->role[r];
-		struct agents_shared *acc = costs_ctr_acc_new(1);
-		double ops = (double)P->npages * (double)P->done;
-
-		costs_ctr_acc_add(acc, 0, sh, role->agent);
-		if (c->run.counters && fi >= 0 && role->faults_per_page >= 0 && acc->slot[0].ctr_valid[fi] &&
-		    acc->slot[0].ctr[fi] != (uint64_t)role->faults_per_page * P->npages * P->done)
-			rc = cp_errf(e, CP_ERUN,
-				     "setup %s %s %zu bytes (%s): %llu page faults for %zu pages x %llu samples, "
-				     "expected exactly %d per page (a page touched twice or not at all, or the "
-				     "kernel mapped larger folios than the page size)",
-				     role->kernel, cell->kind, probe->size, agent_mode_name(cell->mode),
-				     (unsigned long long)acc->slot[0].ctr[fi], P->npages,
-				     (unsigned long long)P->done, role->faults_per_page);
-		for (int m = 0; m < 2 && !rc; m++) {
+		rc = check_faults(c, cell, m, &cell->w->role[r], e);
+		for (int k = 0; k < 2 && !rc; k++) {
 			struct cp_row row;
 
-			for (uint64_t i = 0; i < P->done; i++)
-				v[i] = m ? P->ns[r][i] / (double)P->npages : P->ns[r][i];
-			costs_row(c, &row, "setup", cell->mode, pl->cpus, cell->n, pl->placement);
-			row.kernel = role->kernel;
-			row.shm = shm_kind_name(probe);
-			row.pages = shm_page_name(probe);
-			row.mem_node = P->node_seen;
-			row.size_bytes = probe->size;
-			row.samples = P->done;
-			row.iters_per_sample = 1;
-			row.metric = m ? "per_page" : "total";
-			row.unit = m ? "ns/page" : "ns";
-			if (strcmp(row.pages, "4k"))
-				row.note = cell->w->verifies ? "huge pages verified in smaps"
-							     : "memory not touched so its page size is not verified";
-			stats_compute(v, P->done, &row.st);
+			for (uint64_t i = 0; i < m->n; i++)
+				v[i] = k ? m->ns[r][i] / npages : m->ns[r][i];
+			role_row(c, pl, cell, m, r, &row);
+			row.metric = k ? "per_page" : "total";
+			row.unit = k ? "ns/page" : "ns";
+			stats_compute(v, m->n, &row.st);
 			row.raw = v;
-			row.nraw = P->done;
-			if (c->run.counters)
-				agents_counters_row(acc, c->run.counters, ops, &row, c->sink);
+			row.nraw = m->n;
+			if (m->acc[r])
+				exp_counters_row(m->acc[r], c->run.counters, npages * (double)m->n, &row, c->sink);
 			rc = result_add(c->sink, &row, e);
 		}
-		costs_ctr_acc_free(acc);
 	}
 	free(v);
 	return rc;
 }
 
-static int measure(struct costs *c, const struct su_plan *pl, const struct su_cell *cell, struct cp_err *e)
+/* The values of a finished run appended to m (and its counters added). */
+static void meas_add(struct su_meas *m, const struct su_what *w, const struct su_shared *P,
+		     const struct agents_shared *sh)
 {
-	uint64_t nobj = c->run.warmup + c->run.samples;
-	size_t psize = sizeof(struct su_shared) + nobj * sizeof(struct cp_shm) +
-		       SU_ROLES * c->run.samples * sizeof(double);
+	if (m->n + P->done > m->cap) {
+		m->cap = 2 * (m->n + P->done);
+		for (int r = 0; r < SU_ROLES; r++)
+			m->ns[r] = cp_xrealloc(m->ns[r], m->cap * sizeof(double));
+	}
+	for (unsigned r = 0; r < w->nroles; r++) {
+		memcpy(m->ns[r] + m->n, P->ns[r], P->done * sizeof(double));
+		if (m->acc[r])
+			costs_ctr_acc_add(m->acc[r], 0, sh, w->role[r].agent);
+	}
+	m->n += P->done;
+	if (m->node_seen < 0)
+		m->node_seen = P->node_seen;
+}
+
+/* One run of the agents: warmup + samples objects of the cell, made before
+ * the agents start; the timed values appended to m. */
+static int su_run(struct costs *c, const struct su_plan *pl, const struct su_cell *cell, uint64_t warmup,
+		  uint64_t samples, struct su_meas *m, struct cp_err *e)
+{
+	uint64_t nobj = warmup + samples, made = 0;
+	size_t psize = sizeof(struct su_shared) + nobj * sizeof(struct cp_shm) + SU_ROLES * samples * sizeof(double);
 	struct su_shared *P = agents_shared_alloc(psize);
 	struct agents_shared *sh = NULL;
-	struct agents_cfg cfg = { .mode = cell->mode, .n = cell->n, .cpus = pl->cpus,
-				  .timeout_s = c->run.timeout_s, .fn = su_agent, .arg = P,
-				  .counters = c->run.counters };
-	struct cp_shm probe;
-	uint64_t made = 0;
-	int rc;
+	struct agents_cfg cfg = { .mode = cell->mode, .n = cell->n, .cpus = pl->cpus, .timeout_s = c->run.timeout_s,
+				  .fn = su_agent, .arg = P, .counters = c->run.counters };
+	int rc = 0;
 
-	/* the object's real size and page size, from shm.c */
-	if ((rc = shm_create_object(&probe, cell->kind, c->o->pages, cell->size, e))) {
-		agents_shared_free(P, psize);
-		return rc;
-	}
-	shm_destroy_object(&probe);
-	P->what = cell->w;
-	P->timer = c->run.timer;
-	P->intr = c->intr;
-	P->kind = cell->kind;
-	P->pages = c->o->pages;
-	P->size = cell->size;
-	P->page_size = probe.page_size;
-	P->npages = probe.size / probe.page_size;
-	P->mem_node = pl->mem_node;
-	P->node_seen = -1;
-	P->warmup = c->run.warmup;
-	P->samples = c->run.samples;
+	*P = (struct su_shared){ .what = cell->w, .timer = c->run.timer, .intr = c->intr, .kind = cell->kind,
+				 .pages = c->o->pages, .size = cell->size, .page_size = m->probe.page_size,
+				 .npages = m->probe.size / m->probe.page_size, .mem_node = pl->mem_node,
+				 .node_seen = -1, .warmup = warmup, .samples = samples };
 	P->obj = (struct cp_shm *)(P + 1);
 	for (int r = 0; r < SU_ROLES; r++)
-		P->ns[r] = (double *)(P->obj + nobj) + r * c->run.samples;
+		P->ns[r] = (double *)(P->obj + nobj) + r * samples;
 	for (; cell->w->needs_obj && made < nobj && !rc; made++)
 		rc = shm_create(&P->obj[made], cell->kind, c->o->pages, cell->size, e);
 	if (rc)
@@ -135,7 +177,7 @@ static int measure(struct costs *c, const struct su_plan *pl, const struct su_ce
 	if (!rc) {
 		rc = agents_run(&cfg, &sh, e);
 		if (!rc && !costs_interrupted(c))
-			rc = emit(c, pl, cell, &probe, P, sh, e);
+			meas_add(m, cell->w, P, sh);
 		if (sh && sh->hung)
 			return rc;
 	}
@@ -143,6 +185,103 @@ static int measure(struct costs *c, const struct su_plan *pl, const struct su_ce
 	for (uint64_t k = 0; k < made; k++)
 		shm_destroy(&P->obj[k]);
 	agents_shared_free(P, psize);
+	return rc;
+}
+
+static int meas_init(struct costs *c, const struct su_cell *cell, struct su_meas *m, struct cp_err *e)
+{
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->node_seen = -1;
+	if ((rc = shm_create_object(&m->probe, cell->kind, c->o->pages, cell->size, e)))
+		return rc;
+	shm_destroy_object(&m->probe);
+	for (unsigned r = 0; c->run.counters && r < cell->w->nroles; r++)
+		m->acc[r] = costs_ctr_acc_new(1);
+	return 0;
+}
+
+/* One mode: rounds of --samples until the first role's median is as
+ * precise as --target-ci asks (or SAMPLER_TARGET_CI_GROWTH rounds). */
+static int measure(struct costs *c, const struct su_plan *pl, const struct su_cell *cell, struct cp_err *e)
+{
+	struct su_meas m;
+	struct cp_stats st;
+	uint64_t max = c->run.samples * (c->run.target_ci > 0 ? SAMPLER_TARGET_CI_GROWTH : 1);
+	int rc = meas_init(c, cell, &m, e);
+
+	while (!rc && !costs_interrupted(c)) {
+		rc = su_run(c, pl, cell, c->run.warmup, c->run.samples, &m, e);
+		if (rc || costs_interrupted(c) || m.n >= max)
+			break;
+		stats_compute(m.ns[0], m.n, &st);
+		if (stats_ci_rel_pct(&st) <= c->run.target_ci)
+			break;
+	}
+	if (!rc && !costs_interrupted(c))
+		rc = emit(c, pl, cell, &m, e);
+	meas_free(&m);
+	return rc;
+}
+
+/* Threads and processes as interleaved arms (costs_arms_run): a block is
+ * one run of the agents in that arm's mode. */
+struct su_arms {
+	const struct su_plan *pl;
+	struct su_cell cell;
+	struct su_meas m[2];
+};
+
+static int su_block(struct costs *c, void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+		    struct cp_err *e)
+{
+	struct su_arms *x = arg;
+	uint64_t at = x->m[arm].n;
+	int rc;
+
+	x->cell.mode = c->modes[arm];
+	rc = su_run(c, x->pl, &x->cell, req->warmup, req->samples, &x->m[arm], e);
+	if (!rc && !costs_interrupted(c))
+		memcpy(v, x->m[arm].ns[0] + at, req->samples * sizeof(double));
+	*iters = 1;
+	return rc;
+}
+
+/* Each arm's rows, then one comparison row per role: its ratio and
+ * verdict from that role's blocks (the first role's decided how many). */
+static int measure_arms(struct costs *c, const struct su_plan *pl, const struct su_cell *cell, struct cp_err *e)
+{
+	struct su_arms x = { .pl = pl, .cell = *cell };
+	struct arms_runs a = { 0 };
+	int rc = meas_init(c, cell, &x.m[0], e);
+
+	if (!rc)
+		rc = meas_init(c, cell, &x.m[1], e);
+	if (!rc)
+		rc = costs_arms_run(c, su_block, &x, c->margin_pct, &a, e);
+	for (int k = 0; k < 2 && !rc && a.pairs; k++) {
+		x.cell.mode = c->modes[k];
+		rc = emit(c, pl, &x.cell, &x.m[k], e);
+	}
+	for (unsigned r = 0; r < cell->w->nroles && !rc && a.pairs; r++) {
+		struct arms_runs ar = { { x.m[0].ns[r], x.m[1].ns[r] }, a.pairs, 1, a.verdict };
+		struct cp_row row;
+		double *ratio = NULL;
+
+		if (r)
+			verdict_from_blocks(ar.v[0], ar.v[1], ar.pairs, ARMS_BLOCK, c->margin_pct, &ar.verdict);
+		x.cell.mode = c->modes[0];
+		role_row(c, pl, &x.cell, &x.m[0], r, &row);
+		row.samples = a.pairs;
+		exp_arms_row(&ar, &row, "thread:process", &ratio);
+		row.note = "time of the step: process / thread";
+		rc = result_add(c->sink, &row, e);
+		free(ratio);
+	}
+	arms_runs_free(&a);
+	meas_free(&x.m[0]);
+	meas_free(&x.m[1]);
 	return rc;
 }
 
@@ -192,7 +331,7 @@ static int huge_capacity(const struct costs *c, const struct su_plan *pl, struct
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[128];
-	unsigned long long free_pages = 0, kb = 0, need = 0, biggest = 0;
+	unsigned long long free_pages = 0, kb = 0, need = 0, biggest = 0, objs;
 
 	if (!c->o->pages || strcmp(c->o->pages, "huge") || !f) {
 		if (f)
@@ -206,15 +345,18 @@ static int huge_capacity(const struct costs *c, const struct su_plan *pl, struct
 	fclose(f);
 	for (size_t i = 0; i < pl->nsizes; i++)
 		biggest = pl->sizes[i] > biggest ? pl->sizes[i] : biggest;
-	/* one object per sample, plus a private copy of a second process */
+	/* one object per sample of a run (a block of an arm with --mode both),
+	 * plus a private copy of a second process */
+	objs = c->nmodes == 2 ? ARMS_BLOCK + (c->run.warmup > ARMS_WARM ? c->run.warmup : ARMS_WARM)
+			      : c->run.warmup + c->run.samples;
 	if (kb)
-		need = (biggest + kb * 1024 - 1) / (kb * 1024) * (c->run.warmup + c->run.samples + 1);
+		need = (biggest + kb * 1024 - 1) / (kb * 1024) * (objs + 1);
 	if (need > free_pages)
 		return cp_errf(e, CP_EUNAVAIL,
 			       "--pages huge: setup makes one object per sample before a cell starts: %llu bytes "
 			       "x %llu samples needs %llu huge pages of %llu kB, HugePages_Free is %llu: echo %llu > "
 			       "/proc/sys/vm/nr_hugepages (or fewer --samples / smaller --sizes)",
-			       biggest, (unsigned long long)(c->run.warmup + c->run.samples + 1), need, kb,
+			       biggest, objs + 1, need, kb,
 			       free_pages, need);
 	return 0;
 }
@@ -229,7 +371,8 @@ int cmd_setup(struct opts *o)
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "setup: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 10, 1, &e)) || (rc = plan_whats(o, &pl, &e)) ||
+	if ((rc = costs_init(&c, o, 10, 1, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)) ||
+	    (rc = plan_whats(o, &pl, &e)) ||
 	    (rc = costs_sizes(o, "4K,64K,1M,16M", &pl.sizes, &pl.nsizes, &e)) || (rc = plan_kinds(o, &c, &pl, &e)))
 		goto out;
 	for (size_t i = 0; i < pl.nsizes; i++)
@@ -275,12 +418,13 @@ int cmd_setup(struct opts *o)
 			}
 			for (size_t s = 0; s < pl.nsizes && !rc; s++)
 				for (size_t n = 0; n < (wh->uses_others ? pl.nothers : 1) && !rc; n++)
-					for (int m = 0; m < c.nmodes && !rc && !costs_interrupted(&c); m++) {
+					for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
 						struct su_cell cell = { wh, pl.kinds[k], pl.sizes[s], c.modes[m],
 									wh->uses_others ? 1 + (unsigned)pl.others[n]
 											: wh->agents };
 
-						rc = measure(&c, &pl, &cell, &e);
+						rc = c.nmodes == 2 ? measure_arms(&c, &pl, &cell, &e)
+								   : measure(&c, &pl, &cell, &e);
 					}
 		}
 out:
@@ -297,10 +441,13 @@ out:
 void rep_setup(struct rep *r);   /* its report section (report_costs.c) */
 
 /* what sharing costs to set up, per page and per MiB (setup measures every
- * memory kind and the private baseline by default) */
+ * memory kind and the private baseline by default): the grid for the
+ * sharing case (processes), and each step of threads against processes as
+ * interleaved arms at one size (a run of the agents per block) */
 static const struct exp_preset setup_presets[] = {
-	{ EXP_QUICK, "setup --what all --shm anon --sizes 4K,1M --samples 5" },
-	{ EXP_STANDARD, "setup --what all --sizes 4K..16M" },
+	{ EXP_QUICK, "setup --what all --shm anon --sizes 4K,1M --samples 5 --mode process" },
+	{ EXP_STANDARD, "setup --what all --sizes 4K..16M --mode process" },
+	{ EXP_STANDARD, "setup --what all --shm anon,posix --sizes 1M --mode both" },
 	{ EXP_FULL, "setup --what all --pages {4k,thp} --sizes 4K..1G" },
 };
 
@@ -316,11 +463,13 @@ static const struct exp_figure setup_figures[] = {
 
 const struct experiment exp_setup = {
 	.cmd = { "setup", cmd_setup, "",
-		 O(cpus) | O(placement) | O(topology_xml) | O(samples) | O(warmup) | O(timer) | O(timeout) | CP_OPTS_COUNTERS |
+		 O(cpus) | O(placement) | O(topology_xml) | O(samples) | O(warmup) | O(timer) | O(timeout) | O(target_ci) |
+		 O(margin) | CP_OPTS_COUNTERS |
 		 CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(what) | O(sizes) | O(others),
 		 "what sharing costs around the accesses: create, attach, touch, populate, detach, fork",
 		 "--sizes: whole pages of --pages (multiples of 4096 with 4k); one object per sample" },
 	.prior = { 0.12, 0.002, 50e-6, 0.5e-9, 10, 5, 50, "shm=5 mode=2 what=7", "what=7 shm=5" },
+	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(setup_presets),
 	.figures = EXP_ITEMS(setup_figures),
 	.report = rep_setup,

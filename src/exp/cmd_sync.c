@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
 #include "experiment.h"
 #include "counters.h"
 #include "kernel.h"
+#include "parse.h"
 #include "pingpong.h"
 #include "sampler.h"
 #include "shm.h"
@@ -85,6 +87,15 @@ static int sy_agent(struct agent_ctx *c)
 	return 0;
 }
 
+/* What two interleaved arms compare: threads against processes (both on
+ * a shared futex: like for like), or a private futex against a shared one
+ * (both between threads). */
+struct sy_arms {
+	enum agent_mode mode[2];
+	int futex_shared[2];
+	const char *name;  /* the comparison row's mode: "thread:process" */
+};
+
 struct sy_cell {
 	const struct sy_prim *prim;
 	enum agent_mode mode;
@@ -93,6 +104,7 @@ struct sy_cell {
 	int futex_shared;
 	int seen;          /* the node the pair's words were on, -1 unknown */
 	int set_up;        /* prim->setup done: teardown owed */
+	const struct sy_arms *arms;
 };
 
 static void sy_row_common(const struct costs *c, const struct sy_cell *cell, struct cp_row *row)
@@ -174,7 +186,7 @@ static int measure_blocking(struct costs *c, struct sy_cell *cell, struct cp_err
 		row.raw = P->v;
 		row.nraw = P->smp.nsamples;
 		if (c->run.counters)
-			agents_counters_row(r.sh, c->run.counters, (double)(P->smp.nsamples * row.iters_per_sample),
+			exp_counters_row(r.sh, c->run.counters, (double)(P->smp.nsamples * row.iters_per_sample),
 					    &row, c->sink);
 		rc = result_add(c->sink, &row, e);
 	}
@@ -190,7 +202,8 @@ static int sy_block(struct costs *c, void *cv, int arm, const struct sampler_req
 	struct sy_run r;
 	int rc;
 
-	cell->mode = c->modes[arm];
+	cell->mode = cell->arms->mode[arm];
+	cell->futex_shared = cell->arms->futex_shared[arm];
 	rc = sy_run(c, cell, req, &r, e);
 	if (!rc && !costs_interrupted(c)) {
 		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
@@ -200,21 +213,22 @@ static int sy_block(struct costs *c, void *cv, int arm, const struct sampler_req
 	return rc;
 }
 
-/* Threads and processes as interleaved arms, block by block (a run of the
- * pair each), with both arms on a shared futex: like for like. */
+/* Two arms (cell->arms) interleaved, block by block (a run of the pair
+ * each): each arm's row, then their comparison. */
 static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct cp_err *e)
 {
-	struct costs_arms a;
+	struct arms_runs a;
 	struct cp_row row;
 	double *ratio = NULL;
 	int rc;
 
-	cell->futex_shared = 1;
 	rc = costs_arms_run(c, sy_block, cell, c->margin_pct, &a, e);
 	if (!rc && a.pairs && c->run.counters)
-		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (sync --mode both)");
+		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (sync %s)",
+				 cell->arms->name);
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
-		cell->mode = c->modes[x];
+		cell->mode = cell->arms->mode[x];
+		cell->futex_shared = cell->arms->futex_shared[x];
 		sy_row_common(c, cell, &row);
 		row.mem_node = cell->seen;
 		row.samples = a.pairs * ARMS_BLOCK;
@@ -225,11 +239,13 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 		rc = result_add(c->sink, &row, e);
 	}
 	if (!rc && a.pairs) {
-		costs_arms_row(&a, &row, "thread:process", &ratio);
+		exp_arms_row(&a, &row, cell->arms->name, &ratio);
+		if (cell->arms->futex_shared[0] != cell->arms->futex_shared[1])
+			row.note = "futex shared / private, between threads";
 		rc = result_add(c->sink, &row, e);
 	}
 	free(ratio);
-	costs_arms_free(&a);
+	arms_runs_free(&a);
 	return rc;
 }
 
@@ -291,43 +307,57 @@ static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_e
 	return rc;
 }
 
+/* --futex: private, shared, or private:shared (the two forms as
+ * interleaved arms between threads).  *form: 0 private, 1 shared, 2 both
+ * as arms; -1 without the option (the form follows the mode). */
+static int futex_form(const struct costs *c, const int *idx, int n, int *form, struct cp_err *e)
+{
+	const struct opts *o = c->o;
+
+	*form = -1;
+	if (!o->futex)
+		return 0;
+	if ((*form = parse_choice(o->futex, "private|shared|private:shared", "futex", e)) < 0)
+		return e->code;
+	for (int m = 0; m < c->nmodes && *form != 1; m++)
+		if (c->modes[m] == AGENT_PROCESS)
+			return cp_errf(e, CP_EUSAGE,
+				       "--futex %s: a private futex cannot wake another process "
+				       "(FUTEX_PRIVATE_FLAG keys the word by address space): use --mode thread, "
+				       "or --futex shared", o->futex);
+	for (int i = 0; i < n && *form == 2; i++)
+		if (!sy_prims[idx[i]].has_form)
+			return cp_errf(e, CP_EUSAGE, "--futex private:shared: compares the futex forms; --prim %s "
+				       "has none: use --prim futex", sy_prims[idx[i]].name);
+	return 0;
+}
+
 int cmd_sync(struct opts *o)
 {
 	struct costs c;
 	struct cp_err e = { 0 };
 	struct cp_placement pl = { 0 };
-	int idx[16], n = 0, futex_shared = 0, rc;
+	int idx[16], n = 0, form = -1, rc;
+	struct sy_arms modes_arms, forms_arms = { { AGENT_THREAD, AGENT_THREAD }, { 0, 1 }, "private:shared" };
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "sync: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 30, 3, &e)) || (rc = opt_pick(o->prim ? o->prim : "all", "prim", OPT_TABLE(sy_prims, sy_nprims), idx, 16, &n, &e)))
+	if ((rc = costs_init(&c, o, 30, 3, &e)) ||
+	    (rc = opt_pick(o->prim ? o->prim : "all", "prim", OPT_TABLE(sy_prims, sy_nprims), idx, 16, &n, &e)) ||
+	    (rc = futex_form(&c, idx, n, &form, &e)) ||
+	    (rc = costs_check_margin(&c, c.nmodes == 2 || form == 2, "--mode both or --futex private:shared", &e)))
 		goto out;
-	if (o->futex) {
-		int f = opt_choice(o->futex, "private|shared", "futex", &e);
-
-		if (f < 0) {
-			rc = e.code;
-			goto out;
-		}
-		futex_shared = f == 1;
-		for (int m = 0; m < c.nmodes && !futex_shared; m++)
-			if (c.modes[m] == AGENT_PROCESS) {
-				rc = cp_errf(&e, CP_EUSAGE,
-					     "--futex private: a private futex cannot wake another process "
-					     "(FUTEX_PRIVATE_FLAG keys the word by address space): use --mode thread, "
-					     "or --futex shared");
-				goto out;
-			}
-	}
+	modes_arms = (struct sy_arms){ { c.modes[0], c.modes[1] }, { 1, 1 }, "thread:process" };
 	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
 		goto out;
-	/* both modes: the two as interleaved arms of one comparison per cell */
+	/* both modes, or both futex forms: interleaved arms of one comparison per cell */
 	for (int p = 0; p < pl.npairs && !rc; p++)
 		for (int i = 0; i < n && !rc; i++)
 			for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
 				const struct sy_prim *prim = &sy_prims[idx[i]];
 				struct sy_cell cell = { prim, c.modes[m], { pl.pairs[p][0], pl.pairs[p][1] },
-							pl.class_name, futex_shared || c.modes[m] == AGENT_PROCESS, -1, 0 };
+							pl.class_name, form == 1 || c.modes[m] == AGENT_PROCESS, -1, 0,
+							form == 2 ? &forms_arms : c.nmodes == 2 ? &modes_arms : NULL };
 
 				if (cell.cpus[0] == cell.cpus[1])
 					rc = cp_errf(&e, CP_EUSAGE, "--cpus: the two agents need two different CPUs, got %d twice",
@@ -335,7 +365,7 @@ int cmd_sync(struct opts *o)
 				else if (!prim->run)
 					rc = measure_spin(&c, &cell, &e);
 				else
-					rc = c.nmodes == 2 ? measure_blocking_arms(&c, &cell, &e) : measure_blocking(&c, &cell, &e);
+					rc = cell.arms ? measure_blocking_arms(&c, &cell, &e) : measure_blocking(&c, &cell, &e);
 			}
 out:
 	cp_placement_free(&pl);
@@ -350,6 +380,7 @@ void rep_sync(struct rep *r);   /* its report section (report_costs.c) */
 static const struct exp_preset sync_presets[] = {
 	{ EXP_QUICK, "sync --prim futex --mode both --placement {near} --samples 20" },
 	{ EXP_STANDARD, "sync --prim all --mode both --placement {near}" },
+	{ EXP_STANDARD, "sync --prim futex --futex private:shared --mode thread --placement {near}" },
 	{ EXP_FULL, "sync --prim all --mode both --placement {class}" },
 };
 

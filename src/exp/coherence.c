@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "coherence_ops.h"
+#include "rows.h"
 #include "counters.h"
 #include "shm.h"
 #include "stats.h"
@@ -288,7 +289,7 @@ int coh_measure(const struct coh_run *r, const struct coh_cell *c, struct cp_row
 		row->raw = *raw;
 		row->nraw = P->smp.nsamples;
 		if (r->counters)
-			agents_counters_row(sh, r->counters, (double)(P->smp.nsamples * COH_LINES), row, sink);
+			exp_counters_row(sh, r->counters, (double)(P->smp.nsamples * COH_LINES), row, sink);
 		if (P->node_seen < 0 && sink)
 			result_meta_note(sink, "node of the lines unknown: %s", P->node_why);
 	}

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rows.h"
 #include "counters.h"
+#include "parse.h"
 #include "arms.h"
 #include "sampler.h"
 #include "shm.h"
@@ -297,7 +299,7 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 	if (!rc) {
 		fill_row(r, P, agent_mode_name(mode), cpu_a, cpu_b, placement, P->v, P->smp.nsamples, row, raw);
 		if (r->counters)
-			agents_counters_row(sh, r->counters, (double)(P->smp.nsamples * P->smp.iters_used), row, sink);
+			exp_counters_row(sh, r->counters, (double)(P->smp.nsamples * P->smp.iters_used), row, sink);
 		if (P->node_seen < 0 && sink)
 			result_meta_note(sink, "node of the line unknown: %s", P->node_why);
 	}
@@ -380,14 +382,14 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 	r->shm = o->shm;
 	r->pages = o->pages;
 	if (o->layout) {
-		int l = opt_choice(o->layout, "one-line|two-lines", "layout", e);
+		int l = parse_choice(o->layout, "one-line|two-lines", "layout", e);
 
 		if (l < 0)
 			return e->code;
 		r->two_lines = l == 1;
 	}
 	if (o->poll) {
-		int p = opt_choice(o->poll, "load|rmw", "poll", e);
+		int p = parse_choice(o->poll, "load|rmw", "poll", e);
 
 		if (p < 0)
 			return e->code;

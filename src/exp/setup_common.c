@@ -10,36 +10,10 @@
 
 #include "counters.h"
 #include "parse.h"
+#include "runctl.h"
 #include "stats.h"
 #include "timer.h"
 #include "topo.h"
-
-/* The handler's only state: where to record the signal.  It points into
- * memory shared with the agents, mapped before any agent starts. */
-static volatile uint64_t *intr_word;
-
-static void on_signal(int sig)
-{
-	__atomic_store_n(intr_word, (uint64_t)sig, __ATOMIC_RELAXED);
-}
-
-static void signals_install(volatile uint64_t *word)
-{
-	struct sigaction sa;
-
-	intr_word = word;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	/* restart: a blocking read of an agent goes on; agents notice the
-	 * flag at their next sample boundary.  A second signal does the same
-	 * (agents that hang are ended by the watchdog, --timeout): dying at
-	 * once would leave the --out temporary behind. */
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static int parse_modes(const struct opts *o, struct costs *c, struct cp_err *e)
 {
@@ -57,7 +31,11 @@ int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->intr = agents_shared_alloc(sizeof(uint64_t));
-	signals_install(c->intr);
+	/* restart: a blocking read of an agent goes on; agents notice the
+	 * signal at their next sample boundary.  A second signal does the same
+	 * (agents that hang are ended by the watchdog, --timeout): dying at
+	 * once would leave the --out temporary behind. */
+	runctl_stop_begin(c->intr, 1);
 	if (opts_format(o, e) < 0)
 		return e->code;
 	if ((rc = parse_modes(o, c, e)))
@@ -77,9 +55,15 @@ int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint
 	if (!opt_isset(o, OPT_warmup))
 		c->run.warmup = def_warmup;
 	c->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
-	if (opt_isset(o, OPT_margin) && c->nmodes != 2)
-		return cp_errf(e, CP_EUSAGE, "--margin: needs two arms (--mode both), got --mode %s", o->mode);
 	return 0;
+}
+
+int costs_check_margin(const struct costs *c, int arms, const char *how, struct cp_err *e)
+{
+	if (!opt_isset(c->o, OPT_margin) || arms)
+		return 0;
+	return cp_errf(e, CP_EUSAGE, "--margin: needs two arms (%s), got --mode %s", how,
+		       c->o->mode ? c->o->mode : agent_mode_name(c->modes[0]));
 }
 
 struct sampler_req costs_sampler_req(const struct costs *c)
@@ -89,52 +73,28 @@ struct sampler_req costs_sampler_req(const struct costs *c)
 				     .target_ci = c->run.target_ci };
 }
 
-int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct costs_arms *a,
+/* costs_arms_run's block function, called with the command's state. */
+struct costs_block {
+	struct costs *c;
+	costs_block_fn fn;
+	void *cell;
+};
+
+static int costs_block_call(void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+			    struct cp_err *e)
+{
+	struct costs_block *b = arg;
+
+	return b->fn(b->c, b->cell, arm, req, v, iters, e);
+}
+
+int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct arms_runs *a,
 		   struct cp_err *e)
 {
-	uint64_t base = arms_pairs(c->run.samples), cap = base * (c->run.target_ci > 0 ? ARMS_GROWTH : 1), p;
 	struct sampler_req req = costs_sampler_req(c);
-	int rc = 0;
+	struct costs_block b = { c, fn, cell };
 
-	memset(a, 0, sizeof(*a));
-	for (int x = 0; x < 2; x++)
-		a->v[x] = cp_xcalloc(cap * ARMS_BLOCK, sizeof(double));
-	req.samples = ARMS_BLOCK;
-	req.target_ci = 0;
-	req.warmup = c->run.warmup > ARMS_WARM ? c->run.warmup : ARMS_WARM;
-	for (p = 0; !rc && !costs_interrupted(c) &&
-		    (p % 2 || arms_go_on(a->v[0], a->v[1], p, base, cap, c->run.target_ci > 0, margin_pct, &a->verdict));
-	     p++)
-		for (unsigned j = 0; j < 2 && !rc && !costs_interrupted(c); j++) {
-			unsigned x = arms_order(p, j);
-
-			/* --iters, else what the first block calibrated (0 before it) */
-			req.iters = c->run.iters ? c->run.iters : a->iters;
-			rc = fn(c, cell, (int)x, &req, a->v[x] + p * ARMS_BLOCK, &a->iters, e);
-		}
-	a->pairs = rc || costs_interrupted(c) ? 0 : p;
-	if (a->pairs)
-		verdict_from_blocks(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, margin_pct, &a->verdict);
-	return rc;
-}
-
-void costs_arms_free(struct costs_arms *a)
-{
-	free(a->v[0]);
-	free(a->v[1]);
-	a->v[0] = a->v[1] = NULL;
-}
-
-void costs_arms_row(const struct costs_arms *a, struct cp_row *row, const char *mode, double **ratio)
-{
-	*ratio = cp_xcalloc(a->pairs ? a->pairs : 1, sizeof(double));
-	verdict_ratios(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, *ratio);
-	stats_compute(*ratio, a->pairs, &row->st);
-	row->mode = mode;
-	row->samples = a->pairs;
-	row->raw = *ratio;
-	row->nraw = a->pairs;
-	result_set_verdict(row, &a->verdict);
+	return arms_runs_measure(&req, margin_pct, costs_block_call, &b, a, e);
 }
 
 int costs_open_sink(struct costs *c, struct cp_err *e)

@@ -39,29 +39,20 @@ struct costs {
 int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
 	       struct cp_err *e);
 
+/* --margin is for interleaved arms: CP_EUSAGE naming `how` one asks for
+ * them ("--mode both") unless the command measures two arms. */
+int costs_check_margin(const struct costs *c, int arms, const char *how, struct cp_err *e);
+
 /* The sampling request of a cell: the run's timer, samples, warm-up,
  * iterations and --target-ci, stopped by the interruption flag. */
 struct sampler_req costs_sampler_req(const struct costs *c);
 
-/* Interleaved arms at the cell level, for the commands whose two arms
- * cannot share one run of agents (sync, copy, contend, setup): block j of
- * pair p is one run of ARMS_BLOCK samples of arm arms_order(p, j) after
- * its warm-up, through fn; both arms take the iterations the first block
- * calibrated.  --target-ci adds block pairs while the verdict is
- * inconclusive.  The verdict comes from verdict.c, as for pingpong's arms. */
-struct costs_arms {
-	double *v[2];                  /* [pairs * ARMS_BLOCK] per arm */
-	uint64_t pairs, iters;
-	struct cp_verdict verdict;
-};
+/* Interleaved arms of one run per block (arms_runs_measure) with the
+ * run's sampling request; fn gets the command's state. */
 typedef int (*costs_block_fn)(struct costs *c, void *cell, int arm, const struct sampler_req *req,
 			      double *v, uint64_t *iters, struct cp_err *e);
-int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct costs_arms *a,
+int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct arms_runs *a,
 		   struct cp_err *e);
-void costs_arms_free(struct costs_arms *a);
-/* Turn a filled row of arm 0 into the comparison row (mode "A:B", metric
- * ratio, the block ratios as its samples in *ratio, which the caller frees). */
-void costs_arms_row(const struct costs_arms *a, struct cp_row *row, const char *mode, double **ratio);
 
 /* --mem-node for a cell on cpus[0..n): the node into *node, -1 without the
  * option (a and b are the cell's first two CPUs). */
@@ -113,7 +104,7 @@ int costs_agent_left(struct agent_ctx *ac);
 
 /* Per-agent counter totals summed over several agents_run calls (setup
  * runs one per sample): a control block of `n` slots, same layout as
- * agents_run's, for agents_counters_row. */
+ * agents_run's, for exp_counters_row. */
 struct agents_shared *costs_ctr_acc_new(unsigned n);
 /* Add slot `from` of sh into slot `to` of acc (counts add, validity ANDs). */
 void costs_ctr_acc_add(struct agents_shared *acc, unsigned to, const struct agents_shared *sh,

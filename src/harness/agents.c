@@ -211,11 +211,6 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-static double now_s(void)
-{
-	return (double)cp_clock_ns() * 1e-9;
-}
-
 static int first_failure(const struct agents_shared *sh, struct cp_err *e)
 {
 	for (unsigned i = 0; i < sh->n; i++)
@@ -239,14 +234,14 @@ struct watch {
 static void watch_start(struct watch *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->last_t = now_s();
+	w->last_t = cp_now_s();
 }
 
 /* 1 when the agents are hung: no heartbeat for --timeout, and the activity
  * words (if any) did not move since the snapshot. */
 static int watch_hung(const struct agents_cfg *cfg, struct watch *w, uint64_t beat)
 {
-	double now = now_s();
+	double now = cp_now_s();
 	int moved = 0;
 
 	if (beat != w->last) {
@@ -547,30 +542,4 @@ int agents_run(const struct agents_cfg *cfg, struct agents_shared **shp, struct 
 		free(st);
 	*shp = sh;
 	return rc;
-}
-
-void agents_counters_row(const struct agents_shared *sh, const struct cp_counters_cfg *cfg,
-			 double ops, struct cp_row *row, struct cp_sink *sink)
-{
-	int n = cfg ? counters_nevents(cfg) : 0;
-
-	row->ncounters = 0;
-	for (int i = 0; i < n && i < CP_MAX_COUNTERS; i++) {
-		struct cp_counter_val *v = &row->counters[row->ncounters++];
-		double sum = 0;
-		int valid = ops > 0;
-
-		snprintf(v->name, sizeof(v->name), "%s", counters_event_name(cfg, i));
-		for (unsigned a = 0; a < sh->n; a++) {
-			if (!sh->slot[a].ctr_valid[i]) {
-				if (valid && sink)
-					result_meta_note(sink, "counter %s unavailable (agent %u, CPU %d): %s",
-							 v->name, a, sh->slot[a].cpu, sh->slot[a].ctr_why);
-				valid = 0;
-			}
-			sum += (double)sh->slot[a].ctr[i];
-		}
-		v->valid = valid;
-		v->per_op = valid ? sum / ops : 0;
-	}
 }

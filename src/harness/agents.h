@@ -13,7 +13,6 @@
 #include <stdint.h>
 
 #include "cp.h"
-#include "result.h"
 
 enum agent_mode { AGENT_THREAD, AGENT_PROCESS };
 
@@ -120,10 +119,5 @@ int agent_check_cpu(struct agent_ctx *c, int after);
  * of several regions add up in the slot. */
 void agent_counters_start(struct agent_ctx *c);
 void agent_counters_stop(struct agent_ctx *c);
-
-/* Fill row->counters from the slots: sum over agents / ops.  Unavailable
- * events stay invalid; reasons go to the sink's metadata. */
-void agents_counters_row(const struct agents_shared *sh, const struct cp_counters_cfg *cfg,
-			 double ops, struct cp_row *row, struct cp_sink *sink);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -159,4 +160,48 @@ unsigned arms_order(uint64_t pair, unsigned j)
 int arms_run(struct agent_ctx *c, struct arms *a, const struct sampler_ops *ops, void *st)
 {
 	return c->id == 0 ? agent_a(c, a, ops, st) : partner(c, a, ops, st);
+}
+
+/* ---- arms of one run per block ---- */
+
+static int stopped_by(const struct sampler_req *r)
+{
+	return r->intr && __atomic_load_n(r->intr, __ATOMIC_RELAXED);
+}
+
+int arms_runs_measure(const struct sampler_req *req, double margin_pct, arms_block_fn fn, void *arg,
+		      struct arms_runs *a, struct cp_err *e)
+{
+	uint64_t base = arms_pairs(req->samples), cap = base * (req->target_ci > 0 ? ARMS_GROWTH : 1), p;
+	struct sampler_req b = *req;
+	int rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	for (int x = 0; x < 2; x++)
+		a->v[x] = cp_xcalloc(cap * ARMS_BLOCK, sizeof(double));
+	b.samples = ARMS_BLOCK;
+	b.max_samples = 0;
+	b.target_ci = 0;
+	b.warmup = req->warmup > ARMS_WARM ? req->warmup : ARMS_WARM;
+	for (p = 0; !rc && !stopped_by(req) &&
+		    (p % 2 || arms_go_on(a->v[0], a->v[1], p, base, cap, req->target_ci > 0, margin_pct, &a->verdict));
+	     p++)
+		for (unsigned j = 0; j < 2 && !rc && !stopped_by(req); j++) {
+			unsigned x = arms_order(p, j);
+
+			/* --iters, else what the first block calibrated (0 before it) */
+			b.iters = req->iters ? req->iters : a->iters;
+			rc = fn(arg, (int)x, &b, a->v[x] + p * ARMS_BLOCK, &a->iters, e);
+		}
+	a->pairs = rc || stopped_by(req) ? 0 : p;
+	if (a->pairs)
+		verdict_from_blocks(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, margin_pct, &a->verdict);
+	return rc;
+}
+
+void arms_runs_free(struct arms_runs *a)
+{
+	free(a->v[0]);
+	free(a->v[1]);
+	a->v[0] = a->v[1] = NULL;
 }

@@ -63,4 +63,27 @@ unsigned arms_order(uint64_t pair, unsigned j);
 /* Run in all three agents.  Returns like sampler_run. */
 int arms_run(struct agent_ctx *c, struct arms *a, const struct sampler_ops *ops, void *st);
 
+/* ---- arms of one run per block ----
+ * For the experiments whose two arms cannot share one run of agents
+ * (setup, sync, copy, contend, coherence): block j of pair p is one run of
+ * ARMS_BLOCK samples of arm arms_order(p, j), after at least ARMS_WARM
+ * warm-up samples, through fn; both arms take the iterations the first
+ * block calibrated (or req->iters).  --target-ci adds block pairs while the
+ * verdict is inconclusive (arms_go_on).  The values of arm x's block k are
+ * v[x][k * ARMS_BLOCK ...]. */
+struct arms_runs {
+	double *v[2];               /* [pairs * ARMS_BLOCK] per arm */
+	uint64_t pairs, iters;
+	struct cp_verdict verdict;  /* arm 1 / arm 0 */
+};
+/* One block: req->samples (ARMS_BLOCK) values into v, the iterations per
+ * sample it used into *iters. */
+typedef int (*arms_block_fn)(void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+			     struct cp_err *e);
+/* req: the experiment's sampling request (its samples set the pairs, its
+ * intr stops between blocks: then a->pairs is 0). */
+int arms_runs_measure(const struct sampler_req *req, double margin_pct, arms_block_fn fn, void *arg,
+		      struct arms_runs *a, struct cp_err *e);
+void arms_runs_free(struct arms_runs *a);
+
 #endif

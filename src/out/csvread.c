@@ -109,6 +109,8 @@ int csv_parse(const char *text, const char *name, struct csv *c, struct cp_err *
 	c->nrow = rows.n;
 	if (header)
 		c->header_line = "";
+	for (int k = 0; k < COL_COUNT; k++)
+		c->at[k] = csv_col(c, schema_col_name((enum cp_col)k));
 	return 0;
 }
 
@@ -194,4 +196,23 @@ const char *csv_missing(const struct csv *c, const char *const *names)
 		if (csv_col(c, *names) < 0)
 			return *names;
 	return NULL;
+}
+
+int csv_need_schema(const struct csv *c, struct cp_err *e)
+{
+	for (int k = 0; k < COL_COUNT; k++)
+		if (c->at[k] < 0)
+			return cp_errf(e, CP_ERUN, "%s: no column '%s': not a results file of schema version %d "
+				       "(results/README.md)", c->path, schema_col_name((enum cp_col)k), CP_SCHEMA_VERSION);
+	return 0;
+}
+
+const char *csv_str(const struct csv *c, size_t i, enum cp_col id)
+{
+	return csv_get(c, i, c->at[id]);
+}
+
+double csv_val(const struct csv *c, size_t i, enum cp_col id)
+{
+	return csv_num(c, i, c->at[id]);
 }

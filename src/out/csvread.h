@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "cp.h"
+#include "schema.h"
 
 struct csv {
 	char *path;        /* as given, for messages */
@@ -21,6 +22,7 @@ struct csv {
 	char *header_line; /* the header's text, without the newline */
 	size_t bad_rows;   /* lines with more fields than the header (skipped) */
 	size_t partial;    /* 1 when the file ended in a line without '\n' (skipped) */
+	int at[COL_COUNT]; /* the index of each schema column (schema.h), -1 when absent */
 	/* private */
 	char *buf, *text;
 };
@@ -39,6 +41,18 @@ int csv_col(const struct csv *c, const char *name);
 const char *csv_get(const struct csv *c, size_t i, int j);
 /* Field as a number; NAN when empty or not a number. */
 double csv_num(const struct csv *c, size_t i, int j);
+
+/* A results file: CP_ERUN naming the file and the first schema column it
+ * lacks (a file of another schema version, or not a results file). */
+int csv_need_schema(const struct csv *c, struct cp_err *e);
+/* Field / number of row i in schema column id ("" / NAN when absent). */
+const char *csv_str(const struct csv *c, size_t i, enum cp_col id);
+double csv_val(const struct csv *c, size_t i, enum cp_col id);
+/* Index of schema column id in c, or -1. */
+static inline int csv_at(const struct csv *c, enum cp_col id)
+{
+	return c->at[id];
+}
 
 /* The first name in the NULL-terminated list names that is not a column
  * of c, or NULL when all are. */

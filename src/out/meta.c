@@ -15,6 +15,7 @@
 
 #include "cp.h"
 #include "parse.h"
+#include "schema.h"
 #include "timer.h"
 #include "version.h"
 
@@ -210,20 +211,21 @@ void meta_note(struct cp_meta *m, const char *fmt, ...)
 	m->notes[m->nnotes++] = cp_xstrdup(buf);
 }
 
+static json_t *extra_of(struct cp_meta *m)
+{
+	if (!m->extra)
+		m->extra = json_object();
+	return m->extra;
+}
+
 void meta_set(struct cp_meta *m, const char *key, const char *value)
 {
-	size_t i;
+	json_object_set_new(extra_of(m), key, json_text(value));
+}
 
-	for (i = 0; i < m->nkv && strcmp(m->keys[i], key); i++)
-		;
-	if (i == m->nkv) {
-		m->keys = cp_xrealloc(m->keys, (m->nkv + 1) * sizeof(char *));
-		m->vals = cp_xrealloc(m->vals, (m->nkv + 1) * sizeof(char *));
-		m->keys[m->nkv] = cp_xstrdup(key);
-		m->vals[m->nkv++] = NULL;
-	}
-	free(m->vals[i]);
-	m->vals[i] = value ? cp_xstrdup(value) : NULL;
+void meta_set_num(struct cp_meta *m, const char *key, double value)
+{
+	json_object_set_new(extra_of(m), key, json_num(value));
 }
 
 void meta_free(struct cp_meta *m)
@@ -234,81 +236,11 @@ void meta_free(struct cp_meta *m)
 	for (size_t i = 0; i < m->nnotes; i++)
 		free(m->notes[i]);
 	free(m->notes);
-	for (size_t i = 0; i < m->nkv; i++) {
-		free(m->keys[i]);
-		free(m->vals[i]);
-	}
-	free(m->keys);
-	free(m->vals);
+	json_decref(m->extra);
 	memset(m, 0, sizeof(*m));
 }
 
 /* ---- JSON ---- */
-
-/* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n;
-	uint32_t c;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, c = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, c = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, c = p[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and beyond U+10FFFF are not UTF-8 */
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return n;
-}
-
-void json_write_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	while (*p) {
-		size_t n = utf8_len(p);
-
-		if (!n) {
-			fputs("\\ufffd", f);
-			p++;
-		} else if (n > 1) {
-			fwrite(p, 1, n, f);
-			p += n;
-		} else {
-			switch (*p) {
-			case '"': fputs("\\\"", f); break;
-			case '\\': fputs("\\\\", f); break;
-			case '\n': fputs("\\n", f); break;
-			case '\r': fputs("\\r", f); break;
-			case '\t': fputs("\\t", f); break;
-			default:
-				if (*p < 0x20 || *p == 0x7f)
-					fprintf(f, "\\u%04x", *p);
-				else
-					fputc(*p, f);
-			}
-			p++;
-		}
-	}
-	fputc('"', f);
-}
 
 char *meta_fmt_double(double v, char *buf, size_t len)
 {
@@ -320,129 +252,125 @@ char *meta_fmt_double(double v, char *buf, size_t len)
 	return buf;
 }
 
-void json_write_double(FILE *f, double v)
+/* "" and NULL -> null */
+static void kstr(json_t *o, const char *k, const char *v)
 {
-	char buf[40];
-
-	if (!isfinite(v))
-		fputs("null", f);
-	else
-		fputs(meta_fmt_double(v, buf, sizeof(buf)), f);
+	json_object_set_new(o, k, json_text(v && v[0] ? v : NULL));
 }
 
-/* Helpers that print one member: ",\n<pad>"key": value". */
-struct jw {
-	FILE *f;
-	int pad;
-	int first;
-};
-
-static void key(struct jw *w, const char *k)
+/* < 0 -> null */
+static void kint(json_t *o, const char *k, long long v)
 {
-	fprintf(w->f, "%s\n%*s", w->first ? "" : ",", w->pad, "");
-	w->first = 0;
-	json_write_string(w->f, k);
-	fputs(": ", w->f);
+	json_object_set_new(o, k, v < 0 ? json_null() : json_integer(v));
 }
 
-static void kstr(struct jw *w, const char *k, const char *v) /* "" -> null */
+static json_t *timer_json(const struct cp_meta *m)
 {
-	key(w, k);
-	json_write_string(w->f, v && v[0] ? v : NULL);
+	json_t *t = json_object();
+
+	if (!m->have_timer) {
+		json_decref(t);
+		return json_null();
+	}
+	kstr(t, "name", m->timer_name);
+	json_object_set_new(t, "freq_hz", json_num(m->timer_freq_hz));
+	json_object_set_new(t, "resolution_ns", json_num(m->timer_resolution_ns));
+	json_object_set_new(t, "overhead_ns", json_num(m->timer_overhead_ns));
+	kstr(t, "warning", m->timer_warning);
+	return t;
 }
 
-static void kint(struct jw *w, const char *k, long long v) /* < 0 -> null */
+static json_t *strings_json(char *const *v, size_t n)
 {
-	key(w, k);
-	if (v < 0)
-		fputs("null", w->f);
-	else
-		fprintf(w->f, "%lld", v);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_text(v[i]));
+	return a;
 }
 
-static void kdbl(struct jw *w, const char *k, double v)
+json_t *meta_json(const struct cp_meta *m)
 {
-	key(w, k);
-	json_write_double(w->f, v);
-}
-
-int meta_write_json(FILE *f, const struct cp_meta *m, int indent)
-{
-	struct jw w = { f, indent + 2, 1 };
+	json_t *o = json_object();
 	int have_steal = m->steal_start >= 0 && m->steal_end >= m->steal_start && m->clk_tck > 0;
 	long long steal = have_steal ? m->steal_end - m->steal_start : -1;
 
-	fputc('{', f);
-	kstr(&w, "host", m->host);
-	kstr(&w, "cpu_vendor", m->cpu_vendor);
-	kstr(&w, "cpu_model_name", m->cpu_model_name);
-	kint(&w, "cpu_family", m->cpu_family);
-	kint(&w, "cpu_model", m->cpu_model);
-	kint(&w, "cpu_stepping", m->cpu_stepping);
-	kstr(&w, "microcode", m->microcode);
-	kstr(&w, "machine", m->machine);
-	kstr(&w, "kernel", m->kernel);
-	kstr(&w, "kernel_version", m->kernel_version);
-	kstr(&w, "cpus_online", m->cpus_online);
-	kstr(&w, "cpus_allowed", m->cpus_allowed);
-	kstr(&w, "smt", m->smt);
-	kstr(&w, "numa_nodes", m->numa_nodes);
-	kstr(&w, "thp_enabled", m->thp_enabled);
-	kstr(&w, "thp_defrag", m->thp_defrag);
-	kstr(&w, "thp_shmem_enabled", m->thp_shmem);
-	kstr(&w, "governor", m->governor);
-	key(&w, "hypervisor");
-	fputs(m->hypervisor < 0 ? "null" : m->hypervisor ? "true" : "false", f);
-	kstr(&w, "hypervisor_vendor", m->hypervisor_vendor);
-	kint(&w, "steal_ticks", steal);
-	kdbl(&w, "steal_ms", have_steal ? (double)steal * 1000.0 / (double)m->clk_tck : NAN);
-	kint(&w, "clk_tck", m->clk_tck);
-	key(&w, "timer");
-	if (!m->have_timer) {
-		fputs("null", f);
-	} else {
-		struct jw t = { f, w.pad + 2, 1 };
-
-		fputc('{', f);
-		kstr(&t, "name", m->timer_name);
-		kdbl(&t, "freq_hz", m->timer_freq_hz);
-		kdbl(&t, "resolution_ns", m->timer_resolution_ns);
-		kdbl(&t, "overhead_ns", m->timer_overhead_ns);
-		kstr(&t, "warning", m->timer_warning);
-		fprintf(f, "\n%*s}", w.pad, "");
-	}
-	kstr(&w, "version", m->version);
-	kstr(&w, "git_rev", m->git_rev);
-	key(&w, "command_line");
-	fputc('[', f);
-	for (int i = 0; i < m->argc; i++) {
-		fputs(i ? ", " : "", f);
-		json_write_string(f, m->argv[i]);
-	}
-	fputc(']', f);
-	kstr(&w, "start_utc", m->start_utc);
-	kstr(&w, "end_utc", m->end_utc);
-	key(&w, "notes");
-	fputc('[', f);
-	for (size_t i = 0; i < m->nnotes; i++) {
-		fprintf(f, "%s\n%*s", i ? "," : "", w.pad + 2, "");
-		json_write_string(f, m->notes[i]);
-	}
-	if (m->nnotes)
-		fprintf(f, "\n%*s", w.pad, "");
-	fputc(']', f);
+	json_object_set_new(o, "schema_version", json_integer(CP_SCHEMA_VERSION));
+	kstr(o, "host", m->host);
+	kstr(o, "cpu_vendor", m->cpu_vendor);
+	kstr(o, "cpu_model_name", m->cpu_model_name);
+	kint(o, "cpu_family", m->cpu_family);
+	kint(o, "cpu_model", m->cpu_model);
+	kint(o, "cpu_stepping", m->cpu_stepping);
+	kstr(o, "microcode", m->microcode);
+	kstr(o, "machine", m->machine);
+	kstr(o, "kernel", m->kernel);
+	kstr(o, "kernel_version", m->kernel_version);
+	kstr(o, "cpus_online", m->cpus_online);
+	kstr(o, "cpus_allowed", m->cpus_allowed);
+	kstr(o, "smt", m->smt);
+	kstr(o, "numa_nodes", m->numa_nodes);
+	kstr(o, "thp_enabled", m->thp_enabled);
+	kstr(o, "thp_defrag", m->thp_defrag);
+	kstr(o, "thp_shmem_enabled", m->thp_shmem);
+	kstr(o, "governor", m->governor);
+	json_object_set_new(o, "hypervisor", m->hypervisor < 0 ? json_null() : json_boolean(m->hypervisor));
+	kstr(o, "hypervisor_vendor", m->hypervisor_vendor);
+	kint(o, "steal_ticks", steal);
+	json_object_set_new(o, "steal_ms", json_num(have_steal ? (double)steal * 1000.0 / (double)m->clk_tck : NAN));
+	kint(o, "clk_tck", m->clk_tck);
+	json_object_set_new(o, "timer", timer_json(m));
+	kstr(o, "version", m->version);
+	kstr(o, "git_rev", m->git_rev);
+	json_object_set_new(o, "command_line", strings_json(m->argv, (size_t)m->argc));
+	kstr(o, "start_utc", m->start_utc);
+	kstr(o, "end_utc", m->end_utc);
+	json_object_set_new(o, "notes", strings_json(m->notes, m->nnotes));
 	/* commands' keys go in their own object: they can never clash with ours */
-	key(&w, "extra");
-	fputc('{', f);
-	for (size_t i = 0; i < m->nkv; i++) {
-		fprintf(f, "%s\n%*s", i ? "," : "", w.pad + 2, "");
-		json_write_string(f, m->keys[i]);
-		fputs(": ", f);
-		json_write_string(f, m->vals[i]);
+	json_object_set_new(o, "extra", m->extra ? json_deep_copy(m->extra) : json_object());
+	return o;
+}
+
+int meta_write_json(FILE *f, const struct cp_meta *m)
+{
+	json_t *o = meta_json(m);
+	int rc = json_dumpf(o, f, CP_JSON_FLAGS);
+
+	json_decref(o);
+	return rc || ferror(f) ? -1 : 0;
+}
+
+/* A value as text: strings as they are, numbers as the CSV writes them. */
+static void value_text(const json_t *v, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		meta_fmt_double(json_real_value(v), buf, len);
+	else if (json_is_boolean(v))
+		snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
+}
+
+char *meta_read_str(const char *path, const char *key, char *buf, size_t len)
+{
+	json_t *doc = json_load_file(path, 0, NULL), *v = NULL;
+
+	buf[0] = 0;
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return buf;
 	}
-	if (m->nkv)
-		fprintf(f, "\n%*s", w.pad, "");
-	fputc('}', f);
-	fprintf(f, "\n%*s}", indent, "");
-	return ferror(f) ? -1 : 0;
+	/* meta.json is the metadata object; a JSON results file holds it as "meta" */
+	if (json_is_object(json_object_get(doc, "meta")))
+		v = json_object_get(json_object_get(doc, "meta"), key);
+	if (!v)
+		v = json_object_get(doc, key);
+	if (!v)
+		v = json_object_get(json_object_get(doc, "extra"), key);
+	value_text(v, buf, len);
+	json_decref(doc);
+	return buf;
 }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "json_out.h"
+
 struct cp_timer;
 
 struct cp_meta {
@@ -43,8 +45,7 @@ struct cp_meta {
 	char start_utc[32], end_utc[32]; /* ISO 8601, "2024-05-01T12:00:00Z" */
 	size_t nnotes;
 	char **notes;
-	size_t nkv;               /* extra string keys from commands (meta_set) */
-	char **keys, **vals;
+	json_t *extra;            /* commands' own keys (meta_set), NULL before the first */
 };
 
 /* Fill m with the machine, the command line and the start time (and the
@@ -54,22 +55,23 @@ void meta_collect_start(struct cp_meta *m, int argc, char *const *argv);
 void meta_collect_end(struct cp_meta *m);
 void meta_set_timer(struct cp_meta *m, const struct cp_timer *t);
 void meta_note(struct cp_meta *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Set (or replace) an extra string key; value NULL writes null. */
+/* Set (or replace) an extra key: a string (NULL writes null) or a number
+ * (not finite writes null). */
 void meta_set(struct cp_meta *m, const char *key, const char *value);
+void meta_set_num(struct cp_meta *m, const char *key, double value);
 void meta_free(struct cp_meta *m);
 
-/* Write m as one JSON object starting at the current position; nested lines
- * are indented by indent + 2 spaces, the closing brace by indent. Returns 0,
- * or -1 when the stream has an error. */
-int meta_write_json(FILE *f, const struct cp_meta *m, int indent);
+/* ---- JSON, through jansson ---- */
 
-/* A JSON string literal of s (NULL -> null).  Control characters and
- * invalid UTF-8 bytes are escaped (the latter as U+FFFD), so the output is
- * valid JSON whatever the input. */
-void json_write_string(FILE *f, const char *s);
-/* A JSON number, or null when v is not finite. */
-void json_write_double(FILE *f, double v);
-/* Shortest "%.Ng" (N = 15..17) that reads back as exactly v. */
+/* The metadata as one object, "schema_version" first (a new reference). */
+json_t *meta_json(const struct cp_meta *m);
+/* meta.json: meta_json written to f; -1 on a write error. */
+int meta_write_json(FILE *f, const struct cp_meta *m);
+/* Key of the metadata in the JSON file path (meta.json, or a JSON results
+ * file's "meta"), at the top or among the commands' "extra" keys, as text
+ * in buf; "" when the file, the key or its value is missing (or null). */
+char *meta_read_str(const char *path, const char *key, char *buf, size_t len);
+/* The shortest "%.15g".."%.17g" text that reads back as v (CSV cells). */
 char *meta_fmt_double(double v, char *buf, size_t len);
 
 #endif

@@ -1,9 +1,8 @@
 /* result.c: rows -> CSV (streamed), JSON or an aligned table (at close),
  * plus the raw samples file.  Files are written as FILE.tmp.PID and renamed
  * at close, so a reader never sees half a file (the table is in
- * result_table.c).  The columns are one
- * X-macro table: names, CSV/JSON writers and the raw file read the same
- * list (documented in results/README.md). */
+ * result_table.c).  The columns are
+ * schema.h's one list, their values result_cols.c's. */
 #include "result.h"
 #include "runctl.h"
 
@@ -21,138 +20,10 @@
 
 #include "meta.h"
 #include "result_int.h"
+#include "schema.h"
 #include "timer.h"
 #include "tmpname.h"
 #include "verdict.h"
-
-enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CYCLES, C_POS, C_CNT };
-
-/* X(name, kind, field of cp_row, in the --raw file) */
-#define COLUMNS(X) \
-	X(experiment, C_STR, experiment, 1) \
-	X(kernel, C_STR, kernel, 1) \
-	X(impl, C_STR, impl, 1) \
-	X(mode, C_STR, mode, 1) \
-	X(shm, C_STR, shm, 1) \
-	X(pages, C_STR, pages, 1) \
-	X(layout, C_STR, layout, 1) \
-	X(poll, C_STR, poll, 1) \
-	X(state, C_STR, state, 1) \
-	X(holder, C_STR, holder, 1) \
-	X(placement, C_STR, placement, 1) \
-	X(cpus, C_CPUS, cpus, 1) \
-	X(cpu_a, C_CPU_A, cpus, 0) \
-	X(cpu_b, C_CPU_B, cpus, 0) \
-	X(mem_node, C_NODE, mem_node, 0) \
-	X(size_bytes, C_U64, size_bytes, 1) \
-	X(agents, C_UNS, agents, 1) \
-	X(samples, C_U64, samples, 0) \
-	X(iters_per_sample, C_U64, iters_per_sample, 0) \
-	X(metric, C_STR, metric, 1) \
-	X(unit, C_STR, unit, 1) \
-	X(min, C_STAT, st.min, 0) \
-	X(p10, C_STAT, st.p10, 0) \
-	X(p50, C_STAT, st.p50, 0) \
-	X(p90, C_STAT, st.p90, 0) \
-	X(p99, C_STAT, st.p99, 0) \
-	X(max, C_STAT, st.max, 0) \
-	X(mean, C_STAT, st.mean, 0) \
-	X(stddev, C_STAT, st.stddev, 0) \
-	X(ci_lo, C_STAT, st.ci_lo, 0) \
-	X(ci_hi, C_STAT, st.ci_hi, 0) \
-	X(p50_cycles, C_CYCLES, st.p50, 0) \
-	X(verdict, C_STR, verdict, 0) \
-	X(margin, C_POS, margin_pct, 0) \
-	X(blocks, C_CNT, blocks, 0) \
-	X(note, C_STR, note, 0)
-
-struct col {
-	const char *name;
-	enum ckind kind;
-	size_t off;
-	int raw;
-};
-
-#define COL_NAME(n, k, f, r) #n,
-#define COL_DESC(n, k, f, r) { #n, k, offsetof(struct cp_row, f), r },
-const char *const result_columns[] = { COLUMNS(COL_NAME) NULL };
-static const struct col cols[] = { COLUMNS(COL_DESC) };
-
-/* One value of a cell: absent, text or a number. */
-struct cval {
-	enum { V_NULL, V_STR, V_NUM } kind;
-	const char *s;
-	double d;
-	char buf[128];
-};
-
-/* The i-th CPU of "0,1" / "0;1" (agent order), or -1. */
-static int nth_cpu(const char *cpus, int i)
-{
-	const char *p = cpus;
-
-	for (int k = 0; *p; k++) {
-		char *end;
-		long v = strtol(p, &end, 10);
-
-		if (end == p)
-			return -1;
-		if (k == i)
-			return (int)v;
-		p = end + strspn(end, ",; ");
-	}
-	return -1;
-}
-
-static int unit_is_time(const char *u)
-{
-	return u && (!strcmp(u, "ns") || !strncmp(u, "ns/", 3));
-}
-
-static void col_value(const struct col *c, const struct cp_row *r, struct cval *v)
-{
-	const char *base = (const char *)r + c->off;
-
-	v->kind = V_NUM;
-	switch (c->kind) {
-	case C_STR:
-		v->s = *(const char *const *)base;
-		v->kind = v->s ? V_STR : V_NULL;
-		return;
-	case C_U64: v->d = (double)*(const uint64_t *)base; return;
-	case C_UNS: v->d = *(const unsigned *)base; return;
-	case C_STAT: v->d = *(const double *)base; break;
-	/* empty unless set: the comparison rows' columns */
-	case C_POS: v->d = *(const double *)base; v->kind = v->d > 0 ? V_NUM : V_NULL; return;
-	case C_CNT: v->d = (double)*(const uint64_t *)base; v->kind = v->d > 0 ? V_NUM : V_NULL; return;
-	case C_NODE: v->d = r->mem_node; v->kind = r->mem_node < 0 ? V_NULL : V_NUM; return;
-	case C_CPU_A:
-	case C_CPU_B: {
-		int cpu = nth_cpu(r->cpus, c->kind == C_CPU_B);
-
-		v->d = cpu;
-		v->kind = cpu < 0 ? V_NULL : V_NUM;
-		return;
-	}
-	case C_CPUS: {
-		/* ';' between CPUs: no field of ours ever holds a comma */
-		size_t i;
-
-		for (i = 0; r->cpus[i] && i + 1 < sizeof(v->buf); i++)
-			v->buf[i] = r->cpus[i] == ',' ? ';' : r->cpus[i];
-		v->buf[i] = 0;
-		v->s = v->buf;
-		v->kind = V_STR;
-		return;
-	}
-	case C_CYCLES:
-		v->d = r->ticks_per_ns > 0 && unit_is_time(r->unit) ? r->st.p50 * r->ticks_per_ns : NAN;
-		break;
-	}
-	if (!isfinite(v->d))
-		v->kind = V_NULL;
-}
-
 
 /* ---- temporary files die with the process ----
  * A sweep is often ended with ^C or SIGTERM, and a command may exit through
@@ -316,7 +187,7 @@ static void sink_drop(struct sink *k)
 
 /* ---- CSV ---- */
 
-static void csv_str(FILE *f, const char *s)
+static void put_text(FILE *f, const char *s)
 {
 	if (!s)
 		return;
@@ -333,12 +204,12 @@ static void csv_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void csv_val(FILE *f, const struct cval *v)
+static void put_value(FILE *f, const struct cval *v)
 {
 	char buf[40];
 
 	if (v->kind == V_STR)
-		csv_str(f, v->s);
+		put_text(f, v->s);
 	else if (v->kind == V_NUM)
 		fputs(meta_fmt_double(v->d, buf, sizeof(buf)), f);
 }
@@ -347,14 +218,14 @@ static void csv_header(struct cp_sink *s)
 {
 	FILE *f = s->out.f;
 
-	for (size_t i = 0; i < CP_ARRAY_SIZE(cols); i++)
-		fprintf(f, "%s%s", i ? "," : "", cols[i].name);
+	for (size_t i = 0; i < COL_COUNT; i++)
+		fprintf(f, "%s%s", i ? "," : "", result_cols[i].name);
 	for (int i = 0; i < s->ncounters; i++) {
 		char name[80];
 
 		snprintf(name, sizeof(name), "ctr:%s", s->ctr_names[i]);
 		fputc(',', f);
-		csv_str(f, name);
+		put_text(f, name);
 	}
 	fputc('\n', f);
 }
@@ -363,18 +234,18 @@ static void csv_row(FILE *f, const struct cp_row *r)
 {
 	struct cval v;
 
-	for (size_t i = 0; i < CP_ARRAY_SIZE(cols); i++) {
+	for (size_t i = 0; i < COL_COUNT; i++) {
 		if (i)
 			fputc(',', f);
-		col_value(&cols[i], r, &v);
-		csv_val(f, &v);
+		result_col_value(&result_cols[i], r, &v);
+		put_value(f, &v);
 	}
 	for (int i = 0; i < r->ncounters; i++) {
 		fputc(',', f);
 		if (r->counters[i].valid && isfinite(r->counters[i].per_op)) {
 			v.kind = V_NUM;
 			v.d = r->counters[i].per_op;
-			csv_val(f, &v);
+			put_value(f, &v);
 		}
 	}
 	fputc('\n', f);
@@ -382,9 +253,9 @@ static void csv_row(FILE *f, const struct cp_row *r)
 
 static void raw_header(FILE *f)
 {
-	for (size_t i = 0; i < CP_ARRAY_SIZE(cols); i++)
-		if (cols[i].raw)
-			fprintf(f, "%s,", cols[i].name);
+	for (size_t i = 0; i < COL_COUNT; i++)
+		if (result_cols[i].raw)
+			fprintf(f, "%s,", result_cols[i].name);
 	fputs("sample,value\n", f);
 }
 
@@ -396,55 +267,54 @@ static void raw_rows(struct cp_sink *s, const struct cp_row *r)
 	if (!s->nadded)
 		raw_header(f);
 	for (size_t k = 0; r->raw && k < r->nraw; k++) {
-		for (size_t i = 0; i < CP_ARRAY_SIZE(cols); i++) {
-			if (!cols[i].raw)
+		for (size_t i = 0; i < COL_COUNT; i++) {
+			if (!result_cols[i].raw)
 				continue;
-			col_value(&cols[i], r, &v);
-			csv_val(f, &v);
+			result_col_value(&result_cols[i], r, &v);
+			put_value(f, &v);
 			fputc(',', f);
 		}
 		v.kind = isfinite(r->raw[k]) ? V_NUM : V_NULL;
 		v.d = r->raw[k];
 		fprintf(f, "%zu,", k);
-		csv_val(f, &v);
+		put_value(f, &v);
 		fputc('\n', f);
 	}
 }
 
 /* ---- JSON ---- */
 
-static void json_rows(struct cp_sink *s)
+static json_t *json_row(const struct cp_row *r)
 {
-	FILE *f = s->out.f;
+	json_t *o = json_object();
 	struct cval v;
 
-	fputs("{\n  \"meta\": ", f);
-	meta_write_json(f, &s->meta, 2);
-	fputs(",\n  \"results\": [", f);
-	for (size_t k = 0; k < s->nrows; k++) {
-		const struct cp_row *r = &s->rows[k];
-
-		fprintf(f, "%s\n    {", k ? "," : "");
-		for (size_t i = 0; i < CP_ARRAY_SIZE(cols); i++) {
-			fprintf(f, "%s\"%s\": ", i ? ", " : "", cols[i].name);
-			col_value(&cols[i], r, &v);
-			if (v.kind == V_STR)
-				json_write_string(f, v.s);
-			else
-				json_write_double(f, v.kind == V_NUM ? v.d : NAN);
-		}
-		for (int i = 0; i < r->ncounters; i++) {
-			char name[80];
-
-			snprintf(name, sizeof(name), "ctr:%s", r->counters[i].name);
-			fputs(", ", f);
-			json_write_string(f, name);
-			fputs(": ", f);
-			json_write_double(f, r->counters[i].valid ? r->counters[i].per_op : NAN);
-		}
-		fputc('}', f);
+	for (size_t i = 0; i < COL_COUNT; i++) {
+		result_col_value(&result_cols[i], r, &v);
+		json_object_set_new(o, result_cols[i].name, v.kind == V_STR ? json_text(v.s)
+						       : json_num(v.kind == V_NUM ? v.d : NAN));
 	}
-	fputs(s->nrows ? "\n  ]\n}\n" : "]\n}\n", f);
+	for (int i = 0; i < r->ncounters; i++) {
+		char name[80];
+
+		snprintf(name, sizeof(name), "ctr:%s", r->counters[i].name);
+		json_object_set_new(o, name, json_num(r->counters[i].valid ? r->counters[i].per_op : NAN));
+	}
+	return o;
+}
+
+/* {"meta": {...}, "results": [...]} */
+static void json_rows(struct cp_sink *s)
+{
+	json_t *doc = json_object(), *rows = json_array();
+
+	json_object_set_new(doc, "meta", meta_json(&s->meta));
+	for (size_t k = 0; k < s->nrows; k++)
+		json_array_append_new(rows, json_row(&s->rows[k]));
+	json_object_set_new(doc, "results", rows);
+	json_dumpf(doc, s->out.f, CP_JSON_FLAGS);
+	fputc('\n', s->out.f);
+	json_decref(doc);
 }
 
 /* ---- the sink ---- */
@@ -495,9 +365,9 @@ static void keep_row(struct cp_sink *s, const struct cp_row *r)
 	*c = *r;
 	c->raw = NULL;
 	c->nraw = 0;
-	for (size_t i = 0; i < CP_ARRAY_SIZE(cols); i++)
-		if (cols[i].kind == C_STR) {
-			const char **p = (const char **)((char *)c + cols[i].off);
+	for (size_t i = 0; i < COL_COUNT; i++)
+		if (result_cols[i].kind == C_STR) {
+			const char **p = (const char **)((char *)c + result_cols[i].off);
 
 			*p = *p ? cp_xstrdup(*p) : NULL;
 		}
@@ -506,9 +376,9 @@ static void keep_row(struct cp_sink *s, const struct cp_row *r)
 static void free_rows(struct cp_sink *s)
 {
 	for (size_t k = 0; k < s->nrows; k++)
-		for (size_t i = 0; i < CP_ARRAY_SIZE(cols); i++)
-			if (cols[i].kind == C_STR)
-				free(*(char **)((char *)&s->rows[k] + cols[i].off));
+		for (size_t i = 0; i < COL_COUNT; i++)
+			if (result_cols[i].kind == C_STR)
+				free(*(char **)((char *)&s->rows[k] + result_cols[i].off));
 	free(s->rows);
 	s->rows = NULL;
 	s->nrows = s->cap = 0;

@@ -7,6 +7,7 @@
 
 #include "meta.h"
 #include "result.h"
+#include "schema.h"
 
 struct sink {
 	FILE *f;            /* stdout or the temporary file */
@@ -25,6 +26,29 @@ struct cp_sink {
 	size_t nrows, cap;
 	uint64_t nadded;
 };
+
+/* How a column's value is taken from a row (schema.h's second field). */
+enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CYCLES, C_POS, C_CNT };
+
+struct col {
+	const char *name;
+	enum ckind kind;
+	size_t off;      /* of its field in struct cp_row */
+	int raw;         /* a key column: also in the raw samples file */
+};
+extern const struct col result_cols[COL_COUNT];
+
+/* One value of a cell: absent, text or a number. */
+struct cval {
+	enum { V_NULL, V_STR, V_NUM } kind;
+	const char *s;
+	double d;
+	char buf[128];
+};
+void result_col_value(const struct col *c, const struct cp_row *r, struct cval *v);
+
+/* Column id of row r as the CSV writes it ("" when empty), in buf. */
+const char *result_cell(const struct cp_row *r, enum cp_col id, char *buf, size_t len);
 
 /* The aligned table of all rows, the process/thread ratios, timer and notes. */
 void result_table_write(struct cp_sink *s);

@@ -9,20 +9,12 @@
 #include <string.h>
 
 #include "parse.h"
+#include "compare.h"
 #include "result_int.h"
 
 static void fmt_num(char *buf, size_t len, double v)
 {
-	double a = fabs(v);
-
-	if (!isfinite(v))
-		snprintf(buf, len, "n/a");
-	else if (a >= 100 || a == 0)
-		snprintf(buf, len, "%.1f", v);
-	else if (a >= 1)
-		snprintf(buf, len, "%.2f", v);
-	else
-		snprintf(buf, len, "%.3g", v);
+	cp_fmt_num(v, buf, len);
 }
 
 #define TCOLS (16 + CP_MAX_COUNTERS)
@@ -56,18 +48,16 @@ static int same_str(const char *a, const char *b)
 	return !strcmp(a ? a : "", b ? b : "");
 }
 
-/* Rows that differ only in mode: the process/thread comparison. */
-static int twins(const struct cp_row *p, const struct cp_row *t)
+/* Row r's values by column id, as the CSV writes them (compare.h). */
+struct cells {
+	char buf[COL_COUNT][128];
+	const char *v[COL_COUNT];
+};
+
+static void cells_of(const struct cp_row *r, struct cells *c)
 {
-	return same_str(p->mode, "process") && same_str(t->mode, "thread") &&
-	       same_str(p->experiment, t->experiment) && same_str(p->kernel, t->kernel) &&
-	       same_str(p->impl, t->impl) && same_str(p->shm, t->shm) &&
-	       same_str(p->pages, t->pages) && same_str(p->layout, t->layout) && same_str(p->poll, t->poll) &&
-	       same_str(p->state, t->state) && same_str(p->holder, t->holder) &&
-	       same_str(p->placement, t->placement) && same_str(p->cpus, t->cpus) &&
-	       p->mem_node == t->mem_node && p->size_bytes == t->size_bytes &&
-	       p->agents == t->agents && same_str(p->metric, t->metric) &&
-	       same_str(p->unit, t->unit);
+	for (int k = 0; k < COL_COUNT; k++)
+		c->v[k] = result_cell(r, (enum cp_col)k, c->buf[k], sizeof(c->buf[k]));
 }
 
 /* Columns that tell rows apart only where the rows differ in them: a
@@ -125,6 +115,21 @@ static int table_verdicts(const struct cp_sink *s, FILE *f)
 	return n;
 }
 
+/* One line of the back-to-back comparison: the cell, then "r [lo, hi]". */
+static void table_ratio_line(const struct cp_sink *s, FILE *f, const struct cp_row *p, const char *a,
+			     const char *b, const char *c)
+{
+	char sz[32] = "";
+
+	if (varies_size(s))
+		size_format(p->size_bytes, sz, sizeof(sz));
+	fprintf(f, "  %s%s%s%s%s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n", p->kernel ? p->kernel : "",
+		p->state ? ", state " : "", p->state ? p->state : "", p->holder ? " held by " : "",
+		p->holder ? p->holder : "", p->shm ? p->shm : "", p->placement ? p->placement : "", p->cpus,
+		sz[0] ? ", " : "", sz, p->unit && strcmp(p->unit, "ns") ? ", " : "",
+		p->unit && strcmp(p->unit, "ns") ? p->unit : "", a, b, c);
+}
+
 static void table_ratios(const struct cp_sink *s, FILE *f)
 {
 	int header = 0;
@@ -132,33 +137,31 @@ static void table_ratios(const struct cp_sink *s, FILE *f)
 	if (table_verdicts(s, f))
 		return; /* the arms' own comparison, not the twin rule */
 
-	for (size_t i = 0; i < s->nrows; i++)
+	for (size_t i = 0; i < s->nrows; i++) {
+		struct cells *cp = cp_xcalloc(2, sizeof(*cp)), *ct = cp + 1;
+
+		cells_of(&s->rows[i], cp);
 		for (size_t j = 0; j < s->nrows; j++) {
 			const struct cp_row *p = &s->rows[i], *t = &s->rows[j];
+			struct cmp_side sp = { p->raw, p->nraw, p->st.p50, p->st.ci_lo, p->st.ci_hi };
+			struct cmp_side st = { t->raw, t->nraw, t->st.p50, t->st.ci_lo, t->st.ci_hi };
+			struct cmp_ratio q;
 			char a[32], b[32], c[32];
 
-			if (!twins(p, t))
+			cells_of(t, ct);
+			if (!cmp_twins(cp->v, ct->v))
 				continue;
+			cmp_ratio(&sp, &st, &q);
 			if (!header++)
-				fprintf(f, "\nprocess / thread (ratio of medians, conservative 95%% "
-					"interval [p.ci_lo/t.ci_hi, p.ci_hi/t.ci_lo]):\n");
-			fmt_num(a, sizeof(a), p->st.p50 / t->st.p50);
-			fmt_num(b, sizeof(b), p->st.ci_lo / t->st.ci_hi);
-			fmt_num(c, sizeof(c), p->st.ci_hi / t->st.ci_lo);
-			{
-				char sz[32] = "";
-
-				if (varies_size(s))
-					size_format(p->size_bytes, sz, sizeof(sz));
-				fprintf(f, "  %s%s%s%s%s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n",
-					p->kernel ? p->kernel : "", p->state ? ", state " : "",
-					p->state ? p->state : "", p->holder ? " held by " : "",
-					p->holder ? p->holder : "", p->shm ? p->shm : "",
-					p->placement ? p->placement : "", p->cpus,
-					sz[0] ? ", " : "", sz, p->unit && strcmp(p->unit, "ns") ? ", " : "",
-					p->unit && strcmp(p->unit, "ns") ? p->unit : "", a, b, c);
-			}
+				fprintf(f, "\nprocess / thread, measured back to back (ratio of medians, 95%% interval: "
+					"a bootstrap of the samples, or [p.ci_lo/t.ci_hi, p.ci_hi/t.ci_lo]; not a verdict):\n");
+			fmt_num(a, sizeof(a), q.r);
+			fmt_num(b, sizeof(b), q.lo);
+			fmt_num(c, sizeof(c), q.hi);
+			table_ratio_line(s, f, p, a, b, c);
 		}
+		free(cp);
+	}
 }
 
 /* Where each shown column is in the table, -1 when not shown. */

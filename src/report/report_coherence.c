@@ -10,17 +10,23 @@
 
 #include "result.h"
 
+/* A latency row (not the comparison row of interleaved arms). */
+static int latency_row(const struct csv *c, size_t i)
+{
+	return !strcmp(csv_get(c, i, csv_at(c, COL_metric)), "op_latency");
+}
+
 /* The row of the same op, mode and pair on the measuring CPU's own M line. */
 static long self_row(const struct csv *c, size_t i)
 {
-	static const char *const same[] = { "kernel", "impl", "mode", "shm", "pages", "cpus", "metric" };
-	int st = csv_col(c, "state"), ho = csv_col(c, "holder");
+	static const enum cp_col same[] = { COL_kernel, COL_impl, COL_mode, COL_shm, COL_pages, COL_cpus, COL_metric };
+	int st = csv_at(c, COL_state), ho = csv_at(c, COL_holder);
 
 	for (size_t j = 0; j < c->nrow; j++) {
 		int ok = !strcmp(csv_get(c, j, st), "M") && !strcmp(csv_get(c, j, ho), "self");
 
 		for (size_t k = 0; ok && k < CP_ARRAY_SIZE(same); k++)
-			ok = !strcmp(csv_get(c, i, csv_col(c, same[k])), csv_get(c, j, csv_col(c, same[k])));
+			ok = !strcmp(csv_get(c, i, csv_at(c, same[k])), csv_get(c, j, csv_at(c, same[k])));
 		if (ok)
 			return (long)j;
 	}
@@ -31,7 +37,7 @@ static long self_row(const struct csv *c, size_t i)
 static void counters_cell(const struct csv *c, size_t i, char *buf, size_t len)
 {
 	size_t off = 0;
-	int first = csv_col(c, "note") + 1;
+	int first = csv_at(c, COL_note) + 1;
 
 	buf[0] = 0;
 	for (size_t j = (size_t)(first > 0 ? first : (int)c->ncol); j < c->ncol && off < len; j++) {
@@ -54,14 +60,14 @@ static void headline(struct rep *r, const struct csv *c, int c50)
 	int cas = 0;
 
 	for (size_t i = 0; i < c->nrow; i++)
-		cas |= !strcmp(csv_get(c, i, csv_col(c, "kernel")), "cas");
+		cas |= !strcmp(csv_get(c, i, csv_at(c, COL_kernel)), "cas");
 	for (size_t i = 0; i < c->nrow; i++) {
 		long s = self_row(c, i);
-		const char *ho = csv_get(c, i, csv_col(c, "holder"));
+		const char *ho = csv_get(c, i, csv_at(c, COL_holder));
 		double q;
 
-		if (s < 0 || strcmp(csv_get(c, i, csv_col(c, "state")), "M") || !strcmp(ho, "self") ||
-		    (cas && strcmp(csv_get(c, i, csv_col(c, "kernel")), "cas")))
+		if (s < 0 || !latency_row(c, i) || strcmp(csv_get(c, i, csv_at(c, COL_state)), "M") || !strcmp(ho, "self") ||
+		    (cas && strcmp(csv_get(c, i, csv_at(c, COL_kernel)), "cas")))
 			continue;
 		q = csv_num(c, i, c50) / csv_num(c, (size_t)s, c50);
 		if (isfinite(q) && q > most) {
@@ -75,10 +81,10 @@ static void headline(struct rep *r, const struct csv *c, int c50)
 
 		rep_sum(r, "**Coherence**: a %s on a line Modified in a CPU at %s costs %s ns, %.1f times "
 			   "the same %s on a line Modified in the measuring CPU's own cache (%s ns; %ss).",
-			csv_get(c, (size_t)best, csv_col(c, "kernel")), csv_get(c, (size_t)best, csv_col(c, "holder")),
+			csv_get(c, (size_t)best, csv_at(c, COL_kernel)), csv_get(c, (size_t)best, csv_at(c, COL_holder)),
 			fmt3(csv_num(c, (size_t)best, c50), a, sizeof(a)), most,
-			csv_get(c, (size_t)best, csv_col(c, "kernel")), fmt3(csv_num(c, (size_t)base, c50), b, sizeof(b)),
-			csv_get(c, (size_t)best, csv_col(c, "mode")));
+			csv_get(c, (size_t)best, csv_at(c, COL_kernel)), fmt3(csv_num(c, (size_t)base, c50), b, sizeof(b)),
+			csv_get(c, (size_t)best, csv_at(c, COL_mode)));
 	}
 }
 
@@ -86,16 +92,16 @@ void rep_coherence(struct rep *r)
 {
 	static const char *const head[] = { "op", "state", "held by", "mode", "median ns [95% CI]", "cycles",
 					    "x own M line", "counters per op" };
-	static const char *const cols[] = { "kernel", "state", "holder", "mode" };
+	static const enum cp_col cols[] = { COL_kernel, COL_state, COL_holder, COL_mode };
 	struct csv c;
 	int c50, clo, chi, ccy;
 
 	if (rep_load(r, "coherence.csv", &c))
 		return;
-	c50 = csv_col(&c, "p50");
-	clo = csv_col(&c, "ci_lo");
-	chi = csv_col(&c, "ci_hi");
-	ccy = csv_col(&c, "p50_cycles");
+	c50 = csv_at(&c, COL_p50);
+	clo = csv_at(&c, COL_ci_lo);
+	chi = csv_at(&c, COL_ci_hi);
+	ccy = csv_at(&c, COL_p50_cycles);
 	doc_h(r->d, 2, "Coherence states");
 	doc_p(r->d, "One operation on each of 256 lines that another CPU has just left Modified (it wrote "
 		    "them), Exclusive (it read them alone after a flush), Shared (it and a third CPU read "
@@ -110,8 +116,10 @@ void rep_coherence(struct rep *r)
 		char cell[8][160];
 		long s = self_row(&c, i);
 
+		if (!latency_row(&c, i))
+			continue;
 		for (int k = 0; k < 4; k++)
-			snprintf(cell[k], 160, "%s", csv_get(&c, i, csv_col(&c, cols[k])));
+			snprintf(cell[k], 160, "%s", csv_get(&c, i, csv_at(&c, cols[k])));
 		fmt_ci(csv_num(&c, i, c50), csv_num(&c, i, clo), csv_num(&c, i, chi), cell[4], 160);
 		if (ccy >= 0 && csv_get(&c, i, ccy)[0])
 			fmt3(csv_num(&c, i, ccy), cell[5], 160);
@@ -125,6 +133,7 @@ void rep_coherence(struct rep *r)
 		doc_row(r->d, 8, cell);
 	}
 	doc_table_end(r->d);
+	rep_verdicts(r, &c, "Threads vs processes, per op, state and holder, measured as interleaved arms");
 	headline(r, &c, c50);
 	rep_figures(r, "coherence");
 	csv_free(&c);

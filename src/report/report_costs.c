@@ -10,10 +10,10 @@
 
 #define MIB 1048576.0
 
-static int same_in(const struct csv *c, size_t a, size_t b, const char *const *cols, int n)
+static int same_in(const struct csv *c, size_t a, size_t b, const enum cp_col *cols, int n)
 {
 	for (int k = 0; k < n; k++) {
-		int j = csv_col(c, cols[k]);
+		int j = csv_at(c, cols[k]);
 
 		if (strcmp(csv_get(c, a, j), csv_get(c, b, j)))
 			return 0;
@@ -22,10 +22,10 @@ static int same_in(const struct csv *c, size_t a, size_t b, const char *const *c
 }
 
 /* First rows of the distinct combinations of cols among rows of metric. */
-static int groups(const struct csv *c, const char *metric, const char *const *cols, int n,
+static int groups(const struct csv *c, const char *metric, const enum cp_col *cols, int n,
 		  size_t *first, int max)
 {
-	int cm = csv_col(c, "metric"), ng = 0;
+	int cm = csv_at(c, COL_metric), ng = 0;
 
 	for (size_t i = 0; i < c->nrow && ng < max; i++) {
 		int dup = 0;
@@ -42,10 +42,10 @@ static int groups(const struct csv *c, const char *metric, const char *const *co
 
 /* The row of the group of g with metric and the largest (or smallest)
  * value of column col; -1 if none. */
-static long extreme(const struct csv *c, size_t g, const char *metric, const char *const *cols,
-		    int n, const char *col, int largest)
+static long extreme(const struct csv *c, size_t g, const char *metric, const enum cp_col *cols,
+		    int n, enum cp_col col, int largest)
 {
-	int cm = csv_col(c, "metric"), cx = csv_col(c, col);
+	int cm = csv_at(c, COL_metric), cx = csv_at(c, col);
 	long best = -1;
 
 	for (size_t i = 0; i < c->nrow; i++) {
@@ -106,10 +106,10 @@ static int in_lifecycle(const char *step)
 /* One memory kind's summary line: every step at the largest size. */
 static void setup_line(struct rep *r, const struct csv *c, size_t g, const char *mode)
 {
-	static const char *const scols[] = { "kernel", "shm", "pages", "mode", "agents" };
-	static const char *const kcols[] = { "shm", "pages" };
-	int cke = csv_col(c, "kernel"), cmo = csv_col(c, "mode"), cme = csv_col(c, "metric");
-	int c50 = csv_col(c, "p50"), csz = csv_col(c, "size_bytes");
+	static const enum cp_col scols[] = { COL_kernel, COL_shm, COL_pages, COL_mode, COL_agents };
+	static const enum cp_col kcols[] = { COL_shm, COL_pages };
+	int cke = csv_at(c, COL_kernel), cmo = csv_at(c, COL_mode), cme = csv_at(c, COL_metric);
+	int c50 = csv_at(c, COL_p50), csz = csv_at(c, COL_size_bytes);
 	char list[1600] = "", a[32], t1[32], t2[32], sz[32], pg[400] = "", dom[600] = "";
 	double sum = 0, top = -1, size = 0, top_pp = NAN;
 	const char *topname = "";
@@ -128,8 +128,8 @@ static void setup_line(struct rep *r, const struct csv *c, size_t g, const char 
 				  !strcmp(csv_get(c, j, cme), "total"));
 		if (!first)
 			continue;
-		big = extreme(c, i, "total", scols, 5, "size_bytes", 1);
-		pp = extreme(c, i, "per_page", scols, 5, "size_bytes", 1);
+		big = extreme(c, i, "total", scols, 5, COL_size_bytes, 1);
+		pp = extreme(c, i, "per_page", scols, 5, COL_size_bytes, 1);
 		size = csv_num(c, (size_t)big, csz);
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s %s (%s/page, %s µs/MiB)",
 			 list[0] ? ", " : "", csv_get(c, i, cke),
@@ -155,15 +155,15 @@ static void setup_line(struct rep *r, const struct csv *c, size_t g, const char 
 		snprintf(dom, sizeof(dom), " **%s dominates**: %.0f%% of create + attach + touch + "
 			 "detach.%s", topname, 100 * top / sum, pg);
 	rep_sum(r, "**Setting up %s memory** (%s pages, %s) for %s: %s.%s",
-		csv_get(c, g, csv_col(c, "shm")), csv_get(c, g, csv_col(c, "pages")),
+		csv_get(c, g, csv_at(c, COL_shm)), csv_get(c, g, csv_at(c, COL_pages)),
 		!strcmp(mode, "process") ? "processes" : "threads",
 		hsize(size, sz, sizeof(sz)), list, dom);
 }
 
 void rep_setup(struct rep *r)
 {
-	static const char *const scols[] = { "kernel", "shm", "pages", "mode", "agents" };
-	static const char *const gcols[] = { "shm", "pages" };
+	static const enum cp_col scols[] = { COL_kernel, COL_shm, COL_pages, COL_mode, COL_agents };
+	static const enum cp_col gcols[] = { COL_shm, COL_pages };
 	static const char *const head[] = { "step", "memory", "pages", "mode", "agents", "size",
 					    "per page: median ns [95% CI]", "per MiB: µs",
 					    "smallest size: total µs" };
@@ -173,10 +173,10 @@ void rep_setup(struct rep *r)
 
 	if (rep_load(r, "setup.csv", &c))
 		return;
-	c50 = csv_col(&c, "p50");
-	clo = csv_col(&c, "ci_lo");
-	chi = csv_col(&c, "ci_hi");
-	csz = csv_col(&c, "size_bytes");
+	c50 = csv_at(&c, COL_p50);
+	clo = csv_at(&c, COL_ci_lo);
+	chi = csv_at(&c, COL_ci_hi);
+	csz = csv_at(&c, COL_size_bytes);
 	doc_h(r->d, 2, "What sharing memory costs to set up");
 	doc_p(r->d, "Each step timed alone (create the object, attach = map it, touch = first write "
 		    "of every page, retouch = a second write, populate = map with the pages in, "
@@ -186,14 +186,14 @@ void rep_setup(struct rep *r)
 	doc_table(r->d, 9, head);
 	ns = groups(&c, "total", scols, 5, s, 256);
 	for (int i = 0; i < ns; i++) {
-		long big = extreme(&c, s[i], "total", scols, 5, "size_bytes", 1);
-		long small = extreme(&c, s[i], "total", scols, 5, "size_bytes", 0);
-		long pp = extreme(&c, s[i], "per_page", scols, 5, "size_bytes", 1);
+		long big = extreme(&c, s[i], "total", scols, 5, COL_size_bytes, 1);
+		long small = extreme(&c, s[i], "total", scols, 5, COL_size_bytes, 0);
+		long pp = extreme(&c, s[i], "per_page", scols, 5, COL_size_bytes, 1);
 		char cell[9][160];
 		double size = csv_num(&c, (size_t)big, csz);
 
 		for (int k = 0; k < 5; k++)
-			snprintf(cell[k], 160, "%s", csv_get(&c, s[i], csv_col(&c, scols[k])));
+			snprintf(cell[k], 160, "%s", csv_get(&c, s[i], csv_at(&c, scols[k])));
 		hsize(size, cell[5], 160);
 		if (pp >= 0)
 			fmt_ci(csv_num(&c, (size_t)pp, c50), csv_num(&c, (size_t)pp, clo),
@@ -210,6 +210,7 @@ void rep_setup(struct rep *r)
 	ng = groups(&c, "total", gcols, 2, g, 64);
 	for (int i = 0; i < ng; i++)
 		setup_line(r, &c, g[i], has_proc ? "process" : "thread");
+	rep_verdicts(r, &c, "Threads vs processes, step by step, measured as interleaved arms");
 	rep_figures(r, "setup");
 	rep_figures(r, "setup-per-page");
 	csv_free(&c);
@@ -228,24 +229,27 @@ void rep_sync(struct rep *r)
 
 	if (rep_load(r, "sync.csv", &c))
 		return;
-	c50 = csv_col(&c, "p50");
-	clo = csv_col(&c, "ci_lo");
-	chi = csv_col(&c, "ci_hi");
-	cm = csv_col(&c, "metric");
+	c50 = csv_at(&c, COL_p50);
+	clo = csv_at(&c, COL_ci_lo);
+	chi = csv_at(&c, COL_ci_hi);
+	cm = csv_at(&c, COL_metric);
 	doc_h(r->d, 2, "Waking the other side");
 	doc_p(r->d, "Round trip through each wake-up primitive (the waiter sleeps in the kernel), "
 		    "and spinning on a shared line as the baseline.");
 	doc_table(r->d, 5, head);
 	for (size_t i = 0; i < c.nrow; i++) {
 		char cell[5][160];
-		int proc = !strcmp(csv_get(&c, i, csv_col(&c, "mode")), "process");
+		int proc = !strcmp(csv_get(&c, i, csv_at(&c, COL_mode)), "process");
 
 		if (strcmp(csv_get(&c, i, cm), metric))
 			continue;
-		snprintf(cell[0], 160, "%s", csv_get(&c, i, csv_col(&c, "kernel")));
-		snprintf(cell[1], 160, "%s", csv_get(&c, i, csv_col(&c, "mode")));
-		snprintf(cell[2], 160, "%s", csv_get(&c, i, csv_col(&c, "shm")));
-		snprintf(cell[3], 160, "%s", csv_get(&c, i, csv_col(&c, "placement")));
+		snprintf(cell[0], 160, "%s", csv_get(&c, i, csv_at(&c, COL_kernel)));
+		snprintf(cell[1], 160, "%s", csv_get(&c, i, csv_at(&c, COL_mode)));
+		if (!strncmp(csv_get(&c, i, csv_at(&c, COL_note)), "futex ", 6))
+			snprintf(cell[1], 160, "%s (%s)", csv_get(&c, i, csv_at(&c, COL_mode)),
+				 csv_get(&c, i, csv_at(&c, COL_note)));
+		snprintf(cell[2], 160, "%s", csv_get(&c, i, csv_at(&c, COL_shm)));
+		snprintf(cell[3], 160, "%s", csv_get(&c, i, csv_at(&c, COL_placement)));
 		fmt_ci(csv_num(&c, i, c50), csv_num(&c, i, clo), csv_num(&c, i, chi), cell[4], 160);
 		doc_row(r->d, 5, cell);
 		if (strcmp(cell[0], "spin") &&
@@ -265,18 +269,19 @@ void rep_sync(struct rep *r)
 				 "at the price of a busy CPU)", fmt3(csv_num(&c, (size_t)spin[m], c50), b, sizeof(b)),
 				 csv_num(&c, (size_t)best[m], c50) / csv_num(&c, (size_t)spin[m], c50));
 		rep_sum(r, "**Fastest wake-up** between %ss: %s, %s ns round trip%s.",
-			m ? "processe" : "thread", csv_get(&c, (size_t)best[m], csv_col(&c, "kernel")),
+			m ? "processe" : "thread", csv_get(&c, (size_t)best[m], csv_at(&c, COL_kernel)),
 			fmt3(csv_num(&c, (size_t)best[m], c50), a, sizeof(a)), sp);
 	}
 	/* the interleaved arms' verdicts; cells measured back to back are
 	 * shown as ratios, not judged */
-	if (!rep_verdicts(r, &c, "Threads vs processes, measured as interleaved arms")) {
+	if (!rep_verdicts(r, &c, "Interleaved arms: threads vs processes (on a shared futex), and a "
+			      "private vs a shared futex between threads")) {
 		snprintf(path, sizeof(path), "%s/raw/sync.csv", r->dir);
 		rawset_load(path, &rs);
 		n = compare_modes(&c, &rs, metric, &x);
 		for (int i = 0; i < n; i++)
 			doc_li(r->d, "%s: processes / threads = %.3f [%.3f, %.3f], measured back to back (not a verdict: "
-			       "the machine drifts between two cells)", csv_get(&c, x[i].p, csv_col(&c, "kernel")),
+			       "the machine drifts between two cells)", csv_get(&c, x[i].p, csv_at(&c, COL_kernel)),
 			       x[i].q.r, x[i].q.lo, x[i].q.hi);
 	}
 	rep_figures(r, "sync");
@@ -287,7 +292,7 @@ void rep_sync(struct rep *r)
 
 void rep_copy(struct rep *r)
 {
-	static const char *const cols[] = { "kernel", "mode", "shm" };
+	static const enum cp_col cols[] = { COL_kernel, COL_mode, COL_shm };
 	static const char *const head[] = { "via", "mode", "memory", "largest size",
 					    "throughput: median GB/s [95% CI]",
 					    "smallest size: time per message ns" };
@@ -299,23 +304,23 @@ void rep_copy(struct rep *r)
 
 	if (rep_load(r, "copy.csv", &c))
 		return;
-	c50 = csv_col(&c, "p50");
-	clo = csv_col(&c, "ci_lo");
-	chi = csv_col(&c, "ci_hi");
+	c50 = csv_at(&c, COL_p50);
+	clo = csv_at(&c, COL_ci_lo);
+	chi = csv_at(&c, COL_ci_hi);
 	doc_h(r->d, 2, "Copying vs sharing");
 	doc_p(r->d, "A message from A to B through shared memory (B reads it where A wrote it) or "
 		    "copied through memcpy, a pipe, a socket, vmsplice or process_vm_readv.");
 	doc_table(r->d, 6, head);
 	ng = groups(&c, "throughput", cols, 3, g, 64);
 	for (int i = 0; i < ng; i++) {
-		long big = extreme(&c, g[i], "throughput", cols, 3, "size_bytes", 1);
-		long small = extreme(&c, g[i], "latency", cols, 3, "size_bytes", 0);
+		long big = extreme(&c, g[i], "throughput", cols, 3, COL_size_bytes, 1);
+		long small = extreme(&c, g[i], "latency", cols, 3, COL_size_bytes, 0);
 		char cell[6][160];
 		double v = csv_num(&c, (size_t)big, c50);
 
 		for (int k = 0; k < 3; k++)
-			snprintf(cell[k], 160, "%s", csv_get(&c, g[i], csv_col(&c, cols[k])));
-		hsize(csv_num(&c, (size_t)big, csv_col(&c, "size_bytes")), cell[3], 160);
+			snprintf(cell[k], 160, "%s", csv_get(&c, g[i], csv_at(&c, cols[k])));
+		hsize(csv_num(&c, (size_t)big, csv_at(&c, COL_size_bytes)), cell[3], 160);
 		fmt_ci(v, csv_num(&c, (size_t)big, clo), csv_num(&c, (size_t)big, chi), cell[4], 160);
 		if (small >= 0)
 			fmt3(csv_num(&c, (size_t)small, c50), cell[5], 160);
@@ -334,12 +339,12 @@ void rep_copy(struct rep *r)
 	doc_table_end(r->d);
 	if (best >= 0 && worst >= 0 && worstv > 0)
 		rep_sum(r, "**Copying vs sharing** at %s: fastest %s (%s, %s GB/s), slowest %s (%s, %s "
-			   "GB/s): %.1fx apart.", hsize(csv_num(&c, (size_t)best, csv_col(&c, "size_bytes")),
+			   "GB/s): %.1fx apart.", hsize(csv_num(&c, (size_t)best, csv_at(&c, COL_size_bytes)),
 							sz, sizeof(sz)),
-			csv_get(&c, (size_t)best, csv_col(&c, "kernel")),
-			csv_get(&c, (size_t)best, csv_col(&c, "mode")), fmt3(bestv, a, sizeof(a)),
-			csv_get(&c, (size_t)worst, csv_col(&c, "kernel")),
-			csv_get(&c, (size_t)worst, csv_col(&c, "mode")), fmt3(worstv, b, sizeof(b)),
+			csv_get(&c, (size_t)best, csv_at(&c, COL_kernel)),
+			csv_get(&c, (size_t)best, csv_at(&c, COL_mode)), fmt3(bestv, a, sizeof(a)),
+			csv_get(&c, (size_t)worst, csv_at(&c, COL_kernel)),
+			csv_get(&c, (size_t)worst, csv_at(&c, COL_mode)), fmt3(worstv, b, sizeof(b)),
 			bestv / worstv);
 	rep_verdicts(r, &c, "Threads vs processes, latency of a message, measured as interleaved arms");
 	rep_figures(r, "copy");
@@ -349,7 +354,7 @@ void rep_copy(struct rep *r)
 
 void rep_contend(struct rep *r)
 {
-	static const char *const cols[] = { "kernel", "layout", "mode", "shm" };
+	static const enum cp_col cols[] = { COL_kernel, COL_layout, COL_mode, COL_shm };
 	static const char *const head[] = { "op", "layout", "mode", "1 agent: Mops/s",
 					    "most agents: Mops/s [95% CI]", "agents", "scaling" };
 	size_t g[64];
@@ -360,23 +365,23 @@ void rep_contend(struct rep *r)
 
 	if (rep_load(r, "contend.csv", &c))
 		return;
-	c50 = csv_col(&c, "p50");
-	clo = csv_col(&c, "ci_lo");
-	chi = csv_col(&c, "ci_hi");
-	cag = csv_col(&c, "agents");
+	c50 = csv_at(&c, COL_p50);
+	clo = csv_at(&c, COL_ci_lo);
+	chi = csv_at(&c, COL_ci_hi);
+	cag = csv_at(&c, COL_agents);
 	doc_h(r->d, 2, "Contention");
 	doc_p(r->d, "N agents hammer one word of one line (same-line), their own words of shared "
 		    "lines (false-sharing) or a line each (padded); total throughput of all agents.");
 	doc_table(r->d, 7, head);
 	ng = groups(&c, metric, cols, 4, g, 64);
 	for (int i = 0; i < ng; i++) {
-		long one = extreme(&c, g[i], metric, cols, 4, "agents", 0);
-		long most = extreme(&c, g[i], metric, cols, 4, "agents", 1);
+		long one = extreme(&c, g[i], metric, cols, 4, COL_agents, 0);
+		long most = extreme(&c, g[i], metric, cols, 4, COL_agents, 1);
 		char cell[7][160];
 		double v1 = csv_num(&c, (size_t)one, c50), vn = csv_num(&c, (size_t)most, c50);
 
 		for (int k = 0; k < 3; k++)
-			snprintf(cell[k], 160, "%s", csv_get(&c, g[i], csv_col(&c, cols[k])));
+			snprintf(cell[k], 160, "%s", csv_get(&c, g[i], csv_at(&c, cols[k])));
 		fmt3(v1, cell[3], 160);
 		fmt_ci(vn, csv_num(&c, (size_t)most, clo), csv_num(&c, (size_t)most, chi), cell[4], 160);
 		snprintf(cell[5], 160, "%s..%s", csv_get(&c, (size_t)one, cag), csv_get(&c, (size_t)most, cag));
@@ -386,7 +391,7 @@ void rep_contend(struct rep *r)
 	/* one summary line per op: every layout and mode, most agents vs one */
 	for (int i = 0; i < ng; i++) {
 		char line[600] = "", most[16] = "";
-		int first = 1, cke = csv_col(&c, "kernel");
+		int first = 1, cke = csv_at(&c, COL_kernel);
 
 		for (int k = 0; k < i && first; k++)
 			first = strcmp(csv_get(&c, g[k], cke), csv_get(&c, g[i], cke)) != 0;
@@ -397,12 +402,12 @@ void rep_contend(struct rep *r)
 
 			if (strcmp(csv_get(&c, g[k], cke), csv_get(&c, g[i], cke)))
 				continue;
-			one = extreme(&c, g[k], metric, cols, 4, "agents", 0);
-			mo = extreme(&c, g[k], metric, cols, 4, "agents", 1);
+			one = extreme(&c, g[k], metric, cols, 4, COL_agents, 0);
+			mo = extreme(&c, g[k], metric, cols, 4, COL_agents, 1);
 			snprintf(most, sizeof(most), "%s", csv_get(&c, (size_t)mo, cag));
 			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s %s %s Mops/s (%.2fx)",
-				 line[0] ? ", " : "", csv_get(&c, g[k], csv_col(&c, "layout")),
-				 csv_get(&c, g[k], csv_col(&c, "mode")),
+				 line[0] ? ", " : "", csv_get(&c, g[k], csv_at(&c, COL_layout)),
+				 csv_get(&c, g[k], csv_at(&c, COL_mode)),
 				 fmt3(csv_num(&c, (size_t)mo, c50), a, sizeof(a)),
 				 csv_num(&c, (size_t)mo, c50) / csv_num(&c, (size_t)one, c50));
 		}

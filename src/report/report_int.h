@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cp.h"
+#include "compare.h"
 #include "csvread.h"
 #include "report.h"
 
@@ -41,16 +42,10 @@ void doc_figure(struct doc *d, const char *name, const char *caption);
 
 /* ---- report_num.c ---- */
 
-/* Three significant digits, "n/a" when not finite. */
+/* cp_fmt_num: the table's and the report's one way to print a number. */
 char *fmt3(double v, char *buf, size_t len);
 /* "123 [120, 126]" */
 char *fmt_ci(double v, double lo, double hi, char *buf, size_t len);
-
-/* Ratio of the medians of a and b with a 95% interval: bootstrap
- * percentile interval (2000 resamples, fixed seed: the same data give the
- * same report).  Returns 0, or -1 when either side has < 6 samples. */
-struct ratio { double r, lo, hi; };
-int ratio_boot(const double *a, size_t na, const double *b, size_t nb, struct ratio *out);
 
 /* The raw samples of a CSV grouped by the columns that identify a row of
  * the results file (all raw columns but sample and value). */
@@ -76,14 +71,12 @@ struct rep {
 };
 void rep_sum(struct rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Process vs thread: for every process row of metric in c, the thread row
- * that differs only in mode (and memory kind), and the ratio of their
- * medians with its 95% interval (bootstrap of the raw samples when rs has
- * them, else the conservative [p.lo/t.hi, p.hi/t.lo] of the CI columns). */
+/* Process vs thread, measured back to back: for every process row of
+ * metric in c, its twin and the ratio of their medians (compare.h: one
+ * twin rule and one interval for the report and the terminal table). */
 struct pair_cmp {
 	size_t t, p;         /* row indices */
-	struct ratio q;
-	int boot;            /* interval by bootstrap */
+	struct cmp_ratio q;
 };
 int compare_modes(const struct csv *c, const struct rawset *rs, const char *metric,
 		  struct pair_cmp **out);

@@ -27,12 +27,11 @@ struct cmps {
 static const char *const verdicts[] = { "equivalent", "slower", "faster", "inconclusive" };
 
 /* The columns an arm's row shares with its comparison row. */
-static const char *const cell_cols[] = { "experiment", "kernel", "impl", "shm", "pages", "layout",
-					 "poll", "placement", "cpus", "size_bytes" };
+static const enum cp_col cell_cols[] = { COL_experiment, COL_kernel, COL_impl, COL_shm, COL_pages, COL_layout, COL_poll, COL_placement, COL_cpus, COL_size_bytes };
 
 static long arm_row(const struct csv *c, size_t cmp, const char *mode, size_t len)
 {
-	int cm = csv_col(c, "mode"), cme = csv_col(c, "metric");
+	int cm = csv_at(c, COL_mode), cme = csv_at(c, COL_metric);
 
 	for (size_t i = 0; i < c->nrow; i++) {
 		size_t k;
@@ -41,7 +40,7 @@ static long arm_row(const struct csv *c, size_t cmp, const char *mode, size_t le
 		    strcmp(csv_get(c, i, cme), "round_trip"))
 			continue;
 		for (k = 0; k < CP_ARRAY_SIZE(cell_cols); k++)
-			if (strcmp(csv_get(c, i, csv_col(c, cell_cols[k])), csv_get(c, cmp, csv_col(c, cell_cols[k]))))
+			if (strcmp(csv_get(c, i, csv_at(c, cell_cols[k])), csv_get(c, cmp, csv_at(c, cell_cols[k]))))
 				break;
 		if (k == CP_ARRAY_SIZE(cell_cols))
 			return (long)i;
@@ -59,7 +58,7 @@ static int verdict_index(const char *v)
 
 static void collect(const struct csv *c, struct cmps *x)
 {
-	int cm = csv_col(c, "mode"), cme = csv_col(c, "metric"), cv = csv_col(c, "verdict");
+	int cm = csv_at(c, COL_mode), cme = csv_at(c, COL_metric), cv = csv_at(c, COL_verdict);
 
 	memset(x, 0, sizeof(*x));
 	x->ab = cp_xcalloc(c->nrow + 1, sizeof(*x->ab));
@@ -89,8 +88,8 @@ static void arm_cell(const struct csv *c, long row, char *cell)
 	if (row < 0)
 		snprintf(cell, 160, "n/a");
 	else
-		fmt_ci(csv_num(c, (size_t)row, csv_col(c, "p50")), csv_num(c, (size_t)row, csv_col(c, "ci_lo")),
-		       csv_num(c, (size_t)row, csv_col(c, "ci_hi")), cell, 160);
+		fmt_ci(csv_num(c, (size_t)row, csv_at(c, COL_p50)), csv_num(c, (size_t)row, csv_at(c, COL_ci_lo)),
+		       csv_num(c, (size_t)row, csv_at(c, COL_ci_hi)), cell, 160);
 }
 
 static void cmp_table(struct rep *r, const struct csv *c, const struct cmp *v, int n, int aa)
@@ -104,17 +103,17 @@ static void cmp_table(struct rep *r, const struct csv *c, const struct cmp *v, i
 		size_t k = v[i].row;
 		char cell[9][160];
 
-		snprintf(cell[0], 160, "%s", csv_get(c, k, csv_col(c, "placement")));
-		snprintf(cell[1], 160, "%s", csv_get(c, k, csv_col(c, "kernel")));
-		snprintf(cell[2], 160, "%s", csv_get(c, k, csv_col(c, "cpus")));
-		snprintf(cell[3], 160, "%s", csv_get(c, k, csv_col(c, "shm")));
-		snprintf(cell[4], 160, "%s%s", csv_get(c, k, csv_col(c, "mode")), aa ? " (A/A)" : "");
+		snprintf(cell[0], 160, "%s", csv_get(c, k, csv_at(c, COL_placement)));
+		snprintf(cell[1], 160, "%s", csv_get(c, k, csv_at(c, COL_kernel)));
+		snprintf(cell[2], 160, "%s", csv_get(c, k, csv_at(c, COL_cpus)));
+		snprintf(cell[3], 160, "%s", csv_get(c, k, csv_at(c, COL_shm)));
+		snprintf(cell[4], 160, "%s%s", csv_get(c, k, csv_at(c, COL_mode)), aa ? " (A/A)" : "");
 		arm_cell(c, v[i].arm[0], cell[5]);
 		arm_cell(c, v[i].arm[1], cell[6]);
-		snprintf(cell[7], 160, "%.3f [%.3f, %.3f]", csv_num(c, k, csv_col(c, "p50")),
-			 csv_num(c, k, csv_col(c, "ci_lo")), csv_num(c, k, csv_col(c, "ci_hi")));
-		snprintf(cell[8], 160, "%s (%s%%, %s)", csv_get(c, k, csv_col(c, "verdict")),
-			 csv_get(c, k, csv_col(c, "margin")), csv_get(c, k, csv_col(c, "blocks")));
+		snprintf(cell[7], 160, "%.3f [%.3f, %.3f]", csv_num(c, k, csv_at(c, COL_p50)),
+			 csv_num(c, k, csv_at(c, COL_ci_lo)), csv_num(c, k, csv_at(c, COL_ci_hi)));
+		snprintf(cell[8], 160, "%s (%s%%, %s)", csv_get(c, k, csv_at(c, COL_verdict)),
+			 csv_get(c, k, csv_at(c, COL_margin)), csv_get(c, k, csv_at(c, COL_blocks)));
 		doc_row(r->d, 9, cell);
 	}
 	doc_table_end(r->d);
@@ -123,11 +122,11 @@ static void cmp_table(struct rep *r, const struct csv *c, const struct cmp *v, i
 /* The A/B comparison farthest from 1 among those of verdict v (-1: any). */
 static int farthest(const struct csv *c, const struct cmps *x, int v)
 {
-	int best = -1, cv = csv_col(c, "verdict");
+	int best = -1, cv = csv_at(c, COL_verdict);
 	double d = -1;
 
 	for (int i = 0; i < x->nab; i++) {
-		double q = fabs(log(csv_num(c, x->ab[i].row, csv_col(c, "p50"))));
+		double q = fabs(log(csv_num(c, x->ab[i].row, csv_at(c, COL_p50))));
 
 		if ((v < 0 || verdict_index(csv_get(c, x->ab[i].row, cv)) == v) && q > d) {
 			d = q;
@@ -141,7 +140,7 @@ static void headline(struct rep *r, const struct csv *c, const struct cmps *x)
 {
 	int w = farthest(c, x, x->count[1] ? 1 : x->count[2] ? 2 : -1);
 	size_t k = x->ab[w].row;
-	const char *margin = csv_get(c, k, csv_col(c, "margin"));
+	const char *margin = csv_get(c, k, csv_at(c, COL_margin));
 	char aa[200], answer[200];
 
 	if (x->count[0] == x->nab)
@@ -165,10 +164,10 @@ static void headline(struct rep *r, const struct csv *c, const struct cmps *x)
 		   "%d slower, %d faster, %d inconclusive; %s. Farthest from 1: %s at %s (%s, %s memory): "
 		   "process / thread %.3f [%.3f, %.3f], %s.",
 		   answer, x->nab, x->count[0], x->count[1], x->count[2], x->count[3], aa,
-		   csv_get(c, k, csv_col(c, "kernel")), csv_get(c, k, csv_col(c, "placement")),
-		   csv_get(c, k, csv_col(c, "cpus")), csv_get(c, k, csv_col(c, "shm")),
-		   csv_num(c, k, csv_col(c, "p50")), csv_num(c, k, csv_col(c, "ci_lo")),
-		   csv_num(c, k, csv_col(c, "ci_hi")), csv_get(c, k, csv_col(c, "verdict")));
+		   csv_get(c, k, csv_at(c, COL_kernel)), csv_get(c, k, csv_at(c, COL_placement)),
+		   csv_get(c, k, csv_at(c, COL_cpus)), csv_get(c, k, csv_at(c, COL_shm)),
+		   csv_num(c, k, csv_at(c, COL_p50)), csv_num(c, k, csv_at(c, COL_ci_lo)),
+		   csv_num(c, k, csv_at(c, COL_ci_hi)), csv_get(c, k, csv_at(c, COL_verdict)));
 }
 
 /* Cells measured back to back (thread, then process): their ratios are
@@ -194,11 +193,11 @@ static void back_to_back(struct rep *r, const struct csv *c)
 		for (int i = 0; i < n; i++) {
 			char cell[7][160];
 
-			snprintf(cell[0], 160, "%s", csv_get(c, x[i].p, csv_col(c, "placement")));
-			snprintf(cell[1], 160, "%s", csv_get(c, x[i].p, csv_col(c, "kernel")));
-			snprintf(cell[2], 160, "%s", csv_get(c, x[i].p, csv_col(c, "cpus")));
-			snprintf(cell[3], 160, "%s / %s", csv_get(c, x[i].t, csv_col(c, "shm")),
-				 csv_get(c, x[i].p, csv_col(c, "shm")));
+			snprintf(cell[0], 160, "%s", csv_get(c, x[i].p, csv_at(c, COL_placement)));
+			snprintf(cell[1], 160, "%s", csv_get(c, x[i].p, csv_at(c, COL_kernel)));
+			snprintf(cell[2], 160, "%s", csv_get(c, x[i].p, csv_at(c, COL_cpus)));
+			snprintf(cell[3], 160, "%s / %s", csv_get(c, x[i].t, csv_at(c, COL_shm)),
+				 csv_get(c, x[i].p, csv_at(c, COL_shm)));
 			arm_cell(c, (long)x[i].t, cell[4]);
 			arm_cell(c, (long)x[i].p, cell[5]);
 			snprintf(cell[6], 160, "%.3f [%.3f, %.3f]", x[i].q.r, x[i].q.lo, x[i].q.hi);
@@ -214,7 +213,7 @@ static void back_to_back(struct rep *r, const struct csv *c)
  * of later sections. */
 static void yardstick(struct rep *r, const struct csv *c)
 {
-	int cm = csv_col(c, "mode"), cme = csv_col(c, "metric"), cke = csv_col(c, "kernel");
+	int cm = csv_at(c, COL_mode), cme = csv_at(c, COL_metric), cke = csv_at(c, COL_kernel);
 
 	r->rt_ns = NAN;
 	for (int pass = 0; pass < 2 && !isfinite(r->rt_ns); pass++)
@@ -222,9 +221,9 @@ static void yardstick(struct rep *r, const struct csv *c)
 			if (strcmp(csv_get(c, i, cm), "thread") || strcmp(csv_get(c, i, cme), "round_trip") ||
 			    (!pass && strcmp(csv_get(c, i, cke), "cas")))
 				continue;
-			r->rt_ns = csv_num(c, i, csv_col(c, "p50"));
+			r->rt_ns = csv_num(c, i, csv_at(c, COL_p50));
 			snprintf(r->rt_what, sizeof(r->rt_what), "%s round trip at %s", csv_get(c, i, cke),
-				 csv_get(c, i, csv_col(c, "placement")));
+				 csv_get(c, i, csv_at(c, COL_placement)));
 		}
 }
 

@@ -22,6 +22,7 @@
 
 #include "csvread.h"
 #include "experiment.h"
+#include "meta.h"
 
 int plot_scripts_dir(char *buf, size_t len, struct cp_err *e)
 {
@@ -102,7 +103,7 @@ static void heat_topology(const char *dir, const struct csv *c, char *vars, size
 #ifdef HAVE_HWLOC
 	char xml[4200], *order, pk[4096] = "", ll[4096] = "";
 	hwloc_topology_t t;
-	int ca = csv_col(c, "cpu_a"), cb = csv_col(c, "cpu_b"), n, pos = 0, maxos = 0;
+	int ca = csv_at(c, COL_cpu_a), cb = csv_at(c, COL_cpu_b), n, pos = 0, maxos = 0;
 	char *in;
 	hwloc_obj_t lastpkg = NULL, lastllc = NULL;
 
@@ -162,38 +163,7 @@ static void heat_topology(const char *dir, const struct csv *c, char *vars, size
 
 char *report_json_str(const char *path, const char *key, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	char pat[160], *text, *p;
-	long n;
-	size_t o = 0;
-
-	buf[0] = 0;
-	if (!f)
-		return buf;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = cp_xcalloc(n > 0 ? (size_t)n + 1 : 1, 1);
-	if (n > 0 && fread(text, 1, (size_t)n, f) != (size_t)n)
-		text[0] = 0;
-	fclose(f);
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	if ((p = strstr(text, pat))) {
-		p += strlen(pat);
-		p += strspn(p, " \t\n");
-		if (*p++ == '"')
-			for (; *p && *p != '"' && o + 1 < len; p++) {
-				if (*p == '\\' && p[1]) {
-					p++;
-					buf[o++] = *p == 'n' ? ' ' : *p == 't' ? ' ' : *p;
-				} else {
-					buf[o++] = *p;
-				}
-			}
-	}
-	buf[o] = 0;
-	free(text);
-	return buf;
+	return meta_read_str(path, key, buf, len);
 }
 
 static void note(struct plot_set *ps, const char *fmt, const char *a, const char *b)
@@ -306,7 +276,7 @@ static int figure_csv(const char *path, const struct exp_figure *f, struct plot_
 static void figure_metric(const struct csv *c, const struct exp_figure *f, char *metric, size_t len)
 {
 	char ms[128], *save = NULL;
-	int mcol = csv_col(c, "metric");
+	int mcol = csv_at(c, COL_metric);
 
 	metric[0] = 0;
 	snprintf(ms, sizeof(ms), "%s", f->metrics);
@@ -367,7 +337,7 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 		csv_free(&c);
 		return;
 	}
-	mcol = csv_col(&c, "metric");
+	mcol = csv_at(&c, COL_metric);
 	snprintf(fac, sizeof(fac), "%s", f->facet);
 	for (char *t = strtok_r(fac, " ", &save); t && fa.nf < 4; t = strtok_r(NULL, " ", &save))
 		fa.fcol[fa.nf++] = t;

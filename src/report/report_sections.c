@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int rep_load(const struct rep *r, const char *name, struct csv *c)
 {
@@ -15,9 +16,16 @@ int rep_load(const struct rep *r, const char *name, struct csv *c)
 	struct cp_err e = { 0 };
 
 	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	if (csv_read(path, c, &e))
+	if (access(path, F_OK) || csv_read(path, c, &e))
+		return -1;   /* not measured in this run: the section is left out */
+	if (!c->nrow) {
+		csv_free(c);
 		return -1;
-	if (!c->nrow || csv_col(c, "metric") < 0 || csv_col(c, "p50") < 0) {
+	}
+	if (csv_need_schema(c, &e)) {
+		/* columns are read by id from here on: a file that lacks one is not read */
+		fprintf(stderr, "cachepong: warning: report: %s\n", e.msg);
+		doc_p(r->d, "*%s was not read: %s.*", name, e.msg);
 		csv_free(c);
 		return -1;
 	}
@@ -42,20 +50,11 @@ void rep_figures(struct rep *r, const char *kind)
 			doc_figure(r->d, r->ps->f[i].name, r->ps->f[i].caption);
 }
 
-/* Columns that must agree for a thread row to be a process row's twin. */
-static const char *const twin_cols[] = { "experiment", "kernel", "impl", "pages", "layout", "poll",
-					 "state", "holder", "placement", "cpus", "size_bytes", "agents",
-					 "metric", "unit" };
-
-static int twins(const struct csv *c, size_t a, size_t b)
+/* Row i's values by column id, for compare.h. */
+static void row_cells(const struct csv *c, size_t i, const char **v)
 {
-	for (size_t k = 0; k < CP_ARRAY_SIZE(twin_cols); k++) {
-		int j = csv_col(c, twin_cols[k]);
-
-		if (strcmp(csv_get(c, a, j), csv_get(c, b, j)))
-			return 0;
-	}
-	return 1;
+	for (int k = 0; k < COL_COUNT; k++)
+		v[k] = csv_str(c, i, (enum cp_col)k);
 }
 
 /* Whether the comparison rows of c differ in column cs (copy's sizes,
@@ -76,86 +75,74 @@ static int col_varies(const struct csv *c, int cv, int cs)
 
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title)
 {
-	static const char *const ids[] = { "size_bytes", "layout", "agents" };
-	static const char *const what[] = { "%s bytes", "%s", "%s agents" };
-	int cv = csv_col(c, "verdict"), cm = csv_col(c, "mode"), n = 0, vary[3];
+	static const enum cp_col ids[] = { COL_size_bytes, COL_layout, COL_agents, COL_state, COL_holder };
+	static const char *const what[] = { "%s bytes", "%s", "%s agents", "state %s", "held by %s" };
+	enum { NIDS = CP_ARRAY_SIZE(ids) };
+	int cv = csv_at(c, COL_verdict), cm = csv_at(c, COL_mode), n = 0, vary[NIDS];
 
-	for (int k = 0; k < 3; k++)
-		vary[k] = cv >= 0 && csv_col(c, ids[k]) >= 0 && col_varies(c, cv, csv_col(c, ids[k]));
+	for (int k = 0; k < NIDS; k++)
+		vary[k] = cv >= 0 && csv_at(c, ids[k]) >= 0 && col_varies(c, cv, csv_at(c, ids[k]));
 	for (size_t i = 0; cv >= 0 && i < c->nrow; i++) {
 		const char *mode = csv_get(c, i, cm), *colon = strchr(mode, ':'), *v = csv_get(c, i, cv);
 		char size[160] = "";
 
-		if (!v[0] || !colon || strcmp(csv_get(c, i, csv_col(c, "metric")), "ratio"))
+		if (!v[0] || !colon || strcmp(csv_get(c, i, csv_at(c, COL_metric)), "ratio"))
 			continue;
 		if (!n++)
 			doc_p(r->d, "%s (median of the block pairs' ratios, 95%% interval from their order statistics):",
 			      title);
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < NIDS; k++)
 			if (vary[k]) {
 				size_t len = strlen(size);
 
 				snprintf(size + len, sizeof(size) - len, ", ");
-				snprintf(size + len + 2, sizeof(size) - len - 2, what[k], csv_get(c, i, csv_col(c, ids[k])));
+				snprintf(size + len + 2, sizeof(size) - len - 2, what[k], csv_get(c, i, csv_at(c, ids[k])));
 			}
 		doc_li(r->d, "%s (%s, %s%s): %s / %.*s %.3f [%.3f, %.3f]: **%s** at a %s%% margin (%s block pairs)",
-		       csv_get(c, i, csv_col(c, "kernel")), csv_get(c, i, csv_col(c, "placement")),
-		       csv_get(c, i, csv_col(c, "shm")), size, colon + 1, (int)(colon - mode), mode,
-		       csv_num(c, i, csv_col(c, "p50")), csv_num(c, i, csv_col(c, "ci_lo")),
-		       csv_num(c, i, csv_col(c, "ci_hi")), v, csv_get(c, i, csv_col(c, "margin")),
-		       csv_get(c, i, csv_col(c, "blocks")));
+		       csv_get(c, i, csv_at(c, COL_kernel)), csv_get(c, i, csv_at(c, COL_placement)),
+		       csv_get(c, i, csv_at(c, COL_shm)), size, colon + 1, (int)(colon - mode), mode,
+		       csv_num(c, i, csv_at(c, COL_p50)), csv_num(c, i, csv_at(c, COL_ci_lo)),
+		       csv_num(c, i, csv_at(c, COL_ci_hi)), v, csv_get(c, i, csv_at(c, COL_margin)),
+		       csv_get(c, i, csv_at(c, COL_blocks)));
 	}
 	return n;
+}
+
+/* A side of compare.h's ratio: row i's raw samples (when rs has them)
+ * and its median with its interval. */
+static void side_of(const struct csv *c, const struct rawset *rs, size_t i, struct cmp_side *s)
+{
+	const struct rawgroup *g = rs ? rawset_find(rs, c, i) : NULL;
+
+	*s = (struct cmp_side){ g ? g->v : NULL, g ? g->nv : 0, csv_val(c, i, COL_p50), csv_val(c, i, COL_ci_lo),
+				csv_val(c, i, COL_ci_hi) };
 }
 
 int compare_modes(const struct csv *c, const struct rawset *rs, const char *metric,
 		  struct pair_cmp **out)
 {
-	int cm = csv_col(c, "mode"), cs = csv_col(c, "shm"), cme = csv_col(c, "metric");
-	int c50 = csv_col(c, "p50"), clo = csv_col(c, "ci_lo"), chi = csv_col(c, "ci_hi");
+	const char *vp[COL_COUNT], *vt[COL_COUNT];
 	int n = 0;
 
 	*out = cp_xcalloc(c->nrow + 1, sizeof(**out));
 	for (size_t p = 0; p < c->nrow; p++) {
-		long best = -1;
-		struct pair_cmp *x;
-		const struct rawgroup *gp, *gt;
-
-		if (strcmp(csv_get(c, p, cme), metric) || strcmp(csv_get(c, p, cm), "process"))
+		if (strcmp(csv_str(c, p, COL_metric), metric))
 			continue;
-		/* the thread twin: the same memory kind first (measured back to
-		 * back by --mode both, so only the address space differs), else
-		 * heap, the threads' own memory */
+		row_cells(c, p, vp);
 		for (size_t t = 0; t < c->nrow; t++) {
-			int same, heap, bsame, bheap;
+			struct cmp_side sp, st;
+			struct pair_cmp *x;
 
-			if (strcmp(csv_get(c, t, cm), "thread") || !twins(c, p, t))
+			row_cells(c, t, vt);
+			if (!cmp_twins(vp, vt))
 				continue;
-			same = !strcmp(csv_get(c, t, cs), csv_get(c, p, cs));
-			heap = !strcmp(csv_get(c, t, cs), "heap");
-			if (best < 0) {
-				best = (long)t;
-				continue;
-			}
-			bsame = !strcmp(csv_get(c, (size_t)best, cs), csv_get(c, p, cs));
-			bheap = !strcmp(csv_get(c, (size_t)best, cs), "heap");
-			if ((same && !bsame) || (heap && !bsame && !bheap))
-				best = (long)t;
-		}
-		if (best < 0)
-			continue;
-		x = &(*out)[n++];
-		x->t = (size_t)best;
-		x->p = p;
-		gp = rs ? rawset_find(rs, c, p) : NULL;
-		gt = rs ? rawset_find(rs, c, (size_t)best) : NULL;
-		if (gp && gt && !ratio_boot(gp->v, gp->nv, gt->v, gt->nv, &x->q)) {
-			x->boot = 1;
-		} else {
-			/* both 95% intervals at their far ends: at least 90% coverage */
-			x->q.r = csv_num(c, p, c50) / csv_num(c, x->t, c50);
-			x->q.lo = csv_num(c, p, clo) / csv_num(c, x->t, chi);
-			x->q.hi = csv_num(c, p, chi) / csv_num(c, x->t, clo);
+			x = &(*out)[n++];
+			x->t = t;
+			x->p = p;
+			side_of(c, rs, p, &sp);
+			side_of(c, rs, t, &st);
+			cmp_ratio(&sp, &st, &x->q);
+			break;
 		}
 	}
 	return n;
@@ -196,12 +183,12 @@ void rep_matrix(struct rep *r)
 
 	if (rep_load(r, "matrix.csv", &c))
 		return;
-	cke = csv_col(&c, "kernel");
-	cmo = csv_col(&c, "mode");
-	cpl = csv_col(&c, "placement");
-	c50 = csv_col(&c, "p50");
-	ccp = csv_col(&c, "cpus");
-	cme = csv_col(&c, "metric");
+	cke = csv_at(&c, COL_kernel);
+	cmo = csv_at(&c, COL_mode);
+	cpl = csv_at(&c, COL_placement);
+	c50 = csv_at(&c, COL_p50);
+	ccp = csv_at(&c, COL_cpus);
+	cme = csv_at(&c, COL_metric);
 	v = cp_xcalloc(c.nrow, sizeof(double));
 	/* one group per op x mode x class: fastest, slowest, median of the pairs */
 	for (size_t i = 0; i < c.nrow && ng < 64; i++) {

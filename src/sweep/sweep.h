@@ -18,11 +18,10 @@
 #ifndef SWEEP_H
 #define SWEEP_H
 
-/* A sweep's directory holds this file: "cachepong results directory" and
- * "schema N", the version of the results' columns (results/README.md);
- * bump CP_RESULTS_SCHEMA when a column is renamed or changes meaning. */
-#define SWEEP_MARKER ".cachepong-results"
-#define CP_RESULTS_SCHEMA 1
+/* A sweep's directory holds schema.h's marker, CP_RESULTS_MARKER, with the
+ * version of the results' columns. */
+#include "schema.h"
+#define SWEEP_MARKER CP_RESULTS_MARKER
 
 #include <stdint.h>
 #include <stdio.h>
@@ -115,14 +114,6 @@ void sweep_learn_add(struct sweep_learn *L, const char *cmd, double predicted, d
 void sweep_fit(const struct sweep_plan *p, const int *skip, int from, double left, double budget,
 	       const struct sweep_learn *L, uint64_t *samples, double *pred);
 
-/* The matrix's model, also used by `matrix --dry-run`: seconds for npairs
- * pairs at `samples` samples each (plus warm-up), threads or processes. */
-double matrix_estimate(uint64_t npairs, uint64_t samples, int processes);
-/* Samples per pair that fit `seconds` (0 when even the minimum does not). */
-uint64_t matrix_samples_for(uint64_t npairs, double seconds, int processes);
-#define MATRIX_MIN_SAMPLES 20
-#define MATRIX_DEF_SAMPLES 200
-
 /* ---- running (sweep_run.c) ---- */
 
 struct sweep_cfg {
@@ -143,7 +134,7 @@ struct sweep_cfg {
 int sweep_dir_check(const struct sweep_cfg *cfg, struct cp_err *e);
 
 /* Exit code of an interrupted sweep (128 + SIGINT, as shells report it). */
-#define SWEEP_INTERRUPTED 130
+#define SWEEP_INTERRUPTED CP_EINTR
 
 /* Run (or continue) the plan into cfg->dir.  Returns CP_OK when every cell
  * is done, unavailable here or skipped for the budget; CP_ERUN when a cell
@@ -156,19 +147,12 @@ void sweep_print_plan(FILE *f, const struct sweep_plan *p, double budget);
 /* "results/<host>-<UTC date-time>" (buf). */
 char *sweep_default_dir(char *buf, size_t len);
 
-/* Human duration: "45 s", "3 min 20 s", "2 h 05 min". */
-char *sweep_fmt_dur(double s, char *buf, size_t len);
-
 /* Append the rows of a cell's CSV (header + rows, as `--out` wrote it) to
  * dir/sub<experiment>.csv, one file per value of the experiment column;
  * the header is written once; a file whose header differs (other counter
  * columns) is rewritten with the union of the columns.  *nrows: rows added. */
 int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, size_t *nrows,
 		      struct cp_err *e);
-
-/* dst := the rows of dst, then those of src, with the union of their
- * columns, written to a temporary file and renamed (dst may not exist). */
-int sweep_merge_csv(const char *dst, const char *src, size_t *nrows, struct cp_err *e);
 
 /* The plan of --preset, --plan or --resume DIR, exactly one (cmd_sweep.c). */
 int sweep_load_plan(const struct opts *o, struct sweep_plan *p, struct cp_err *e);

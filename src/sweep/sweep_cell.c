@@ -18,43 +18,13 @@
 
 #include "sweep_int.h"
 
-pid_t sweep_start_child(struct sweep_run_state *r, char **argv, const char *errpath)
-{
-	pid_t pid = fork();
-
-	if (pid)
-		return pid;
-	/* own process group: the terminal's Ctrl-C is the sweep's to handle */
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	{
-		int in = open("/dev/null", O_RDONLY);
-		int err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (in < 0 || err < 0)
-			_exit(127);
-		dup2(in, 0);
-		dup2(err, 1);
-		dup2(err, 2);
-		close(in);
-		close(err);
-	}
-	(void)r;
-	execv("/proc/self/exe", argv);
-	dprintf(2, "cachepong: cannot run /proc/self/exe: %s\n", strerror(errno));
-	_exit(127);
-}
-
 /* Wait for the child; the progress line ticks, a deadline stops it.
  * Returns its wait status; *abandoned when a second Ctrl-C killed it. */
 static int wait_child(struct sweep_run_state *r, int i, pid_t pid, double deadline, int *timed_out,
 		      int *abandoned)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0), status = 0, killed = 0;
-	double t0 = sweep_now();
+	double t0 = cp_now_s();
 
 	*timed_out = *abandoned = 0;
 	for (;;) {
@@ -64,8 +34,8 @@ static int wait_child(struct sweep_run_state *r, int i, pid_t pid, double deadli
 			break;
 		if (w < 0 && errno != EINTR)
 			break;
-		if (!killed && (sweep_stop >= 2 || sweep_now() - t0 > deadline)) {
-			*abandoned = sweep_stop >= 2;
+		if (!killed && (runctl_stop_count() >= 2 || cp_now_s() - t0 > deadline)) {
+			*abandoned = runctl_stop_count() >= 2;
 			*timed_out = !*abandoned;
 			kill(-pid, SIGTERM);
 			kill(pid, SIGTERM);
@@ -86,25 +56,6 @@ static int wait_child(struct sweep_run_state *r, int i, pid_t pid, double deadli
 	if (fd >= 0)
 		close(fd);
 	return status;
-}
-
-/* The last "cachepong: ..." line of the cell's stderr: why it failed. */
-void sweep_last_message(const char *errpath, char *why, size_t len, FILE *slog, int i)
-{
-	FILE *f = fopen(errpath, "r");
-	char line[2048];
-
-	why[0] = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (slog)
-			fprintf(slog, "[cell %d] %s\n", i + 1, line);
-		if (!strncmp(line, "cachepong: ", 11) && strncmp(line, "cachepong: warning: ", 20))
-			snprintf(why, len, "%.1000s", line + 11);
-	}
-	fclose(f);
 }
 
 /* The cell's command line: its own words, the samples (or the matrix's
@@ -215,7 +166,7 @@ int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
 	char out[4200], raw[4200], err[4200], why[1100], num[64], tci[64];
 	char **argv = cp_xcalloc((size_t)c->argc + 16, sizeof(char *));
 	int status, timed_out, abandoned, rc, st = ST_FAILED;
-	double t0 = sweep_now(), secs, deadline;
+	double t0 = cp_now_s(), secs, deadline;
 	pid_t pid;
 
 	sweep_path(r, out, sizeof(out), ".cell.csv");
@@ -236,7 +187,7 @@ int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
 	if (pid < 0)
 		return cp_errf(e, CP_ERUN, "fork: %s", strerror(errno));
 	status = wait_child(r, i, pid, deadline, &timed_out, &abandoned);
-	secs = sweep_now() - t0;
+	secs = cp_now_s() - t0;
 	sweep_last_message(err, why, sizeof(why), r->slog, i);
 	if (r->slog)
 		fflush(r->slog);

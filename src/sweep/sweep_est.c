@@ -16,6 +16,7 @@
 #include "arms.h"
 #include "experiment.h"
 #include "kernel.h"
+#include "matrix.h"
 #include "parse.h"
 
 /* Values "all" stands for when the owning table is not at hand. */
@@ -78,28 +79,6 @@ static double count_values(const struct sweep_cell *c, const struct exp_prior *p
 	for (const char *q = v; *q; q++)
 		n += *q == ',';
 	return (double)n;
-}
-
-double matrix_estimate(uint64_t npairs, uint64_t samples, int processes)
-{
-	/* per pair: agents started (fork + shared memory for processes), the
-	 * line mapped fresh, 20 warm-up + 3 calibration samples, then the
-	 * samples of ~50 us plus the barrier between them */
-	double pair_fixed = processes ? 2.5e-3 : 0.6e-3;
-	double t_sample = 55e-6;
-
-	return (double)npairs * (pair_fixed + (23.0 + (double)samples) * t_sample);
-}
-
-uint64_t matrix_samples_for(uint64_t npairs, double seconds, int processes)
-{
-	double fixed = matrix_estimate(npairs, 0, processes);
-	double per = matrix_estimate(npairs, 1, processes) - fixed;
-	double s = per > 0 ? (seconds - fixed) / per : 0;
-
-	if (s < MATRIX_MIN_SAMPLES)
-		return 0;
-	return s > 1e8 ? 100000000 : (uint64_t)s;
 }
 
 static uint64_t matrix_pairs(const struct sweep_cell *c)
@@ -276,21 +255,6 @@ void sweep_fit(const struct sweep_plan *p, const int *skip, int from, double lef
 	}
 }
 
-char *sweep_fmt_dur(double s, char *buf, size_t len)
-{
-	if (!(s >= 0))
-		s = 0;
-	if (s < 10)
-		snprintf(buf, len, "%.1f s", s);
-	else if (s < 90)
-		snprintf(buf, len, "%.0f s", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%d min %02d s", (int)(s / 60), (int)fmod(s, 60));
-	else
-		snprintf(buf, len, "%d h %02d min", (int)(s / 3600), (int)fmod(s / 60, 60));
-	return buf;
-}
-
 char *sweep_default_dir(char *buf, size_t len)
 {
 	char host[256] = "host", stamp[32];
@@ -323,7 +287,7 @@ void sweep_print_plan(FILE *f, const struct sweep_plan *p, double budget)
 			continue;
 		}
 		total += pred[i];
-		fprintf(f, "%4d  %12s  %s", i + 1, sweep_fmt_dur(pred[i], a, sizeof(a)), c->line);
+		fprintf(f, "%4d  %12s  %s", i + 1, cp_fmt_dur(pred[i], a, sizeof(a)), c->line);
 		if (samples[i])
 			fprintf(f, "  [%s %llu]", !strcmp(c->argv[0], "matrix") ? "samples/pair" : "samples",
 				(unsigned long long)samples[i]);
@@ -331,9 +295,9 @@ void sweep_print_plan(FILE *f, const struct sweep_plan *p, double budget)
 			fprintf(f, "  [over budget: skipped]");
 		fputc('\n', f);
 	}
-	fprintf(f, "estimate: %s in total", sweep_fmt_dur(total, a, sizeof(a)));
+	fprintf(f, "estimate: %s in total", cp_fmt_dur(total, a, sizeof(a)));
 	if (budget > 0)
-		fprintf(f, " (budget %s)", sweep_fmt_dur(budget, a, sizeof(a)));
+		fprintf(f, " (budget %s)", cp_fmt_dur(budget, a, sizeof(a)));
 	fprintf(f, "; a first guess from each command's cost per sample: the sweep corrects it "
 		   "with the times it measures\n");
 	free(samples);

@@ -4,7 +4,6 @@
  * cell, so a resume can cut off what a killed sweep appended after its last
  * logged cell: no row is ever there twice, none is lost. */
 #include "sweep.h"
-#include "command.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,24 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvmerge.h"
+#include "experiment.h"
 #include "csvread.h"
 #include "sweep_int.h"
 #include "tmpname.h"
-
-static void csv_field(FILE *f, const char *s)
-{
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 /* Experiment names become file names: keep them tame. */
 static int safe_name(const char *s)
@@ -42,58 +28,6 @@ static int safe_name(const char *s)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
 			return 0;
 	return 1;
-}
-
-/* Rewrite path with the union of its columns and the cell's, then add the
- * cell's rows of experiment exp (all rows when exp is NULL), through a
- * temporary file and a rename. */
-static int rewrite_union(const char *path, const struct csv *old, const struct csv *cell,
-			 int ecol, const char *exp, struct cp_err *e)
-{
-	char tmp[4200];
-	const char **cols = cp_xcalloc(old->ncol + cell->ncol + 1, sizeof(char *));
-	size_t n = 0;
-	FILE *f;
-	int rc = 0;
-
-	for (size_t j = 0; j < old->ncol; j++)
-		cols[n++] = old->col[j];
-	for (size_t j = 0; j < cell->ncol; j++)
-		if (csv_col(old, cell->col[j]) < 0)
-			cols[n++] = cell->col[j];
-	tmp_name(tmp, sizeof(tmp), path);
-	if (!(f = fopen(tmp, "w"))) {
-		free(cols);
-		return cp_errf(e, CP_ERUN, "%s: %s", tmp, strerror(errno));
-	}
-	for (size_t j = 0; j < n; j++) {
-		fputs(j ? "," : "", f);
-		csv_field(f, cols[j]);
-	}
-	fputc('\n', f);
-	for (int pass = 0; pass < 2; pass++) {
-		const struct csv *c = pass ? cell : old;
-
-		for (size_t i = 0; i < c->nrow; i++) {
-			if (pass && exp && strcmp(csv_get(c, i, ecol), exp))
-				continue;
-			for (size_t j = 0; j < n; j++) {
-				fputs(j ? "," : "", f);
-				csv_field(f, csv_get(c, i, csv_col(c, cols[j])));
-			}
-			fputc('\n', f);
-		}
-	}
-	if (fflush(f) || ferror(f) || fsync(fileno(f)))
-		rc = cp_errf(e, CP_ERUN, "writing %s: %s", tmp, strerror(errno));
-	if (fclose(f) && !rc)
-		rc = cp_errf(e, CP_ERUN, "writing %s: %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path))
-		rc = cp_errf(e, CP_ERUN, "renaming %s: %s", tmp, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	free(cols);
-	return rc;
 }
 
 static int append_one(const char *path, const struct csv *cell, int ecol, const char *exp,
@@ -111,7 +45,7 @@ static int append_one(const char *path, const struct csv *cell, int ecol, const 
 			/* other counter columns: one file, the union of the columns */
 			for (size_t i = 0; i < cell->nrow; i++)
 				*nrows += !strcmp(csv_get(cell, i, ecol), exp);
-			rc = rewrite_union(path, &old, cell, ecol, exp, e);
+			rc = csv_write_union("dir", path, &old, cell, ecol, exp, e);
 			csv_free(&old);
 			return rc;
 		}
@@ -170,7 +104,7 @@ int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, si
 
 /* ---- sizes of the data files, for the log and the resume ---- */
 
-/* A data file of the sweep: COMMAND.csv for a command of this build.  Any
+/* A data file of the sweep: EXPERIMENT.csv for an experiment of this build.  Any
  * other file (the user's notes.csv) is never merged, cut or removed. */
 static int is_data(const char *name)
 {
@@ -181,7 +115,7 @@ static int is_data(const char *name)
 		return 0;
 	memcpy(cmd, name, n - 4);
 	cmd[n - 4] = 0;
-	return command_find(cmd) != NULL;
+	return experiment_find(cmd) != NULL;
 }
 
 /* Call fn for every data file of DIR and DIR/raw/: its path, its name as
@@ -274,29 +208,4 @@ int sweep_restore_sizes(const char *dir, const char *sizes, struct cp_err *e)
 	struct restore r = { sizes, e };
 
 	return each_data_file(dir, restore_one, &r);
-}
-
-int sweep_merge_csv(const char *dst, const char *src, size_t *nrows, struct cp_err *e)
-{
-	struct csv old = { 0 }, add;
-	struct stat st;
-	int rc, have = !stat(dst, &st) && st.st_size > 0;
-
-	if ((rc = csv_read(src, &add, e)))
-		return rc;
-	*nrows = add.nrow;
-	if (have && (rc = csv_read(dst, &old, e))) {
-		csv_free(&add);
-		return rc;
-	}
-	if (!have) {
-		/* nothing yet: the new file as it is */
-		old.col = NULL;
-		old.ncol = 0;
-	}
-	rc = rewrite_union(dst, &old, &add, -1, NULL, e);
-	if (have)
-		csv_free(&old);
-	csv_free(&add);
-	return rc;
 }

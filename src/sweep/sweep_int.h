@@ -56,11 +56,10 @@ struct sweep_run_state {
 };
 
 
-/* Set by SIGINT/SIGTERM/SIGHUP during a sweep: 1 stops after the cell in
- * flight, 2 abandons it. */
-extern volatile sig_atomic_t sweep_stop;
+/* SIGINT/SIGTERM/SIGHUP during a sweep (runctl_stop_count): 1 stops after
+ * the cell in flight, 2 abandons it. */
+#include "runctl.h"
 
-double sweep_now(void);
 void sweep_path(const struct sweep_run_state *r, char *buf, size_t len, const char *name);
 int sweep_log_cell(struct sweep_run_state *r, int i, int status, double secs, const char *reason,
 		   struct cp_err *e);

@@ -5,6 +5,7 @@
 #include "sweep.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@ static int put_skipped(FILE *f, void *arg)
 
 static int put_meta(FILE *f, void *arg)
 {
-	return meta_write_json(f, arg, 0) || fputc('\n', f) == EOF;
+	return meta_write_json(f, arg) || fputc('\n', f) == EOF;
 }
 
 /* This boot's id: a pid means something only on the boot that gave it. */
@@ -73,62 +74,39 @@ static const char *boot_id(char *buf, size_t len)
 	return buf;
 }
 
-/* The string value of KEY in meta.json's text (meta.h writes "key": "value"). */
-static int meta_text_value(const char *text, const char *key, char *out, size_t len)
+static int put_doc(FILE *f, void *arg)
 {
-	char pat[80];
-	const char *p, *q;
-
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	if (!(p = strstr(text, pat)) || !(q = strchr(p += strlen(pat), '"')) || (size_t)(q - p) >= len)
-		return -1;
-	memcpy(out, p, (size_t)(q - p));
-	out[q - p] = 0;
-	return 0;
-}
-
-static int put_text(FILE *f, void *arg)
-{
-	return fputs(arg, f) < 0;
+	return json_dumpf(arg, f, CP_JSON_FLAGS) || fputc('\n', f) == EOF;
 }
 
 int sweep_meta_settle(const char *dir)
 {
-	char path[4200], pid[32], boot[64], now[64];
+	char path[4200], now[64];
 	struct cp_err e = { 0 };
-	char *text = NULL, *at, *fixed;
-	size_t n = 0;
-	FILE *f;
+	json_t *doc, *extra;
+	long pid;
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	if (!(f = fopen(path, "r")))
+	if (!(doc = json_load_file(path, 0, NULL)))
 		return 0;
-	if (getdelim(&text, &n, 0, f) < 0 || !(at = strstr(text, "\"sweep_status\": \"running\"")) ||
-	    meta_text_value(text, "sweep_pid", pid, sizeof(pid)) ||
-	    meta_text_value(text, "sweep_boot_id", boot, sizeof(boot)) ||
-	    strcmp(boot, boot_id(now, sizeof(now))) || atol(pid) <= 0 ||
-	    !kill((pid_t)atol(pid), 0) || errno != ESRCH) {
-		fclose(f);
-		free(text);
-		return 0;
+	extra = json_object_get(doc, "extra");
+	pid = (long)json_integer_value(json_object_get(extra, "sweep_pid"));
+	if (json_is_string(json_object_get(extra, "sweep_status")) &&
+	    !strcmp(json_string_value(json_object_get(extra, "sweep_status")), "running") &&
+	    json_is_string(json_object_get(extra, "sweep_boot_id")) &&
+	    !strcmp(json_string_value(json_object_get(extra, "sweep_boot_id")), boot_id(now, sizeof(now))) &&
+	    pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH) {
+		json_object_set_new(extra, "sweep_status", json_string("killed"));
+		rc = !sweep_write_atomic(path, put_doc, doc, &e);
 	}
-	fclose(f);
-	/* "running" -> "killed": same length plus one, so splice the text */
-	fixed = cp_xcalloc(strlen(text) + 8, 1);
-	memcpy(fixed, text, (size_t)(at - text));
-	strcat(fixed, "\"sweep_status\": \"killed\"");
-	strcat(fixed, at + strlen("\"sweep_status\": \"running\""));
-	if (!sweep_write_atomic(path, put_text, fixed, &e))
-		rc = 1;
-	free(fixed);
-	free(text);
+	json_decref(doc);
 	return rc;
 }
 
 int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_err *e)
 {
-	char path[4200], v[64];
+	char path[4200];
 	int cnt[ST_BUDGET + 1] = { 0 }, todo = 0;
 
 	for (int i = 0; i < r->p->n; i++) {
@@ -145,29 +123,23 @@ int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_er
 	if (!strcmp(status, "running")) {
 		char boot[64];
 
-		snprintf(v, sizeof(v), "%ld", (long)getpid());
-		meta_set(&r->meta, "sweep_pid", v);
+		meta_set_num(&r->meta, "sweep_pid", (double)getpid());
 		meta_set(&r->meta, "sweep_boot_id", boot_id(boot, sizeof(boot)));
 	} else {
 		meta_set(&r->meta, "sweep_pid", NULL);
 		meta_set(&r->meta, "sweep_boot_id", NULL);
 	}
 	meta_set(&r->meta, "sweep_first_start_utc", r->first_start);
-	snprintf(v, sizeof(v), "%d", r->p->n);
-	meta_set(&r->meta, "sweep_cells", v);
+	meta_set_num(&r->meta, "sweep_cells", r->p->n);
 	for (int s = 0; s <= ST_BUDGET; s++) {
 		char k[64];
 
 		snprintf(k, sizeof(k), "sweep_cells_%s", sweep_statuses[s].name);
-		snprintf(v, sizeof(v), "%d", cnt[s]);
-		meta_set(&r->meta, k, v);
+		meta_set_num(&r->meta, k, cnt[s]);
 	}
-	snprintf(v, sizeof(v), "%d", todo);
-	meta_set(&r->meta, "sweep_cells_not_run", v);
-	snprintf(v, sizeof(v), "%g", r->cfg->budget);
-	meta_set(&r->meta, "sweep_budget_s", r->cfg->budget > 0 ? v : NULL);
-	snprintf(v, sizeof(v), "%g", r->cfg->budget_total);
-	meta_set(&r->meta, "budget_s", r->cfg->budget_total > 0 ? v : NULL);
+	meta_set_num(&r->meta, "sweep_cells_not_run", todo);
+	meta_set_num(&r->meta, "sweep_budget_s", r->cfg->budget > 0 ? r->cfg->budget : NAN);
+	meta_set_num(&r->meta, "budget_s", r->cfg->budget_total > 0 ? r->cfg->budget_total : NAN);
 	sweep_path(r, path, sizeof(path), "meta.json");
 	if (sweep_write_atomic(path, put_meta, &r->meta, e))
 		return e->code;

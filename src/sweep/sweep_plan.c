@@ -3,7 +3,6 @@
  * options before anything runs, so a typo on line 40 is found at once and
  * not after half an hour of measuring. */
 #include "sweep.h"
-#include "command.h"
 #include "experiment.h"
 
 #include <ctype.h>
@@ -106,7 +105,7 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 		   struct cp_err *e)
 {
 	struct sweep_cell *c;
-	const struct command *cmd;
+	const struct experiment *x;
 	char where[512];
 	size_t len = 0;
 	int rc;
@@ -114,13 +113,12 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 	snprintf(where, sizeof(where), "%s:%d", name, src_line);
 	if (argc < 1)
 		return cp_errf(e, CP_EUSAGE, "%s: empty cell", where);
-	cmd = command_find(argv[0]);
-	if (!cmd)
-		return cp_errf(e, CP_EUSAGE, "%s: unknown command '%s'", where, argv[0]);
-	if ((cmd->options & CP_OPTS_OUTPUT) != CP_OPTS_OUTPUT)
-		return cp_errf(e, CP_EUSAGE, "%s: '%s' writes no result rows: a cell must be a "
-			       "measuring command (%s)", where, argv[0], experiment_names());
-	if ((rc = check_cell(argc, argv, cmd->options, where, e)))
+	/* the sweep knows the experiments only: tools such as topo or plot
+	 * write no result rows */
+	if (!(x = experiment_find(argv[0])))
+		return cp_errf(e, CP_EUSAGE, "%s: '%s' is not an experiment: a cell must be a measuring "
+			       "command (%s)", where, argv[0], experiment_names());
+	if ((rc = check_cell(argc, argv, x->cmd.options, where, e)))
 		return rc;
 	p->cell = cp_xrealloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
 	c = &p->cell[p->n++];
@@ -139,11 +137,11 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 		sprintf(c->line + strlen(c->line), "%s%s%s%s", i ? " " : "", q ? "'" : "", argv[i],
 			q ? "'" : "");
 	}
-	c->options = cmd->options;
+	c->options = x->cmd.options;
 	c->src_line = src_line;
 	/* the line's own --samples or --budget is kept: the sweep adds neither */
 	c->fixed_samples = sweep_cell_opt(c, "samples") != NULL || sweep_cell_opt(c, "budget") != NULL ||
-			   !(cmd->options & (O(samples) | O(budget)));
+			   !(x->cmd.options & (O(samples) | O(budget)));
 	return 0;
 }
 
@@ -170,9 +168,9 @@ void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src
 	c->options = 0;
 	c->fixed_samples = 1;
 	c->src_line = src_line;
-	if (!command_find(argv[0])) {
+	if (!experiment_find(argv[0])) {
 		c->unavail = cp_xcalloc(200, 1);
-		snprintf(c->unavail, 200, "command '%s' is not part of this build", argv[0]);
+		snprintf(c->unavail, 200, "experiment '%s' is not part of this build", argv[0]);
 	} else {
 		c->invalid = cp_xstrdup(e.msg);
 	}

@@ -20,96 +20,6 @@
 #include "meta.h"
 #include "sweep_int.h"
 
-const struct sweep_status sweep_statuses[] = {
-	[ST_DONE] = { "done", 1, 0 },
-	[ST_UNAVAIL] = { "unavailable", 1, 1 },
-	[ST_FAILED] = { "failed", 0, 1 },
-	[ST_BUDGET] = { "over-budget", 0, 1 },
-};
-
-int sweep_status_of(const char *name)
-{
-	for (int i = 0; i <= ST_BUDGET; i++)
-		if (!strcmp(sweep_statuses[i].name, name))
-			return i;
-	return -1;
-}
-
-volatile sig_atomic_t sweep_stop;   /* Ctrl-C / SIGTERM / SIGHUP count */
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	sweep_stop++;
-}
-
-double sweep_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-void sweep_path(const struct sweep_run_state *r, char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/%s", r->cfg->dir, name);
-}
-
-/* ---- cells-done.log ---- */
-
-int sweep_log_parse(char *line, struct sweep_logline *l)
-{
-	char *f[7];
-	int n = 0;
-
-	for (char *p = line; n < 7; n++) {
-		f[n] = p;
-		p = strchr(p, '\t');
-		if (!p) {
-			n++;
-			break;
-		}
-		*p++ = 0;
-	}
-	if (n != 7)
-		return -1;
-	l->idx = atoi(f[0]) - 1;
-	l->status = sweep_status_of(f[1]);
-	l->secs = atof(f[2]);
-	l->samples = f[3];
-	l->sizes = f[4];
-	l->cell = f[5];
-	l->reason = f[6];
-	return l->status < 0 || l->idx < 0 ? -1 : 0;
-}
-
-static void one_line(char *s)
-{
-	for (; *s; s++)
-		if (*s == '\t' || *s == '\n' || *s == '\r')
-			*s = ' ';
-}
-
-int sweep_log_cell(struct sweep_run_state *r, int i, int status, double secs, const char *reason,
-		    struct cp_err *e)
-{
-	static char sizes[1 << 16];
-	char why[1200];
-
-	snprintf(why, sizeof(why), "%s", reason ? reason : "");
-	one_line(why);
-	sweep_sizes(r->cfg->dir, sizes, sizeof(sizes));
-	fprintf(r->log, "%d\t%s\t%.3f\t%llu\t%s\t%s\t%s\n", i + 1, sweep_statuses[status].name, secs,
-		(unsigned long long)r->samples[i], sizes, r->p->cell[i].line, why);
-	if (fflush(r->log) || fsync(fileno(r->log)))
-		return cp_errf(e, CP_ERUN, "%s/cells-done.log: %s", r->cfg->dir, strerror(errno));
-	r->st[i] = status;
-	free(r->why[i]);
-	r->why[i] = cp_xstrdup(why);
-	return 0;
-}
-
 /* Resume: statuses from the log, data files cut back to the last entry. */
 static int read_log(struct sweep_run_state *r, struct cp_err *e)
 {
@@ -177,37 +87,6 @@ static void fit(struct sweep_run_state *r, int from, double left)
 	free(skip);
 }
 
-static double left_after(const struct sweep_run_state *r, int i)
-{
-	double t = 0;
-
-	for (int j = i + 1; j < r->p->n; j++)
-		if (r->st[j] == ST_TODO || !sweep_statuses[r->st[j]].final)
-			t += r->pred[j];
-	return t;
-}
-
-void sweep_progress(struct sweep_run_state *r, int i, double cell_t0, const char *what)
-{
-	char el[32], eta[32], line[600];
-	double in_cell = sweep_now() - cell_t0;
-	int width = 100;
-	struct winsize ws;
-
-	sweep_fmt_dur(sweep_now() - r->t0, el, sizeof(el));
-	sweep_fmt_dur(left_after(r, i) + fmax(0, r->pred[i] - in_cell), eta, sizeof(eta));
-	snprintf(line, sizeof(line), "[%d/%d] %s elapsed, ~%s left: %s %s", i + 1, r->p->n, el, eta,
-		 what, r->p->cell[i].line);
-	if (r->tty) {
-		if (!ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 20)
-			width = ws.ws_col - 1;
-		fprintf(stderr, "\r\033[K%.*s", width, line);
-	} else {
-		fprintf(stderr, "sweep: %s\n", line);
-	}
-	fflush(stderr);
-}
-
 static void first_start_of(struct sweep_run_state *r)
 {
 	char path[4200], line[256];
@@ -249,12 +128,8 @@ int sweep_dir_check(const struct sweep_cfg *cfg, struct cp_err *e)
 	char path[4200], *other;
 
 	snprintf(path, sizeof(path), "%s/%s", cfg->dir, SWEEP_MARKER);
-	if (cfg->resume) {
-		if (access(path, F_OK))
-			return cp_errf(e, CP_EUSAGE, "--resume %s: no %s there: not a directory that "
-				       "cachepong's sweep made", cfg->dir, SWEEP_MARKER);
-		return 0;
-	}
+	if (cfg->resume)
+		return schema_dir_check("resume", cfg->dir, 1, e);
 	if (!access(path, F_OK))
 		return cp_errf(e, CP_EUSAGE, "--dir %s: holds a sweep already: continue it with "
 			       "--resume %s, or give another directory", cfg->dir, cfg->dir);
@@ -269,19 +144,11 @@ int sweep_dir_check(const struct sweep_cfg *cfg, struct cp_err *e)
 
 static int check_marker(struct sweep_run_state *r, struct cp_err *e)
 {
-	char path[4200];
-	FILE *f;
-
 	if (sweep_dir_check(r->cfg, e))
 		return e->code;
 	if (r->cfg->resume)
 		return 0;
-	sweep_path(r, path, sizeof(path), SWEEP_MARKER);
-	if (!(f = fopen(path, "w")) || fprintf(f, "cachepong results directory\nschema %d\n",
-						CP_RESULTS_SCHEMA) < 0 || fclose(f))
-		return cp_errf(e, CP_ERUN, "--dir %s: cannot write %s: %s", r->cfg->dir, SWEEP_MARKER,
-			       strerror(errno));
-	return 0;
+	return schema_dir_mark(r->cfg->dir, e);
 }
 
 static int open_dir(struct sweep_run_state *r, struct cp_err *e)
@@ -386,9 +253,9 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 	const struct sweep_cfg *cfg = r->cfg;
 	int rc = 0;
 
-	for (int i = 0; i < r->p->n && !rc && !sweep_stop; i++) {
+	for (int i = 0; i < r->p->n && !rc && !runctl_stop_count(); i++) {
 		const struct sweep_cell *c = &r->p->cell[i];
-		double left = cfg->budget - (sweep_now() - r->t0);
+		double left = cfg->budget - (cp_now_s() - r->t0);
 		char why[400], a[32], b[32];
 
 		if (r->st[i] != ST_TODO && sweep_statuses[r->st[i]].final)
@@ -401,7 +268,7 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 		fit(r, i, left);
 		if (cfg->budget > 0 && r->pred[i] > left) {
 			snprintf(why, sizeof(why), "needs ~%s, %s of the budget left",
-				 sweep_fmt_dur(r->pred[i], a, sizeof(a)), sweep_fmt_dur(fmax(0, left), b, sizeof(b)));
+				 cp_fmt_dur(r->pred[i], a, sizeof(a)), cp_fmt_dur(fmax(0, left), b, sizeof(b)));
 			rc = sweep_log_cell(r, i, ST_BUDGET, 0, why, e);
 			if (!r->tty)
 				fprintf(stderr, "sweep: [%d/%d] over budget: %s: %s\n", i + 1, r->p->n, c->line, why);
@@ -425,7 +292,7 @@ static int run_close(struct sweep_run_state *r, int stopped, struct cp_err *e)
 	}
 	if ((rc = sweep_write_meta(r, stopped ? "interrupted" : failed ? "cells failed" : "complete", e)))
 		return rc;
-	sweep_fmt_dur(sweep_now() - r->t0, el, sizeof(el));
+	cp_fmt_dur(cp_now_s() - r->t0, el, sizeof(el));
 	if (stopped) {
 		fprintf(stderr, "sweep: interrupted after %s; the results so far are in %s "
 			"(nothing half-written); continue with: %s %s\n", el, cfg->dir,
@@ -444,8 +311,6 @@ static int run_close(struct sweep_run_state *r, int stopped, struct cp_err *e)
 int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *e)
 {
 	struct sweep_run_state r = { 0 };
-	struct sigaction sa = { 0 }, old[3];
-	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 	int rc, stopped;
 
 	r.cfg = cfg;
@@ -460,16 +325,11 @@ int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *
 	meta_collect_start(&r.meta, cfg->o ? cfg->o->full_argc : 0, cfg->o ? cfg->o->full_argv : NULL);
 	if ((rc = run_open(&r, e)))
 		goto out;
-	sweep_stop = 0;
-	sa.sa_handler = on_signal; /* no SA_RESTART: the wait wakes up */
-	sigemptyset(&sa.sa_mask);
-	for (int k = 0; k < 3; k++)
-		sigaction(sigs[k], &sa, &old[k]);
-	r.t0 = sweep_now();
+	runctl_stop_begin(NULL, 0); /* no restart: the wait for a cell wakes up */
+	r.t0 = cp_now_s();
 	rc = run_cells(&r, e);
-	stopped = sweep_stop > 0;
-	for (int k = 0; k < 3; k++)
-		sigaction(sigs[k], &old[k], NULL);
+	stopped = runctl_stop_count() > 0;
+	runctl_stop_end();
 	if (r.tty)
 		fprintf(stderr, "\r\033[K");
 	if (rc)

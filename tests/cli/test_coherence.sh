@@ -38,6 +38,20 @@ missing = [c for c in need if c not in rows[0]]
 assert not missing, "columns missing: %s" % missing
 ops = ["load", "store", "cas", "faa", "tas", "swap"]
 third = int(os.environ["NCPU"]) >= 3
+# --mode both: interleaved arms, a run per block; one comparison row per
+# op x state x holder, after the two arms' rows
+cmp = [r for r in rows if r["mode"] == "thread:process"]
+rows = [r for r in rows if r["mode"] != "thread:process"]
+blocks = {}
+for r in cmp:
+    assert r["metric"] == "ratio" and r["unit"] == "ratio", r
+    assert r["verdict"] in ("equivalent", "slower", "faster", "inconclusive"), r["verdict"]
+    b = int(r["blocks"])
+    assert b >= 20 and int(r["samples"]) == b and float(r["margin"]) == 5, (b, r["samples"], r["margin"])
+    assert float(r["ci_lo"]) <= float(r["p50"]) <= float(r["ci_hi"]), r
+    blocks[(r["kernel"], r["state"], r["holder"])] = b
+for r in rows:
+    assert int(r["samples"]) == 10 * blocks[(r["kernel"], r["state"], r["holder"])], (r["kernel"], r["samples"])
 want = [("M", "self"), ("M", "x"), ("E", "self"), ("E", "x")] + ([("S", "x")] if third else []) + [("I", "memory")]
 got = {}
 for r in rows:
@@ -54,6 +68,9 @@ for r in rows:
 for op in ops:
     for m in ("thread", "process"):
         assert got.get((op, m)) == want, "%s %s: %s, expected %s" % (op, m, got.get((op, m)), want)
+    h = lambda r: "self" if r["holder"] == "self" else "memory" if r["holder"] == "memory" else "x"
+    c = [(r["state"], h(r)) for r in cmp if r["kernel"] == op]
+    assert c == want, "%s comparisons: %s, expected %s" % (op, c, want)
 print(len(rows))
 EOF
 ); then

@@ -143,6 +143,22 @@ n="sync --futex shared between threads"
 if run "$n" sync --prim futex --futex shared --mode thread --samples 3 --iters 20; then
 	py "$n" 'if [r["note"] for r in rows] != ["futex shared"]: err.append("%s" % [r["note"] for r in rows])' <"$TMP/out.csv"
 fi
+n="sync --futex private:shared: the two forms as interleaved arms between threads"
+if run "$n" sync --prim futex --futex private:shared --mode thread --cpus 0,1 --samples 3 --warmup 1 --iters 20; then
+	py "$n" '
+arms = [r for r in rows if r["mode"] == "thread"]
+cmp = [r for r in rows if r["mode"] == "private:shared"]
+if len(rows) != 3: err.append("%d rows" % len(rows))
+if sorted(r["note"] for r in arms) != ["futex private", "futex shared"]: err.append("arms %s" % [r["note"] for r in arms])
+if len(cmp) != 1: err.append("%d comparison rows" % len(cmp))
+for r in cmp:
+    b = int(r["blocks"])
+    if r["metric"] != "ratio" or r["kernel"] != "futex" or r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive"):
+        err.append("comparison %s %s %s" % (r["metric"], r["kernel"], r["verdict"]))
+    if b < 20 or any(int(a["samples"]) != 10 * b for a in arms): err.append("blocks %d, arm samples %s" % (b, [a["samples"] for a in arms]))
+    if not f(r, "ci_lo") <= f(r, "p50") <= f(r, "ci_hi"): err.append("p50 outside its interval")
+' <"$TMP/out.csv"
+fi
 expect_exit "sync --prim bogus" 2 "--prim: invalid value 'bogus'.*futex" "$CP" sync --prim bogus
 expect_exit "sync --futex bogus" 2 "--futex: invalid value 'bogus'.*private\|shared|--futex: invalid value 'bogus'" \
 	"$CP" sync --futex bogus
@@ -177,8 +193,10 @@ expect_exit "copy --sizes 100" 2 "--sizes: invalid value '100'.*multiples of 8" 
 expect_exit "copy --sizes 4X" 2 "--sizes: invalid value '4X'" "$CP" copy --sizes 4X
 
 # ---- setup ----
-n="setup all whats both modes"
-if run "$n" setup --what all --sizes 4K,64K --cpus 0,1 --samples 3 --mode both; then
+n="setup all whats, threads and processes"
+if run "$n" setup --what all --sizes 4K,64K --cpus 0,1 --samples 3 --mode thread && mv "$TMP/out.csv" "$TMP/th.csv" &&
+   run "$n" setup --what all --sizes 4K,64K --cpus 0,1 --samples 3 --mode process; then
+	tail -n +2 "$TMP/out.csv" | cat "$TMP/th.csv" - >"$TMP/both.csv"
 	py "$n" '
 kinds = {r["shm"] for r in rows}
 if kinds != {"private", "anon", "sysv", "posix", "memfd"}: err.append("kinds %s" % kinds)
@@ -191,7 +209,35 @@ for r in rows:
     pages = int(r["size_bytes"]) // 4096
     if not rel(f(r, "p50"), f(pp, "p50") * pages): err.append("%s %s: total != %d pages x per page" % (r["kernel"], r["size_bytes"], pages))
 if len([r for r in rows if r["kernel"] == "touch" and r["size_bytes"] == "65536"]) != 5 * 2 * 2: err.append("touch rows")
-'"$TWINS" <"$TMP/out.csv"
+'"$TWINS" <"$TMP/both.csv"
+fi
+
+# --mode both: each step of each memory kind as interleaved arms, a run of
+# the agents per block; one comparison row per step (touch and retouch
+# each), its ratio the median of the block pairs' ratios
+n="setup --mode both: interleaved arms per step"
+if run "$n" setup --what touch,fork --shm anon --sizes 64K --cpus 0,1 --samples 3 --mode both; then
+	py "$n" '
+cmp = [r for r in rows if r["mode"] == "thread:process"]
+arms = [r for r in rows if r["mode"] != "thread:process"]
+got = sorted((r["kernel"], r["shm"]) for r in cmp)
+want = sorted((k, s) for k in ("touch", "retouch", "fork") for s in ("anon", "private"))
+if got != want: err.append("comparison rows %s, want %s" % (got, want))
+for r in cmp:
+    b = int(r["blocks"])
+    if r["metric"] != "ratio" or r["unit"] != "ratio": err.append("%s: metric %s" % (r["kernel"], r["metric"]))
+    if r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive"): err.append("verdict %r" % r["verdict"])
+    if b < 20 or int(r["samples"]) != b or float(r["margin"]) != 5: err.append("blocks %s samples %s" % (b, r["samples"]))
+    if not f(r, "ci_lo") <= f(r, "p50") <= f(r, "ci_hi"): err.append("%s: p50 outside its interval" % r["kernel"])
+    for m in ("thread", "process"):
+        tw = [a for a in arms if a["mode"] == m and a["kernel"] == r["kernel"] and a["shm"] == r["shm"]]
+        if len(tw) != 2 or any(int(a["samples"]) != 10 * b for a in tw):
+            err.append("%s %s %s: %d arm rows, samples %s" % (r["kernel"], r["shm"], m, len(tw), [a["samples"] for a in tw]))
+# a process re-touching pages another one touched faults on each (its own
+# page tables), a thread does not: the method must see that
+rt = [r for r in cmp if r["kernel"] == "retouch" and r["shm"] == "anon"]
+if rt and rt[0]["verdict"] != "slower": err.append("retouch anon: %s, want slower" % rt[0]["verdict"])
+' <"$TMP/out.csv"
 fi
 
 n="setup page faults: 1 per page for touch, 0 for populate"
@@ -205,6 +251,7 @@ elif "$CP" counters list --counters perf --events page-faults >/dev/null 2>&1 &&
 want = {("touch", "thread"): 1, ("touch", "process"): 1, ("retouch", "thread"): 0, ("retouch", "process"): 1,
         ("populate", "thread"): 0, ("populate", "process"): 0}
 for r in rows:
+    if r["metric"] == "ratio": continue
     w = want[(r["kernel"], r["mode"])]
     if r["kernel"] == "retouch" and r["shm"] == "private": w = 1 if r["mode"] == "process" else 0
     if r["ctr:page-faults"] == "" or float(r["ctr:page-faults"]) != w:

@@ -29,7 +29,7 @@ mkdir -p "$D/raw"
 	echo "$HDR"
 	for pl in smt llc cross-package:21; do
 		case $pl in smt) b=40 ;; llc) b=110 ;; *) b=300 ;; esac
-		row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread shm=heap pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat $b)"
+		row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread shm=anon pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat $b)"
 		for s in anon sysv; do
 			row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=process shm=$s pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat $((b + 5)))"
 		done
@@ -40,8 +40,8 @@ mkdir -p "$D/raw"
 	for m in thread process; do
 		# processes exactly twice as slow, sample by sample: the ratio of
 		# medians is 2 and its bootstrap interval must hold 2
-		f=1 shm=heap
-		[ $m = process ] && f=2 shm=anon
+		f=1 shm=anon
+		[ $m = process ] && f=2
 		for i in $(seq 0 49); do
 			echo "pingpong,cas,asm,$m,$shm,4k,one-line,llc,0;1,64,2,round_trip,ns,$i,$(((100 + i % 7) * f))"
 		done
@@ -153,17 +153,17 @@ check "report of a finished directory" "$CP" report --resume "$D"
 grep -q "as fast as between threads?\*\* Not answered: this run has no interleaved comparison" "$D/report.md" &&
 	ok "report: back-to-back cells do not answer the question" ||
 	notok "report answer" "$(sed -n '/Summary/,/##/p' "$D/report.md")"
-awk -F'|' '/\| llc \| cas \| 0;1 \| heap \/ anon \|/ { split($8, r, /[][, \\]+/); found = 1
+awk -F'|' '/\| llc \| cas \| 0;1 \| anon \/ anon \|/ { split($8, r, /[][, \\]+/); found = 1
 	good = r[2] == "2.000" && r[3] <= 2 && r[4] >= 2 && r[3] < r[4] }
 	END { exit !(found && good) }' "$D/report.md" &&
 	ok "report: ratio of the raw samples' medians with a bootstrap interval around it" ||
 	notok "report: bootstrap ratio" "$(grep '| llc | cas' "$D/report.md")"
-# llc thread row: median 110 -> "110 [108, 112]" in the table
-grep -q "| llc | cas | 0;1 | heap / anon | 110 \\\\\\[108, 112\\\\\\]" "$D/report.md" && ok "report: the thread median of the CSV" ||
+# llc thread row: median 110 -> "110.0 [107.8, 112.2]" in the table (cp_fmt_num, as the terminal table)
+grep -q "| llc | cas | 0;1 | anon / anon | 110.0 \\\\\\[107.8, 112.2\\\\\\]" "$D/report.md" && ok "report: the thread median of the CSV" ||
 	notok "report: thread median" "$(grep '| llc |' "$D/report.md")"
-sed -i 's/^\(pingpong,cas,asm,thread,heap,4k,one-line,[^,]*,[^,]*,[^,]*,llc,.*round_trip,ns,\)[^,]*,[^,]*,110,/\1199,199,220,/' "$D/pingpong.csv"
+sed -i 's/^\(pingpong,cas,asm,thread,anon,4k,one-line,[^,]*,[^,]*,[^,]*,llc,.*round_trip,ns,\)[^,]*,[^,]*,110,/\1199,199,220,/' "$D/pingpong.csv"
 "$CP" report --resume "$D" >/dev/null 2>&1
-grep -q "| llc | cas | 0;1 | heap / anon | 220 " "$D/report.md" && ok "report: a changed CSV changes the report" ||
+grep -q "| llc | cas | 0;1 | anon / anon | 220.0 " "$D/report.md" && ok "report: a changed CSV changes the report" ||
 	notok "report follows the CSV" "$(grep '| llc |' "$D/report.md")"
 grep -q 'data:image/png;base64,iVBOR' "$D/report.html" && ok "report.html embeds the figures" ||
 	notok "report.html figures" "no base64 PNG"
@@ -173,6 +173,7 @@ grep -q 'data:image/png;base64,iVBOR' "$D/report.html" && ok "report.html embeds
 cp -r "$D" "$TMP/arms"
 rm -rf "$TMP/arms/raw"
 {
+	echo "$HDR"
 	for pl in smt llc; do
 		case $pl in smt) v=equivalent r="p50=1.01 ci_lo=0.99 ci_hi=1.03" ;; *) v=slower r="p50=1.2 ci_lo=1.1 ci_hi=1.3" ;; esac
 		for m in thread process; do
@@ -182,12 +183,12 @@ rm -rf "$TMP/arms/raw"
 	done
 	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=process:process shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=0.9 ci_lo=0.85 ci_hi=0.94 verdict=faster margin=5 blocks=20"
 	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread:thread shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=1 ci_lo=0.99 ci_hi=1.01 verdict=equivalent margin=5 blocks=20"
-} >>"$TMP/arms/pingpong.csv"
+} >"$TMP/arms/pingpong.csv"
 "$CP" report --resume "$TMP/arms" >/dev/null 2>&1
 grep -q "as fast as between threads?\*\* No, not everywhere: processes slower by more than the margin in 1 of 2 comparisons.* 1 equivalent, 1 slower, 0 faster, 0 inconclusive; A/A controls (two identical arms): 1 of 2 claimed a difference" "$TMP/arms/report.md" &&
 	ok "report: the answer counts the verdicts and the A/A false claims" ||
 	notok "report: verdict answer" "$(grep 'as fast as between threads' "$TMP/arms/report.md")"
-grep -q '| llc | cas | 0;1 | anon | thread:process | 100 .*| 1.200 \\\[1.100, 1.300\\\] | slower (5%, 20) |' "$TMP/arms/report.md" &&
+grep -q '| llc | cas | 0;1 | anon | thread:process | 100.0 .*| 1.200 \\\[1.100, 1.300\\\] | slower (5%, 20) |' "$TMP/arms/report.md" &&
 	ok "report: the comparison table states each verdict" ||
 	notok "report: comparison table" "$(grep '| llc |' "$TMP/arms/report.md")"
 grep -q '| process:process (A/A) |' "$TMP/arms/report.md" && ok "report: the A/A table" ||

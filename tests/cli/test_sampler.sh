@@ -27,7 +27,8 @@ print(' '.join(bad))
 # A target no set of 10 samples meets (0.001%) grows the count; 100% is met
 # at once.  The bound is 50 x --samples.
 for cmd in "pingpong --op cas" "coherence --op load --state M" "sync --prim spin" \
-	"copy --via shared --sizes 64" "contend --op faa --agents 2"; do
+	"copy --via shared --sizes 64" "contend --op faa --agents 2" \
+	"setup --what populate --shm anon --sizes 64K"; do
 	exp=${cmd%% *}
 	samples "$exp: --target-ci 0.001 takes more samples" 11 500 \
 		$cmd --cpus 0,1 --mode thread --samples 10 --warmup 1 --target-ci 0.001

@@ -110,7 +110,7 @@ out=$("$CP" sweep --plan "$TMP/ok.plan" --dry-run 2>&1)
 printf '%s\n' "$out" | grep -q "2 cells" && printf '%s\n' "$out" | grep -q "contend --agents 1..2 --op faa --samples 5" &&
 	ok "plan: a command line and a key = value block" || notok "plan: both syntaxes" "$out"
 printf 'pingpong --op cas\nfrobnicate --x 1\n' >"$TMP/bad1.plan"
-expect_exit "plan: unknown command names file:line" 2 "bad1.plan:2: unknown command 'frobnicate'" \
+expect_exit "plan: unknown command names file:line" 2 "bad1.plan:2: 'frobnicate' is not an experiment" \
 	"$CP" sweep --plan "$TMP/bad1.plan" --dry-run
 printf 'pingpong --op cas --nosuch 3\n' >"$TMP/bad2.plan"
 expect_exit "plan: unknown option" 2 "bad2.plan:1: .*unknown option '--nosuch'" \
@@ -119,7 +119,7 @@ printf 'pingpong --op cas --out x.csv\n' >"$TMP/bad3.plan"
 expect_exit "plan: --out is the sweep's" 2 "bad3.plan:1: --out is set by the sweep" \
 	"$CP" sweep --plan "$TMP/bad3.plan" --dry-run
 printf 'topo --format json\n' >"$TMP/bad4.plan"
-expect_exit "plan: a cell must measure" 2 "writes no result rows" "$CP" sweep --plan "$TMP/bad4.plan" --dry-run
+expect_exit "plan: a cell must measure" 2 "'topo' is not an experiment: a cell must be a measuring command" "$CP" sweep --plan "$TMP/bad4.plan" --dry-run
 printf 'agents = 2\nop = faa\n' >"$TMP/bad5.plan"
 expect_exit "plan: block without command" 2 "bad5.plan:1: a key = value block needs a 'command" \
 	"$CP" sweep --plan "$TMP/bad5.plan" --dry-run
@@ -154,6 +154,27 @@ for f in meta.json topo.json plan.txt cells-done.log raw/pingpong.csv; do
 done
 grep -q '"sweep_status": "complete"' "$TMP/s1/meta.json" && ok "meta.json: complete" ||
 	notok "meta.json status" "$(grep sweep_ "$TMP/s1/meta.json")"
+# meta.json is JSON with numbers as numbers, and both it and the marker
+# carry the schema version of the CSVs beside them
+if out=$(python3 - "$TMP/s1" <<'EOF' 2>&1
+import json, re, sys
+d = sys.argv[1]
+m = json.load(open(d + "/meta.json"))
+x = m["extra"]
+assert isinstance(m["schema_version"], int) and m["schema_version"] >= 2, m["schema_version"]
+assert isinstance(x["sweep_cells"], int) and x["sweep_cells"] > 0, x["sweep_cells"]
+assert x["sweep_cells_done"] + x["sweep_cells_unavailable"] + x["sweep_cells_not_run"] <= x["sweep_cells"], x
+assert isinstance(m["steal_ms"], (int, float)) or m["steal_ms"] is None
+marker = open(d + "/.cachepong-results").read()
+assert re.search(r"^schema %d$" % m["schema_version"], marker, re.M), marker
+print(m["schema_version"])
+EOF
+); then ok "meta.json: numbers, schema version $out (also in the marker)"; else notok "meta.json schema" "$out"; fi
+mkdir -p "$TMP/old" && printf 'cachepong results directory\nschema 1\n' >"$TMP/old/.cachepong-results"
+expect_exit "--resume of another schema version: exit 2 naming both" 2 \
+	"--resume .*/old: results of schema version 1, this cachepong reads and writes version [0-9]+" \
+	"$CP" sweep --resume "$TMP/old"
+expect_exit "plot of another schema version: exit 2" 2 "old: results of schema version 1" "$CP" plot "$TMP/old"
 [ "$(cat "$TMP/s1.out")" = "$TMP/s1" ] && ok "sweep prints its directory" || notok "sweep stdout" "$(cat "$TMP/s1.out")"
 expect_exit "sweep refuses a used directory" 2 "holds a sweep already: continue it with --resume" \
 	"$CP" sweep --plan "$TMP/small.plan" --dir "$TMP/s1"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "meta.h"
+#include "schema.h"
 #include "opts.h"
 #include "result.h"
 #include "timer.h"
@@ -200,27 +201,57 @@ static void csv(void **state)
 	free(t);
 }
 
+/* Member k of object o, which must be there. */
+static json_t *get(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	assert_non_null(v);
+	return v;
+}
+
 static void json(void **state)
 {
 	char out[600], *t;
+	json_error_t err;
+	json_t *doc, *meta, *rows, *r0, *r1, *r2, *cl, *notes;
 
 	snprintf(out, sizeof(out), "%s/rows.json", dir);
 	write_all("json", out, NULL);
 	t = slurp(out);
 	assert_non_null(strstr(t, "{\n  \"meta\": {"));
-	assert_non_null(strstr(t, "\"command_line\": [\"cachepong\", \"pingpong\", \"--note=a \\\"b\\\"\\\\c\\u0001\"]"));
-	assert_non_null(strstr(t, "\"name\": \"tsc\""));
-	assert_non_null(strstr(t, "\"overhead_ns\": 20"));
-	assert_non_null(strstr(t, "\"kernel_asm\": \"lock cmpxchg\""));
-	assert_non_null(strstr(t, "\"perf::PAGE-FAULTS: not counted in process mode \\\"x\\\"\"\n"));
-	assert_null(strstr(strstr(t, "not counted") + 1, "not counted")); /* one note, not two */
-	assert_non_null(strstr(t, "\"cpus\": \"0;1\", \"cpu_a\": 0, \"cpu_b\": 1, \"mem_node\": null"));
-	assert_non_null(strstr(t, "\"ctr:PAPI_L1_DCM\": 1.5, \"ctr:perf::PAGE-FAULTS\": null}"));
-	assert_non_null(strstr(t, "\"ctr:PAPI_L1_DCM\": null, \"ctr:perf::PAGE-FAULTS\": 0.25}"));
-	assert_non_null(strstr(t, "\"impl\": null"));
-	assert_non_null(strstr(t, "\"ci_lo\": null, \"ci_hi\": null, \"p50_cycles\": 400"));
-	assert_non_null(strstr(t, "\"note\": \"line1\\nline2\""));
 	free(t);
+	doc = json_load_file(out, 0, &err);
+	assert_non_null(doc);
+	meta = get(doc, "meta");
+	rows = get(doc, "results");
+	assert_int_equal(json_integer_value(get(meta, "schema_version")), CP_SCHEMA_VERSION);
+	cl = get(meta, "command_line");
+	assert_int_equal(json_array_size(cl), 3);
+	assert_string_equal(json_string_value(json_array_get(cl, 2)), "--note=a \"b\"\\c\x01");
+	assert_string_equal(json_string_value(get(get(meta, "timer"), "name")), "tsc");
+	assert_true(json_number_value(get(get(meta, "timer"), "overhead_ns")) == 20);
+	assert_string_equal(json_string_value(get(get(meta, "extra"), "kernel_asm")), "lock cmpxchg");
+	notes = get(meta, "notes");
+	assert_int_equal(json_array_size(notes), 1); /* one note, not two */
+	assert_string_equal(json_string_value(json_array_get(notes, 0)), "perf::PAGE-FAULTS: not counted in process mode \"x\"");
+	assert_int_equal(json_array_size(rows), 3);
+	r0 = json_array_get(rows, 0);
+	r1 = json_array_get(rows, 1);
+	r2 = json_array_get(rows, 2);
+	assert_string_equal(json_string_value(get(r0, "cpus")), "0;1");
+	assert_int_equal(json_integer_value(get(r0, "cpu_a")), 0);
+	assert_int_equal(json_integer_value(get(r0, "cpu_b")), 1);
+	assert_true(json_is_null(get(r0, "mem_node")));
+	assert_true(json_number_value(get(r0, "ctr:PAPI_L1_DCM")) == 1.5);
+	assert_true(json_is_null(get(r0, "ctr:perf::PAGE-FAULTS")));
+	assert_true(json_is_null(get(r1, "ctr:PAPI_L1_DCM")));
+	assert_true(json_number_value(get(r1, "ctr:perf::PAGE-FAULTS")) == 0.25);
+	assert_true(json_is_null(get(r2, "impl")));
+	assert_true(json_is_null(get(r2, "ci_lo")) && json_is_null(get(r2, "ci_hi")));
+	assert_true(json_number_value(get(r2, "p50_cycles")) == 400);
+	assert_string_equal(json_string_value(get(r2, "note")), "line1\nline2");
+	json_decref(doc);
 }
 
 static void table(void **state)
@@ -305,21 +336,19 @@ static void empty(void **state)
 
 static void json_escape(void **state)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	json_t *a = json_array();
+	char *buf;
 
-	json_write_string(f, "\xc3\xa9\xff\"\\\t\x1f\xe2\x82\xac\xed\xa0\x80");
-	fputc(' ', f);
-	json_write_string(f, NULL);
-	fputc(' ', f);
-	json_write_double(f, NAN);
-	fputc(' ', f);
-	json_write_double(f, 0.1);
-	fclose(f);
-	/* é kept, 0xff and a surrogate replaced, € kept */
-	assert_string_equal(buf, "\"\xc3\xa9\\ufffd\\\"\\\\\\t\\u001f\xe2\x82\xac\\ufffd\\ufffd\\ufffd\" null null 0.1");
+	json_array_append_new(a, json_text("\xc3\xa9\xff\"\\\t\x1f\xe2\x82\xac\xed\xa0\x80"));
+	json_array_append_new(a, json_text(NULL));
+	json_array_append_new(a, json_num(NAN));
+	json_array_append_new(a, json_num(0.1));
+	json_array_append_new(a, json_num(64));
+	buf = json_dumps(a, JSON_COMPACT | JSON_ENSURE_ASCII);
+	/* é kept, 0xff and a surrogate replaced, € kept; a whole number is an integer */
+	assert_string_equal(buf, "[\"\\u00E9\\uFFFD\\\"\\\\\\t\\u001F\\u20AC\\uFFFD\\uFFFD\\uFFFD\",null,null,0.10000000000000001,64]");
 	free(buf);
+	json_decref(a);
 }
 
 /* The machine part of meta: what every Linux box has. */
@@ -347,9 +376,10 @@ static void meta_machine(void **state)
 	meta_collect_end(&m);
 	assert_true(m.steal_end >= m.steal_start);
 	f = open_memstream(&buf, &len);
-	assert_int_equal(meta_write_json(f, &m, 0), 0);
+	assert_int_equal(meta_write_json(f, &m), 0);
 	fclose(f);
 	assert_true(buf[0] == '{' && buf[len - 1] == '}');
+	assert_non_null(strstr(buf, "\"schema_version\": "));
 	assert_non_null(strstr(buf, "\"steal_ms\": "));
 	assert_non_null(strstr(buf, "\"timer\": null"));
 	free(buf);

@@ -1,0 +1,44 @@
+/* rows.c: counter columns and comparison rows (rows.h). */
+#include "rows.h"
+
+#include <stdio.h>
+
+#include "stats.h"
+
+void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_cfg *cfg, double ops,
+		      struct cp_row *row, struct cp_sink *sink)
+{
+	int n = cfg ? counters_nevents(cfg) : 0;
+
+	row->ncounters = 0;
+	for (int i = 0; i < n && i < CP_MAX_COUNTERS; i++) {
+		struct cp_counter_val *v = &row->counters[row->ncounters++];
+		double sum = 0;
+		int valid = ops > 0;
+
+		snprintf(v->name, sizeof(v->name), "%s", counters_event_name(cfg, i));
+		for (unsigned a = 0; a < sh->n; a++) {
+			if (!sh->slot[a].ctr_valid[i]) {
+				if (valid && sink)
+					result_meta_note(sink, "counter %s unavailable (agent %u, CPU %d): %s",
+							 v->name, a, sh->slot[a].cpu, sh->slot[a].ctr_why);
+				valid = 0;
+			}
+			sum += (double)sh->slot[a].ctr[i];
+		}
+		v->valid = valid;
+		v->per_op = valid ? sum / ops : 0;
+	}
+}
+
+void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio)
+{
+	*ratio = cp_xcalloc(a->pairs ? a->pairs : 1, sizeof(double));
+	verdict_ratios(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, *ratio);
+	stats_compute(*ratio, a->pairs, &row->st);
+	row->mode = mode;
+	row->samples = a->pairs;
+	row->raw = *ratio;
+	row->nraw = a->pairs;
+	result_set_verdict(row, &a->verdict);
+}

@@ -1,0 +1,24 @@
+/* rows.h: what every experiment puts into its result rows the same way:
+ * the agents' counts as counter columns, and the comparison row of two
+ * interleaved arms.  (The bridge between harness/ and out/, which know
+ * nothing of each other.) */
+#ifndef EXP_ROWS_H
+#define EXP_ROWS_H
+
+#include "agents.h"
+#include "arms.h"
+#include "counters.h"
+#include "result.h"
+
+/* Fill row->counters from the slots: sum over agents / ops.  Unavailable
+ * events stay invalid; reasons go to the sink's metadata. */
+void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_cfg *cfg, double ops,
+		      struct cp_row *row, struct cp_sink *sink);
+
+/* Turn a filled row of arm 0 into the comparison row of arms of one run
+ * per block: mode (e.g. "thread:process"), metric ratio, the block pairs'
+ * ratios as its samples in *ratio (the caller frees), their median, its
+ * interval and the verdict. */
+void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio);
+
+#endif

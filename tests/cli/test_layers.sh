@@ -1,0 +1,44 @@
+#!/bin/sh
+# test_layers.sh: the module structure (tools/layers.py) of the plain build:
+# no two source files call each other in a cycle, the lower layers (common,
+# kernels, topology, counters, out, harness) call only what lies below them
+# and never see the command line.  The checker itself is tried on objects
+# that break each rule, so a checker that finds nothing cannot pass.
+. "$(dirname "$0")/lib.sh"
+
+L="python3 $ROOT/tools/layers.py"
+out=$($L --root "$ROOT" "$ROOT/build" 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -Eq '^layers: [1-9][0-9]+ files, [1-9][0-9]* calls between them, 0 problems$'; then
+	ok "the build has no cycle and no layer breach"
+else
+	notok "layers of the build" "exit $rc: $out"
+fi
+
+# a fake tree: a cycle in src/exp, a counters file calling src/out, a
+# harness header that includes opts.h
+F=$TMP/tree
+mkdir -p "$F/src/exp" "$F/src/out" "$F/src/harness" "$F/counters" "$F/b/src/exp" "$F/b/src/out" "$F/b/counters"
+printf 'int b(void);\nint a(void) { return b(); }\n' >"$F/src/exp/a.c"
+printf 'int a(void);\nint b(void) { return a() + 1; }\n' >"$F/src/exp/b.c"
+printf 'int w(void) { return 3; }\n' >"$F/src/out/w.c"
+printf 'int w(void);\nint c(void) { return w(); }\n' >"$F/counters/c.c"
+printf '#include "opts.h"\n' >"$F/src/harness/h.h"
+for s in src/exp/a src/exp/b src/out/w counters/c; do
+	cc -c -o "$F/b/$s.o" "$F/$s.c" || notok "fake tree" "cannot compile $s.c"
+done
+out=$($L --root "$F" "$F/b" 2>&1)
+rc=$?
+[ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q '^cycle: src/exp/a <-> src/exp/b$' &&
+	printf '%s\n' "$out" | grep -q '^  src/exp/a -> src/exp/b: b$' &&
+	ok "a cycle is named with its calls" || notok "cycle found" "exit $rc: $out"
+printf '%s\n' "$out" | grep -q '^layer: counters/c (counters) calls src/out/w (out): w; counters may call common$' &&
+	ok "a lower layer calling sideways is named" || notok "layer breach found" "$out"
+printf '%s\n' "$out" | grep -q '^command line in harness: src/harness/h.h:1: #include "opts.h"$' &&
+	ok "the command line in a lower layer is named" || notok "opts.h found" "$out"
+printf '%s\n' "$out" | grep -q ', 3 problems$' && ok "the problems are counted" || notok "problem count" "$out"
+
+# nothing to read is an error, not a pass
+mkdir -p "$TMP/empty"
+expect_exit "no objects: exit 2" 2 "no objects of .* build first" $L --root "$ROOT" "$TMP/empty"
+finish

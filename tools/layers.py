@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""layers.py: check cachepong's module structure from the built objects.
+
+  python3 tools/layers.py [--root DIR] BUILD_DIR
+
+Reads the symbols of every object of BUILD_DIR whose source exists under
+ROOT (nm -P), draws which file calls which, and fails (exit 1) when:
+  - files call each other in a cycle (a strongly connected group of more
+    than one file): the cycle's files and the symbols of each edge;
+  - a lower layer calls into a layer it may not (LOWER below);
+  - a file of a lower layer mentions `struct opts` or includes opts.h or
+    command.h (the command line is for cmd_* and experiment code only).
+Exit 2 when there is nothing to read (no objects, nm missing)."""
+import os
+import re
+import subprocess
+import sys
+
+# What each lower layer may call; exp, sweep, report and cli are above them all.
+LOWER = {
+    "common": set(),
+    "kernels": {"common"},
+    "topology": {"common"},
+    "counters": {"common"},
+    "out": {"common"},
+    "harness": {"common", "counters", "kernels", "topology"},
+}
+CLI_HEADERS = re.compile(r'struct opts\b|#include "(opts|command)\.h"')
+
+
+def layer(rel):
+    parts = rel.split("/")
+    return parts[1] if parts[0] == "src" else parts[0]
+
+
+def read_objects(root, build):
+    defs, uses = {}, {}
+    for dirpath, _, files in os.walk(build):
+        for f in files:
+            if not f.endswith(".o"):
+                continue
+            obj = os.path.join(dirpath, f)
+            rel = os.path.relpath(obj, build)[:-2]
+            if not os.path.exists(os.path.join(root, rel + ".c")):
+                continue  # a test, another build variant, or a stale object
+            out = subprocess.run(["nm", "-P", obj], capture_output=True, text=True, check=True).stdout
+            uses[rel] = set()
+            for line in out.splitlines():
+                p = line.split()
+                if len(p) < 2:
+                    continue
+                if p[1] == "U":
+                    uses[rel].add(p[0])
+                elif p[1] in "TDBRCVW":
+                    defs.setdefault(p[0], rel)
+    return defs, uses
+
+
+def cycles(graph):
+    index, low, stack, on, out, n = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = n[0]
+        n[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    sys.setrecursionlimit(100000)
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def main(argv):
+    root = "."
+    if len(argv) > 2 and argv[0] == "--root":
+        root, argv = argv[1], argv[2:]
+    if len(argv) != 1:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    build = argv[0]
+    try:
+        defs, uses = read_objects(root, build)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"layers: cannot read the objects of {build}: {e}", file=sys.stderr)
+        return 2
+    if not uses:
+        print(f"layers: no objects of {root}'s sources under {build}: build first", file=sys.stderr)
+        return 2
+    graph = {v: {defs[s] for s in uses[v] if s in defs and defs[s] != v} for v in uses}
+    bad = 0
+    for comp in cycles(graph):
+        bad += 1
+        print("cycle: " + " <-> ".join(comp))
+        for v in comp:
+            for w in sorted(graph[v] & set(comp)):
+                syms = sorted(s for s in uses[v] if defs.get(s) == w)
+                print(f"  {v} -> {w}: {', '.join(syms[:6])}")
+    for v in sorted(graph):
+        lv = layer(v)
+        if lv not in LOWER:
+            continue
+        for w in sorted(graph[v]):
+            lw = layer(w)
+            if lw != lv and lw not in LOWER[lv]:
+                bad += 1
+                syms = sorted(s for s in uses[v] if defs.get(s) == w)
+                print(f"layer: {v} ({lv}) calls {w} ({lw}): {', '.join(syms[:6])}; "
+                      f"{lv} may call {', '.join(sorted(LOWER[lv])) or 'nothing'}")
+    for lv in sorted(LOWER):
+        d = os.path.join(root, lv if lv in ("kernels", "topology", "counters") else "src/" + lv)
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if not name.endswith((".c", ".h", ".def")):
+                continue
+            with open(os.path.join(d, name), encoding="utf-8") as f:
+                for ln, text in enumerate(f, 1):
+                    if CLI_HEADERS.search(text):
+                        bad += 1
+                        print(f"command line in {lv}: {os.path.relpath(f.name, root)}:{ln}: {text.strip()}")
+    print(f"layers: {len(graph)} files, {sum(len(s) for s in graph.values())} calls between them, "
+          f"{bad} problem{'s' if bad != 1 else ''}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
