@@ -138,7 +138,7 @@ KERNEL_SRCS := $(wildcard kernels/*.c)
 build/aarch64/pp_cross: tests/aarch64/pp_cross.c $(KERNEL_SRCS) $(wildcard kernels/*.h) src/common/cp.c src/common/cp.h
 	@mkdir -p $(dir $@)
 	$(AARCH64_CC) -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc/common -Ikernels -static \
-		-o $@ tests/aarch64/pp_cross.c $(KERNEL_SRCS) src/common/cp.c -lpthread
+		-o $@ tests/aarch64/pp_cross.c $(KERNEL_SRCS) src/common/cp.c -lpthread -lm
 
 # the fresh-root test (tests/fresh/run.sh): a Debian root with nothing but
 # gcc, make, git, python3; the README's commands there; needs root

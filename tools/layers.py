@@ -9,7 +9,9 @@ ROOT (nm -P), draws which file calls which, and fails (exit 1) when:
     than one file): the cycle's files and the symbols of each edge;
   - a lower layer calls into a layer it may not (LOWER below);
   - a file of a lower layer mentions `struct opts` or includes opts.h or
-    command.h (the command line is for cmd_* and experiment code only).
+    command.h (the command line is for cmd_* and experiment code only);
+  - a function of the sources is longer than MAX_FUNC_LINES lines (from its
+    name's line to its closing brace, kernel style: both at column 0).
 Exit 2 when there is nothing to read (no objects, nm missing)."""
 import os
 import re
@@ -25,6 +27,7 @@ LOWER = {
     "out": {"common"},
     "harness": {"common", "counters", "kernels", "topology"},
 }
+MAX_FUNC_LINES = 100
 CLI_HEADERS = re.compile(r'struct opts\b|#include "(opts|command)\.h"')
 
 
@@ -88,6 +91,28 @@ def cycles(graph):
     return out
 
 
+def long_functions(root):
+    """(lines, file, first line) of every function over MAX_FUNC_LINES."""
+    out = []
+    for d in ("src", "kernels", "topology", "counters"):
+        for dirpath, _, files in os.walk(os.path.join(root, d)):
+            for name in sorted(files):
+                if not name.endswith(".c"):
+                    continue
+                path = os.path.join(dirpath, name)
+                with open(path, encoding="utf-8") as f:
+                    lines = f.read().split("\n")
+                start = None
+                for i, line in enumerate(lines):
+                    if start is None and line == "{" and i and re.match(r"^[A-Za-z_].*\)$", lines[i - 1]):
+                        start = i - 1
+                    elif start is not None and line == "}":
+                        if i - start + 1 > MAX_FUNC_LINES:
+                            out.append((i - start + 1, os.path.relpath(path, root), lines[start]))
+                        start = None
+    return out
+
+
 def main(argv):
     root = "."
     if len(argv) > 2 and argv[0] == "--root":
@@ -134,6 +159,9 @@ def main(argv):
                     if CLI_HEADERS.search(text):
                         bad += 1
                         print(f"command line in {lv}: {os.path.relpath(f.name, root)}:{ln}: {text.strip()}")
+    for n, path, head in long_functions(root):
+        bad += 1
+        print(f"long function: {path}: {n} lines (at most {MAX_FUNC_LINES}): {head}")
     print(f"layers: {len(graph)} files, {sum(len(s) for s in graph.values())} calls between them, "
           f"{bad} problem{'s' if bad != 1 else ''}")
     return 1 if bad else 0

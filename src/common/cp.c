@@ -108,9 +108,9 @@ char *cp_fmt_dur(double s, char *buf, size_t len)
 	else if (s < 90)
 		snprintf(buf, len, "%.0f s", s);
 	else if (s < 3600)
-		snprintf(buf, len, "%d min %02d s", (int)(s / 60), (int)fmod(s, 60));
+		snprintf(buf, len, "%d min %02d s", (int)s / 60, (int)s % 60);
 	else
-		snprintf(buf, len, "%d h %02d min", (int)(s / 3600), (int)fmod(s / 60, 60));
+		snprintf(buf, len, "%lld h %02d min", (long long)s / 3600, (int)((long long)s / 60 % 60));
 	return buf;
 }
 

@@ -185,7 +185,6 @@ static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const
 {
 	struct coh_arms x = { .r = r, .p = p, .cell = *c, .sink = sink };
 	struct arms_runs a = { 0 };
-	double *ratio = NULL;
 	int rc = arms_runs_measure(&r->smp, p->margin_pct, coh_block, &x, &a, e);
 
 	if (!rc && a.pairs && r->counters)
@@ -201,10 +200,8 @@ static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const
 	if (!rc && a.pairs) {
 		struct cp_row row = x.row[0];
 
-		exp_arms_row(&a, &row, p->mode_pair, &ratio);
-		rc = result_add(sink, &row, e);
+		rc = exp_arms_add(sink, &a, &row, p->mode_pair, NULL, e);
 	}
-	free(ratio);
 	arms_runs_free(&a);
 	return rc;
 }
@@ -289,6 +286,7 @@ void rep_coherence(struct rep *r);   /* its report section (report_coherence.c) 
 static const struct exp_preset coherence_presets[] = {
 	{ EXP_QUICK, "coherence --placement {near} --op load,cas --state M,I --mode thread --samples 20 --warmup 3" },
 	{ EXP_STANDARD, "coherence --placement {class} --op all --state all --mode both --samples 30 --warmup 3" },
+	{ EXP_STANDARD, "coherence --placement {near} --op load,cas --state M,I --mode process:process --samples 30 --warmup 3" },
 	{ EXP_FULL, "coherence --placement {class} --pairs 4 --op all --state all --mode both --shm {pshm}" },
 };
 

@@ -453,7 +453,6 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 {
 	struct arms_runs a;
 	struct cp_row row;
-	double *ratio = NULL;
 	int rc = costs_arms_run(c, ct_block, cell, c->margin_pct, &a, e);
 
 	if (!rc && a.pairs && c->run.counters)
@@ -467,11 +466,8 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 	if (!rc && a.pairs) {
 		ct_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
-		exp_arms_row(&a, &row, "thread:process", &ratio);
-		row.note = "throughput: process / thread";
-		rc = result_add(c->sink, &row, e);
+		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "throughput: arm 2 / arm 1", e);
 	}
-	free(ratio);
 	free(cell->res[0]);
 	free(cell->res[1]);
 	arms_runs_free(&a);
@@ -540,6 +536,7 @@ static const struct exp_preset contend_presets[] = {
 	 * interleaved arms (a run per block) on the hardest case */
 	{ EXP_STANDARD, "contend --agents {agents} --op all --layout all --mode thread" },
 	{ EXP_STANDARD, "contend --agents {agents} --op faa --layout same-line --mode both" },
+	{ EXP_STANDARD, "contend --agents 2 --op faa --layout same-line --mode process:process" },
 	{ EXP_FULL, "contend --agents 1..{ncpu} --op all --layout all --mode both --shm {pshm}" },
 };
 

@@ -300,7 +300,6 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 {
 	struct arms_runs a;
 	struct cp_row row;
-	double *ratio = NULL;
 	int rc = costs_arms_run(c, cv_block, cell, c->margin_pct, &a, e);
 
 	if (!rc && a.pairs && c->run.counters)
@@ -312,11 +311,8 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 	if (!rc && a.pairs) {
 		cv_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
-		exp_arms_row(&a, &row, "thread:process", &ratio);
-		row.note = "latency: process / thread";
-		rc = result_add(c->sink, &row, e);
+		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "latency: arm 2 / arm 1", e);
 	}
-	free(ratio);
 	arms_runs_free(&a);
 	return rc;
 }
@@ -378,6 +374,7 @@ static const struct exp_preset copy_presets[] = {
 	 * interleaved arms (a run per block) at two sizes */
 	{ EXP_STANDARD, "copy --via all --sizes 4K..16M --placement {near} --mode thread" },
 	{ EXP_STANDARD, "copy --via shared,memcpy,pipe --sizes 4K,1M --placement {near} --mode both" },
+	{ EXP_STANDARD, "copy --via shared,pipe --sizes 4K --placement {near} --mode process:process" },
 	{ EXP_FULL, "copy --via all --sizes 4K..256M --placement {class}" },
 };
 

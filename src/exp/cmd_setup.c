@@ -267,17 +267,12 @@ static int measure_arms(struct costs *c, const struct su_plan *pl, const struct 
 	for (unsigned r = 0; r < cell->w->nroles && !rc && a.pairs; r++) {
 		struct arms_runs ar = { { x.m[0].ns[r], x.m[1].ns[r] }, a.pairs, 1, a.verdict };
 		struct cp_row row;
-		double *ratio = NULL;
 
 		if (r)
 			verdict_from_blocks(ar.v[0], ar.v[1], ar.pairs, ARMS_BLOCK, c->margin_pct, &ar.verdict);
 		x.cell.mode = c->modes[0];
 		role_row(c, pl, &x.cell, &x.m[0], r, &row);
-		row.samples = a.pairs;
-		exp_arms_row(&ar, &row, "thread:process", &ratio);
-		row.note = "time of the step: process / thread";
-		rc = result_add(c->sink, &row, e);
-		free(ratio);
+		rc = exp_arms_add(c->sink, &ar, &row, c->mode_pair, "time of the step: arm 2 / arm 1", e);
 	}
 	arms_runs_free(&a);
 	meas_free(&x.m[0]);
@@ -294,7 +289,7 @@ static int plan_whats(const struct opts *o, struct su_plan *pl, struct cp_err *e
 /* --shm: a list of kinds; "private" (the baseline) is always measured. */
 static int plan_kinds(const struct opts *o, const struct costs *c, struct su_plan *pl, struct cp_err *e)
 {
-	int processes = c->modes[c->nmodes - 1] == AGENT_PROCESS;
+	int processes = costs_any_process(c);
 
 	if (o->shm && has_empty_item(o->shm))
 		return cp_errf(e, CP_EUSAGE, "--shm: invalid value '%s': an empty name: allowed: a list of "
@@ -448,6 +443,7 @@ static const struct exp_preset setup_presets[] = {
 	{ EXP_QUICK, "setup --what all --shm anon --sizes 4K,1M --samples 5 --mode process" },
 	{ EXP_STANDARD, "setup --what all --sizes 4K..16M --mode process" },
 	{ EXP_STANDARD, "setup --what all --shm anon,posix --sizes 1M --mode both" },
+	{ EXP_STANDARD, "setup --what touch,fork --shm anon --sizes 1M --mode process:process" },
 	{ EXP_FULL, "setup --what all --pages {4k,thp} --sizes 4K..1G" },
 };
 

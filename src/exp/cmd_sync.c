@@ -219,7 +219,6 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 {
 	struct arms_runs a;
 	struct cp_row row;
-	double *ratio = NULL;
 	int rc;
 
 	rc = costs_arms_run(c, sy_block, cell, c->margin_pct, &a, e);
@@ -238,13 +237,10 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 		row.nraw = row.samples;
 		rc = result_add(c->sink, &row, e);
 	}
-	if (!rc && a.pairs) {
-		exp_arms_row(&a, &row, cell->arms->name, &ratio);
-		if (cell->arms->futex_shared[0] != cell->arms->futex_shared[1])
-			row.note = "futex shared / private, between threads";
-		rc = result_add(c->sink, &row, e);
-	}
-	free(ratio);
+	if (!rc && a.pairs)
+		rc = exp_arms_add(c->sink, &a, &row, cell->arms->name,
+				  cell->arms->futex_shared[0] != cell->arms->futex_shared[1]
+					  ? "futex shared / private, between threads" : NULL, e);
 	arms_runs_free(&a);
 	return rc;
 }
@@ -347,7 +343,7 @@ int cmd_sync(struct opts *o)
 	    (rc = futex_form(&c, idx, n, &form, &e)) ||
 	    (rc = costs_check_margin(&c, c.nmodes == 2 || form == 2, "--mode both or --futex private:shared", &e)))
 		goto out;
-	modes_arms = (struct sy_arms){ { c.modes[0], c.modes[1] }, { 1, 1 }, "thread:process" };
+	modes_arms = (struct sy_arms){ { c.modes[0], c.modes[1] }, { 1, 1 }, c.mode_pair };
 	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
 		goto out;
 	/* both modes, or both futex forms: interleaved arms of one comparison per cell */
@@ -381,6 +377,8 @@ static const struct exp_preset sync_presets[] = {
 	{ EXP_QUICK, "sync --prim futex --mode both --placement {near} --samples 20" },
 	{ EXP_STANDARD, "sync --prim all --mode both --placement {near}" },
 	{ EXP_STANDARD, "sync --prim futex --futex private:shared --mode thread --placement {near}" },
+	/* the A/A control of the comparisons above: its false claims go in the report */
+	{ EXP_STANDARD, "sync --prim futex,pipe --mode process:process --placement {near}" },
 	{ EXP_FULL, "sync --prim all --mode both --placement {class}" },
 };
 

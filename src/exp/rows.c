@@ -2,6 +2,7 @@
 #include "rows.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "stats.h"
 
@@ -41,4 +42,18 @@ void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mod
 	row->raw = *ratio;
 	row->nraw = a->pairs;
 	result_set_verdict(row, &a->verdict);
+}
+
+int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
+		 const char *note, struct cp_err *e)
+{
+	double *ratio;
+	int rc;
+
+	exp_arms_row(a, row, mode, &ratio);
+	if (note)
+		row->note = note;
+	rc = result_add(sink, row, e);
+	free(ratio);
+	return rc;
 }

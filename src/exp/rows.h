@@ -20,5 +20,8 @@ void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_c
  * ratios as its samples in *ratio (the caller frees), their median, its
  * interval and the verdict. */
 void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio);
+/* exp_arms_row with its note (NULL keeps row's), added to the sink. */
+int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
+		 const char *note, struct cp_err *e);
 
 #endif

@@ -15,11 +15,27 @@
 #include "timer.h"
 #include "topo.h"
 
+/* --mode: thread, process, both (= thread:process) or A:B, the A/A
+ * controls thread:thread and process:process included. */
 static int parse_modes(const struct opts *o, struct costs *c, struct cp_err *e)
 {
 	const char *m = o->mode ? o->mode : "both";
+	int interleave, rc;
 
-	return agent_modes_parse(m, c->modes, &c->nmodes, e);
+	if ((rc = agent_arms_parse(m, c->modes, &interleave, e)))
+		return rc;
+	c->nmodes = interleave ? 2 : 1;
+	snprintf(c->mode_pair, sizeof(c->mode_pair), "%s:%s", agent_mode_name(c->modes[0]),
+		 agent_mode_name(c->modes[c->nmodes - 1]));
+	return 0;
+}
+
+int costs_any_process(const struct costs *c)
+{
+	for (int m = 0; m < c->nmodes; m++)
+		if (c->modes[m] == AGENT_PROCESS)
+			return 1;
+	return 0;
 }
 
 int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,

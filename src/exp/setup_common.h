@@ -26,7 +26,8 @@ struct costs {
 	struct pp_run run;              /* timer, counters, topo, samples, warmup, iters, timeout */
 	const struct opts *o;
 	enum agent_mode modes[2];
-	int nmodes;
+	int nmodes;                     /* 2: interleaved arms (both, A:B) */
+	char mode_pair[32];             /* "thread:process": the comparison row's mode */
 	struct cp_sink *sink;
 	volatile uint64_t *intr;        /* shared: the signal number once interrupted, else 0 */
 	double margin_pct;              /* --margin of the interleaved arms' verdicts */
@@ -38,6 +39,9 @@ struct costs {
  * the command checks --shm itself.  Installs the signal handlers. */
 int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
 	       struct cp_err *e);
+
+/* Whether one of the modes is processes. */
+int costs_any_process(const struct costs *c);
 
 /* --margin is for interleaved arms: CP_EUSAGE naming `how` one asks for
  * them ("--mode both") unless the command measures two arms. */

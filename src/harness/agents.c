@@ -63,7 +63,10 @@ int agent_arms_parse(const char *s, enum agent_mode arm[2], int *interleave, str
 	}
 	if (!colon) {
 		*interleave = 0;
-		return agent_mode_parse(s, &arm[0], e);
+		if (agent_mode_parse(s, &arm[0], e))
+			return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both|"
+				       "thread:process|process:thread|thread:thread|process:process", s);
+		return 0;
 	}
 	snprintf(a, sizeof(a), "%.*s", (int)(colon - s < 15 ? colon - s : 15), s);
 	if (agent_mode_parse(a, &arm[0], e) || agent_mode_parse(colon + 1, &arm[1], e))

@@ -83,6 +83,11 @@ int compare_modes(const struct csv *c, const struct rawset *rs, const char *metr
 /* The comparison rows of c (interleaved arms: metric ratio, mode A:B) as
  * a list under a paragraph starting with title; how many. */
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title);
+/* Whether a comparison's mode "A:B" is an A/A control (A = B). */
+int rep_is_aa(const char *mode);
+/* The A/A controls of every experiment's CSV in the run, and how many of
+ * them claimed a difference (slower or faster). */
+void rep_aa_count(const struct rep *r, int *n, int *claims);
 /* Load DIR/name; 0 with c filled, -1 when absent or empty. */
 int rep_load(const struct rep *r, const char *name, struct csv *c);
 /* Every figure of kind `kind` (plot_set) with its caption. */

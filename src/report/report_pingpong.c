@@ -141,7 +141,7 @@ static void headline(struct rep *r, const struct csv *c, const struct cmps *x)
 	int w = farthest(c, x, x->count[1] ? 1 : x->count[2] ? 2 : -1);
 	size_t k = x->ab[w].row;
 	const char *margin = csv_get(c, k, csv_at(c, COL_margin));
-	char aa[200], answer[200];
+	char aa[300], answer[200];
 
 	if (x->count[0] == x->nab)
 		snprintf(answer, sizeof(answer), "Yes: equivalent within %s%% in every comparison", margin);
@@ -154,11 +154,16 @@ static void headline(struct rep *r, const struct csv *c, const struct cmps *x)
 	else
 		snprintf(answer, sizeof(answer), "Inconclusive on this machine for %d of %d comparisons, the others "
 			 "equivalent within %s%%", x->count[3], x->nab, margin);
-	if (x->naa)
+	if (x->naa) {
+		int n, claims;
+
+		rep_aa_count(r, &n, &claims);
 		snprintf(aa, sizeof(aa), "A/A controls (two identical arms): %d of %d claimed a difference, the "
-			 "method's false positives on this machine", x->aa_claims, x->naa);
-	else
+			 "method's false positives on this machine (%d of %d over every experiment's controls)",
+			 x->aa_claims, x->naa, claims, n);
+	} else {
 		snprintf(aa, sizeof(aa), "no A/A control was run, so the method's false-positive rate here is unknown");
+	}
 	rep_sum(r, "**Is memory shared between processes as fast as between threads?** %s. Of %d comparisons "
 		   "(placement x op x memory kind, thread and process arms measured interleaved): %d equivalent, "
 		   "%d slower, %d faster, %d inconclusive; %s. Farthest from 1: %s at %s (%s, %s memory): "

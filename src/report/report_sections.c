@@ -4,6 +4,8 @@
  * CSVs or computed from them. */
 #include "report_int.h"
 
+#include "experiment.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -73,6 +75,39 @@ static int col_varies(const struct csv *c, int cv, int cs)
 	return 0;
 }
 
+int rep_is_aa(const char *mode)
+{
+	const char *colon = strchr(mode, ':');
+
+	return colon && colon[1] && strlen(colon + 1) == (size_t)(colon - mode) &&
+	       !strncmp(mode, colon + 1, (size_t)(colon - mode));
+}
+
+void rep_aa_count(const struct rep *r, int *n, int *claims)
+{
+	*n = *claims = 0;
+	for (size_t k = 0; k < experiment_count(); k++) {
+		char name[96];
+		struct csv c;
+		struct cp_err e = { 0 };
+		char path[4300];
+
+		snprintf(name, sizeof(name), "%s.csv", experiment_at(k)->cmd.name);
+		snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+		if (access(path, F_OK) || csv_read(path, &c, &e))
+			continue;
+		for (size_t i = 0; i < c.nrow; i++) {
+			const char *v = csv_str(&c, i, COL_verdict);
+
+			if (!v[0] || strcmp(csv_str(&c, i, COL_metric), "ratio") || !rep_is_aa(csv_str(&c, i, COL_mode)))
+				continue;
+			(*n)++;
+			*claims += !strcmp(v, "slower") || !strcmp(v, "faster");
+		}
+		csv_free(&c);
+	}
+}
+
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title)
 {
 	static const enum cp_col ids[] = { COL_size_bytes, COL_layout, COL_agents, COL_state, COL_holder };
@@ -98,12 +133,12 @@ int rep_verdicts(struct rep *r, const struct csv *c, const char *title)
 				snprintf(size + len, sizeof(size) - len, ", ");
 				snprintf(size + len + 2, sizeof(size) - len - 2, what[k], csv_get(c, i, csv_at(c, ids[k])));
 			}
-		doc_li(r->d, "%s (%s, %s%s): %s / %.*s %.3f [%.3f, %.3f]: **%s** at a %s%% margin (%s block pairs)",
+		doc_li(r->d, "%s (%s, %s%s): %s / %.*s %.3f [%.3f, %.3f]: **%s** at a %s%% margin (%s block pairs)%s",
 		       csv_get(c, i, csv_at(c, COL_kernel)), csv_get(c, i, csv_at(c, COL_placement)),
 		       csv_get(c, i, csv_at(c, COL_shm)), size, colon + 1, (int)(colon - mode), mode,
 		       csv_num(c, i, csv_at(c, COL_p50)), csv_num(c, i, csv_at(c, COL_ci_lo)),
 		       csv_num(c, i, csv_at(c, COL_ci_hi)), v, csv_get(c, i, csv_at(c, COL_margin)),
-		       csv_get(c, i, csv_at(c, COL_blocks)));
+		       csv_get(c, i, csv_at(c, COL_blocks)), rep_is_aa(mode) ? ", an A/A control" : "");
 	}
 	return n;
 }
@@ -170,76 +205,89 @@ static int cmp_group(const void *a, const void *b)
 	return x->med < y->med ? -1 : x->med > y->med;
 }
 
-void rep_matrix(struct rep *r)
+/* The same op, mode and placement class as row i (a round trip). */
+static int same_group(const struct csv *c, size_t i, size_t j)
 {
-	struct csv c;
-	static const char *const head[] = { "op", "mode", "placement class", "pairs",
-					    "fastest pair [ns]", "median of the pairs [ns]",
-					    "slowest pair [ns]" };
-	int cke, cmo, cpl, c50, ccp, cme, ng = 0, nkm = 0;
-	struct mgroup g[64];
-	char km[16][160];
-	double *v;
+	return !strcmp(csv_str(c, j, COL_metric), "round_trip") &&
+	       !strcmp(csv_str(c, j, COL_kernel), csv_str(c, i, COL_kernel)) &&
+	       !strcmp(csv_str(c, j, COL_mode), csv_str(c, i, COL_mode)) &&
+	       !strcmp(csv_str(c, j, COL_placement), csv_str(c, i, COL_placement));
+}
 
-	if (rep_load(r, "matrix.csv", &c))
+/* Group x of the rows like row i: its pairs' medians, fastest, slowest
+ * and the median of them (v: scratch of c->nrow). */
+static void fill_group(const struct csv *c, size_t i, struct mgroup *x, double *v)
+{
+	x->first = i;
+	x->lo = INFINITY;
+	x->hi = -INFINITY;
+	for (size_t j = i; j < c->nrow; j++) {
+		double m = csv_val(c, j, COL_p50);
+
+		if (!same_group(c, i, j) || !isfinite(m))
+			continue;
+		v[x->nv++] = m;
+		if (m < x->lo) {
+			x->lo = m;
+			x->ilo = j;
+		}
+		if (m > x->hi) {
+			x->hi = m;
+			x->ihi = j;
+		}
+	}
+	if (!x->nv)
 		return;
-	cke = csv_at(&c, COL_kernel);
-	cmo = csv_at(&c, COL_mode);
-	cpl = csv_at(&c, COL_placement);
-	c50 = csv_at(&c, COL_p50);
-	ccp = csv_at(&c, COL_cpus);
-	cme = csv_at(&c, COL_metric);
-	v = cp_xcalloc(c.nrow, sizeof(double));
-	/* one group per op x mode x class: fastest, slowest, median of the pairs */
-	for (size_t i = 0; i < c.nrow && ng < 64; i++) {
-		struct mgroup *x = &g[ng];
+	qsort(v, x->nv, sizeof(double), cmp_d);
+	x->med = x->nv % 2 ? v[x->nv / 2] : (v[x->nv / 2 - 1] + v[x->nv / 2]) / 2;
+}
+
+/* One group per op x mode x class, sorted by op x mode, then nearest
+ * first; km[] the op x mode names.  Returns the number of groups. */
+static int matrix_groups(const struct csv *c, struct mgroup *g, int max, char (*km)[160], int *nkm)
+{
+	double *v = cp_xcalloc(c->nrow ? c->nrow : 1, sizeof(double));
+	int ng = 0;
+
+	for (size_t i = 0; i < c->nrow && ng < max; i++) {
 		char key[160];
 		int dup = 0, k;
 
 		/* the round trips; interleaved arms' comparison rows are not pairs' latencies */
-		if (strcmp(csv_get(&c, i, cme), "round_trip"))
+		if (strcmp(csv_str(c, i, COL_metric), "round_trip"))
 			continue;
 		for (int j = 0; j < ng && !dup; j++)
-			dup = !strcmp(csv_get(&c, g[j].first, cke), csv_get(&c, i, cke)) &&
-			      !strcmp(csv_get(&c, g[j].first, cmo), csv_get(&c, i, cmo)) &&
-			      !strcmp(csv_get(&c, g[j].first, cpl), csv_get(&c, i, cpl));
+			dup = same_group(c, g[j].first, i);
 		if (dup)
 			continue;
-		snprintf(key, sizeof(key), "%s, %s", csv_get(&c, i, cke), csv_get(&c, i, cmo));
-		for (k = 0; k < nkm && strcmp(km[k], key); k++)
+		snprintf(key, sizeof(key), "%s, %s", csv_str(c, i, COL_kernel), csv_str(c, i, COL_mode));
+		for (k = 0; k < *nkm && strcmp(km[k], key); k++)
 			;
-		if (k == nkm && nkm < 16)
-			snprintf(km[nkm++], sizeof(km[0]), "%s", key);
-		memset(x, 0, sizeof(*x));
-		x->first = i;
-		x->km = k;
-		x->lo = INFINITY;
-		x->hi = -INFINITY;
-		for (size_t j = i; j < c.nrow; j++) {
-			double m = csv_num(&c, j, c50);
-
-			if (strcmp(csv_get(&c, j, cme), "round_trip") || strcmp(csv_get(&c, j, cke), csv_get(&c, i, cke)) ||
-			    strcmp(csv_get(&c, j, cmo), csv_get(&c, i, cmo)) ||
-			    strcmp(csv_get(&c, j, cpl), csv_get(&c, i, cpl)) || !isfinite(m))
-				continue;
-			v[x->nv++] = m;
-			if (m < x->lo) {
-				x->lo = m;
-				x->ilo = j;
-			}
-			if (m > x->hi) {
-				x->hi = m;
-				x->ihi = j;
-			}
-		}
-		if (!x->nv)
-			continue;
-		qsort(v, x->nv, sizeof(double), cmp_d);
-		x->med = x->nv % 2 ? v[x->nv / 2] : (v[x->nv / 2 - 1] + v[x->nv / 2]) / 2;
-		ng++;
+		if (k == *nkm && *nkm < 16)
+			snprintf(km[(*nkm)++], sizeof(km[0]), "%s", key);
+		memset(&g[ng], 0, sizeof(g[ng]));
+		g[ng].km = k;
+		fill_group(c, i, &g[ng], v);
+		ng += g[ng].nv > 0;
 	}
 	free(v);
 	qsort(g, (size_t)ng, sizeof(g[0]), cmp_group);
+	return ng;
+}
+
+void rep_matrix(struct rep *r)
+{
+	static const char *const head[] = { "op", "mode", "placement class", "pairs",
+					    "fastest pair [ns]", "median of the pairs [ns]",
+					    "slowest pair [ns]" };
+	struct csv c;
+	struct mgroup g[64];
+	char km[16][160];
+	int ng, nkm = 0;
+
+	if (rep_load(r, "matrix.csv", &c))
+		return;
+	ng = matrix_groups(&c, g, 64, km, &nkm);
 	doc_h(r->d, 2, "Every pair of CPUs");
 	doc_p(r->d, "The median round trip of every pair of CPUs (cachepong matrix), grouped by the "
 		    "placement class of the pair, nearest first.");
@@ -247,13 +295,13 @@ void rep_matrix(struct rep *r)
 	for (int i = 0; i < ng; i++) {
 		char cell[7][160];
 
-		snprintf(cell[0], 160, "%s", csv_get(&c, g[i].first, cke));
-		snprintf(cell[1], 160, "%s", csv_get(&c, g[i].first, cmo));
-		snprintf(cell[2], 160, "%s", csv_get(&c, g[i].first, cpl));
+		snprintf(cell[0], 160, "%s", csv_str(&c, g[i].first, COL_kernel));
+		snprintf(cell[1], 160, "%s", csv_str(&c, g[i].first, COL_mode));
+		snprintf(cell[2], 160, "%s", csv_str(&c, g[i].first, COL_placement));
 		snprintf(cell[3], 160, "%zu", g[i].nv);
-		snprintf(cell[4], 160, "%.4g (CPUs %s)", g[i].lo, csv_get(&c, g[i].ilo, ccp));
+		snprintf(cell[4], 160, "%.4g (CPUs %s)", g[i].lo, csv_str(&c, g[i].ilo, COL_cpus));
 		snprintf(cell[5], 160, "%.4g", g[i].med);
-		snprintf(cell[6], 160, "%.4g (CPUs %s)", g[i].hi, csv_get(&c, g[i].ihi, ccp));
+		snprintf(cell[6], 160, "%.4g (CPUs %s)", g[i].hi, csv_str(&c, g[i].ihi, COL_cpus));
 		doc_row(r->d, 7, cell);
 	}
 	doc_table_end(r->d);
@@ -264,7 +312,7 @@ void rep_matrix(struct rep *r)
 			if (g[i].km == k)
 				snprintf(line + strlen(line), sizeof(line) - strlen(line),
 					 "%s%s %.4g ns (%zu pair%s, %.4g to %.4g)", line[0] ? ", " : "",
-					 csv_get(&c, g[i].first, cpl), g[i].med, g[i].nv, g[i].nv > 1 ? "s" : "",
+					 csv_str(&c, g[i].first, COL_placement), g[i].med, g[i].nv, g[i].nv > 1 ? "s" : "",
 					 g[i].lo, g[i].hi);
 		rep_sum(r, "**Every pair of CPUs** (%s): the median round trip of the pairs of each "
 			   "placement class: %s.", km[k], line);

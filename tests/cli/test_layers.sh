@@ -2,7 +2,7 @@
 # test_layers.sh: the module structure (tools/layers.py) of the plain build:
 # no two source files call each other in a cycle, the lower layers (common,
 # kernels, topology, counters, out, harness) call only what lies below them
-# and never see the command line.  The checker itself is tried on objects
+# and never see the command line, and no function is over 100 lines.  The checker itself is tried on objects
 # that break each rule, so a checker that finds nothing cannot pass.
 . "$(dirname "$0")/lib.sh"
 
@@ -24,6 +24,9 @@ printf 'int a(void);\nint b(void) { return a() + 1; }\n' >"$F/src/exp/b.c"
 printf 'int w(void) { return 3; }\n' >"$F/src/out/w.c"
 printf 'int w(void);\nint c(void) { return w(); }\n' >"$F/counters/c.c"
 printf '#include "opts.h"\n' >"$F/src/harness/h.h"
+# and a function of 101 lines
+{ printf 'int w(void)\n{\n'; i=0; while [ $i -lt 97 ]; do printf '\t;\n'; i=$((i + 1)); done
+  printf '\treturn 3;\n}\n'; } >"$F/src/out/w.c"
 for s in src/exp/a src/exp/b src/out/w counters/c; do
 	cc -c -o "$F/b/$s.o" "$F/$s.c" || notok "fake tree" "cannot compile $s.c"
 done
@@ -36,7 +39,9 @@ printf '%s\n' "$out" | grep -q '^layer: counters/c (counters) calls src/out/w (o
 	ok "a lower layer calling sideways is named" || notok "layer breach found" "$out"
 printf '%s\n' "$out" | grep -q '^command line in harness: src/harness/h.h:1: #include "opts.h"$' &&
 	ok "the command line in a lower layer is named" || notok "opts.h found" "$out"
-printf '%s\n' "$out" | grep -q ', 3 problems$' && ok "the problems are counted" || notok "problem count" "$out"
+printf '%s\n' "$out" | grep -q '^long function: src/out/w.c: 101 lines (at most 100): int w(void)$' &&
+	ok "a function over 100 lines is named" || notok "long function found" "$out"
+printf '%s\n' "$out" | grep -q ', 4 problems$' && ok "the problems are counted" || notok "problem count" "$out"
 
 # nothing to read is an error, not a pass
 mkdir -p "$TMP/empty"
