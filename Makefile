@@ -19,7 +19,7 @@ override CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-fie
 # sampling engine, timer, pinning, shared memory), out (results, metadata,
 # CSV), exp (one file per experiment), sweep, report, cli (options, the
 # command table, the tools' commands)
-SRC_LAYERS := common harness out exp sweep report cli
+SRC_LAYERS := common harness out exp sweep report fleet cli
 override CPPFLAGS  += -MMD -MP -D_GNU_SOURCE $(SRC_LAYERS:%=-Isrc/%) -Ikernels -Itopology -Icounters -I$(BUILD) -I$(BUILD)/config
 override LDLIBS    += -lpthread -lm -lrt
 
@@ -44,7 +44,7 @@ endif
 # compile and link flags are recorded too: a changed answer, CFLAGS, SAN,
 # PREFIX or compiler rebuilds what it affects, with no `make clean`.
 # WITHOUT=papi,likwid leaves libraries out on purpose.
-OUTER_GOALS := all test report install bench deps deps-test clean test-fresh fuzz test-vm
+OUTER_GOALS := all test report install bench deps deps-test clean test-fresh fuzz test-vm test-slurm
 CONFIG_GOALS := $(filter-out $(OUTER_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(CONFIG_GOALS),)
 CONFIG_LINE := $(shell CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' \
@@ -66,7 +66,7 @@ OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJS))
 BIN       := $(BUILD)/cachepong
 
-.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh fuzz test-vm FORCE
+.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh fuzz test-vm test-slurm FORCE
 all: deps
 	@$(MAKE) --no-print-directory $(BIN)
 
@@ -151,6 +151,12 @@ test-vm: deps deps-test
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh tests/vm/run.sh
 
+# a real Slurm on this machine (tests/slurm/run.sh): a fleet of two tasks
+# and its comparison; `make test` runs it too
+test-slurm: deps deps-test
+	@$(MAKE) --no-print-directory $(BIN)
+	@sh tests/slurm/run.sh
+
 test: deps deps-test
 	@$(MAKE) --no-print-directory $(BIN) unit-bins
 	@$(MAKE) --no-print-directory SAN=asan BUILD=build/asan build/asan/cachepong unit-bins
@@ -175,6 +181,8 @@ install-files:
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/cachepong/plots/
 	install -m 644 counters/*.txt $(DESTDIR)$(PREFIX)/share/cachepong/counters/ 2>/dev/null || true
 	install -m 644 doc/cachepong.1 $(DESTDIR)$(PREFIX)/share/man/man1/cachepong.1
+	install -d $(DESTDIR)$(PREFIX)/share/cachepong/tools/slurm
+	install -m 755 tools/slurm/cachepong-task.sbatch $(DESTDIR)$(PREFIX)/share/cachepong/tools/slurm/
 
 clean:
 	rm -rf build

@@ -49,6 +49,10 @@ fi
 # the parsers under libFuzzer, a bounded time each (make fuzz runs longer)
 sh tests/fuzz/run.sh "${CP_FUZZ_SECONDS:-12}" "$LOG" || true
 
+# a real Slurm (make test-slurm): a fleet of two tasks and its comparison;
+# its PASS/FAIL lines go to $LOG
+CP_TEST_LOG="$LOG" sh tests/slurm/run.sh >/dev/null
+
 # the qemu NUMA guests (make test-vm): their PASS/FAIL lines go to $LOG
 CP_TEST_LOG="$LOG" sh tests/vm/run.sh | grep -v "^PASS " >&2
 

@@ -5,7 +5,7 @@
 set -u
 BUILD_PKGS="gcc make pkg-config libhwloc-dev libjansson-dev libnuma-dev libpapi-dev likwid gnuplot-nox python3"
 TEST_PKGS="libcmocka-dev procps hwloc-nox papi-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-	clang libclang-rt-dev bc qemu-system-x86 busybox-static mount"
+	clang libclang-rt-dev bc qemu-system-x86 busybox-static mount munge slurmctld slurmd slurm-client"
 
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;

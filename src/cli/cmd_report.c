@@ -37,14 +37,6 @@ static double report_budget(const struct opts *o)
 	return REPORT_BUDGET_S;
 }
 
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* A finished sweep directory: the resume only renders again. */
 static int sweep_complete(const char *dir)
 {
@@ -63,7 +55,7 @@ int cmd_report(struct opts *o)
 	struct opts oo = *o;
 	char dir[4096];
 	int rc, src = CP_OK;
-	double t0 = mono_now(), total, reserve;
+	double t0 = cp_now_s(), total, reserve;
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "report: unexpected argument '%s': it takes options only", o->argv[0]);

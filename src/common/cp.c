@@ -1,6 +1,7 @@
 /* cp.c: error records and small helpers (see cp.h). */
 #include "cp.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -127,4 +128,18 @@ char *cp_fmt_num(double v, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.3g", v);
 	return buf;
+}
+
+char *cp_dir_first_entry(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *name = NULL;
+
+	while (d && !name && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			name = cp_xstrdup(de->d_name);
+	if (d)
+		closedir(d);
+	return name;
 }

@@ -61,6 +61,10 @@ char *cp_xstrdup(const char *s);
 /* Seconds of CLOCK_MONOTONIC: for budgets, pacing and progress (not for
  * measurements: those use timer.h). */
 double cp_now_s(void);
+/* The name of some entry of DIR other than . and .. (malloc'd), or NULL
+ * when it is empty or cannot be read. */
+char *cp_dir_first_entry(const char *dir);
+
 /* A measured number as every output prints it (the table, the report):
  * "n/a" when not finite, 133.6 from 100 up (and 0.0), 12.34 from 1, else
  * three significant digits (0.0123). */

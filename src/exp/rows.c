@@ -34,6 +34,8 @@ void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_c
 
 void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio)
 {
+	int nctr = row->ncounters;
+
 	*ratio = cp_xcalloc(a->pairs ? a->pairs : 1, sizeof(double));
 	verdict_ratios(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, *ratio);
 	stats_compute(*ratio, a->pairs, &row->st);
@@ -42,6 +44,11 @@ void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mod
 	row->raw = *ratio;
 	row->nraw = a->pairs;
 	result_set_verdict(row, &a->verdict);
+	/* a ratio has no counts of its own, but the file's counter columns are
+	 * fixed by its first row: they stay, empty */
+	row->ncounters = nctr;
+	for (int i = 0; i < nctr; i++)
+		row->counters[i].valid = 0;
 }
 
 int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,

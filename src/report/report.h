@@ -54,4 +54,18 @@ char *report_json_str(const char *path, const char *key, char *buf, size_t len);
 /* Write DIR/report.md and DIR/report.html from DIR's CSVs and figures. */
 int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e);
 
+/* `cachepong compare`: nruns results directories (checked: of this schema
+ * version), their labels, the baseline's index, the output directory, and
+ * lines about runs that should have been there but are not (a fleet's
+ * failed or cancelled tasks).  Writes OUT/report.md and OUT/report.html. */
+struct compare_req {
+	const char *const *dirs;
+	const char *const *labels;
+	int nruns, baseline;
+	const char *out;
+	const char *const *missing;
+	int nmissing;
+};
+int compare_write(const struct compare_req *q, struct cp_err *e);
+
 #endif

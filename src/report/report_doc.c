@@ -290,3 +290,12 @@ void doc_append(struct doc *d, struct doc *src)
 	free(src->hbuf);
 	memset(src, 0, sizeof(*src));
 }
+
+void doc_free_mem(struct doc *d)
+{
+	fclose(d->md);
+	fclose(d->html);
+	free(d->mbuf);
+	free(d->hbuf);
+	memset(d, 0, sizeof(*d));
+}

@@ -26,6 +26,8 @@ int doc_open(struct doc *d, const char *dir, const char *title, struct cp_err *e
 void doc_open_mem(struct doc *d, const char *dir);
 /* Append everything of src (a memory document, freed) to d. */
 void doc_append(struct doc *d, struct doc *src);
+/* Drop a memory document unused. */
+void doc_free_mem(struct doc *d);
 /* Finish both files and rename them into place (report.md, report.html). */
 int doc_close(struct doc *d, struct cp_err *e);
 void doc_abort(struct doc *d);
@@ -40,10 +42,19 @@ void doc_table_end(struct doc *d);
 /* DIR/plots/<name>.png: linked from the Markdown, embedded (base64) in the HTML. */
 void doc_figure(struct doc *d, const char *name, const char *caption);
 
+/* ---- report_plot.c ---- */
+/* Append name='value' (quoted for gnuplot) to the -e variables. */
+void plot_var(char *vars, size_t len, const char *name, const char *value);
+/* plots/<script> with vars into PLOTS/<name>.png and .svg (through a
+ * temporary name each). */
+int plot_draw(const char *script, const char *vars, const char *plots, const char *name, struct cp_err *e);
+
 /* ---- report_num.c ---- */
 
 /* cp_fmt_num: the table's and the report's one way to print a number. */
 char *fmt3(double v, char *buf, size_t len);
+/* qsort's comparison of doubles, ascending. */
+int rep_cmp_double(const void *a, const void *b);
 /* "123 [120, 126]" */
 char *fmt_ci(double v, double lo, double hi, char *buf, size_t len);
 
@@ -67,6 +78,7 @@ struct rep {
 	double rt_ns;        /* typical ping-pong round trip (nearest class), for comparisons; NAN */
 	char rt_what[200];
 	char sum[40][700];   /* the summary's bullets, written first */
+	int aa_n, aa_claims; /* the A/A controls of every experiment, and their false claims */
 	int nsum;
 };
 void rep_sum(struct rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -85,9 +97,7 @@ int compare_modes(const struct csv *c, const struct rawset *rs, const char *metr
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title);
 /* Whether a comparison's mode "A:B" is an A/A control (A = B). */
 int rep_is_aa(const char *mode);
-/* The A/A controls of every experiment's CSV in the run, and how many of
- * them claimed a difference (slower or faster). */
-void rep_aa_count(const struct rep *r, int *n, int *claims);
+
 /* Load DIR/name; 0 with c filled, -1 when absent or empty. */
 int rep_load(const struct rep *r, const char *name, struct csv *c);
 /* Every figure of kind `kind` (plot_set) with its caption. */

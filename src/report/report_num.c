@@ -12,6 +12,13 @@ char *fmt3(double v, char *buf, size_t len)
 	return cp_fmt_num(v, buf, len);
 }
 
+int rep_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 char *fmt_ci(double v, double lo, double hi, char *buf, size_t len)
 {
 	char a[32], b[32], c[32];

@@ -155,12 +155,9 @@ static void headline(struct rep *r, const struct csv *c, const struct cmps *x)
 		snprintf(answer, sizeof(answer), "Inconclusive on this machine for %d of %d comparisons, the others "
 			 "equivalent within %s%%", x->count[3], x->nab, margin);
 	if (x->naa) {
-		int n, claims;
-
-		rep_aa_count(r, &n, &claims);
 		snprintf(aa, sizeof(aa), "A/A controls (two identical arms): %d of %d claimed a difference, the "
 			 "method's false positives on this machine (%d of %d over every experiment's controls)",
-			 x->aa_claims, x->naa, claims, n);
+			 x->aa_claims, x->naa, r->aa_claims, r->aa_n);
 	} else {
 		snprintf(aa, sizeof(aa), "no A/A control was run, so the method's false-positive rate here is unknown");
 	}

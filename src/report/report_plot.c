@@ -83,7 +83,7 @@ int plot_gnuplot(const char *script, const char *vars, struct cp_err *e)
 }
 
 /* Append name='value' to vars, quoted for gnuplot (' doubled). */
-static void var(char *vars, size_t len, const char *name, const char *value)
+void plot_var(char *vars, size_t len, const char *name, const char *value)
 {
 	size_t o = strlen(vars);
 
@@ -147,9 +147,9 @@ static void heat_topology(const char *dir, const struct csv *c, char *vars, size
 		lastllc = llc;
 		pos++;
 	}
-	var(vars, len, "order", order);
-	var(vars, len, "pkgb", pk);
-	var(vars, len, "llcb", ll);
+	plot_var(vars, len, "order", order);
+	plot_var(vars, len, "pkgb", pk);
+	plot_var(vars, len, "llcb", ll);
 	free(order);
 	free(in);
 	hwloc_topology_destroy(t);
@@ -181,8 +181,7 @@ static void tame(char *s)
 			*s = '-';
 }
 
-static int draw(const char *script, const char *vars, const char *plots, const char *name,
-		struct cp_err *e)
+int plot_draw(const char *script, const char *vars, const char *plots, const char *name, struct cp_err *e)
 {
 	static const char *const ext[] = { "png", "svg" };
 
@@ -196,8 +195,8 @@ static int draw(const char *script, const char *vars, const char *plots, const c
 		snprintf(fin, sizeof(fin), "%.3800s/%.200s.%s", plots, name, ext[i]);
 		v = cp_xcalloc(vl, 1);
 		snprintf(v, vl, "%s", vars);
-		var(v, vl, "out", tmp);
-		var(v, vl, "term", ext[i]);
+		plot_var(v, vl, "out", tmp);
+		plot_var(v, vl, "term", ext[i]);
 		rc = plot_gnuplot(script, v, e);
 		free(v);
 		if (!rc && rename(tmp, fin))
@@ -210,21 +209,13 @@ static int draw(const char *script, const char *vars, const char *plots, const c
 	return 0;
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* figures per table row in a full run: the facets (ops, placements) */
 #define PLOT_FIGURES_PER_ROW 4
 
 double plot_cost_estimate(void)
 {
 	struct cp_err e = { 0 };
-	double t0 = mono_s();
+	double t0 = cp_now_s();
 	size_t nfigures = 0;
 
 	for (size_t x = 0; x < experiment_count(); x++)
@@ -232,7 +223,7 @@ double plot_cost_estimate(void)
 	if (plot_gnuplot("/dev/null", "set term png; set output '/dev/null'; plot sin(x); "
 			 "set term svg; set output '/dev/null'; plot sin(x)", &e))
 		return 0;
-	return (mono_s() - t0) * (double)(nfigures * PLOT_FIGURES_PER_ROW);
+	return (cp_now_s() - t0) * (double)(nfigures * PLOT_FIGURES_PER_ROW);
 }
 
 /* Read a figure's CSV and check it can be drawn from: complete, not
@@ -353,23 +344,23 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 			dup = !strcmp(seen[s], key);
 		if (dup)
 			continue;
-		if (deadline > 0 && mono_s() > deadline) {
+		if (deadline > 0 && cp_now_s() > deadline) {
 			note(ps, "%s: the budget ran out before it was drawn%s", f->kind, "");
 			break;
 		}
 		snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
 		snprintf(name, sizeof(name), "%s%s%s", f->kind, fa.nf ? "-" : "", key);
 		tame(name);
-		var(vars, sizeof(vars), "data", path);
-		var(vars, sizeof(vars), "cpu", cpu);
-		var(vars, sizeof(vars), "metric", metric);
+		plot_var(vars, sizeof(vars), "data", path);
+		plot_var(vars, sizeof(vars), "cpu", cpu);
+		plot_var(vars, sizeof(vars), "metric", metric);
 		for (int k = 0; k < fa.nf; k++)
-			var(vars, sizeof(vars), fa.fcol[k], csv_get(&c, i, csv_col(&c, fa.fcol[k])));
+			plot_var(vars, sizeof(vars), fa.fcol[k], csv_get(&c, i, csv_col(&c, fa.fcol[k])));
 		if (f->vars[0])
 			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; %s", f->vars);
 		if (!strcmp(f->script, "heatmap.gp"))
 			heat_topology(dir, &c, vars, sizeof(vars));
-		if (draw(script, vars, plots, name, e)) {
+		if (plot_draw(script, vars, plots, name, e)) {
 			*unavail |= e->code == CP_EUNAVAIL;
 			fprintf(stderr, "cachepong: plot %s: %s\n", name, e->msg);
 			ps->failed++;
@@ -385,7 +376,7 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 
 int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e)
 {
-	double t0 = mono_s();
+	double t0 = cp_now_s();
 	char gpdir[PATH_MAX], plots[4200], cpu[256], path[4200];
 	struct stat st;
 	int unavail = 0;
@@ -427,7 +418,7 @@ int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struc
 		for (size_t i = 0; i < experiment_at(x)->nfigures && !unavail; i++)
 			render(dir, gpdir, plots, cpu, &experiment_at(x)->figures[i], deadline, ps,
 			       &unavail, e);
-	ps->seconds = mono_s() - t0;
+	ps->seconds = cp_now_s() - t0;
 	if (unavail)
 		return CP_EUNAVAIL;
 	return 0;

@@ -4,8 +4,6 @@
  * CSVs or computed from them. */
 #include "report_int.h"
 
-#include "experiment.h"
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -81,31 +79,6 @@ int rep_is_aa(const char *mode)
 
 	return colon && colon[1] && strlen(colon + 1) == (size_t)(colon - mode) &&
 	       !strncmp(mode, colon + 1, (size_t)(colon - mode));
-}
-
-void rep_aa_count(const struct rep *r, int *n, int *claims)
-{
-	*n = *claims = 0;
-	for (size_t k = 0; k < experiment_count(); k++) {
-		char name[96];
-		struct csv c;
-		struct cp_err e = { 0 };
-		char path[4300];
-
-		snprintf(name, sizeof(name), "%s.csv", experiment_at(k)->cmd.name);
-		snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-		if (access(path, F_OK) || csv_read(path, &c, &e))
-			continue;
-		for (size_t i = 0; i < c.nrow; i++) {
-			const char *v = csv_str(&c, i, COL_verdict);
-
-			if (!v[0] || strcmp(csv_str(&c, i, COL_metric), "ratio") || !rep_is_aa(csv_str(&c, i, COL_mode)))
-				continue;
-			(*n)++;
-			*claims += !strcmp(v, "slower") || !strcmp(v, "faster");
-		}
-		csv_free(&c);
-	}
 }
 
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title)

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void facts(struct rep *r, struct doc *d)
 {
@@ -95,6 +96,32 @@ static void method(struct doc *d)
 		  "different quantities; rows are only compared within one poll.");
 }
 
+/* The A/A controls of every experiment's CSV, and their false claims. */
+static void aa_count(const char *dir, int *n, int *claims)
+{
+	*n = *claims = 0;
+	for (size_t k = 0; k < experiment_count(); k++) {
+		char name[96];
+		struct csv c;
+		struct cp_err e = { 0 };
+		char path[4300];
+
+		snprintf(name, sizeof(name), "%s.csv", experiment_at(k)->cmd.name);
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (access(path, F_OK) || csv_read(path, &c, &e))
+			continue;
+		for (size_t i = 0; i < c.nrow; i++) {
+			const char *v = csv_str(&c, i, COL_verdict);
+
+			if (!v[0] || strcmp(csv_str(&c, i, COL_metric), "ratio") || !rep_is_aa(csv_str(&c, i, COL_mode)))
+				continue;
+			(*n)++;
+			*claims += !strcmp(v, "slower") || !strcmp(v, "faster");
+		}
+		csv_free(&c);
+	}
+}
+
 int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 {
 	struct rep r = { 0 };
@@ -108,6 +135,7 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	report_json_str(path, "host", r.host, sizeof(r.host));
 	report_json_str(path, "cpu_model_name", r.cpu, sizeof(r.cpu));
+	aa_count(dir, &r.aa_n, &r.aa_claims);
 	doc_open_mem(&body, dir);
 	r.d = &body;
 	/* one section per experiment, in registry order */
@@ -119,10 +147,7 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 
 	snprintf(title, sizeof(title), "cachepong: threads vs processes on %s", r.host[0] ? r.host : dir);
 	if ((rc = doc_open(&d, dir, title, e))) {
-		fclose(body.md);
-		fclose(body.html);
-		free(body.mbuf);
-		free(body.hbuf);
+		doc_free_mem(&body);
 		return rc;
 	}
 	facts(&r, &d);

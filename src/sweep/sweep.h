@@ -144,6 +144,8 @@ int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *
 /* Print the plan with each cell's estimate and the total (--dry-run). */
 void sweep_print_plan(FILE *f, const struct sweep_plan *p, double budget);
 
+/* "<host>-<UTC date-time>" (buf): a run's directory name. */
+char *sweep_run_name(char *buf, size_t len);
 /* "results/<host>-<UTC date-time>" (buf). */
 char *sweep_default_dir(char *buf, size_t len);
 

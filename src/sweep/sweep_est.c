@@ -255,7 +255,7 @@ void sweep_fit(const struct sweep_plan *p, const int *skip, int from, double lef
 	}
 }
 
-char *sweep_default_dir(char *buf, size_t len)
+char *sweep_run_name(char *buf, size_t len)
 {
 	char host[256] = "host", stamp[32];
 	time_t t = time(NULL);
@@ -265,7 +265,15 @@ char *sweep_default_dir(char *buf, size_t len)
 	host[strcspn(host, "./ ")] = 0;
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(buf, len, "results/%s-%s", host[0] ? host : "host", stamp);
+	snprintf(buf, len, "%s-%s", host[0] ? host : "host", stamp);
+	return buf;
+}
+
+char *sweep_default_dir(char *buf, size_t len)
+{
+	char name[320];
+
+	snprintf(buf, len, "results/%s", sweep_run_name(name, sizeof(name)));
 	return buf;
 }
 

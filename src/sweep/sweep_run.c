@@ -105,21 +105,6 @@ static void first_start_of(struct sweep_run_state *r)
 	fclose(f);
 }
 
-/* The first entry of DIR other than . and .., or NULL when it is empty. */
-static char *first_entry(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char *name = NULL;
-
-	while (d && !name && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			name = cp_xstrdup(de->d_name);
-	if (d)
-		closedir(d);
-	return name;
-}
-
 /* A new sweep takes an empty or new directory and marks it as its own (with
  * the results schema); --resume takes only a directory so marked, so that a
  * sweep never treats, merges or removes files it did not write. */
@@ -133,7 +118,7 @@ int sweep_dir_check(const struct sweep_cfg *cfg, struct cp_err *e)
 	if (!access(path, F_OK))
 		return cp_errf(e, CP_EUSAGE, "--dir %s: holds a sweep already: continue it with "
 			       "--resume %s, or give another directory", cfg->dir, cfg->dir);
-	if ((other = first_entry(cfg->dir))) {
+	if ((other = cp_dir_first_entry(cfg->dir))) {
 		cp_errf(e, CP_EUSAGE, "--dir %s: not empty (it holds '%s'): a sweep writes into a new or "
 			"empty directory; continue a sweep with --resume DIR", cfg->dir, other);
 		free(other);

@@ -159,6 +159,16 @@ for r in cmp:
     if not f(r, "ci_lo") <= f(r, "p50") <= f(r, "ci_hi"): err.append("p50 outside its interval")
 ' <"$TMP/out.csv"
 fi
+n="copy --mode thread:thread: an A/A control of the same design"
+if run "$n" copy --via shared --sizes 4K --cpus 0,1 --samples 3 --mode thread:thread; then
+	py "$n" '
+cmp = [r for r in rows if ":" in r["mode"]]
+if [r["mode"] for r in cmp] != ["thread:thread"]: err.append("comparison rows %s" % [r["mode"] for r in cmp])
+if {r["mode"] for r in rows if ":" not in r["mode"]} != {"thread"}: err.append("arm modes")
+for r in cmp:
+    if r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive") or int(r["blocks"]) < 20: err.append("verdict %s blocks %s" % (r["verdict"], r["blocks"]))
+' <"$TMP/out.csv"
+fi
 expect_exit "sync --prim bogus" 2 "--prim: invalid value 'bogus'.*futex" "$CP" sync --prim bogus
 expect_exit "sync --futex bogus" 2 "--futex: invalid value 'bogus'.*private\|shared|--futex: invalid value 'bogus'" \
 	"$CP" sync --futex bogus
@@ -269,6 +279,7 @@ if [ "$thp" = always ] || [ "$thp" = madvise ]; then
 	if run "$n" setup --what touch --pages thp --shm private --sizes 4M --samples 3 --mode both; then
 		py "$n" '
 for r in rows:
+    if r["metric"] == "ratio": continue
     if r["pages"] != "thp" or "verified" not in r["note"]: err.append("pages %s note %s" % (r["pages"], r["note"]))
     if r["metric"] == "per_page" and not rel(f(r, "p50") * 2, f([x for x in rows if x["metric"] == "total" and x["kernel"] == r["kernel"] and x["mode"] == r["mode"]][0], "p50")):
         err.append("4M is not 2 huge pages")

@@ -82,7 +82,8 @@ for x in "$zen4" "$TOPO/memorysidecaches.xml"; do
 	name=$(basename "$x" .xml)
 	plan=$("$CP" sweep --preset standard --dry-run --topology-xml "$x" 2>&1)
 	classes=$("$CP" topo --format json --topology-xml "$x" |
-		  sed -n 's/.*{"name": "\([^"]*\)".*/\1/p' | sort -u)
+		  python3 -c 'import json, sys; print("\n".join(sorted({c["name"] for c in json.load(sys.stdin)["classes"]})))')
+	[ -n "$classes" ] || notok "preset standard for $name" "no classes read from topo --format json"
 	missing=""
 	for c in $classes; do
 		for m in "--mode thread --shm heap" "--mode both --shm anon" "--mode both --shm memfd"; do
