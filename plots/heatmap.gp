@@ -10,6 +10,8 @@
 #           topology's logical order "0 40 4 44 ..." (default: by OS number)
 #   pkgb    positions (0-based, in order) where a new package starts, e.g. "20"
 #   llcb    positions where a new last-level cache starts
+#   cbmin, cbmax  the colour scale's ends (cachepong compare: one scale for
+#           the matrices of several runs); default: this matrix's range
 cp_d = ARG0; cp_k = strlen(cp_d); while (cp_k > 0 && cp_d[cp_k:cp_k] ne "/") { cp_k = cp_k - 1 }
 libdir = cp_k > 0 ? cp_d[1:cp_k] : ""
 if (!exists("metric")) { metric = "round_trip" }
@@ -44,6 +46,7 @@ plot data using (ok(0) ? (cp_exp = strcol("experiment"), cp_kern = strcol("kerne
 unset table
 # one value (one pair): a colour scale of +-10% around it, not gnuplot's warning
 if (vmin < vmax) { set cbrange [vmin : vmax] } else { set cbrange [vmin * 0.9 : vmin * 1.1 + 1e-9] }
+if (exists("cbmin") && exists("cbmax")) { set cbrange [real(cbmin) : real(cbmax)] }
 if (!exists("what")) { what = sprintf("core-to-core %s (%s, %s)", pretty(metric), cp_kern, cp_mode) }
 set title sprintf("%s: median of each pair%s%s", what, cpunl, \
 	(pkgb ne "" || llcb ne "") ? "\nlines: package boundaries (black), last-level cache boundaries (white, dashed)" : "")

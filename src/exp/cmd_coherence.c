@@ -77,13 +77,10 @@ static int plan_states(const struct opts *o, struct coh_plan *p, struct cp_err *
 static int plan_modes(const struct opts *o, struct coh_plan *p, struct cp_err *e)
 {
 	const char *m = o->mode ? o->mode : "thread";
-	int interleave, rc;
+	int rc;
 
-	if ((rc = agent_arms_parse(m, p->modes, &interleave, e)))
+	if ((rc = agent_arms_modes(m, p->modes, &p->nmodes, p->mode_pair, sizeof(p->mode_pair), e)))
 		return rc;
-	p->nmodes = interleave ? 2 : 1;
-	snprintf(p->mode_pair, sizeof(p->mode_pair), "%s:%s", agent_mode_name(p->modes[0]),
-		 agent_mode_name(p->modes[p->nmodes - 1]));
 	p->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
 	if (opt_isset(o, OPT_margin) && p->nmodes != 2)
 		return cp_errf(e, CP_EUSAGE, "--margin: needs two arms (--mode both or A:B), got --mode %s", m);

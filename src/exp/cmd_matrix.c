@@ -635,4 +635,5 @@ const struct experiment exp_matrix = {
 	.presets = EXP_ITEMS(matrix_presets),
 	.figures = EXP_ITEMS(matrix_figures),
 	.report = rep_matrix,
+	.overlay = EXP_OVERLAY_HEAT,
 };

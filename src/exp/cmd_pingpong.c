@@ -177,4 +177,5 @@ const struct experiment exp_pingpong = {
 	.presets = EXP_ITEMS(pingpong_presets),
 	.figures = EXP_ITEMS(pingpong_figures),
 	.report = rep_pingpong,
+	.overlay = EXP_OVERLAY_BARS,
 };

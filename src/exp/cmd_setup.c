@@ -272,6 +272,7 @@ static int measure_arms(struct costs *c, const struct su_plan *pl, const struct 
 			verdict_from_blocks(ar.v[0], ar.v[1], ar.pairs, ARMS_BLOCK, c->margin_pct, &ar.verdict);
 		x.cell.mode = c->modes[0];
 		role_row(c, pl, &x.cell, &x.m[0], r, &row);
+		exp_counters_none(c->run.counters, &row);
 		rc = exp_arms_add(c->sink, &ar, &row, c->mode_pair, "time of the step: arm 2 / arm 1", e);
 	}
 	arms_runs_free(&a);

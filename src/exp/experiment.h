@@ -53,6 +53,13 @@ struct rep;   /* the report being written (report_int.h) */
  * interleaved arms of one run per block (costs_arms_run). */
 enum exp_arms { EXP_ARMS_NONE, EXP_ARMS_IN_RUN, EXP_ARMS_RUNS };
 
+/* The figure `cachepong compare` draws from several runs of it. */
+enum exp_overlay {
+	EXP_OVERLAY_NONE,
+	EXP_OVERLAY_BARS,   /* the runs' round trips per placement class, side by side (bars.gp) */
+	EXP_OVERLAY_HEAT,   /* each run's pair matrix, all on one colour scale (heatmap.gp) */
+};
+
 struct experiment {
 	struct command cmd;
 	const char *family;          /* kernel family --op names (NULL: none) */
@@ -63,6 +70,7 @@ struct experiment {
 	const struct exp_figure *figures;
 	size_t nfigures;
 	void (*report)(struct rep *r); /* its report section, or NULL */
+	enum exp_overlay overlay;
 };
 
 #define EXP_ITEMS(arr) (arr), (sizeof(arr) / sizeof((arr)[0]))

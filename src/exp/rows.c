@@ -32,6 +32,19 @@ void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_c
 	}
 }
 
+void exp_counters_none(const struct cp_counters_cfg *cfg, struct cp_row *row)
+{
+	int n = cfg ? counters_nevents(cfg) : 0;
+
+	row->ncounters = 0;
+	for (int i = 0; i < n && i < CP_MAX_COUNTERS; i++) {
+		struct cp_counter_val *v = &row->counters[row->ncounters++];
+
+		snprintf(v->name, sizeof(v->name), "%s", counters_event_name(cfg, i));
+		v->valid = 0;
+	}
+}
+
 void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio)
 {
 	int nctr = row->ncounters;

@@ -15,6 +15,10 @@
 void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_cfg *cfg, double ops,
 		      struct cp_row *row, struct cp_sink *sink);
 
+/* The counter columns of cfg on row, every one without a value (a row
+ * that counts nothing in a file whose columns the counted rows fixed). */
+void exp_counters_none(const struct cp_counters_cfg *cfg, struct cp_row *row);
+
 /* Turn a filled row of arm 0 into the comparison row of arms of one run
  * per block: mode (e.g. "thread:process"), metric ratio, the block pairs'
  * ratios as its samples in *ratio (the caller frees), their median, its

@@ -19,15 +19,8 @@
  * controls thread:thread and process:process included. */
 static int parse_modes(const struct opts *o, struct costs *c, struct cp_err *e)
 {
-	const char *m = o->mode ? o->mode : "both";
-	int interleave, rc;
-
-	if ((rc = agent_arms_parse(m, c->modes, &interleave, e)))
-		return rc;
-	c->nmodes = interleave ? 2 : 1;
-	snprintf(c->mode_pair, sizeof(c->mode_pair), "%s:%s", agent_mode_name(c->modes[0]),
-		 agent_mode_name(c->modes[c->nmodes - 1]));
-	return 0;
+	return agent_arms_modes(o->mode ? o->mode : "both", c->modes, &c->nmodes, c->mode_pair,
+				sizeof(c->mode_pair), e);
 }
 
 int costs_any_process(const struct costs *c)

@@ -50,6 +50,17 @@ int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err
 	return agent_mode_parse(s, &m[0], e);
 }
 
+int agent_arms_modes(const char *s, enum agent_mode m[2], int *n, char *pair, size_t len, struct cp_err *e)
+{
+	int interleave, rc;
+
+	if ((rc = agent_arms_parse(s, m, &interleave, e)))
+		return rc;
+	*n = interleave ? 2 : 1;
+	snprintf(pair, len, "%s:%s", agent_mode_name(m[0]), agent_mode_name(m[*n - 1]));
+	return 0;
+}
+
 int agent_arms_parse(const char *s, enum agent_mode arm[2], int *interleave, struct cp_err *e)
 {
 	const char *colon = strchr(s, ':');

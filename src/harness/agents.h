@@ -24,6 +24,9 @@ int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err
 /* --mode for interleaved arms: "A:B" (or "both" = thread:process) ->
  * arm[0..1], *interleave = 1; a single mode -> arm[0], *interleave = 0. */
 int agent_arms_parse(const char *s, enum agent_mode arm[2], int *interleave, struct cp_err *e);
+/* The same as the modes to measure: *n = 2 for two interleaved arms, else
+ * 1; pair: "A:B", the comparison row's mode (len bytes). */
+int agent_arms_modes(const char *s, enum agent_mode m[2], int *n, char *pair, size_t len, struct cp_err *e);
 const char *agent_mode_name(enum agent_mode m);
 
 struct cp_cset;            /* counters of one agent (counters/counters.h) */

@@ -7,10 +7,10 @@
 
 #include "tmpname.h"
 
-/* One field, quoted as RFC 4180 wants when it holds a comma, a quote or a
- * line break (csvread.c reads it back). */
-static void csv_field(FILE *f, const char *s)
+void csv_write_field(FILE *f, const char *s)
 {
+	if (!s)
+		return;
 	if (!s[strcspn(s, ",\"\r\n")]) {
 		fputs(s, f);
 		return;
@@ -38,7 +38,7 @@ static int write_union(FILE *f, void *arg)
 
 	for (size_t j = 0; j < u->n; j++) {
 		fputs(j ? "," : "", f);
-		csv_field(f, u->cols[j]);
+		csv_write_field(f, u->cols[j]);
 	}
 	fputc('\n', f);
 	for (int pass = 0; pass < 2; pass++) {
@@ -49,7 +49,7 @@ static int write_union(FILE *f, void *arg)
 				continue;
 			for (size_t j = 0; j < u->n; j++) {
 				fputs(j ? "," : "", f);
-				csv_field(f, csv_get(c, i, csv_col(c, u->cols[j])));
+				csv_write_field(f, csv_get(c, i, csv_col(c, u->cols[j])));
 			}
 			fputc('\n', f);
 		}

@@ -6,9 +6,14 @@
 #define CSVMERGE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cp.h"
 #include "csvread.h"
+
+/* One CSV field, quoted as RFC 4180 wants when it holds a comma, a quote
+ * or a line break (csvread.c reads it back); NULL writes nothing. */
+void csv_write_field(FILE *f, const char *s);
 
 /* path := the rows of old, then the rows of add whose column ecol is exp
  * (all of add's rows when exp is NULL), under the union of the columns.

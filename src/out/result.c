@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvmerge.h"
 #include "meta.h"
 #include "result_int.h"
 #include "schema.h"
@@ -187,29 +188,12 @@ static void sink_drop(struct sink *k)
 
 /* ---- CSV ---- */
 
-static void put_text(FILE *f, const char *s)
-{
-	if (!s)
-		return;
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f); /* RFC 4180: quote, and double the quotes inside */
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void put_value(FILE *f, const struct cval *v)
 {
 	char buf[40];
 
 	if (v->kind == V_STR)
-		put_text(f, v->s);
+		csv_write_field(f, v->s);
 	else if (v->kind == V_NUM)
 		fputs(meta_fmt_double(v->d, buf, sizeof(buf)), f);
 }
@@ -225,7 +209,7 @@ static void csv_header(struct cp_sink *s)
 
 		snprintf(name, sizeof(name), "ctr:%s", s->ctr_names[i]);
 		fputc(',', f);
-		put_text(f, name);
+		csv_write_field(f, name);
 	}
 	fputc('\n', f);
 }

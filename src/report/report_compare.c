@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvmerge.h"
 #include "experiment.h"
 #include "meta.h"
 
@@ -361,24 +362,6 @@ static void free_runs(struct cmp_run *run, int n)
 	}
 }
 
-/* One CSV field, quoted when it needs it (csvread.c reads it back). */
-static void put_field(FILE *f, const char *v, int first)
-{
-	if (!first)
-		fputc(',', f);
-	if (!v[strcspn(v, ",\"\n")]) {
-		fputs(v, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fputc('"', f);
-}
-
 /* The runs' round trips in one CSV of the schema (OUT/pingpong-runs.csv),
  * each run's label in the note column: the bars' series of the overlaid
  * figure.  The kernels of the baseline into kernels[]; how many. */
@@ -389,8 +372,10 @@ static int runs_csv(struct cmp_run *run, int n, int base, const char *path, char
 
 	if (!f)
 		return 0;
-	for (int k = 0; k < COL_COUNT; k++)
-		put_field(f, schema_col_name((enum cp_col)k), !k);
+	for (int k = 0; k < COL_COUNT; k++) {
+		fputs(k ? "," : "", f);
+		csv_write_field(f, schema_col_name((enum cp_col)k));
+	}
 	fputc('\n', f);
 	for (int r = 0; r < n; r++)
 		for (size_t i = 0; i < run[r].c.nrow; i++) {
@@ -399,8 +384,10 @@ static int runs_csv(struct cmp_run *run, int n, int base, const char *path, char
 
 			if (strcmp(csv_str(&run[r].c, i, COL_metric), "round_trip"))
 				continue;
-			for (int k = 0; k < COL_COUNT; k++)
-				put_field(f, k == COL_note ? run[r].label : csv_str(&run[r].c, i, (enum cp_col)k), !k);
+			for (int k = 0; k < COL_COUNT; k++) {
+				fputs(k ? "," : "", f);
+				csv_write_field(f, k == COL_note ? run[r].label : csv_str(&run[r].c, i, (enum cp_col)k));
+			}
 			fputc('\n', f);
 			for (int x = 0; x < nk && !seen; x++)
 				seen = !strcmp(kernels[x], kern);
@@ -442,6 +429,70 @@ static void overlay_figures(struct doc *d, struct cmp_run *run, int n, int base,
 	}
 }
 
+/* File-name-safe form of a label. */
+static void tame(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+				 s[i] == '-' || s[i] == '_' ? s[i] : '-';
+	buf[i] = 0;
+}
+
+/* The matrices of every run as heat maps on one colour scale (the range of
+ * all the runs' pair medians of the baseline's first op and mode). */
+static void heat_maps(struct doc *d, struct cmp_run *run, int n, int base, const char *out)
+{
+	char plots[4300], gpdir[4096], script[4200], kern[32] = "", mode[32] = "", lo[40], hi[40];
+	double vmin = INFINITY, vmax = -INFINITY;
+	struct cp_err e = { 0 };
+
+	for (size_t i = 0; i < run[base].c.nrow && !kern[0]; i++)
+		if (!strcmp(csv_str(&run[base].c, i, COL_metric), "round_trip")) {
+			snprintf(kern, sizeof(kern), "%.31s", csv_str(&run[base].c, i, COL_kernel));
+			snprintf(mode, sizeof(mode), "%.31s", csv_str(&run[base].c, i, COL_mode));
+		}
+	for (int k = 0; k < n; k++)
+		for (size_t i = 0; i < run[k].c.nrow; i++) {
+			double v = csv_val(&run[k].c, i, COL_p50);
+
+			if (strcmp(csv_str(&run[k].c, i, COL_metric), "round_trip") || strcmp(csv_str(&run[k].c, i, COL_kernel), kern) ||
+			    strcmp(csv_str(&run[k].c, i, COL_mode), mode) || !isfinite(v))
+				continue;
+			vmin = v < vmin ? v : vmin;
+			vmax = v > vmax ? v : vmax;
+		}
+	if (!kern[0] || !(vmin < vmax) || plot_scripts_dir(gpdir, sizeof(gpdir), &e))
+		return;
+	snprintf(plots, sizeof(plots), "%s/plots", out);
+	mkdir(plots, 0755);
+	snprintf(script, sizeof(script), "%s/heatmap.gp", gpdir);
+	snprintf(lo, sizeof(lo), "%g", vmin);
+	snprintf(hi, sizeof(hi), "%g", vmax);
+	for (int k = 0; k < n; k++) {
+		char vars[9000] = "", name[120], label[64], data[4300], caption[300];
+
+		if (!run[k].have)
+			continue;
+		tame(run[k].label, label, sizeof(label));
+		snprintf(name, sizeof(name), "compare-matrix-%d-%s", k + 1, label);
+		snprintf(data, sizeof(data), "%s/matrix.csv", run[k].dir);
+		plot_var(vars, sizeof(vars), "data", data);
+		plot_var(vars, sizeof(vars), "kernel", kern);
+		plot_var(vars, sizeof(vars), "mode", mode);
+		plot_var(vars, sizeof(vars), "cbmin", lo);
+		plot_var(vars, sizeof(vars), "cbmax", hi);
+		if (plot_draw(script, vars, plots, name, &e)) {
+			doc_p(d, "*Figure %s not drawn: %s.*", name, e.msg);
+			continue;
+		}
+		snprintf(caption, sizeof(caption), "%s: the median round trip of every pair (%s, %s), on the colour "
+			 "scale of all the runs (%s to %s ns)", run[k].label, kern, mode, lo, hi);
+		doc_figure(d, name, caption);
+	}
+}
+
 /* One experiment's section; its line of the "measured in one run and not
  * another" list into gaps. */
 static void experiment_section(struct doc *d, const struct experiment *x, struct cmp_run *run, int n, int base,
@@ -466,8 +517,10 @@ static void experiment_section(struct doc *d, const struct experiment *x, struct
 			 "where both kept them, else the conservative interval of the two CIs. Back to back on "
 			 "different machines or days: a ratio, not a verdict.", x->cmd.summary, m);
 		partial = side_by_side(d, run, n, base, m, unit);
-		if (!strcmp(x->cmd.name, "pingpong"))
+		if (x->overlay == EXP_OVERLAY_BARS)
 			overlay_figures(d, run, n, base, d->dir);
+		else if (x->overlay == EXP_OVERLAY_HEAT)
+			heat_maps(d, run, n, base, d->dir);
 		if (partial)
 			snprintf(gaps + strlen(gaps), glen - strlen(gaps), "%s%s: %d cell%s measured in some runs only",
 				 gaps[0] ? "; " : "", x->cmd.name, partial, partial > 1 ? "s" : "");
