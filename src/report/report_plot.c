@@ -23,6 +23,7 @@
 #include "csvread.h"
 #include "experiment.h"
 #include "meta.h"
+#include "tmpname.h"
 
 int plot_scripts_dir(char *buf, size_t len, struct cp_err *e)
 {
@@ -303,12 +304,40 @@ static void facet_key(const struct csv *c, size_t i, const struct facets *fa, ch
 		snprintf(key + strlen(key), len - strlen(key), "%s%s", k ? " " : "", csv_get(c, i, csv_col(c, fa->fcol[k])));
 }
 
+/* The rows of metric in facet `key` (header first), to a temporary file
+ * beside the figures: its name into sub. */
+static int facet_rows(const struct csv *c, const struct facets *fa, const char *key, const char *metric,
+		      const char *plots, const char *name, char *sub, size_t len, struct cp_err *e)
+{
+	char path[4400], k[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.3800s/.%.200s.csv", plots, name);
+	tmp_name(sub, len, path);
+	if (!(f = fopen(sub, "w")))
+		return cp_errf(e, CP_ERUN, "%s: %s", sub, strerror(errno));
+	fprintf(f, "%s\n", c->header_line);
+	for (size_t i = 0; i < c->nrow; i++) {
+		if (strcmp(csv_str(c, i, COL_metric), metric))
+			continue;
+		facet_key(c, i, fa, k, sizeof(k));
+		if (!strcmp(k, key))
+			fprintf(f, "%s\n", c->line[i]);
+	}
+	if (fclose(f)) {
+		unlink(sub);
+		return cp_errf(e, CP_ERUN, "%s: %s", sub, strerror(errno));
+	}
+	return 0;
+}
+
 static void render(const char *dir, const char *gpdir, const char *plots, const char *cpu,
 		   const struct exp_figure *f, double deadline, struct plot_set *ps, int *unavail,
 		   struct cp_err *e)
 {
-	char path[4200], script[4200], fac[256], metric[64], *save = NULL;
+	char path[4200], script[4200], fac[256], metric[64], sub[4400], *save = NULL;
 	struct facets fa = { .nf = 0 };
+	int rc;
 	struct csv c;
 	char (*seen)[256];
 	size_t nseen = 0;
@@ -351,7 +380,14 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 		snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
 		snprintf(name, sizeof(name), "%s%s%s", f->kind, fa.nf ? "-" : "", key);
 		tame(name);
-		plot_var(vars, sizeof(vars), "data", path);
+		/* gnuplot reads only this figure's rows: a raw file of a long run
+		 * holds 10^5 samples, and each plot pass reads all of it */
+		if (facet_rows(&c, &fa, key, metric, plots, name, sub, sizeof(sub), e)) {
+			fprintf(stderr, "cachepong: plot %s: %s\n", name, e->msg);
+			ps->failed++;
+			continue;
+		}
+		plot_var(vars, sizeof(vars), "data", sub);
 		plot_var(vars, sizeof(vars), "cpu", cpu);
 		plot_var(vars, sizeof(vars), "metric", metric);
 		for (int k = 0; k < fa.nf; k++)
@@ -360,7 +396,9 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; %s", f->vars);
 		if (!strcmp(f->script, "heatmap.gp"))
 			heat_topology(dir, &c, vars, sizeof(vars));
-		if (plot_draw(script, vars, plots, name, e)) {
+		rc = plot_draw(script, vars, plots, name, e);
+		unlink(sub);
+		if (rc) {
 			*unavail |= e->code == CP_EUNAVAIL;
 			fprintf(stderr, "cachepong: plot %s: %s\n", name, e->msg);
 			ps->failed++;
