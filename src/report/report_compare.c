@@ -122,7 +122,9 @@ static void cell_name(const struct csv *c, size_t i, char *buf, size_t len)
 }
 
 /* The rows of run r in cell `key` and metric: how many, the first one,
- * and the median of their medians (several rows: the matrix's pairs). */
+ * and the median of their medians.  Several rows: the matrix's pairs, or
+ * one cell measured more than once (the arms of an A/B comparison and of
+ * its A/A control have the same key columns). */
 static int cell_rows(const struct cmp_run *r, const char *key, const char *metric, size_t *first, double *med)
 {
 	double *v = cp_xcalloc(r->c.nrow + 1, sizeof(double));
@@ -169,7 +171,7 @@ static void ratio_cell(const struct cmp_run *r, size_t ir, int nr, double mr, co
 		return;
 	}
 	if (nr > 1 || nb > 1) {
-		snprintf(cell, 160, "%.3f (medians of %d and %d pairs)", mr / mb, nr, nb);
+		snprintf(cell, 160, "%.3f (medians of %d and %d rows)", mr / mb, nr, nb);
 		return;
 	}
 	side(r, ir, &sr);
@@ -241,7 +243,7 @@ static int side_by_side(struct doc *d, struct cmp_run *run, int n, int base, con
 			if (!nr[k])
 				snprintf(cells[1 + k], 160, "not measured");
 			else if (nr[k] > 1)
-				snprintf(cells[1 + k], 160, "%s (median of %d pairs)", fmt3(med[k], num, sizeof(num)), nr[k]);
+				snprintf(cells[1 + k], 160, "%s (median of %d rows)", fmt3(med[k], num, sizeof(num)), nr[k]);
 			else
 				fmt_ci(med[k], csv_val(&run[k].c, first[k], COL_ci_lo), csv_val(&run[k].c, first[k], COL_ci_hi),
 				       cells[1 + k], 160);
