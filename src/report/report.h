@@ -28,7 +28,8 @@ struct plot_set {
 
 /* Render every figure DIR's data allows into DIR/plots/ (PNG and SVG);
  * with a deadline (CLOCK_MONOTONIC seconds, 0: none), the figures not
- * started by then are noted as not drawn: the budget ran out.
+ * started by then are noted as not drawn: the budget ran out (the first
+ * figure is drawn whatever the time: a report always has one).
  * Missing data is a note, not an error; a CSV without a needed column, or
  * gnuplot failing, counts in ->failed with a message on stderr.  gnuplot
  * missing is CP_EUNAVAIL. */

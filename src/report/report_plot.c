@@ -373,7 +373,9 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 			dup = !strcmp(seen[s], key);
 		if (dup)
 			continue;
-		if (deadline > 0 && cp_now_s() > deadline) {
+		/* past the deadline only the first figure is still drawn: a report
+		 * whose cells overran its budget still shows its first question */
+		if (deadline > 0 && cp_now_s() > deadline && ps->n > 0) {
 			note(ps, "%s: the budget ran out before it was drawn%s", f->kind, "");
 			break;
 		}

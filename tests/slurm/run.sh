@@ -42,35 +42,56 @@ done
 T=$(mktemp -d /tmp/cachepong-slurm.XXXXXX)
 chmod 755 "$T"
 mkdir -p "$T/state" "$T/spool" "$T/munge"
-chmod 700 "$T/munge"
+chmod 711 "$T/munge"
 export SLURM_CONF="$T/slurm.conf"
 
+# The daemons run in the foreground, children of this script: their pids
+# are ours, their stderr is kept, and nothing depends on a pid file.
+PIDS=""
+start() {  # start NAME CMD...: in the background, stderr into $T/NAME.err
+	name=$1
+	shift
+	"$@" >"$T/$name.err" 2>&1 &
+	PIDS="$PIDS $!"
+	eval "pid_$name=$!"
+}
 stop_all() {
-	scontrol shutdown >/dev/null 2>&1
-	for f in slurmctld slurmd munged; do
-		pid=$(cat "$T/$f.pid" 2>/dev/null) || continue
-		# slurmd and slurmctld leave when told; munged by its signal
-		[ "$f" = munged ] && kill "$pid" 2>/dev/null
+	[ -n "$PIDS" ] && scontrol shutdown >/dev/null 2>&1
+	for pid in $PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $PIDS; do
 		i=0
 		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
 			i=$((i + 1))
-			[ $i = 50 ] && kill "$pid" 2>/dev/null
-			sleep 0.1   # polling for the daemon to be gone (its own shutdown)
+			sleep 0.1   # polling for the daemon's own exit, 10 s at most
 		done
 		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
 	done
+	PIDS=""
+}
+# why a daemon is not up: its exit if it left, and the end of its output
+why() {
+	eval "pid=\$pid_$1"
+	kill -0 "$pid" 2>/dev/null && st="still running" || st="exited"
+	echo "$1 $st: $(tail -5 "$T/$1.err" "$T/$1.log" 2>/dev/null | tr '\n' ' ')"
 }
 trap 'stop_all; rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 # ---- munge, on a socket of its own ----
 dd if=/dev/urandom of="$T/munge/munge.key" bs=1024 count=1 2>/dev/null
 chmod 400 "$T/munge/munge.key"
-if ! munged --force --key-file="$T/munge/munge.key" --socket="$T/munge/munge.sock" \
-	--pid-file="$T/munged.pid" --log-file="$T/munged.log" --seed-file="$T/munge/seed" 2>"$T/munged.err"; then
-	notok "munged" "$(cat "$T/munged.err" "$T/munged.log" 2>/dev/null | tail -3)"
-	finish
-fi
+start munged munged --foreground --force --key-file="$T/munge/munge.key" --socket="$T/munge/munge.sock" \
+	--pid-file="$T/munged.pid" --log-file="$T/munged.log" --seed-file="$T/munge/seed"
+# munged is up when its socket answers
+i=0
+while [ ! -S "$T/munge/munge.sock" ] && [ $i -lt 100 ] && kill -0 "$pid_munged" 2>/dev/null; do
+	i=$((i + 1))
+	sleep 0.05   # polling for munged's socket
+done
+[ -S "$T/munge/munge.sock" ] || { notok "munged" "$(why munged)"; finish; }
 ok "munged started"
 
 # ---- a one-node cluster: this machine ----
@@ -95,6 +116,7 @@ SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
 MpiDefault=none
 ReturnToService=2
+MessageTimeout=5
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 StateSaveLocation=$T/state
@@ -106,24 +128,23 @@ SlurmdLogFile=$T/slurmd.log
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$ncpu RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
-slurmctld -f "$SLURM_CONF" 2>"$T/ctld.err" || { notok "slurmctld" "$(tail -3 "$T/ctld.err" "$T/slurmctld.log")"; finish; }
-slurmd -f "$SLURM_CONF" 2>"$T/d.err" || { notok "slurmd" "$(tail -3 "$T/d.err" "$T/slurmd.log")"; finish; }
-# the node registers with the controller: poll its state, at most 60 s
+start slurmctld slurmctld -D -f "$SLURM_CONF"
+start slurmd slurmd -D -f "$SLURM_CONF"
+# the node registers with the controller: poll its state, 60 s at most
 state=""
-i=0
-while [ $i -lt 240 ]; do
-	state=$(sinfo -h -n "$host" -o %T 2>/dev/null)
+end=$(($(date +%s) + 60))
+while [ "$(date +%s)" -lt "$end" ] && kill -0 "$pid_slurmctld" 2>/dev/null && kill -0 "$pid_slurmd" 2>/dev/null; do
+	state=$(timeout 10 sinfo -h -n "$host" -o %T 2>/dev/null)
 	[ "$state" = idle ] && break
-	i=$((i + 1))
 	sleep 0.25   # polling the controller for the node's state
 done
 [ "$state" = idle ] && ok "slurmctld and slurmd up, node $host idle" ||
-	{ notok "node" "state '$state': $(tail -3 "$T/slurmctld.log" "$T/slurmd.log")"; finish; }
+	{ notok "node" "state '$state': $(why slurmctld); $(why slurmd)"; finish; }
 
 # ---- the fleet: a job array of two tasks, then the comparison ----
 S=$T/shared
 t0=$(date +%s)
-if "$CP" fleet --slurm --count 2 --preset quick --budget "$BUDGET" --wait --dir "$S" >"$T/fleet.out" 2>"$T/fleet.err"; then
+if timeout 900 "$CP" fleet --slurm --count 2 --preset quick --budget "$BUDGET" --wait --dir "$S" >"$T/fleet.out" 2>"$T/fleet.err"; then
 	ok "fleet --slurm --count 2 --wait: exit 0 in $(( $(date +%s) - t0 )) s"
 else
 	notok "fleet --slurm" "exit $?: $(tail -5 "$T/fleet.err"; cat "$S"/slurm-*.out 2>/dev/null | tail -10)"
@@ -160,7 +181,7 @@ else
 fi
 
 # ---- a rerun: both tasks are done, only the comparison runs again ----
-if "$CP" fleet --slurm --count 2 --preset quick --budget "$BUDGET" --wait --dir "$S" >/dev/null 2>"$T/re.err" &&
+if timeout 300 "$CP" fleet --slurm --count 2 --preset quick --budget "$BUDGET" --wait --dir "$S" >/dev/null 2>"$T/re.err" &&
 	grep -q "fleet: 0 of 2 tasks submitted" "$T/re.err"; then
 	ok "a rerun submits no finished task"
 else
@@ -168,8 +189,11 @@ else
 fi
 
 stop_all
-left=$(ps -eo pid,args | grep -F "$T" | grep -v grep)
-[ -z "$left" ] && ok "no daemon left running" || notok "daemons left" "$left"
+left=""
+for p in /proc/[0-9]*; do
+	case "$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" in *"$T"*) left="$left ${p#/proc/}" ;; esac
+done
+[ -z "$left" ] && ok "no daemon left running" || notok "daemons left" "pids$left"
 echo "slurm: tasks in$(for r in $runs; do printf ' %s' "$r"; done); comparison $R" >&2
 [ -s "$R" ] && echo "slurm: comparison headline: $(grep -m1 'differ' "$R")" >&2
 finish
