@@ -98,7 +98,11 @@ ok "munged started"
 host=$(hostname -s)
 ncpu=$(nproc)
 mem=$(awk '/MemTotal/ { print int($2 / 1024 / 2) }' /proc/meminfo)
-port=$((20000 + $$ % 20000))
+# two ports below the kernel's ephemeral range, free now (none listening)
+port=$((10000 + $$ % 9000))
+while grep -qiE ":($(printf '%04X' $port)|$(printf '%04X' $((port + 1)))) " /proc/net/tcp /proc/net/tcp6 2>/dev/null; do
+	port=$((port + 2))
+done
 cat >"$SLURM_CONF" <<EOF
 ClusterName=cachepongtest
 SlurmctldHost=$host(127.0.0.1)
@@ -138,8 +142,17 @@ while [ "$(date +%s)" -lt "$end" ] && kill -0 "$pid_slurmctld" 2>/dev/null && ki
 	[ "$state" = idle ] && break
 	sleep 0.25   # polling the controller for the node's state
 done
-[ "$state" = idle ] && ok "slurmctld and slurmd up, node $host idle" ||
-	{ notok "node" "state '$state': $(why slurmctld); $(why slurmd)"; finish; }
+if [ "$state" = idle ]; then
+	ok "slurmctld and slurmd up, node $host idle"
+else
+	# a daemon that left: its exit status (128 + N: killed by signal N)
+	for d in slurmctld slurmd munged; do
+		eval "pid=\$pid_$d"
+		kill -0 "$pid" 2>/dev/null || { wait "$pid"; echo "$d exited with status $?" >>"$T/$d.err"; }
+	done
+	notok "node" "state '$state' (ports $port, $((port + 1))): $(why slurmctld); $(why slurmd); $(why munged)"
+	finish
+fi
 
 # ---- the fleet: a job array of two tasks, then the comparison ----
 S=$T/shared
