@@ -100,6 +100,11 @@ mnt sysfs sys /sys
 mnt devtmpfs udev /dev
 mnt devpts devpts /dev/pts newinstance,ptmxmode=0666
 mnt tmpfs shm /dev/shm mode=1777
+# the cgroup hierarchies, as a booted machine has them (slurmd needs them)
+if mountpoint -q /sys/fs/cgroup; then
+	mount --rbind /sys/fs/cgroup "$FR/sys/fs/cgroup" && mount --make-rslave "$FR/sys/fs/cgroup" &&
+		MOUNTS="$FR/sys/fs/cgroup $MOUNTS"
+fi
 
 # A clean clone: the committed HEAD, nothing of this checkout's build/.
 git clone -q --no-local "$ROOT" "$FR/root/cachepong" || { echo "fresh: git clone failed" >&2; exit 1; }

@@ -38,6 +38,9 @@ for p in munged slurmctld slurmd sbatch sinfo scontrol; do
 	fi
 done
 [ "$(id -u)" = 0 ] || { notok "root" "slurmd and munged run as root here"; finish; }
+# slurmd 22.05 starts its cgroup plugin whatever the configuration
+grep -q cgroup /proc/self/mounts ||
+	{ notok "cgroups" "slurmd needs a cgroup filesystem under /sys/fs/cgroup, and none is mounted here"; finish; }
 
 T=$(mktemp -d /tmp/cachepong-slurm.XXXXXX)
 chmod 755 "$T"
