@@ -15,6 +15,9 @@
  *  contend   an agent hammers *mine (one line shared by all, a word of a
  *            shared line, or its own line) until *stop is set, checking
  *            it once per block of operations.
+ *  coherence one operation on each of iters lines, whose addresses mine[]
+ *            holds in visiting order, encoded (XOR key) so that no
+ *            prefetcher that reads pointers can fetch the lines ahead.
  */
 #ifndef KERNEL_H
 #define KERNEL_H
@@ -32,6 +35,7 @@ struct kargs {
 	uint64_t step;            /* pingpong: increment of in/out per round */
 	uint64_t iters;           /* pingpong: rounds; contend: ops per stop check block count bound */
 	volatile uint64_t *stop;  /* contend: ends the loop when non-zero */
+	uint64_t key;             /* coherence: mine[] and each line's word 0 hold addresses XOR key */
 };
 
 struct kres {

@@ -32,6 +32,10 @@
 #define COH_LINES 256
 #define COH_PAGES 32
 #define COH_PAGE_BYTES 4096
+/* The code of the addresses the kernel reads (kernels/coherence.c): bit 63
+ * set, so that no encoded address looks like a user-space pointer to a
+ * prefetcher that follows pointers; the other bits are arbitrary. */
+#define COH_ADDR_KEY 0xd1b54a32d192ed03ull
 /* a sample is one operation on each line: no calibration */
 static const struct sampler_tune coh_tune = { .cal_iters = COH_LINES, .iters_lo = COH_LINES,
 					      .iters_hi = COH_LINES, .sample_ns = 1 };
@@ -91,7 +95,8 @@ static void lay_out(uint64_t *off, int granule)
 }
 
 /* Agent 0, once: bind, first-touch, chain word 0 of each line to the next
- * line (in its own addresses: only it chases), check page kind and node. */
+ * line (in its own addresses, encoded: only it chases), check page kind
+ * and node. */
 static int first_touch(struct agent_ctx *c, struct coh_shared *P, char *base, const uint64_t *addr)
 {
 	struct cp_err e = { 0 };
@@ -99,7 +104,7 @@ static int first_touch(struct agent_ctx *c, struct coh_shared *P, char *base, co
 	if (P->mem_node >= 0 && shm_bind_node(base, P->shm.size, P->mem_node, &e))
 		return agent_fail(c, e.code, "%s", e.msg);
 	for (unsigned i = 0; i < COH_LINES; i++)
-		*(uint64_t *)addr[i] = addr[(i + 1) % COH_LINES];
+		*(uint64_t *)addr[i] = addr[(i + 1) % COH_LINES] ^ COH_ADDR_KEY;
 	if (shm_verify_pages(&P->shm, base, &e))
 		return agent_fail(c, e.code, "%s", e.msg);
 	P->node_seen = shm_node_of(base, &e);
@@ -115,7 +120,8 @@ static int first_touch(struct agent_ctx *c, struct coh_shared *P, char *base, co
 /* Each agent's view: the lines at its own addresses. */
 struct coh_agent_state {
 	const struct coh_shared *P;
-	uint64_t addr[COH_LINES];
+	uint64_t addr[COH_LINES];          /* for preparing the states */
+	uint64_t enc[COH_LINES];           /* the same, XOR COH_ADDR_KEY: the kernel's */
 	uint64_t sum, nprep;
 };
 
@@ -156,7 +162,7 @@ static int coh_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *tic
 	(void)ticks;
 	if (c->id)
 		return 0;
-	a->P->k->fn(&(struct kargs){ .mine = a->addr, .iters = iters, .in = 0 }, &kr);
+	a->P->k->fn(&(struct kargs){ .mine = a->enc, .iters = iters, .in = 0, .key = COH_ADDR_KEY }, &kr);
 	a->sum = kr.sum;
 	return 0;
 }
@@ -195,8 +201,10 @@ static int coh_agent(struct agent_ctx *c)
 
 	if (c->mode == AGENT_PROCESS && shm_attach(&P->shm, (void **)&base, &e))
 		return agent_fail(c, e.code, "agent %u: %s", c->id, e.msg);
-	for (unsigned i = 0; i < COH_LINES; i++)
+	for (unsigned i = 0; i < COH_LINES; i++) {
 		a.addr[i] = (uint64_t)(base + P->off[i]);
+		a.enc[i] = a.addr[i] ^ COH_ADDR_KEY;
+	}
 	if (c->id == 0 && (rc = first_touch(c, P, base, a.addr)))
 		goto out;
 	if (agents_barrier(c))
