@@ -192,6 +192,7 @@ static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const
 		row.samples = row.nraw = a.pairs * ARMS_BLOCK;
 		row.raw = a.v[k];
 		stats_compute(a.v[k], row.nraw, &row.st);
+		result_arm(sink, p->mode_pair, k);
 		rc = result_add(sink, &row, e);
 	}
 	if (!rc && a.pairs) {

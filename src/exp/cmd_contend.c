@@ -461,6 +461,7 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 		struct ct_values v = { cell->res[x], a.pairs * ARMS_BLOCK, a.iters };
 
 		cell->mode = c->modes[x];
+		result_arm(c->sink, c->mode_pair, x);
 		rc = emit(c, cell, &v, NULL, e);
 	}
 	if (!rc && a.pairs) {

@@ -306,6 +306,7 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (copy --mode both)");
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
 		cell->mode = c->modes[x];
+		result_arm(c->sink, c->mode_pair, x);
 		rc = emit(c, cell, a.v[x], a.pairs * ARMS_BLOCK, a.iters, NULL, e);
 	}
 	if (!rc && a.pairs) {

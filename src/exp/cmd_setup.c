@@ -262,6 +262,7 @@ static int measure_arms(struct costs *c, const struct su_plan *pl, const struct 
 		rc = costs_arms_run(c, su_block, &x, c->margin_pct, &a, e);
 	for (int k = 0; k < 2 && !rc && a.pairs; k++) {
 		x.cell.mode = c->modes[k];
+		result_arm(c->sink, c->mode_pair, k);
 		rc = emit(c, pl, &x.cell, &x.m[k], e);
 	}
 	for (unsigned r = 0; r < cell->w->nroles && !rc && a.pairs; r++) {

@@ -235,6 +235,7 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 		stats_compute(a.v[x], row.samples, &row.st);
 		row.raw = a.v[x];
 		row.nraw = row.samples;
+		result_arm(c->sink, cell->arms->name, x);
 		rc = result_add(c->sink, &row, e);
 	}
 	if (!rc && a.pairs)
@@ -255,6 +256,8 @@ static void spin_row(const struct costs *c, const struct sy_cell *cell, const st
 	/* keep what was measured, say it is this command's row */
 	base->impl = k->impl;
 	base->mode = row->mode;
+	base->arms = row->arms;
+	base->arm = row->arm;
 	base->mem_node = row->mem_node;
 	base->samples = row->samples;
 	base->iters_per_sample = row->iters_per_sample;

@@ -359,11 +359,15 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 		const struct arms *a = P->arms;
 
 		P->smp.iters_used = a->smp[0].iters_used;
-		for (int x = 0; x < 2; x++)
+		snprintf(cmp, sizeof(cmp), "%s:%s", agent_mode_name(arm[0]), agent_mode_name(arm[1]));
+		for (int x = 0; x < 2; x++) {
 			fill_row(r, P, agent_mode_name(arm[x]), cpu_a, cpu_b, placement, a->smp[x].v,
 				 a->smp[x].nsamples, &rows[x], &raw[x]);
-		snprintf(cmp, sizeof(cmp), "%s:%s", agent_mode_name(arm[0]), agent_mode_name(arm[1]));
+			rows[x].arms = cmp;
+			rows[x].arm = x ? "2" : "1";
+		}
 		fill_ratio(r, P, cmp, cpu_a, cpu_b, placement, &rows[2], &raw[2]);
+		rows[2].arms = cmp;
 		if (r->counters && sink)
 			result_meta_note(sink, "counters: not split between interleaved arms (agent A serves both)");
 		if (P->node_seen < 0 && sink)

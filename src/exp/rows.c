@@ -53,6 +53,8 @@ void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mod
 	verdict_ratios(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, *ratio);
 	stats_compute(*ratio, a->pairs, &row->st);
 	row->mode = mode;
+	row->arms = mode;
+	row->arm = NULL;
 	row->samples = a->pairs;
 	row->raw = *ratio;
 	row->nraw = a->pairs;
@@ -73,6 +75,7 @@ int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row 
 	exp_arms_row(a, row, mode, &ratio);
 	if (note)
 		row->note = note;
+	result_arm(sink, NULL, 0);
 	rc = result_add(sink, row, e);
 	free(ratio);
 	return rc;

@@ -24,7 +24,8 @@ void exp_counters_none(const struct cp_counters_cfg *cfg, struct cp_row *row);
  * ratios as its samples in *ratio (the caller frees), their median, its
  * interval and the verdict. */
 void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio);
-/* exp_arms_row with its note (NULL keeps row's), added to the sink. */
+/* exp_arms_row with its note (NULL keeps row's), added to the sink, which
+ * the arms' rows were added to after result_arm(sink, mode, 0 and 1). */
 int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
 		 const char *note, struct cp_err *e);
 

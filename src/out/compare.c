@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvread.h"
+
 #define BOOT_B 2000
 
 int cmp_twins(const char *const *proc, const char *const *thr)
@@ -15,6 +17,31 @@ int cmp_twins(const char *const *proc, const char *const *thr)
 		if (k != COL_mode && schema_col_key((enum cp_col)k) && strcmp(proc[k], thr[k]))
 			return 0;
 	return 1;
+}
+
+int cmp_is_aa(const char *pair)
+{
+	const char *colon = strchr(pair, ':');
+
+	return colon && colon[1] && strlen(colon + 1) == (size_t)(colon - pair) &&
+	       !strncmp(pair, colon + 1, (size_t)(colon - pair));
+}
+
+int cmp_control_arm(const char *arms, const char *arm)
+{
+	return arm && arm[0] && cmp_is_aa(arms);
+}
+
+void cmp_drop_control_arms(struct csv *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nrow; i++)
+		if (!cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm))) {
+			c->row[n] = c->row[i];
+			c->line[n++] = c->line[i];
+		}
+	c->nrow = n;
 }
 
 /* xorshift64*: a fixed seed, so one data set always gives one report. */

@@ -17,6 +17,18 @@
  * are the rows' values by column id, as the CSV writes them. */
 int cmp_twins(const char *const *proc, const char *const *thr);
 
+/* Whether pair ("thread:thread") is an A/A control: two identical arms. */
+int cmp_is_aa(const char *pair);
+/* Whether a row with these arms and arm columns measured an arm of an A/A
+ * control.  Such a row is there for its comparison row's verdict (the
+ * method's false-positive rate); it is not another measurement of its
+ * cell, so summaries and figures of the cells leave it out. */
+int cmp_control_arm(const char *arms, const char *arm);
+/* Drop those rows from a results file read into c, keeping the order of
+ * the others. */
+struct csv;
+void cmp_drop_control_arms(struct csv *c);
+
 /* One side: its raw samples (NULL/0 when not kept) and its median with
  * its 95% interval. */
 struct cmp_side {

@@ -368,10 +368,23 @@ static void free_rows(struct cp_sink *s)
 	s->nrows = s->cap = 0;
 }
 
+void result_arm(struct cp_sink *s, const char *pair, int idx)
+{
+	snprintf(s->arm_pair, sizeof(s->arm_pair), "%s", pair ? pair : "");
+	s->arm = idx ? "2" : "1";
+}
+
 int result_add(struct cp_sink *s, const struct cp_row *r, struct cp_err *e)
 {
+	struct cp_row armed;
 	int rc;
 
+	if (s->arm_pair[0] && !r->arms) {
+		armed = *r;
+		armed.arms = s->arm_pair;
+		armed.arm = s->arm;
+		r = &armed;
+	}
 	if (r->ncounters < 0 || r->ncounters > CP_MAX_COUNTERS)
 		return cp_errf(e, CP_ERUN, "internal: row with %d counters (at most %d)",
 			       r->ncounters, CP_MAX_COUNTERS);

@@ -25,7 +25,9 @@ struct cp_row {
 	const char *experiment;   /* pingpong, setup, sync, copy, contend, matrix */
 	const char *kernel;       /* cas, load-store, futex, memcpy, touch ... */
 	const char *impl;         /* asm, c11, or NULL (empty) */
-	const char *mode;         /* thread | process */
+	const char *mode;         /* thread | process; a comparison row: A:B (thread:process) */
+	const char *arms;         /* the comparison (A:B) this row is an arm or the ratio of; NULL */
+	const char *arm;          /* "1" or "2": which arm of `arms` this row measured; NULL */
 	const char *shm;          /* heap, anon, sysv, posix, memfd, private ... */
 	const char *pages;        /* 4k, thp, huge */
 	const char *layout;       /* one-line, two-lines, same-line, false-sharing, padded, NULL */
@@ -81,6 +83,12 @@ int result_open(const struct cp_sink_req *o, struct cp_sink **out, struct cp_err
 /* Append one row.  CSV rows are flushed at once (an interrupted sweep keeps
  * what it measured when writing to a stream). */
 int result_add(struct cp_sink *s, const struct cp_row *r, struct cp_err *e);
+/* The rows added from here on measured arm idx (0 or 1) of the interleaved
+ * comparison `pair` (e.g. "thread:process"): a row without arms of its own
+ * gets arms = pair and arm = "1" or "2".  pair NULL ends it.  So the arms of
+ * an A/A control (thread:thread) never share their key with another
+ * comparison's arms, and a comparison's rows group by the arms column. */
+void result_arm(struct cp_sink *s, const char *pair, int idx);
 
 /* A comparison row from a verdict (verdict.h): metric and unit "ratio",
  * p50, ci_lo and ci_hi the estimate and its interval, and the verdict,

@@ -25,6 +25,8 @@ struct cp_sink {
 	struct cp_row *rows; /* kept for JSON and the table */
 	size_t nrows, cap;
 	uint64_t nadded;
+	char arm_pair[32];  /* result_arm: the comparison of the rows added now; "" none */
+	const char *arm;    /* "1" | "2" */
 };
 
 /* How a column's value is taken from a row (schema.h's second field). */

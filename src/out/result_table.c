@@ -167,7 +167,7 @@ static void table_ratios(const struct cp_sink *s, FILE *f)
 /* Where each shown column is in the table, -1 when not shown. */
 struct tcols {
 	int kernel, mode, shm, place, cpus, node, unit, med, ow, ci, p1090, n, ctr;
-	int size, pages, layout, agents, metric, state, holder;
+	int size, pages, layout, agents, metric, state, holder, arm;
 };
 
 static int tcol_if(struct table *t, int shown, const char *head, int right)
@@ -187,6 +187,7 @@ static void table_columns(const struct cp_sink *s, struct table *t, struct tcols
 		rt |= same_str(s->rows[k].metric, "round_trip");
 	c->kernel = tcol(t, "kernel", 0);
 	c->mode = tcol(t, "mode", 0);
+	c->arm = tcol_if(t, varies_str(s, offsetof(struct cp_row, arm)), "arm", 0);
 	c->shm = tcol(t, "shm", 0);
 	c->place = tcol(t, "placement", 0);
 	c->cpus = tcol(t, "cpus", 0);
@@ -232,6 +233,7 @@ static void table_fill(const struct tcols *x, const struct cp_row *r, char (*c)[
 	cell_str(c, x->pages, r->pages);
 	cell_str(c, x->layout, r->layout);
 	cell_str(c, x->state, r->state);
+	cell_str(c, x->arm, r->arm);
 	cell_str(c, x->holder, r->holder);
 	if (x->size >= 0)
 		size_format(r->size_bytes, c[x->size], TCELL);

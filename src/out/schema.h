@@ -10,7 +10,7 @@
 #ifndef SCHEMA_H
 #define SCHEMA_H
 
-#define CP_SCHEMA_VERSION 2
+#define CP_SCHEMA_VERSION 3
 
 /* A results directory (sweep, report) holds this file: "cachepong results
  * directory" and "schema N". */
@@ -22,6 +22,8 @@
 	X(kernel, C_STR, kernel, 1) \
 	X(impl, C_STR, impl, 1) \
 	X(mode, C_STR, mode, 1) \
+	X(arms, C_STR, arms, 1) \
+	X(arm, C_STR, arm, 1) \
 	X(shm, C_STR, shm, 1) \
 	X(pages, C_STR, pages, 1) \
 	X(layout, C_STR, layout, 1) \

@@ -107,24 +107,26 @@ static void cell_key(const struct csv *c, size_t i, char *buf, size_t len)
 /* A readable name of the cell of row i: its non-empty identifying values. */
 static void cell_name(const struct csv *c, size_t i, char *buf, size_t len)
 {
-	static const enum cp_col shown[] = { COL_kernel, COL_mode, COL_shm, COL_pages, COL_layout, COL_poll,
-					     COL_state, COL_holder, COL_placement, COL_size_bytes, COL_agents };
+	static const struct {
+		enum cp_col id;
+		const char *prefix;
+	} shown[] = { { COL_kernel, "" },     { COL_mode, "" },      { COL_arm, "arm " },      { COL_shm, "" },
+		      { COL_pages, "" },      { COL_layout, "" },    { COL_poll, "" },         { COL_state, "" },
+		      { COL_holder, "" },     { COL_placement, "" }, { COL_size_bytes, "bytes=" }, { COL_agents, "agents=" } };
 	size_t off = 0;
 
 	buf[0] = 0;
 	for (size_t k = 0; k < CP_ARRAY_SIZE(shown) && off < len; k++) {
-		const char *v = csv_str(c, i, shown[k]);
+		const char *v = csv_str(c, i, shown[k].id);
 
 		if (v[0])
-			off += (size_t)snprintf(buf + off, len - off, "%s%s%s", off ? " " : "",
-						shown[k] == COL_agents ? "agents=" : shown[k] == COL_size_bytes ? "bytes=" : "", v);
+			off += (size_t)snprintf(buf + off, len - off, "%s%s%s", off ? " " : "", shown[k].prefix, v);
 	}
 }
 
 /* The rows of run r in cell `key` and metric: how many, the first one,
- * and the median of their medians.  Several rows: the matrix's pairs, or
- * one cell measured more than once (the arms of an A/B comparison and of
- * its A/A control have the same key columns). */
+ * and the median of their medians.  Several rows: the matrix's pairs (the
+ * key leaves out the CPU numbers). */
 static int cell_rows(const struct cmp_run *r, const char *key, const char *metric, size_t *first, double *med)
 {
 	double *v = cp_xcalloc(r->c.nrow + 1, sizeof(double));
@@ -349,6 +351,7 @@ static int load_runs(struct cmp_run *run, int n, const char *name, char *absent,
 				 run[k].label);
 			continue;
 		}
+		cmp_drop_control_arms(&run[k].c); /* their verdicts are in each run's own list */
 		snprintf(path, sizeof(path), "%s/raw/%s.csv", run[k].dir, name);
 		rawset_load(path, &run[k].rs);
 		have++;

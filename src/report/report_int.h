@@ -95,11 +95,11 @@ int compare_modes(const struct csv *c, const struct rawset *rs, const char *metr
 /* The comparison rows of c (interleaved arms: metric ratio, mode A:B) as
  * a list under a paragraph starting with title; how many. */
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title);
-/* Whether a comparison's mode "A:B" is an A/A control (A = B). */
-int rep_is_aa(const char *mode);
-
-/* Load DIR/name; 0 with c filled, -1 when absent or empty. */
+/* Load DIR/name; 0 with c filled, -1 when absent or empty.  The rows of
+ * an A/A control's arms are left out (compare.h: cmp_control_arm); its
+ * comparison row stays.  rep_load_controls keeps them too. */
 int rep_load(const struct rep *r, const char *name, struct csv *c);
+int rep_load_controls(const struct rep *r, const char *name, struct csv *c);
 /* Every figure of kind `kind` (plot_set) with its caption. */
 void rep_figures(struct rep *r, const char *kind);
 

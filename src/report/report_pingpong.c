@@ -29,15 +29,17 @@ static const char *const verdicts[] = { "equivalent", "slower", "faster", "incon
 /* The columns an arm's row shares with its comparison row. */
 static const enum cp_col cell_cols[] = { COL_experiment, COL_kernel, COL_impl, COL_shm, COL_pages, COL_layout, COL_poll, COL_placement, COL_cpus, COL_size_bytes };
 
-static long arm_row(const struct csv *c, size_t cmp, const char *mode, size_t len)
+/* Arm idx ("1" or "2") of comparison row cmp: the round-trip row of that
+ * cell whose arms column names cmp's mode. */
+static long arm_row(const struct csv *c, size_t cmp, const char *idx)
 {
-	int cm = csv_at(c, COL_mode), cme = csv_at(c, COL_metric);
+	const char *pair = csv_str(c, cmp, COL_mode);
 
 	for (size_t i = 0; i < c->nrow; i++) {
 		size_t k;
 
-		if (strlen(csv_get(c, i, cm)) != len || strncmp(csv_get(c, i, cm), mode, len) ||
-		    strcmp(csv_get(c, i, cme), "round_trip"))
+		if (strcmp(csv_str(c, i, COL_arms), pair) || strcmp(csv_str(c, i, COL_arm), idx) ||
+		    strcmp(csv_str(c, i, COL_metric), "round_trip"))
 			continue;
 		for (k = 0; k < CP_ARRAY_SIZE(cell_cols); k++)
 			if (strcmp(csv_get(c, i, csv_at(c, cell_cols[k])), csv_get(c, cmp, csv_at(c, cell_cols[k]))))
@@ -78,8 +80,8 @@ static void collect(const struct csv *c, struct cmps *x)
 			x->count[v]++;
 		}
 		y->row = i;
-		y->arm[0] = arm_row(c, i, mode, (size_t)(colon - mode));
-		y->arm[1] = arm_row(c, i, colon + 1, strlen(colon + 1));
+		y->arm[0] = arm_row(c, i, "1");
+		y->arm[1] = arm_row(c, i, "2");
 	}
 }
 
@@ -221,7 +223,8 @@ static void yardstick(struct rep *r, const struct csv *c)
 	for (int pass = 0; pass < 2 && !isfinite(r->rt_ns); pass++)
 		for (size_t i = 0; i < c->nrow && !isfinite(r->rt_ns); i++) {
 			if (strcmp(csv_get(c, i, cm), "thread") || strcmp(csv_get(c, i, cme), "round_trip") ||
-			    (!pass && strcmp(csv_get(c, i, cke), "cas")))
+			    (!pass && strcmp(csv_get(c, i, cke), "cas")) ||
+			    cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm)))
 				continue;
 			r->rt_ns = csv_num(c, i, csv_at(c, COL_p50));
 			snprintf(r->rt_what, sizeof(r->rt_what), "%s round trip at %s", csv_get(c, i, cke),
@@ -235,7 +238,7 @@ void rep_pingpong(struct rep *r)
 	struct cmps x;
 
 	r->rt_ns = NAN;
-	if (rep_load(r, "pingpong.csv", &c))
+	if (rep_load_controls(r, "pingpong.csv", &c))
 		return;
 	collect(&c, &x);
 	doc_h(r->d, 2, "Threads vs processes: the round trip of one cache line");

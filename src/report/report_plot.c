@@ -20,6 +20,7 @@
 #include <hwloc.h>
 #endif
 
+#include "compare.h"
 #include "csvread.h"
 #include "experiment.h"
 #include "meta.h"
@@ -304,7 +305,15 @@ static void facet_key(const struct csv *c, size_t i, const struct facets *fa, ch
 		snprintf(key + strlen(key), len - strlen(key), "%s%s", k ? " " : "", csv_get(c, i, csv_col(c, fa->fcol[k])));
 }
 
-/* The rows of metric in facet `key` (header first), to a temporary file
+/* Whether row i is drawn: of the figure's metric and not an arm of an A/A
+ * control (compare.h). */
+static int drawn(const struct csv *c, size_t i, const char *metric)
+{
+	return !strcmp(csv_str(c, i, COL_metric), metric) &&
+	       !cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm));
+}
+
+/* The rows drawn in facet `key` (header first), to a temporary file
  * beside the figures: its name into sub. */
 static int facet_rows(const struct csv *c, const struct facets *fa, const char *key, const char *metric,
 		      const char *plots, const char *name, char *sub, size_t len, struct cp_err *e)
@@ -318,7 +327,7 @@ static int facet_rows(const struct csv *c, const struct facets *fa, const char *
 		return cp_errf(e, CP_ERUN, "%s: %s", sub, strerror(errno));
 	fprintf(f, "%s\n", c->header_line);
 	for (size_t i = 0; i < c->nrow; i++) {
-		if (strcmp(csv_str(c, i, COL_metric), metric))
+		if (!drawn(c, i, metric))
 			continue;
 		facet_key(c, i, fa, k, sizeof(k));
 		if (!strcmp(k, key))
@@ -341,7 +350,6 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 	struct csv c;
 	char (*seen)[256];
 	size_t nseen = 0;
-	int mcol;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, f->csv);
 	snprintf(script, sizeof(script), "%s/%s", gpdir, f->script);
@@ -357,7 +365,6 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 		csv_free(&c);
 		return;
 	}
-	mcol = csv_at(&c, COL_metric);
 	snprintf(fac, sizeof(fac), "%s", f->facet);
 	for (char *t = strtok_r(fac, " ", &save); t && fa.nf < 4; t = strtok_r(NULL, " ", &save))
 		fa.fcol[fa.nf++] = t;
@@ -366,7 +373,7 @@ static void render(const char *dir, const char *gpdir, const char *plots, const 
 		char key[256], name[300], vars[24000] = "";
 		int dup = 0;
 
-		if (strcmp(csv_get(&c, i, mcol), metric))
+		if (!drawn(&c, i, metric))
 			continue;
 		facet_key(&c, i, &fa, key, sizeof(key));
 		for (size_t s = 0; s < nseen && !dup; s++)

@@ -12,6 +12,18 @@
 
 int rep_load(const struct rep *r, const char *name, struct csv *c)
 {
+	if (rep_load_controls(r, name, c))
+		return -1;
+	cmp_drop_control_arms(c);
+	if (!c->nrow) {
+		csv_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int rep_load_controls(const struct rep *r, const char *name, struct csv *c)
+{
 	char path[4300];
 	struct cp_err e = { 0 };
 
@@ -73,14 +85,6 @@ static int col_varies(const struct csv *c, int cv, int cs)
 	return 0;
 }
 
-int rep_is_aa(const char *mode)
-{
-	const char *colon = strchr(mode, ':');
-
-	return colon && colon[1] && strlen(colon + 1) == (size_t)(colon - mode) &&
-	       !strncmp(mode, colon + 1, (size_t)(colon - mode));
-}
-
 int rep_verdicts(struct rep *r, const struct csv *c, const char *title)
 {
 	static const enum cp_col ids[] = { COL_size_bytes, COL_layout, COL_agents, COL_state, COL_holder };
@@ -112,7 +116,7 @@ int rep_verdicts(struct rep *r, const struct csv *c, const char *title)
 		       (int)(colon - mode), mode,
 		       csv_num(c, i, csv_at(c, COL_p50)), csv_num(c, i, csv_at(c, COL_ci_lo)),
 		       csv_num(c, i, csv_at(c, COL_ci_hi)), v, csv_get(c, i, csv_at(c, COL_margin)),
-		       csv_get(c, i, csv_at(c, COL_blocks)), rep_is_aa(mode) ? ", an A/A control" : "");
+		       csv_get(c, i, csv_at(c, COL_blocks)), cmp_is_aa(mode) ? ", an A/A control" : "");
 	}
 	return n;
 }

@@ -60,14 +60,19 @@ run() {
 	return 1
 }
 
-# --mode both: rows of a cell differ only in mode and in what was measured
+# --mode both: rows of a cell differ only in mode, arm and in what was
+# measured; thread rows are arm 1 of thread:process, process rows arm 2
+# (back to back, from two runs: no arms)
 TWINS='
-measured = {"mode", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi",
+measured = {"mode", "arm", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi",
             "p50_cycles", "iters_per_sample", "mem_node", "note"} | {k for k in rows[0] if k.startswith("ctr:")}
 key = lambda r: tuple((k, v) for k, v in r.items() if k not in measured)
 th = [key(r) for r in rows if r["mode"] == "thread"]
 pr = [key(r) for r in rows if r["mode"] == "process"]
 if sorted(th) != sorted(pr) or not th: err.append("thread and process rows differ beyond mode")
+arm = {(r["mode"], r["arms"], r["arm"]) for r in rows if r["mode"] in ("thread", "process")}
+if arm not in ({("thread", "thread:process", "1"), ("process", "thread:process", "2")},
+               {("thread", "", ""), ("process", "", "")}): err.append("arms columns: %s" % sorted(arm))
 '
 
 # ---- contend ----

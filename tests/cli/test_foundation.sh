@@ -109,19 +109,21 @@ ls "$TMP" | grep -q '\.tmp\.' && notok "no temporary files left" "$(ls "$TMP")"
 # row 0 samples 1..10: R-7 p10 = 1 + 9(0.1) = 1.9, p50 5.5, p90 9.1, p99 9.91,
 #   stddev sqrt(sum (i-5.5)^2 / 9) = sqrt(82.5/9) = 3.0276503540974917,
 #   CI x(2), x(9) = 2, 9; p50_cycles = 5.5 x 2 ticks/ns = 11.
-# row 1 samples 11..20: the same shifted by 10; no ticks -> no cycles.
+# row 1 samples 11..20: the same shifted by 10; no ticks -> no cycles; added as
+#   arm 2 of thread:process (result_arm).
 # row 2 samples 100,300,200: p50 200, p10 = 100 + 0.2(100) = 120, p99 = 298,
 #   stddev 100, n = 3 < 6 -> no CI; ns/page is a time -> cycles 400.
 cat >"$TMP/expect.json" <<'JSON'
 {"counters": ["PAPI_L1_DCM", "perf::PAGE-FAULTS"],
  "rows": [
-  {"experiment": "pingpong", "kernel": "cas", "impl": "asm", "mode": "thread", "shm": "anon",
+  {"experiment": "pingpong", "kernel": "cas", "impl": "asm", "mode": "thread", "arms": null, "arm": null, "shm": "anon",
    "pages": "4k", "layout": "one-line", "placement": "cpus", "cpus": "0;1", "cpu_a": 0, "cpu_b": 1,
    "mem_node": null, "size_bytes": 64, "agents": 2, "samples": 10, "iters_per_sample": 1000,
    "metric": "round_trip", "unit": "ns", "min": 1, "p10": 1.9, "p50": 5.5, "p90": 9.1, "p99": 9.91,
    "max": 10, "mean": 5.5, "stddev": 3.0276503540974917, "ci_lo": 2, "ci_hi": 9, "p50_cycles": 11,
    "note": "a, \"quoted\" note", "ctr:PAPI_L1_DCM": 1.5, "ctr:perf::PAGE-FAULTS": null},
-  {"experiment": "pingpong", "kernel": "cas", "mode": "process", "cpus": "0;1", "unit": "ns",
+  {"experiment": "pingpong", "kernel": "cas", "mode": "process", "arms": "thread:process", "arm": "2",
+   "cpus": "0;1", "unit": "ns",
    "min": 11, "p10": 11.9, "p50": 15.5, "p90": 19.1, "p99": 19.91, "max": 20, "mean": 15.5,
    "ci_lo": 12, "ci_hi": 19, "p50_cycles": null, "note": null,
    "ctr:PAPI_L1_DCM": null, "ctr:perf::PAGE-FAULTS": 0.25},

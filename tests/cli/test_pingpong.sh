@@ -88,9 +88,11 @@ rows = list(csv.DictReader(sys.stdin))
 if len(rows) != 3: print("rows: %d" % len(rows)); sys.exit()
 t, p = rows[:2]
 if (t["mode"], p["mode"]) != ("thread", "process"): print("modes", t["mode"], p["mode"])
-measured = {"mode", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi", "p50_cycles", "iters_per_sample"}
+measured = {"mode", "arm", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi", "p50_cycles", "iters_per_sample"}
 diff = [k for k in t if k not in measured and t[k] != p[k]]
 if diff: print("differ in", diff)
+arms = [(r["arms"], r["arm"]) for r in rows]
+if arms != [("thread:process", "1"), ("thread:process", "2"), ("thread:process", "")]: print("arms", arms)
 if t["cpus"] != "1;0": print("cpus", t["cpus"])
 print("OK")
 ' 2>&1)
@@ -98,7 +100,9 @@ print("OK")
 
 # --mode both without --shm uses one memory kind for both rows
 out=$("$CP" pingpong --cpus 0,1 --op cas --mode both --samples 3 --warmup 1 --format csv 2>&1)
-n=$(printf '%s\n' "$out" | awk -F, 'NR>1 && $5=="anon"' | wc -l)
+n=$(printf '%s\n' "$out" | python3 -c '
+import csv, sys
+print(sum(r["shm"] == "anon" for r in csv.DictReader(sys.stdin)))' 2>&1)
 [ "$n" = 3 ] && ok "mode both: same shm by default" || notok "mode both: same shm by default" "$out"
 
 # JSON and raw samples

@@ -161,7 +161,7 @@ awk -F'|' '/\| llc \| cas \| 0;1 \| anon \/ anon \|/ { split($8, r, /[][, \\]+/)
 # llc thread row: median 110 -> "110.0 [107.8, 112.2]" in the table (cp_fmt_num, as the terminal table)
 grep -q "| llc | cas | 0;1 | anon / anon | 110.0 \\\\\\[107.8, 112.2\\\\\\]" "$D/report.md" && ok "report: the thread median of the CSV" ||
 	notok "report: thread median" "$(grep '| llc |' "$D/report.md")"
-sed -i 's/^\(pingpong,cas,asm,thread,anon,4k,one-line,[^,]*,[^,]*,[^,]*,llc,.*round_trip,ns,\)[^,]*,[^,]*,110,/\1199,199,220,/' "$D/pingpong.csv"
+sed -i 's/^\(pingpong,cas,asm,thread,[^,]*,[^,]*,anon,4k,one-line,[^,]*,[^,]*,[^,]*,llc,.*round_trip,ns,\)[^,]*,[^,]*,110,/\1199,199,220,/' "$D/pingpong.csv"
 "$CP" report --resume "$D" >/dev/null 2>&1
 grep -q "| llc | cas | 0;1 | anon / anon | 220.0 " "$D/report.md" && ok "report: a changed CSV changes the report" ||
 	notok "report follows the CSV" "$(grep '| llc |' "$D/report.md")"
@@ -177,12 +177,18 @@ rm -rf "$TMP/arms/raw"
 	for pl in smt llc; do
 		case $pl in smt) v=equivalent r="p50=1.01 ci_lo=0.99 ci_hi=1.03" ;; *) v=slower r="p50=1.2 ci_lo=1.1 ci_hi=1.3" ;; esac
 		for m in thread process; do
-			row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=$m shm=anon pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat 100)"
+			a=1; [ $m = process ] && a=2
+			row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=$m arms=thread:process arm=$a shm=anon pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat 100)"
 		done
-		row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread:process shm=anon pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 $r verdict=$v margin=5 blocks=20"
+		row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread:process arms=thread:process shm=anon pages=4k layout=one-line placement=$pl cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 $r verdict=$v margin=5 blocks=20"
 	done
-	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=process:process shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=0.9 ci_lo=0.85 ci_hi=0.94 verdict=faster margin=5 blocks=20"
-	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread:thread shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=1 ci_lo=0.99 ci_hi=1.01 verdict=equivalent margin=5 blocks=20"
+	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=process:process arms=process:process shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=0.9 ci_lo=0.85 ci_hi=0.94 verdict=faster margin=5 blocks=20"
+	# the A/A control's own arms: the same key as the A/B's thread arm but
+	# for arms/arm, and other medians
+	for a in 1 2; do
+		row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread arms=thread:thread arm=$a shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=round_trip unit=ns $(stat $((290 + 10 * a)))"
+	done
+	row "$HDR" "experiment=pingpong kernel=cas impl=asm mode=thread:thread arms=thread:thread shm=anon pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2 metric=ratio unit=ratio samples=20 p50=1 ci_lo=0.99 ci_hi=1.01 verdict=equivalent margin=5 blocks=20"
 } >"$TMP/arms/pingpong.csv"
 "$CP" report --resume "$TMP/arms" >/dev/null 2>&1
 grep -q "as fast as between threads?\*\* No, not everywhere: processes slower by more than the margin in 1 of 2 comparisons.* 1 equivalent, 1 slower, 0 faster, 0 inconclusive; A/A controls (two identical arms): 1 of 2 claimed a difference" "$TMP/arms/report.md" &&
@@ -191,6 +197,9 @@ grep -q "as fast as between threads?\*\* No, not everywhere: processes slower by
 grep -q '| llc | cas | 0;1 | anon | thread:process | 100.0 .*| 1.200 \\\[1.100, 1.300\\\] | slower (5%, 20) |' "$TMP/arms/report.md" &&
 	ok "report: the comparison table states each verdict" ||
 	notok "report: comparison table" "$(grep '| llc |' "$TMP/arms/report.md")"
+grep -q '| llc | cas | 0;1 | anon | thread:thread (A/A) | 300.0 .*| 310.0 .*| 1.000 ' "$TMP/arms/report.md" &&
+	ok "report: an A/A control's arms are its own rows, not the A/B's" ||
+	notok "report: A/A arms" "$(grep '(A/A)' "$TMP/arms/report.md")"
 grep -q '| process:process (A/A) |' "$TMP/arms/report.md" && ok "report: the A/A table" ||
 	notok "report: A/A table" "$(grep 'A/A' "$TMP/arms/report.md")"
 # the A/A controls of the other experiments count too (a sync one that

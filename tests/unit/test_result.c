@@ -144,7 +144,9 @@ static void rows(struct cp_row r[3])
 	stats_compute(s3, 3, &r[2].st); /* n < 6: no CI */
 }
 
-static void write_all(const char *fmt, const char *out, const char *raw)
+/* armed: row 2 is added as arm 2 of an interleaved comparison (the sink
+ * marks it); else rows 1 and 2 are back-to-back twins. */
+static void write_all(const char *fmt, const char *out, const char *raw, int armed)
 {
 	struct opts o;
 	struct cp_sink *s;
@@ -158,8 +160,10 @@ static void write_all(const char *fmt, const char *out, const char *raw)
 	mkopts(&o, fmt, out, raw);
 	assert_int_equal(opts_result_open(&o, &s, &e), 0);
 	result_set_timer(s, &t);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
+		result_arm(s, i == 1 && armed ? "thread:process" : NULL, 1);
 		assert_int_equal(result_add(s, &r[i], &e), 0);
+	}
 	result_meta_note(s, "perf::PAGE-FAULTS: not counted in process mode \"x\"");
 	result_meta_note(s, "perf::PAGE-FAULTS: not counted in process mode \"x\"");
 	result_meta_set(s, "kernel_asm", "lock cmpxchg");
@@ -173,31 +177,31 @@ static void csv(void **state)
 
 	snprintf(out, sizeof(out), "%s/rows.csv", dir);
 	snprintf(raw, sizeof(raw), "%s/raw.csv", dir);
-	write_all("csv", out, raw);
+	write_all("csv", out, raw, 1);
 	t = slurp(out);
 	assert_non_null(strstr(t,
-		"experiment,kernel,impl,mode,shm,pages,layout,poll,state,holder,placement,cpus,cpu_a,cpu_b,"
+		"experiment,kernel,impl,mode,arms,arm,shm,pages,layout,poll,state,holder,placement,cpus,cpu_a,cpu_b,"
 		"mem_node,size_bytes,agents,samples,iters_per_sample,metric,unit,min,p10,p50,"
 		"p90,p99,max,mean,stddev,ci_lo,ci_hi,p50_cycles,verdict,margin,blocks,note,ctr:PAPI_L1_DCM,"
 		"ctr:perf::PAGE-FAULTS\n") == t);
 	/* row 1: cpus joined by ';', no mem_node, p50 5.5 -> 11 cycles, quoted note,
 	 * valid counter 1.5, invalid counter empty (not 0) */
-	assert_non_null(strstr(t, "\npingpong,cas,asm,thread,anon,4k,one-line,load,,,cpus,0;1,0,1,,64,2,10,1000,"
+	assert_non_null(strstr(t, "\npingpong,cas,asm,thread,,,anon,4k,one-line,load,,,cpus,0;1,0,1,,64,2,10,1000,"
 			       "round_trip,ns,1,1.9,5.5,9.1,9.91,10,5.5,"));
 	assert_non_null(strstr(t, ",2,9,11,,,,\"a, \"\"quoted\"\" note\",1.5,\n"));
 	/* row 2: no cycles (no ticks), invalid first counter empty */
-	assert_non_null(strstr(t, "\npingpong,cas,asm,process,anon,4k,one-line,load,,,cpus,0;1,0,1,,64,"));
+	assert_non_null(strstr(t, "\npingpong,cas,asm,process,thread:process,2,anon,4k,one-line,load,,,cpus,0;1,0,1,,64,"));
 	assert_non_null(strstr(t, ",12,19,,,,,,,0.25\n"));
 	/* row 3: empty impl/layout/cpu_b, node 0, no CI, ns/page is a time: cycles 400 */
-	assert_non_null(strstr(t, "\nsetup,touch,,thread,anon,4k,,,,,cpus,1,1,,0,64,1,3,"));
+	assert_non_null(strstr(t, "\nsetup,touch,,thread,,,anon,4k,,,,,cpus,1,1,,0,64,1,3,"));
 	assert_non_null(strstr(t, ",,,400,,,,\"line1\nline2\",1.5,\n"));
 	free(t);
 	t = slurp(raw);
 	assert_int_equal(count_lines(t), 1 + 10 + 10 + 3);
-	assert_non_null(strstr(t, "experiment,kernel,impl,mode,shm,pages,layout,poll,state,holder,placement,cpus,"
+	assert_non_null(strstr(t, "experiment,kernel,impl,mode,arms,arm,shm,pages,layout,poll,state,holder,placement,cpus,"
 			       "size_bytes,agents,metric,unit,sample,value\n") == t);
-	assert_non_null(strstr(t, "\npingpong,cas,asm,process,anon,4k,one-line,load,,,cpus,0;1,64,2,round_trip,ns,9,20\n"));
-	assert_non_null(strstr(t, "\nsetup,touch,,thread,anon,4k,,,,,cpus,1,64,1,per_page,ns/page,2,200\n"));
+	assert_non_null(strstr(t, "\npingpong,cas,asm,process,thread:process,2,anon,4k,one-line,load,,,cpus,0;1,64,2,round_trip,ns,9,20\n"));
+	assert_non_null(strstr(t, "\nsetup,touch,,thread,,,anon,4k,,,,,cpus,1,64,1,per_page,ns/page,2,200\n"));
 	free(t);
 }
 
@@ -217,7 +221,7 @@ static void json(void **state)
 	json_t *doc, *meta, *rows, *r0, *r1, *r2, *cl, *notes;
 
 	snprintf(out, sizeof(out), "%s/rows.json", dir);
-	write_all("json", out, NULL);
+	write_all("json", out, NULL, 1);
 	t = slurp(out);
 	assert_non_null(strstr(t, "{\n  \"meta\": {"));
 	free(t);
@@ -245,6 +249,9 @@ static void json(void **state)
 	assert_true(json_is_null(get(r0, "mem_node")));
 	assert_true(json_number_value(get(r0, "ctr:PAPI_L1_DCM")) == 1.5);
 	assert_true(json_is_null(get(r0, "ctr:perf::PAGE-FAULTS")));
+	assert_true(json_is_null(get(r0, "arms")) && json_is_null(get(r0, "arm")));
+	assert_string_equal(json_string_value(get(r1, "arms")), "thread:process");
+	assert_string_equal(json_string_value(get(r1, "arm")), "2");
 	assert_true(json_is_null(get(r1, "ctr:PAPI_L1_DCM")));
 	assert_true(json_number_value(get(r1, "ctr:perf::PAGE-FAULTS")) == 0.25);
 	assert_true(json_is_null(get(r2, "impl")));
@@ -259,7 +266,7 @@ static void table(void **state)
 	char out[600], *t;
 
 	snprintf(out, sizeof(out), "%s/table.txt", dir);
-	write_all("table", out, NULL);
+	write_all("table", out, NULL, 0);
 	t = slurp(out);
 	assert_non_null(strstr(t, "median"));
 	assert_non_null(strstr(t, "one-way"));
