@@ -21,6 +21,8 @@
 
 #define SU_MAX_OBJECTS 512   /* one object (fd, segment) per sample is open during a cell */
 #define SU_DEFAULT_KINDS "private,anon,sysv,posix,memfd"
+/* a sample is one step on one object: no calibration (sampler.h) */
+static const struct sampler_tune su_tune = { .sample_ns = 1, .cal_iters = 1, .iters_lo = 1, .iters_hi = 1 };
 
 struct su_plan {
 	int what[16], nwhat;
@@ -135,17 +137,17 @@ static int emit(struct costs *c, const struct su_plan *pl, const struct su_cell 
 static void meas_add(struct su_meas *m, const struct su_what *w, const struct su_shared *P,
 		     const struct agents_shared *sh)
 {
-	if (m->n + P->done > m->cap) {
-		m->cap = 2 * (m->n + P->done);
+	if (m->n + P->smp.nsamples > m->cap) {
+		m->cap = 2 * (m->n + P->smp.nsamples);
 		for (int r = 0; r < SU_ROLES; r++)
 			m->ns[r] = cp_xrealloc(m->ns[r], m->cap * sizeof(double));
 	}
 	for (unsigned r = 0; r < w->nroles; r++) {
-		memcpy(m->ns[r] + m->n, P->ns[r], P->done * sizeof(double));
+		memcpy(m->ns[r] + m->n, P->ns[r], P->smp.nsamples * sizeof(double));
 		if (m->acc[r])
 			costs_ctr_acc_add(m->acc[r], 0, sh, w->role[r].agent);
 	}
-	m->n += P->done;
+	m->n += P->smp.nsamples;
 	if (m->node_seen < 0)
 		m->node_seen = P->node_seen;
 }
@@ -161,15 +163,20 @@ static int su_run(struct costs *c, const struct su_plan *pl, const struct su_cel
 	struct agents_shared *sh = NULL;
 	struct agents_cfg cfg = { .mode = cell->mode, .n = cell->n, .cpus = pl->cpus, .timeout_s = c->run.timeout_s,
 				  .fn = su_agent, .arg = P, .counters = c->run.counters };
+	/* a sample is one object's step, timed by the step itself; --target-ci
+	 * is rounds of runs (measure()): every sample needs its own object,
+	 * made before the agents start */
+	const struct sampler_req req = { .timer = c->run.timer, .intr = c->intr, .iters = 1, .warmup = warmup,
+					 .samples = samples, .max_samples = samples };
 	int rc = 0;
 
-	*P = (struct su_shared){ .what = cell->w, .timer = c->run.timer, .intr = c->intr, .kind = cell->kind,
-				 .pages = c->o->pages, .size = cell->size, .page_size = m->probe.page_size,
-				 .npages = m->probe.size / m->probe.page_size, .mem_node = pl->mem_node,
-				 .node_seen = -1, .warmup = warmup, .samples = samples };
+	*P = (struct su_shared){ .what = cell->w, .kind = cell->kind, .pages = c->o->pages, .size = cell->size,
+				 .page_size = m->probe.page_size, .npages = m->probe.size / m->probe.page_size,
+				 .mem_node = pl->mem_node, .node_seen = -1 };
 	P->obj = (struct cp_shm *)(P + 1);
 	for (int r = 0; r < SU_ROLES; r++)
 		P->ns[r] = (double *)(P->obj + nobj) + r * samples;
+	sampler_init(&P->smp, &req, &su_tune, P->ns[0]);
 	for (; cell->w->needs_obj && made < nobj && !rc; made++)
 		rc = shm_create(&P->obj[made], cell->kind, c->o->pages, cell->size, e);
 	if (rc)

@@ -224,17 +224,6 @@ void costs_row(const struct costs *c, struct cp_row *r, const char *experiment,
 		off += (size_t)snprintf(r->cpus + off, sizeof(r->cpus) - off, "%s%d", i ? ";" : "", cpus[i]);
 }
 
-int costs_gate(struct agent_ctx *ac, struct costs_gate *g, const volatile uint64_t *intr)
-{
-	if (agents_barrier(ac))
-		return -1;
-	if (ac->id == 0)
-		__atomic_store_n(&g->quit.v, __atomic_load_n(intr, __ATOMIC_RELAXED) != 0, __ATOMIC_RELAXED);
-	if (agents_barrier(ac))
-		return -1;
-	return (int)__atomic_load_n(&g->quit.v, __ATOMIC_RELAXED);
-}
-
 int costs_agent_left(struct agent_ctx *ac)
 {
 	for (unsigned i = 0; i < ac->n; i++) {

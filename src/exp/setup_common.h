@@ -5,7 +5,7 @@
  *
  * Interruption: SIGINT/SIGTERM/SIGHUP only record the signal, in a word of shared
  * memory that agents (threads or forked processes) can read.  Agents stop
- * at the next sample boundary, all at once (costs_gate), the command frees
+ * at the next sample boundary, all at once (the sampler's gate), the command frees
  * what it made (segments, mappings, fds) and then dies of the same signal
  * (costs_finish), so the shell sees an interrupted run and nothing leaks. */
 #ifndef SETUP_COMMON_H
@@ -91,15 +91,6 @@ int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, cha
 /* Fill the fields of a row every command sets the same way. */
 void costs_row(const struct costs *c, struct cp_row *r, const char *experiment,
 	       enum agent_mode m, const int *cpus, unsigned n, const char *placement);
-
-/* The sample-boundary gate: every agent calls it at the same points; agent
- * 0 reads the interrupt flag and all agents get its answer, so they stop
- * together (none is left waiting for a partner).  Returns 1 = stop, 0 =
- * go on, -1 = another agent failed (return from the agent). */
-struct costs_gate {
-	struct cp_padded_u64 quit;
-};
-int costs_gate(struct agent_ctx *ac, struct costs_gate *g, const volatile uint64_t *intr);
 
 /* An agent that stops because another one failed (it saw the abort
  * flag): take over the first failure's code and message, so the run

@@ -46,18 +46,18 @@ static inline uint64_t su_begin(struct agent_ctx *c, const struct su_shared *P, 
 {
 	if (timed)
 		agent_counters_start(c);
-	return timer_begin(&P->timer);
+	return timer_begin(&P->smp.timer);
 }
 
 static inline void su_end(struct agent_ctx *c, struct su_shared *P, int timed, unsigned role,
 			  uint64_t k, uint64_t t0)
 {
-	uint64_t t1 = timer_end(&P->timer);
+	uint64_t t1 = timer_end(&P->smp.timer);
 
 	if (!timed)
 		return;
 	agent_counters_stop(c);
-	P->ns[role][k - P->warmup] = timer_ns(&P->timer, t1 - t0);
+	P->ns[role][k - P->smp.warmup] = timer_ns(&P->smp.timer, t1 - t0);
 }
 
 /* The agent's view of object k: threads share the coordinator's mapping;
@@ -323,22 +323,45 @@ const char *su_what_names(void)
 	return opt_table_names(OPT_TABLE(su_whats, su_nwhats), buf, sizeof(buf));
 }
 
+/* An agent's place in the run: the next sample's object. */
+struct su_agent_state {
+	struct su_shared *P;
+	uint64_t k;
+};
+
+/* One sample: the what's step on object k, which times itself (su_begin,
+ * su_end: the step alone, and its counters) into P->ns. */
+static int su_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *ticks)
+{
+	struct su_agent_state *a = st;
+	uint64_t k = a->k++;
+
+	(void)iters;
+	*ticks = 0;
+	return a->P->what->sample(c, a->P, k, k >= a->P->smp.warmup);
+}
+
+/* Agent 0's value of a timed sample: the first role's time (agent 0's). */
+static int su_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value)
+{
+	const struct su_agent_state *a = st;
+
+	(void)iters;
+	(void)ns;
+	if (c->id == 0 && idx >= 0)
+		*value = a->P->ns[0][idx];
+	return 0;
+}
+
+static const struct sampler_ops su_ops = { .pass = su_pass, .after = su_after, .self_timed = 1,
+					   .self_counted = 1 };
+
 int su_agent(struct agent_ctx *c)
 {
-	struct su_shared *P = c->arg;
-	int rc, g;
+	struct su_agent_state a = { .P = c->arg };
+	int rc = sampler_run(c, &a.P->smp, &su_ops, &a);
 
-	if ((rc = agent_check_cpu(c, 0)))
-		return rc;
-	for (uint64_t k = 0; k < P->warmup + P->samples; k++) {
-		if ((g = costs_gate(c, &P->gate, P->intr)))
-			return g < 0 ? c->sh->slot[c->id].rc : 0;
-		if ((rc = P->what->sample(c, P, k, k >= P->warmup)))
-			return rc;
-		if (c->id == 0 && k >= P->warmup)
-			P->done = k - P->warmup + 1;
-	}
-	return agent_check_cpu(c, 1);
+	return rc < 0 ? c->sh->slot[c->id].rc : rc;
 }
 
 int su_kind_attachable(const char *kind, struct cp_err *e)

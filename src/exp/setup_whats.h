@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "agents.h"
+#include "sampler.h"
 #include "setup_common.h"
 #include "shm.h"
 #include "timer.h"
@@ -48,15 +49,12 @@ struct su_what {
 /* Shared by the coordinator and the agents (agents_shared_alloc). */
 struct su_shared {
 	const struct su_what *what;
-	struct cp_timer timer;
-	const volatile uint64_t *intr;
-	struct costs_gate gate;
+	struct sampler smp;          /* iters 1: a sample is one object's step; v = ns[0] */
 	const char *kind, *pages;    /* shm.c names */
 	size_t size;                 /* asked size */
 	size_t page_size, npages;    /* of the objects (rounded size / page) */
 	int mem_node;                /* --mem-node, or -1 */
 	int node_seen;               /* node of the first page after the first touch, -1 unknown */
-	uint64_t warmup, samples, done;
 	struct cp_padded_u64 release; /* detach: the others stop spinning */
 	struct cp_shm *obj;          /* [warmup + samples], in this shared block */
 	double *ns[SU_ROLES];        /* [samples] per role: total ns of the operation */
@@ -66,7 +64,8 @@ extern const struct su_what su_whats[];
 extern const size_t su_nwhats;
 const char *su_what_names(void);
 
-/* Every agent's loop: gate, then the what's sample, warmup + samples times. */
+/* Every agent: the sampler's loop (sampler.h) over the what's sample,
+ * smp.warmup + smp.samples times, one object each. */
 int su_agent(struct agent_ctx *c);
 
 /* Whether a kind has something a second mapping can attach to (SysV,

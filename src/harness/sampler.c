@@ -91,7 +91,7 @@ static int sample(struct agent_ctx *c, struct sampler *s, const struct sampler_o
 
 	if (ops->prepare && (rc = ops->prepare(c, st, g->pub)))
 		return rc;
-	if (idx >= 0)
+	if (idx >= 0 && !ops->self_counted)
 		agent_counters_start(c);
 	if (ops->self_timed) {
 		rc = ops->pass(c, st, it, &ticks);
@@ -101,7 +101,7 @@ static int sample(struct agent_ctx *c, struct sampler *s, const struct sampler_o
 		t1 = timer_end(&s->timer);
 		ticks = t1 - t0;
 	}
-	if (idx >= 0)
+	if (idx >= 0 && !ops->self_counted)
 		agent_counters_stop(c);
 	if (rc)
 		return rc;

@@ -95,6 +95,11 @@ struct sampler_ops {
 	 * ns per iteration) may be replaced.  NULL: none. */
 	int (*after)(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value);
 	int self_timed;
+	/* the pass starts and stops the counters itself, around its own timed
+	 * region (setup: one system call in a sample that also maps and checks
+	 * memory, whose faults are not the step's); else the engine brackets
+	 * the whole pass of every timed sample */
+	int self_counted;
 };
 
 /* The most samples a request can take: --samples, or with --target-ci up
