@@ -15,6 +15,7 @@
 #include "parse.h"
 #include "report.h"
 #include "schema.h"
+#include "tmpname.h"
 
 #define COMPARE_MARKER ".cachepong-compare"
 #define COMPARE_MAX 16
@@ -75,10 +76,15 @@ static int labels(const struct opts *o, struct compare_cmd *x, struct cp_err *e)
 
 /* OUT: made when missing; an existing one must be empty or an earlier
  * comparison's (its marker): nothing of the user's is overwritten. */
+static int marker_text(FILE *f, void *arg)
+{
+	(void)arg;
+	return fputs("cachepong comparison\n", f) < 0;
+}
+
 static int out_dir(const char *out, struct cp_err *e)
 {
 	char path[4300];
-	FILE *f;
 
 	if (mkdir(out, 0755) && errno != EEXIST)
 		return cp_errf(e, CP_ERUN, "--dir %s: cannot create it: %s", out, strerror(errno));
@@ -93,9 +99,7 @@ static int out_dir(const char *out, struct cp_err *e)
 			return e->code;
 		}
 	}
-	if (!(f = fopen(path, "w")) || fputs("cachepong comparison\n", f) < 0 || fclose(f))
-		return cp_errf(e, CP_ERUN, "--dir %s: cannot write %s: %s", out, COMPARE_MARKER, strerror(errno));
-	return 0;
+	return tmp_write_atomic("dir", path, marker_text, NULL, e);
 }
 
 static int gather(struct opts *o, struct compare_cmd *x, struct cp_err *e)

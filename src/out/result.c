@@ -26,57 +26,6 @@
 #include "tmpname.h"
 #include "verdict.h"
 
-/* ---- temporary files die with the process ----
- * A sweep is often ended with ^C or SIGTERM, and a command may exit through
- * cp_die without result_abort: neither must leave FILE.tmp.PID behind.  The
- * open temporaries are kept in fixed buffers (an async-signal-safe hook
- * cannot follow malloc'd pointers being freed), removed by a runctl hook
- * (SIGINT/SIGTERM/SIGHUP) and at exit.  Only the creating process removes them: forked
- * agents inherit the table, the handlers and atexit. */
-#define TMP_SLOTS 8
-static char tmp_slot[TMP_SLOTS][PATH_MAX];
-static volatile sig_atomic_t tmp_used[TMP_SLOTS];
-static pid_t tmp_owner;
-
-static void tmp_cleanup(void)
-{
-	if (getpid() != tmp_owner)
-		return;
-	for (int i = 0; i < TMP_SLOTS; i++)
-		if (tmp_used[i]) {
-			tmp_used[i] = 0;
-			unlink(tmp_slot[i]);
-		}
-}
-
-static int tmp_register(const char *path)
-{
-	static int installed;
-
-	if (!installed) {
-		installed = 1;
-		atexit(tmp_cleanup);
-		runctl_at_signal(tmp_cleanup);
-	}
-	tmp_owner = getpid();
-	if (strlen(path) >= PATH_MAX)
-		return 0;
-	for (int i = 0; i < TMP_SLOTS; i++)
-		if (!tmp_used[i]) {
-			memcpy(tmp_slot[i], path, strlen(path) + 1);
-			tmp_used[i] = 1; /* after the name: the handler never sees half of it */
-			return i + 1;
-		}
-	return 0;
-}
-
-static void tmp_unregister(int slot)
-{
-	if (slot > 0)
-		tmp_used[slot - 1] = 0;
-}
-
-
 /* ---- files ---- */
 
 /* The folder of PATH resolved (links, "..") plus its last name: two names
@@ -105,51 +54,30 @@ static int same_file(const char *a, const char *b)
 	return !strcmp(ca, cb);
 }
 
+/* stdout, or PATH written atomically (tmpname.h). */
 static int sink_open(struct sink *k, const char *opt, const char *path, struct cp_err *e)
 {
-	char *dir, *slash;
-	int fd;
-
+	memset(k, 0, sizeof(*k));
 	if (!path) {
 		k->f = stdout;
 		return 0;
 	}
-	if (tmp_target_check(opt, path, e))
+	if (tmp_open(&k->t, opt, path, e))
 		return e->code;
-	k->path = cp_xstrdup(path);
-	k->tmp = cp_xcalloc(strlen(path) + 32, 1);
-	tmp_name(k->tmp, strlen(path) + 32, path);
-	fd = open(k->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || !(k->f = fdopen(fd, "w"))) {
-		int err = errno;
-
-		if (fd >= 0)
-			close(fd);
-		dir = cp_xstrdup(path);
-		slash = strrchr(dir, '/');
-		if (slash)
-			*slash = 0;
-		cp_errf(e, CP_ERUN, "--%s %s: cannot write in directory %s: %s", opt, path,
-			slash ? (dir[0] ? dir : "/") : ".", strerror(err));
-		free(dir);
-		free(k->path);
-		free(k->tmp);
-		k->path = k->tmp = NULL;
-		return CP_ERUN;
-	}
-	k->slot = tmp_register(k->tmp);
+	k->f = k->t.f;
 	return 0;
 }
 
 static int sink_check(struct sink *k, struct cp_err *e)
 {
 	if (fflush(k->f) || ferror(k->f))
-		return cp_errf(e, CP_ERUN, "writing %s: %s", k->path ? k->path : "standard output",
+		return cp_errf(e, CP_ERUN, "writing %s: %s", k->t.path ? k->t.path : "standard output",
 			       strerror(errno ? errno : EIO));
 	return 0;
 }
 
-/* Flush, sync and rename into place; on failure the temporary goes away. */
+/* Flush, and a file: sync and rename into place; on failure the
+ * temporary goes away. */
 static int sink_close(struct sink *k, struct cp_err *e)
 {
 	int rc;
@@ -157,18 +85,11 @@ static int sink_close(struct sink *k, struct cp_err *e)
 	if (!k->f)
 		return 0;
 	rc = sink_check(k, e);
-	if (k->path) {
-		if (!rc && fsync(fileno(k->f)))
-			rc = cp_errf(e, CP_ERUN, "writing %s: %s", k->path, strerror(errno));
-		if (fclose(k->f) && !rc)
-			rc = cp_errf(e, CP_ERUN, "writing %s: %s", k->path, strerror(errno));
-		if (!rc && rename(k->tmp, k->path))
-			rc = cp_errf(e, CP_ERUN, "renaming %s to %s: %s", k->tmp, k->path, strerror(errno));
+	if (k->t.tmp) {
 		if (rc)
-			unlink(k->tmp);
-		tmp_unregister(k->slot);
-		free(k->path);
-		free(k->tmp);
+			tmp_discard(&k->t);
+		else
+			rc = tmp_commit(&k->t, e);
 	}
 	memset(k, 0, sizeof(*k));
 	return rc;
@@ -176,13 +97,8 @@ static int sink_close(struct sink *k, struct cp_err *e)
 
 static void sink_drop(struct sink *k)
 {
-	if (k->path) {
-		fclose(k->f);
-		unlink(k->tmp);
-		tmp_unregister(k->slot);
-		free(k->path);
-		free(k->tmp);
-	}
+	if (k->t.tmp)
+		tmp_discard(&k->t);
 	memset(k, 0, sizeof(*k));
 }
 

@@ -7,12 +7,12 @@
 
 #include "meta.h"
 #include "result.h"
+#include "tmpname.h"
 #include "schema.h"
 
 struct sink {
-	FILE *f;            /* stdout or the temporary file */
-	char *path, *tmp;   /* NULL for stdout */
-	int slot;           /* 1 + index in tmp_slot, 0 for stdout */
+	FILE *f;            /* stdout or t.f */
+	struct tmp_file t;  /* a file (--out, --raw): written atomically; zero for stdout */
 };
 
 struct cp_sink {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cp.h"
+#include "tmpname.h"
 
 static const struct {
 	const char *name;
@@ -58,14 +59,16 @@ int schema_dir_check(const char *opt, const char *dir, int required, struct cp_e
 	return 0;
 }
 
+static int marker_text(FILE *f, void *arg)
+{
+	(void)arg;
+	return fprintf(f, "cachepong results directory\nschema %d\n", CP_SCHEMA_VERSION) < 0;
+}
+
 int schema_dir_mark(const char *dir, struct cp_err *e)
 {
 	char path[4200];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, CP_RESULTS_MARKER);
-	if (!(f = fopen(path, "w")) || fprintf(f, "cachepong results directory\nschema %d\n", CP_SCHEMA_VERSION) < 0 ||
-	    fclose(f))
-		return cp_errf(e, CP_ERUN, "--dir %s: cannot write %s: %s", dir, CP_RESULTS_MARKER, strerror(errno));
-	return 0;
+	return tmp_write_atomic("dir", path, marker_text, NULL, e);
 }

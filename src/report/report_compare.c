@@ -372,11 +372,14 @@ static void free_runs(struct cmp_run *run, int n)
  * figure.  The kernels of the baseline into kernels[]; how many. */
 static int runs_csv(struct cmp_run *run, int n, int base, const char *path, char (*kernels)[32], int max)
 {
-	FILE *f = fopen(path, "w");
+	struct tmp_file t;
+	struct cp_err e = { 0 };
+	FILE *f;
 	int nk = 0;
 
-	if (!f)
+	if (tmp_open(&t, "dir", path, &e))
 		return 0;
+	f = t.f;
 	for (int k = 0; k < COL_COUNT; k++) {
 		fputs(k ? "," : "", f);
 		csv_write_field(f, schema_col_name((enum cp_col)k));
@@ -399,7 +402,7 @@ static int runs_csv(struct cmp_run *run, int n, int base, const char *path, char
 			if (r == base && !seen && nk < max)
 				snprintf(kernels[nk++], 32, "%s", kern);
 		}
-	return fclose(f) ? 0 : nk;
+	return tmp_commit(&t, &e) ? 0 : nk;
 }
 
 /* One figure per op of the baseline: every run's median round trip per

@@ -62,24 +62,20 @@ static void close_blocks(struct doc *d)
 
 int doc_open(struct doc *d, const char *dir, const char *title, struct cp_err *e)
 {
+	char md[4200], html[4200];
+
 	memset(d, 0, sizeof(*d));
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
-	{
-		char md[4200], html[4200];
-
-		snprintf(md, sizeof(md), "%s/report.md", dir);
-		snprintf(html, sizeof(html), "%s/report.html", dir);
-		tmp_name(d->md_tmp, sizeof(d->md_tmp), md);
-		tmp_name(d->html_tmp, sizeof(d->html_tmp), html);
+	snprintf(md, sizeof(md), "%s/report.md", dir);
+	snprintf(html, sizeof(html), "%s/report.html", dir);
+	if (tmp_open(&d->md_file, "dir", md, e))
+		return e->code;
+	if (tmp_open(&d->html_file, "dir", html, e)) {
+		tmp_discard(&d->md_file);
+		return e->code;
 	}
-	d->md = fopen(d->md_tmp, "w");
-	d->html = fopen(d->html_tmp, "w");
-	if (!d->md || !d->html) {
-		int err = errno;
-
-		doc_abort(d);
-		return cp_errf(e, CP_ERUN, "%s: cannot write the report: %s", dir, strerror(err));
-	}
+	d->md = d->md_file.f;
+	d->html = d->html_file.f;
 	fprintf(d->md, "# ");
 	md_text(d->md, title, 0);
 	fprintf(d->md, "\n\n");
@@ -101,35 +97,23 @@ int doc_open(struct doc *d, const char *dir, const char *title, struct cp_err *e
 
 void doc_abort(struct doc *d)
 {
-	if (d->md)
-		fclose(d->md);
-	if (d->html)
-		fclose(d->html);
-	unlink(d->md_tmp);
-	unlink(d->html_tmp);
+	tmp_discard(&d->md_file);
+	tmp_discard(&d->html_file);
 	d->md = d->html = NULL;
 }
 
 int doc_close(struct doc *d, struct cp_err *e)
 {
-	char a[4200], b[4200];
-	int rc = 0;
+	int rc;
 
 	close_blocks(d);
 	fputs("</body></html>\n", d->html);
-	if (fflush(d->md) || ferror(d->md) || fflush(d->html) || ferror(d->html))
-		rc = cp_errf(e, CP_ERUN, "writing the report in %s: %s", d->dir, strerror(errno));
-	fclose(d->md);
-	fclose(d->html);
 	d->md = d->html = NULL;
-	snprintf(a, sizeof(a), "%s/report.md", d->dir);
-	snprintf(b, sizeof(b), "%s/report.html", d->dir);
-	if (!rc && (rename(d->md_tmp, a) || rename(d->html_tmp, b)))
-		rc = cp_errf(e, CP_ERUN, "renaming the report in %s: %s", d->dir, strerror(errno));
-	if (rc) {
-		unlink(d->md_tmp);
-		unlink(d->html_tmp);
-	}
+	rc = tmp_commit(&d->md_file, e);
+	if (rc)
+		tmp_discard(&d->html_file);
+	else
+		rc = tmp_commit(&d->html_file, e);
 	return rc;
 }
 

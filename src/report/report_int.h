@@ -10,12 +10,13 @@
 #include "compare.h"
 #include "csvread.h"
 #include "report.h"
+#include "tmpname.h"
 
 /* ---- report_doc.c: one call, both documents ---- */
 struct doc {
 	FILE *md, *html;
 	char dir[4096];
-	char md_tmp[4200], html_tmp[4200];
+	struct tmp_file md_file, html_file;   /* doc_open: report.md and report.html, atomically */
 	int in_list, in_table;
 	char *mbuf, *hbuf;   /* doc_open_mem: the text so far */
 	size_t mlen, hlen;

@@ -188,25 +188,27 @@ int plot_draw(const char *script, const char *vars, const char *plots, const cha
 	static const char *const ext[] = { "png", "svg" };
 
 	for (size_t i = 0; i < CP_ARRAY_SIZE(ext); i++) {
-		char tmp[4400], fin[4400], *v;
+		char fin[4400], *v;
 		size_t vl = strlen(vars) + 9000;
+		struct tmp_file t;
 		int rc;
 
-		/* gnuplot writes a temporary name: a failed run leaves no figure */
-		snprintf(tmp, sizeof(tmp), "%.3800s/.%.200s.%s.tmp", plots, name, ext[i]);
+		/* gnuplot writes the temporary: a failed run leaves no figure */
 		snprintf(fin, sizeof(fin), "%.3800s/%.200s.%s", plots, name, ext[i]);
+		if (tmp_reserve(&t, "figure", fin, e))
+			return e->code;
 		v = cp_xcalloc(vl, 1);
 		snprintf(v, vl, "%s", vars);
-		plot_var(v, vl, "out", tmp);
+		plot_var(v, vl, "out", t.tmp);
 		plot_var(v, vl, "term", ext[i]);
 		rc = plot_gnuplot(script, v, e);
 		free(v);
-		if (!rc && rename(tmp, fin))
-			rc = cp_errf(e, CP_ERUN, "renaming %s: %s", tmp, strerror(errno));
 		if (rc) {
-			unlink(tmp);
+			tmp_discard(&t);
 			return rc;
 		}
+		if ((rc = tmp_commit(&t, e)))
+			return rc;
 	}
 	return 0;
 }

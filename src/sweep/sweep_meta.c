@@ -174,15 +174,17 @@ void sweep_snapshot(struct sweep_run_state *r)
 	sweep_path(r, path, sizeof(path), "topology.xml");
 	if (access(path, F_OK)) {
 		hwloc_topology_t t;
-		char tmp[4300];
+		struct tmp_file f;
+		struct cp_err e = { 0 };
 
-		tmp_name(tmp, sizeof(tmp), path);
-		if (!hwloc_topology_init(&t)) {
-			if (!hwloc_topology_load(t) && !hwloc_topology_export_xml(t, tmp, 0))
-				rename(tmp, path);
-			unlink(tmp);
+		/* best effort: the heat map draws without it (sweep_dir_check
+		 * checked the directory) */
+		if (!tmp_reserve(&f, "dir", path, &e) && !hwloc_topology_init(&t)) {
+			if (!hwloc_topology_load(t) && !hwloc_topology_export_xml(t, f.tmp, 0))
+				tmp_commit(&f, &e);
 			hwloc_topology_destroy(t);
 		}
+		tmp_discard(&f);
 	}
 #endif
 }
