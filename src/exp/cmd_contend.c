@@ -292,6 +292,7 @@ struct ct_cell {
 	/* interleaved arms: each arm's per-agent results, block after block */
 	struct ct_res *res[2];
 	uint64_t nblk[2], cap;
+	struct costs_arm_ctr ctr;   /* each arm's counts */
 };
 
 /* The samples of one arm or one run: per-agent results, [s * n + agent]. */
@@ -442,6 +443,7 @@ static int ct_block(struct costs *c, void *cv, int arm, const struct sampler_req
 		memcpy(cell->res[arm] + at, r.P->res, ARMS_BLOCK * cell->n * sizeof(struct ct_res));
 		memcpy(v, r.P->smp.v, ARMS_BLOCK * sizeof(double));
 		*iters = r.P->smp.iters_used;
+		costs_arm_ctr_add(c, &cell->ctr, arm, r.sh);
 	}
 	ct_run_free(&r);
 	return rc;
@@ -455,18 +457,18 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 	struct cp_row row;
 	int rc = costs_arms_run(c, ct_block, cell, c->margin_pct, &a, e);
 
-	if (!rc && a.pairs && c->run.counters)
-		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (contend --mode both)");
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
 		struct ct_values v = { cell->res[x], a.pairs * ARMS_BLOCK, a.iters };
 
 		cell->mode = c->modes[x];
 		result_arm(c->sink, c->mode_pair, x);
-		rc = emit(c, cell, &v, NULL, e);
+		rc = emit(c, cell, &v, cell->ctr.acc[x], e);
 	}
+	costs_arm_ctr_free(&cell->ctr);
 	if (!rc && a.pairs) {
 		ct_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
+		exp_counters_none(c->run.counters, &row);
 		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "throughput: arm 2 / arm 1", e);
 	}
 	free(cell->res[0]);

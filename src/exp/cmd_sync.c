@@ -105,6 +105,7 @@ struct sy_cell {
 	int seen;          /* the node the pair's words were on, -1 unknown */
 	int set_up;        /* prim->setup done: teardown owed */
 	const struct sy_arms *arms;
+	struct costs_arm_ctr ctr;   /* interleaved arms: each arm's counts */
 };
 
 static void sy_row_common(const struct costs *c, const struct sy_cell *cell, struct cp_row *row)
@@ -208,6 +209,7 @@ static int sy_block(struct costs *c, void *cv, int arm, const struct sampler_req
 	if (!rc && !costs_interrupted(c)) {
 		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
 		*iters = r.P->smp.iters_used;
+		costs_arm_ctr_add(c, &cell->ctr, arm, r.sh);
 	}
 	sy_run_free(cell, &r);
 	return rc;
@@ -222,9 +224,6 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 	int rc;
 
 	rc = costs_arms_run(c, sy_block, cell, c->margin_pct, &a, e);
-	if (!rc && a.pairs && c->run.counters)
-		result_meta_note(c->sink, "counters: not summed over the interleaved arms' runs (sync %s)",
-				 cell->arms->name);
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
 		cell->mode = cell->arms->mode[x];
 		cell->futex_shared = cell->arms->futex_shared[x];
@@ -235,9 +234,14 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 		stats_compute(a.v[x], row.samples, &row.st);
 		row.raw = a.v[x];
 		row.nraw = row.samples;
+		if (cell->ctr.acc[x])
+			exp_counters_row(cell->ctr.acc[x], c->run.counters, (double)(row.samples * a.iters), &row,
+					 c->sink);
 		result_arm(c->sink, cell->arms->name, x);
 		rc = result_add(c->sink, &row, e);
 	}
+	costs_arm_ctr_free(&cell->ctr);
+	exp_counters_none(c->run.counters, &row);
 	if (!rc && a.pairs)
 		rc = exp_arms_add(c->sink, &a, &row, cell->arms->name,
 				  cell->arms->futex_shared[0] != cell->arms->futex_shared[1]

@@ -276,6 +276,24 @@ void costs_ctr_acc_free(struct agents_shared *acc)
 	free(acc);
 }
 
+void costs_arm_ctr_add(const struct costs *c, struct costs_arm_ctr *a, int arm, const struct agents_shared *sh)
+{
+	if (!c->run.counters || !sh)
+		return;
+	if (!a->acc[arm])
+		a->acc[arm] = costs_ctr_acc_new(sh->n);
+	for (unsigned k = 0; k < sh->n && k < a->acc[arm]->n; k++)
+		costs_ctr_acc_add(a->acc[arm], k, sh, k);
+}
+
+void costs_arm_ctr_free(struct costs_arm_ctr *a)
+{
+	for (int x = 0; x < 2; x++) {
+		costs_ctr_acc_free(a->acc[x]);
+		a->acc[x] = NULL;
+	}
+}
+
 int costs_fault_counter(const struct costs *c)
 {
 	int n = c->run.counters ? counters_nevents(c->run.counters) : 0;

@@ -276,6 +276,32 @@ else
 	[ -s "$TMP/err" ] || ok "$n (perf software events not available here: skipped)"
 fi
 
+# counters of interleaved arms (a run of the agents per block): each arm's
+# rows count their own blocks' timed samples; the comparison row none.  A
+# pipe round trip blocks on both sides: at least one switch per round trip.
+n="sync/copy/contend --mode both: counters per arm"
+if "$CP" counters list --counters perf --events context-switches >/dev/null 2>&1; then
+	for cmd in "sync --prim pipe --iters 50" "copy --via pipe --sizes 4K --iters 50" \
+		"contend --op faa --layout same-line --agents 2 --iters 6400"; do
+		# shellcheck disable=SC2086
+		run "$n: ${cmd%% *}" $cmd --cpus 0,1 --mode both --samples 3 --warmup 1 \
+			--counters perf --events context-switches || continue
+		py "$n: ${cmd%% *}" '
+arms = [r for r in rows if r["arm"] in ("1", "2")]
+cmp = [r for r in rows if r["metric"] == "ratio"]
+if not arms or not cmp: err.append("%d arm rows, %d comparison rows" % (len(arms), len(cmp)))
+for r in arms:
+    v = r["ctr:context-switches"]
+    if v == "": err.append("arm %s %s %s: no count" % (r["arm"], r["mode"], r["metric"]))
+    elif r["kernel"] == "pipe" and float(v) < 0.5: err.append("pipe arm %s: %s switches per round trip" % (r["arm"], v))
+for r in cmp:
+    if r["ctr:context-switches"] != "": err.append("comparison row counted: " + r["ctr:context-switches"])
+' <"$TMP/out.csv"
+	done
+else
+	ok "$n (perf software events not available here: skipped)"
+fi
+
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
 shmem_thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null)
 hugepages=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
