@@ -52,7 +52,7 @@ int cmd_report(struct opts *o)
 	struct sweep_plan p = { 0 };
 	struct sweep_cfg cfg = { 0 };
 	struct plot_set ps = { 0 };
-	struct opts oo = *o;
+	const struct sweep_plan_req pr = sweep_plan_req_of(o, "standard");
 	char dir[4096];
 	int rc, src = CP_OK;
 	double t0 = cp_now_s(), total, reserve;
@@ -62,8 +62,6 @@ int cmd_report(struct opts *o)
 	if (o->resume && (o->dir || o->preset))
 		cp_die(CP_EUSAGE, "report: --resume %s continues that directory's own sweep: no --dir "
 		       "or --preset with it", o->resume);
-	if (!o->resume && !o->preset)
-		oo.preset = "standard";
 	cfg.dir = o->resume ? o->resume : o->dir ? o->dir : sweep_default_dir(dir, sizeof(dir));
 	total = report_budget(o);
 	reserve = plot_cost_estimate() + REPORT_WRITE_S;
@@ -78,7 +76,7 @@ int cmd_report(struct opts *o)
 	cfg.o = o;
 	cfg.resume_cmd = "cachepong report --resume";
 	if (!(o->resume && sweep_complete(o->resume))) {
-		if ((rc = sweep_load_plan(&oo, &p, &e)) || (rc = sweep_dir_check(&cfg, &e)))
+		if ((rc = sweep_load_plan(&pr, &p, &e)) || (rc = sweep_dir_check(&cfg, &e)))
 			cp_exit_err(&e);
 		fprintf(stderr, "report: %s, %d cells into %s, budget %.0f s (%.0f s kept for the figures "
 			"and the report)\n", p.origin, p.n, cfg.dir, total, reserve);

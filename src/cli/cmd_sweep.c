@@ -10,7 +10,15 @@
 #include "sweep.h"
 
 /* The plan of --preset, --plan or --resume DIR (exactly one of them). */
-int sweep_load_plan(const struct opts *o, struct sweep_plan *p, struct cp_err *e)
+struct sweep_plan_req sweep_plan_req_of(const struct opts *o, const char *preset)
+{
+	return (struct sweep_plan_req){ .command = o->command,
+					.preset = o->preset || o->plan || o->resume ? o->preset : preset,
+					.plan = o->plan, .resume = o->resume, .topology_xml = o->topology_xml,
+					.dry_run = o->dry_run };
+}
+
+int sweep_load_plan(const struct sweep_plan_req *o, struct sweep_plan *p, struct cp_err *e)
 {
 	int n = !!o->preset + !!o->plan + !!o->resume;
 	char path[4200];
@@ -45,6 +53,7 @@ int cmd_sweep(struct opts *o)
 	struct cp_err e = { 0 };
 	struct sweep_plan p = { 0 };
 	struct sweep_cfg cfg = { 0 };
+	struct sweep_plan_req pr;
 	char dir[4096];
 	int rc;
 
@@ -53,7 +62,8 @@ int cmd_sweep(struct opts *o)
 	if (o->resume && o->dir && strcmp(o->resume, o->dir))
 		cp_die(CP_EUSAGE, "--dir %s: --resume %s continues in its own directory: give one of them",
 		       o->dir, o->resume);
-	if ((rc = sweep_load_plan(o, &p, &e)))
+	pr = sweep_plan_req_of(o, NULL);
+	if ((rc = sweep_load_plan(&pr, &p, &e)))
 		cp_exit_err(&e);
 	if (o->dry_run) {
 		sweep_print_plan(stdout, &p, opt_isset(o, OPT_budget) ? o->budget : 0);

@@ -321,7 +321,6 @@ static int finish_file(const char *file, const char *part, int resume, struct cp
 /* One matrix command: what its steps share. */
 struct mx_cmd {
 	const struct opts *o;
-	struct opts oo;               /* the options pp_run and the sink see */
 	struct mx m;
 	struct cp_topo *t;
 	struct pp_run run;
@@ -424,24 +423,28 @@ static void mx_samples(struct mx_cmd *x)
 static void mx_open(struct mx_cmd *x, struct cp_err *e)
 {
 	const struct opts *o = x->o;
+	/* both modes on one memory kind: only the address space differs */
+	const struct pp_mem mem = { o->shm ? o->shm : x->m.nmodes == 2 ? "anon" : NULL, o->pages, o->layout };
+	struct cp_sink_req req;
 	unsigned modes = 0;
 
-	x->oo = *o;
 	for (int md = 0; md < x->m.nmodes; md++)
 		modes |= 1u << x->m.modes[md];
-	if (x->m.nmodes == 2 && !x->oo.shm)
-		x->oo.shm = "anon"; /* both modes on one memory kind: only the address space differs */
+	if ((!o->dry_run || topo_is_thissystem(x->t)) && pp_run_init(&x->run, o, &mem, modes, e))
+		cp_exit_err(e);
+	if (o->dry_run || !x->todo)
+		return;
+	if (opts_sink_req(o, &req, e))
+		cp_exit_err(e);
 	if (x->file) {
 		snprintf(x->part, sizeof(x->part), "%s.part", x->file);
-		x->oo.out = x->part;
+		req.out = x->part;
 	}
 	if (o->raw) {
 		snprintf(x->rawpart, sizeof(x->rawpart), "%s.part", o->raw);
-		x->oo.raw = x->rawpart;
+		req.raw = x->rawpart;
 	}
-	if ((!o->dry_run || topo_is_thissystem(x->t)) && pp_run_init(&x->run, &x->oo, modes, e))
-		cp_exit_err(e);
-	if (!o->dry_run && x->todo && opts_result_open(&x->oo, &x->sink, e))
+	if (result_open(&req, &x->sink, e))
 		cp_exit_err(e);
 }
 

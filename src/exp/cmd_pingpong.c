@@ -93,7 +93,7 @@ int cmd_pingpong(struct opts *o)
 	struct pp_run run;
 	struct cp_placement pl = { 0 };
 	struct cp_sink *sink = NULL;
-	struct opts oo;
+	struct pp_mem mem;
 	unsigned modes = 0;
 	int rc;
 
@@ -104,10 +104,8 @@ int cmd_pingpong(struct opts *o)
 	for (int i = 0; i < plan.nmodes; i++)
 		modes |= 1u << plan.modes[i];
 	/* both: one memory kind for the two rows, so only the address space differs */
-	oo = *o;
-	if (plan.nmodes == 2 && !oo.shm)
-		oo.shm = "anon";
-	if ((rc = pp_run_init(&run, &oo, modes, &e)))
+	mem = (struct pp_mem){ o->shm ? o->shm : plan.nmodes == 2 ? "anon" : NULL, o->pages, o->layout };
+	if ((rc = pp_run_init(&run, o, &mem, modes, &e)))
 		goto fail;
 	if ((rc = opts_resolve_pairs(run.topo, o, &pl, &e)))
 		goto fail;

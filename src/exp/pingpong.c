@@ -377,16 +377,16 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 	return rc;
 }
 
-int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct cp_err *e)
+int pp_run_init(struct pp_run *r, const struct opts *o, const struct pp_mem *m, unsigned modes,
+		struct cp_err *e)
 {
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	r->o = o;
-	r->shm = o->shm;
-	r->pages = o->pages;
-	if (o->layout) {
-		int l = parse_choice(o->layout, "one-line|two-lines", "layout", e);
+	r->shm = m->shm;
+	r->pages = m->pages;
+	if (m->layout) {
+		int l = parse_choice(m->layout, "one-line|two-lines", "layout", e);
 
 		if (l < 0)
 			return e->code;
@@ -401,9 +401,9 @@ int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct c
 			return cp_errf(e, CP_EUSAGE, "--poll rmw: needs --layout one-line (the poll and the pass are "
 				       "atomics on the one line both agents write); two-lines polls the partner's line");
 	}
-	if ((modes & 1) && (rc = shm_check(o->shm, o->pages, 0, e)))
+	if ((modes & 1) && (rc = shm_check(m->shm, m->pages, 0, e)))
 		return rc;
-	if ((modes & 2) && (rc = shm_check(o->shm, o->pages, 1, e)))
+	if ((modes & 2) && (rc = shm_check(m->shm, m->pages, 1, e)))
 		return rc;
 	r->samples = opt_isset(o, OPT_samples) ? o->samples : 200;
 	r->warmup = opt_isset(o, OPT_warmup) ? o->warmup : 20;

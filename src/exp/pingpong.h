@@ -18,7 +18,6 @@ struct cp_counters_cfg;
 
 /* Everything that is fixed for a run, validated once from opts. */
 struct pp_run {
-	const struct opts *o;
 	struct cp_topo *topo;
 	struct cp_timer timer;
 	struct cp_counters_cfg *counters;   /* NULL: no counting */
@@ -32,10 +31,17 @@ struct pp_run {
 	int granule;                        /* coherence granule, bytes */
 };
 
-/* Validate the options a ping-pong cell needs (layout, shm, pages,
- * samples, timer, counters, topology).  `modes` says which modes will run
- * (bit 0 thread, bit 1 process) for the shm checks. */
-int pp_run_init(struct pp_run *r, const struct opts *o, unsigned modes, struct cp_err *e);
+/* The memory of the cells, as the command decided it from its options:
+ * kind, pages and ping-pong layout (NULL: the defaults; the cost commands,
+ * which check their own kinds and layouts, give none). */
+struct pp_mem {
+	const char *shm, *pages, *layout;
+};
+/* Validate what a ping-pong cell needs (the memory m, poll, samples,
+ * timer, counters, topology).  `modes` says which modes will run (bit 0
+ * thread, bit 1 process) for the shm checks. */
+int pp_run_init(struct pp_run *r, const struct opts *o, const struct pp_mem *m, unsigned modes,
+		struct cp_err *e);
 void pp_run_free(struct pp_run *r);
 
 /* Measure one cell.  mem_spec: --mem-node value or NULL (first touch by

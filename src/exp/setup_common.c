@@ -34,7 +34,7 @@ int costs_any_process(const struct costs *c)
 int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
 	       struct cp_err *e)
 {
-	struct opts oo = *o;
+	const struct pp_mem none = { NULL, NULL, NULL };
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -50,13 +50,9 @@ int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint
 	if ((rc = parse_modes(o, c, e)))
 		return rc;
 	/* the commands check their memory kinds themselves (setup takes a
-	 * list of them); pp_run_init checks the default kind only */
-	oo.shm = NULL;
-	oo.pages = NULL;
-	oo.layout = NULL; /* pingpong's layouts; contend checks its own */
-	if ((rc = pp_run_init(&c->run, &oo, 0, e)))
+	 * list of them) and contend its own layouts */
+	if ((rc = pp_run_init(&c->run, o, &none, 0, e)))
 		return rc;
-	c->run.o = o;
 	c->run.shm = o->shm;
 	c->run.pages = o->pages;
 	if (!opt_isset(o, OPT_samples))

@@ -156,7 +156,16 @@ char *sweep_default_dir(char *buf, size_t len);
 int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, size_t *nrows,
 		      struct cp_err *e);
 
-/* The plan of --preset, --plan or --resume DIR, exactly one (cmd_sweep.c). */
-int sweep_load_plan(const struct opts *o, struct sweep_plan *p, struct cp_err *e);
+/* Where a sweep's plan comes from: exactly one of preset, plan (a file)
+ * and resume (a directory); command names the asking command in messages. */
+struct sweep_plan_req {
+	const char *command, *preset, *plan, *resume, *topology_xml;
+	int dry_run;
+};
+/* The plan of --preset, --plan or --resume DIR (cmd_sweep.c). */
+int sweep_load_plan(const struct sweep_plan_req *o, struct sweep_plan *p, struct cp_err *e);
+/* The request of a command's options, with `preset` when it names none
+ * of the three (report: "standard"; NULL: none). */
+struct sweep_plan_req sweep_plan_req_of(const struct opts *o, const char *preset);
 
 #endif
