@@ -153,6 +153,7 @@ struct coh_arms {
 	struct coh_cell cell;
 	struct cp_row row[2];        /* each arm's last block, for its row's fields */
 	struct cp_sink *sink;
+	struct exp_arm_ctr ctr;      /* each arm's counts over its blocks */
 };
 
 static int coh_block(void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
@@ -164,7 +165,8 @@ static int coh_block(void *arg, int arm, const struct sampler_req *req, double *
 	int rc;
 
 	r.smp = *req;
-	r.counters = NULL;
+	r.arm_ctr = &x->ctr;
+	r.arm = arm;
 	x->cell.mode = x->p->modes[arm];
 	rc = coh_measure(&r, &x->cell, &x->row[arm], &raw, x->sink, e);
 	if (!rc && x->row[arm].nraw != req->samples)
@@ -184,22 +186,25 @@ static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const
 	struct arms_runs a = { 0 };
 	int rc = arms_runs_measure(&r->smp, p->margin_pct, coh_block, &x, &a, e);
 
-	if (!rc && a.pairs && r->counters)
-		result_meta_note(sink, "counters: not counted in the interleaved arms' runs (coherence --mode both)");
 	for (int k = 0; k < 2 && !rc && a.pairs; k++) {
 		struct cp_row row = x.row[k];
 
 		row.samples = row.nraw = a.pairs * ARMS_BLOCK;
 		row.raw = a.v[k];
 		stats_compute(a.v[k], row.nraw, &row.st);
+		if (x.ctr.acc[k])
+			exp_counters_row(x.ctr.acc[k], r->counters, (double)(row.nraw * row.iters_per_sample), &row,
+					 sink);
 		result_arm(sink, p->mode_pair, k);
 		rc = result_add(sink, &row, e);
 	}
 	if (!rc && a.pairs) {
 		struct cp_row row = x.row[0];
 
+		exp_counters_none(r->counters, &row);
 		rc = exp_arms_add(sink, &a, &row, p->mode_pair, NULL, e);
 	}
+	exp_arm_ctr_free(&x.ctr);
 	arms_runs_free(&a);
 	return rc;
 }

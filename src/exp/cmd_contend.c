@@ -292,7 +292,7 @@ struct ct_cell {
 	/* interleaved arms: each arm's per-agent results, block after block */
 	struct ct_res *res[2];
 	uint64_t nblk[2], cap;
-	struct costs_arm_ctr ctr;   /* each arm's counts */
+	struct exp_arm_ctr ctr;   /* each arm's counts */
 };
 
 /* The samples of one arm or one run: per-agent results, [s * n + agent]. */
@@ -443,7 +443,7 @@ static int ct_block(struct costs *c, void *cv, int arm, const struct sampler_req
 		memcpy(cell->res[arm] + at, r.P->res, ARMS_BLOCK * cell->n * sizeof(struct ct_res));
 		memcpy(v, r.P->smp.v, ARMS_BLOCK * sizeof(double));
 		*iters = r.P->smp.iters_used;
-		costs_arm_ctr_add(c, &cell->ctr, arm, r.sh);
+		exp_arm_ctr_add(c->run.counters, &cell->ctr, arm, r.sh);
 	}
 	ct_run_free(&r);
 	return rc;
@@ -464,7 +464,7 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 		result_arm(c->sink, c->mode_pair, x);
 		rc = emit(c, cell, &v, cell->ctr.acc[x], e);
 	}
-	costs_arm_ctr_free(&cell->ctr);
+	exp_arm_ctr_free(&cell->ctr);
 	if (!rc && a.pairs) {
 		ct_row(c, cell, &row);
 		row.iters_per_sample = a.iters;

@@ -150,7 +150,7 @@ struct cv_cell {
 	/* what the last run saw, for the rows */
 	const char *shm, *pages;
 	int node_seen, bufsize;
-	struct costs_arm_ctr ctr;   /* interleaved arms: each arm's counts */
+	struct exp_arm_ctr ctr;   /* interleaved arms: each arm's counts */
 };
 
 static int check_counts(const struct cv_cell *cell, const struct cv_shared *P, struct cp_err *e)
@@ -290,7 +290,7 @@ static int cv_block(struct costs *c, void *cv, int arm, const struct sampler_req
 	if (!rc && !costs_interrupted(c)) {
 		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
 		*iters = r.P->smp.iters_used;
-		costs_arm_ctr_add(c, &cell->ctr, arm, r.sh);
+		exp_arm_ctr_add(c->run.counters, &cell->ctr, arm, r.sh);
 	}
 	cv_run_free(cell, &r);
 	return rc;
@@ -309,7 +309,7 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 		result_arm(c->sink, c->mode_pair, x);
 		rc = emit(c, cell, a.v[x], a.pairs * ARMS_BLOCK, a.iters, cell->ctr.acc[x], e);
 	}
-	costs_arm_ctr_free(&cell->ctr);
+	exp_arm_ctr_free(&cell->ctr);
 	if (!rc && a.pairs) {
 		cv_row(c, cell, &row);
 		row.iters_per_sample = a.iters;

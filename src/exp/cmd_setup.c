@@ -60,7 +60,7 @@ static void meas_free(struct su_meas *m)
 	for (int r = 0; r < SU_ROLES; r++) {
 		free(m->ns[r]);
 		if (m->acc[r])
-			costs_ctr_acc_free(m->acc[r]);
+			exp_ctr_acc_free(m->acc[r]);
 	}
 }
 
@@ -145,7 +145,7 @@ static void meas_add(struct su_meas *m, const struct su_what *w, const struct su
 	for (unsigned r = 0; r < w->nroles; r++) {
 		memcpy(m->ns[r] + m->n, P->ns[r], P->smp.nsamples * sizeof(double));
 		if (m->acc[r])
-			costs_ctr_acc_add(m->acc[r], 0, sh, w->role[r].agent);
+			exp_ctr_acc_add(m->acc[r], 0, sh, w->role[r].agent);
 	}
 	m->n += P->smp.nsamples;
 	if (m->node_seen < 0)
@@ -205,7 +205,7 @@ static int meas_init(struct costs *c, const struct su_cell *cell, struct su_meas
 		return rc;
 	shm_destroy_object(&m->probe);
 	for (unsigned r = 0; c->run.counters && r < cell->w->nroles; r++)
-		m->acc[r] = costs_ctr_acc_new(1);
+		m->acc[r] = exp_ctr_acc_new(1);
 	return 0;
 }
 

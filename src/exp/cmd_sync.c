@@ -105,7 +105,7 @@ struct sy_cell {
 	int seen;          /* the node the pair's words were on, -1 unknown */
 	int set_up;        /* prim->setup done: teardown owed */
 	const struct sy_arms *arms;
-	struct costs_arm_ctr ctr;   /* interleaved arms: each arm's counts */
+	struct exp_arm_ctr ctr;   /* interleaved arms: each arm's counts */
 };
 
 static void sy_row_common(const struct costs *c, const struct sy_cell *cell, struct cp_row *row)
@@ -209,7 +209,7 @@ static int sy_block(struct costs *c, void *cv, int arm, const struct sampler_req
 	if (!rc && !costs_interrupted(c)) {
 		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
 		*iters = r.P->smp.iters_used;
-		costs_arm_ctr_add(c, &cell->ctr, arm, r.sh);
+		exp_arm_ctr_add(c->run.counters, &cell->ctr, arm, r.sh);
 	}
 	sy_run_free(cell, &r);
 	return rc;
@@ -240,7 +240,7 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 		result_arm(c->sink, cell->arms->name, x);
 		rc = result_add(c->sink, &row, e);
 	}
-	costs_arm_ctr_free(&cell->ctr);
+	exp_arm_ctr_free(&cell->ctr);
 	exp_counters_none(c->run.counters, &row);
 	if (!rc && a.pairs)
 		rc = exp_arms_add(c->sink, &a, &row, cell->arms->name,

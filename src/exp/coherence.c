@@ -286,6 +286,8 @@ int coh_measure(const struct coh_run *r, const struct coh_cell *c, struct cp_row
 	counters_marker_start(c->k->name);
 	rc = agents_run(&cfg, &sh, e);
 	counters_marker_stop(c->k->name);
+	if (!rc && r->arm_ctr)
+		exp_arm_ctr_add(r->counters, r->arm_ctr, r->arm, sh);
 	if (!rc && P->sum_bad)
 		rc = cp_errf(e, CP_ERUN, "coherence: the load chase did not come back to its first line: "
 			     "a line's chain word was overwritten");
@@ -296,7 +298,8 @@ int coh_measure(const struct coh_run *r, const struct coh_cell *c, struct cp_row
 		memcpy(*raw, P->v, P->smp.nsamples * sizeof(double));
 		row->raw = *raw;
 		row->nraw = P->smp.nsamples;
-		if (r->counters)
+		/* an arm's block: its counts go to the arm's sum (arm_ctr) */
+		if (r->counters && !r->arm_ctr)
 			exp_counters_row(sh, r->counters, (double)(P->smp.nsamples * COH_LINES), row, sink);
 		if (P->node_seen < 0 && sink)
 			result_meta_note(sink, "node of the lines unknown: %s", P->node_why);

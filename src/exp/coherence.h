@@ -43,6 +43,8 @@ struct coh_run {
 	const char *shm, *pages;            /* NULL: per mode / 4k */
 	double timeout_s;
 	int granule;
+	struct exp_arm_ctr *arm_ctr;        /* interleaved arms: the run's counts go to arm `arm` */
+	int arm;
 };
 
 /* One cell: prep leaves the lines in `state` (self: meas prepares them

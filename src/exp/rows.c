@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "stats.h"
 
@@ -42,6 +43,64 @@ void exp_counters_none(const struct cp_counters_cfg *cfg, struct cp_row *row)
 
 		snprintf(v->name, sizeof(v->name), "%s", counters_event_name(cfg, i));
 		v->valid = 0;
+	}
+}
+
+static size_t acc_size(unsigned n)
+{
+	return sizeof(struct agents_shared) + n * sizeof(struct agent_slot);
+}
+
+struct agents_shared *exp_ctr_acc_new(unsigned n)
+{
+	/* the slots are CP_PADDED: the block must be aligned like agents_run's */
+	size_t sz = (acc_size(n) + CP_GRANULE_MAX - 1) / CP_GRANULE_MAX * CP_GRANULE_MAX;
+	struct agents_shared *a = aligned_alloc(CP_GRANULE_MAX, sz);
+
+	if (!a)
+		cp_die(CP_ERUN, "out of memory");
+	memset(a, 0, sz);
+	a->n = n;
+	for (unsigned i = 0; i < n; i++)
+		memset(a->slot[i].ctr_valid, 1, sizeof(a->slot[i].ctr_valid));
+	return a;
+}
+
+void exp_ctr_acc_add(struct agents_shared *acc, unsigned to, const struct agents_shared *sh, unsigned from)
+{
+	struct agent_slot *d = &acc->slot[to];
+	const struct agent_slot *s = &sh->slot[from];
+
+	d->cpu = s->cpu;
+	for (int i = 0; i < CP_MAX_COUNTERS; i++) {
+		d->ctr[i] += s->ctr[i];
+		d->ctr_valid[i] &= s->ctr_valid[i];
+	}
+	if (s->ctr_why[0])
+		snprintf(d->ctr_why, sizeof(d->ctr_why), "%s", s->ctr_why);
+}
+
+void exp_ctr_acc_free(struct agents_shared *acc)
+{
+	free(acc);
+}
+
+void exp_arm_ctr_add(const struct cp_counters_cfg *cfg, struct exp_arm_ctr *a, int arm,
+		     const struct agents_shared *sh)
+{
+	if (!cfg || !sh)
+		return;
+	if (!a->acc[arm])
+		a->acc[arm] = exp_ctr_acc_new(sh->n);
+	for (unsigned k = 0; k < sh->n && k < a->acc[arm]->n; k++)
+		exp_ctr_acc_add(a->acc[arm], k, sh, k);
+}
+
+void exp_arm_ctr_free(struct exp_arm_ctr *a)
+{
+	for (int x = 0; x < 2; x++) {
+		exp_ctr_acc_free(a->acc[x]);
+		a->acc[x] = NULL;
 	}
 }
 

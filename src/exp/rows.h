@@ -19,6 +19,23 @@ void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_c
  * that counts nothing in a file whose columns the counted rows fixed). */
 void exp_counters_none(const struct cp_counters_cfg *cfg, struct cp_row *row);
 
+/* Per-agent counter totals summed over several agents_run calls (setup
+ * runs one per sample): a control block of `n` slots, same layout as
+ * agents_run's, for exp_counters_row. */
+struct agents_shared *exp_ctr_acc_new(unsigned n);
+/* Add slot `from` of sh into slot `to` of acc (counts add, validity ANDs). */
+void exp_ctr_acc_add(struct agents_shared *acc, unsigned to, const struct agents_shared *sh, unsigned from);
+void exp_ctr_acc_free(struct agents_shared *acc);
+/* The counts of two interleaved arms that run the agents once per block:
+ * each arm's agents' counts summed over its blocks' runs (timed samples
+ * only, as the sampler brackets them), for the arm's rows. */
+struct exp_arm_ctr {
+	struct agents_shared *acc[2];   /* NULL until the arm's first run, or without counters */
+};
+void exp_arm_ctr_add(const struct cp_counters_cfg *cfg, struct exp_arm_ctr *a, int arm,
+		     const struct agents_shared *sh);
+void exp_arm_ctr_free(struct exp_arm_ctr *a);
+
 /* Turn a filled row of arm 0 into the comparison row of arms of one run
  * per block: mode (e.g. "thread:process"), metric ratio, the block pairs'
  * ratios as its samples in *ratio (the caller frees), their median, its

@@ -232,64 +232,6 @@ int costs_agent_left(struct agent_ctx *ac)
 	return agent_fail(ac, CP_ERUN, "agent %u stopped: the run was aborted", ac->id);
 }
 
-static size_t acc_size(unsigned n)
-{
-	return sizeof(struct agents_shared) + n * sizeof(struct agent_slot);
-}
-
-struct agents_shared *costs_ctr_acc_new(unsigned n)
-{
-	/* the slots are CP_PADDED: the block must be aligned like agents_run's */
-	size_t sz = (acc_size(n) + CP_GRANULE_MAX - 1) / CP_GRANULE_MAX * CP_GRANULE_MAX;
-	struct agents_shared *a = aligned_alloc(CP_GRANULE_MAX, sz);
-
-	if (!a)
-		cp_die(CP_ERUN, "out of memory");
-	memset(a, 0, sz);
-	a->n = n;
-	for (unsigned i = 0; i < n; i++)
-		memset(a->slot[i].ctr_valid, 1, sizeof(a->slot[i].ctr_valid));
-	return a;
-}
-
-void costs_ctr_acc_add(struct agents_shared *acc, unsigned to, const struct agents_shared *sh,
-		       unsigned from)
-{
-	struct agent_slot *d = &acc->slot[to];
-	const struct agent_slot *s = &sh->slot[from];
-
-	d->cpu = s->cpu;
-	for (int i = 0; i < CP_MAX_COUNTERS; i++) {
-		d->ctr[i] += s->ctr[i];
-		d->ctr_valid[i] &= s->ctr_valid[i];
-	}
-	if (s->ctr_why[0])
-		snprintf(d->ctr_why, sizeof(d->ctr_why), "%s", s->ctr_why);
-}
-
-void costs_ctr_acc_free(struct agents_shared *acc)
-{
-	free(acc);
-}
-
-void costs_arm_ctr_add(const struct costs *c, struct costs_arm_ctr *a, int arm, const struct agents_shared *sh)
-{
-	if (!c->run.counters || !sh)
-		return;
-	if (!a->acc[arm])
-		a->acc[arm] = costs_ctr_acc_new(sh->n);
-	for (unsigned k = 0; k < sh->n && k < a->acc[arm]->n; k++)
-		costs_ctr_acc_add(a->acc[arm], k, sh, k);
-}
-
-void costs_arm_ctr_free(struct costs_arm_ctr *a)
-{
-	for (int x = 0; x < 2; x++) {
-		costs_ctr_acc_free(a->acc[x]);
-		a->acc[x] = NULL;
-	}
-}
-
 int costs_fault_counter(const struct costs *c)
 {
 	int n = c->run.counters ? counters_nevents(c->run.counters) : 0;

@@ -97,22 +97,6 @@ void costs_row(const struct costs *c, struct cp_row *r, const char *experiment,
  * reports that one whichever agent the runner looks at first. */
 int costs_agent_left(struct agent_ctx *ac);
 
-/* Per-agent counter totals summed over several agents_run calls (setup
- * runs one per sample): a control block of `n` slots, same layout as
- * agents_run's, for exp_counters_row. */
-struct agents_shared *costs_ctr_acc_new(unsigned n);
-/* Add slot `from` of sh into slot `to` of acc (counts add, validity ANDs). */
-void costs_ctr_acc_add(struct agents_shared *acc, unsigned to, const struct agents_shared *sh,
-		       unsigned from);
-void costs_ctr_acc_free(struct agents_shared *acc);
-/* The counts of two interleaved arms that run the agents once per block:
- * each arm's agents' counts summed over its blocks' runs (timed samples
- * only, as the sampler brackets them), for the arm's rows. */
-struct costs_arm_ctr {
-	struct agents_shared *acc[2];   /* NULL until the arm's first run, or without counters */
-};
-void costs_arm_ctr_add(const struct costs *c, struct costs_arm_ctr *a, int arm, const struct agents_shared *sh);
-void costs_arm_ctr_free(struct costs_arm_ctr *a);
 
 /* Index of the page-fault counter of the configured set, or -1. */
 int costs_fault_counter(const struct costs *c);

@@ -126,6 +126,25 @@ for op in load store cas faa tas swap; do
 	fi
 done
 
+# --- counters of the interleaved arms: each arm's rows count its own
+# blocks' runs (page faults: 0 per op, but counted), the comparison none ---
+if "$CP" counters list --counters perf --events page-faults >/dev/null 2>&1; then
+	if "$CP" coherence --cpus 0,1 --op load --state M --mode both --samples 5 --counters perf \
+		--events page-faults --format csv >"$TMP/ctr.csv" 2>"$TMP/ctr.err" && python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+arms = [r for r in rows if r["arm"]]
+cmp = [r for r in rows if r["metric"] == "ratio"]
+assert len(arms) == 4 and len(cmp) == 2, "%d arm rows, %d comparison rows" % (len(arms), len(cmp))
+assert all(r["ctr:page-faults"] != "" for r in arms), [r["ctr:page-faults"] for r in arms]
+assert all(r["ctr:page-faults"] == "" for r in cmp), [r["ctr:page-faults"] for r in cmp]
+' "$TMP/ctr.csv" 2>"$TMP/ctr.py"; then
+		ok "mode both: counters per arm"
+	else
+		notok "mode both: counters per arm" "$(cat "$TMP/ctr.err" "$TMP/ctr.py" | tail -3)"
+	fi
+fi
+
 # --- JSON: the new columns are there ---
 if "$CP" coherence --cpus 0,1 --op cas --state M --samples 6 --format json 2>/dev/null | python3 -c '
 import json, sys
