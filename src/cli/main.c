@@ -6,7 +6,9 @@
 
 #include "command.h"
 #include "cp.h"
+#include "experiment.h"
 #include "opts.h"
+#include "sweep.h"
 #include "version.h"
 
 static void usage(FILE *f)
@@ -35,11 +37,14 @@ static void command_names(char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
+	static const struct sweep_experiments exps = { experiment_find, experiment_names, experiment_count,
+							experiment_at };
 	struct opts o = { 0 };
 	struct cp_err e = { 0 };
 	const struct command *c = NULL;
 	int help;
 
+	sweep_use_experiments(&exps);
 	if (argc < 2) {
 		usage(stderr);
 		return CP_EUSAGE;

@@ -5,11 +5,13 @@
  * --topology-xml it plans another machine), --budget sizes the samples per
  * pair from the time per pair measured as it goes, and each pair stops
  * sampling as soon as the 95% CI of its median is within --target-ci
- * (default 1%).  Rows are flushed one per pair to FILE.part.tmp.<pid> and
- * merged into FILE at the end; Ctrl-C ends after the pair in flight; a
- * killed run's rows are picked up by --resume FILE, which skips every pair
- * FILE (or the leftovers) already has.  Pairs run in a fixed shuffled
- * order, so slow drift (heat, frequency) shows as noise, not as a pattern. */
+ * (default 1%).  The run is a sweep (sweep.h, struct sweep_here) whose
+ * cells are the measurements (pair x op x mode), measured in this process:
+ * the sweep paces them to the budget, logs each, appends its rows, says
+ * the progress and stops after the cell in flight on Ctrl-C; --resume FILE
+ * continues an interrupted run where its log ends, or measures what FILE
+ * lacks.  Pairs run in a fixed shuffled order, so slow drift (heat,
+ * frequency) shows as noise, not as a pattern. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -18,34 +20,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "experiment.h"
+#include "matrix_int.h"
 #include "csvmerge.h"
 #include "csvread.h"
 #include "matrix.h"
 #include "parse.h"
 #include "pingpong.h"
 #include "result.h"
-#include "runctl.h"
+#include "schema.h"
+#include "sweep.h"
 #include "topo.h"
 #include "verdict.h"
 #include "tmpname.h"
 
 #define MATRIX_DEF_TARGET_CI 1.0
 
-struct mx {
-	int ncpu;
-	const int *cpu;               /* OS numbers */
-	const struct kernel *k[16];
-	int nk;
-	enum agent_mode modes[2];
-	int nmodes;
-	uint64_t npairs;              /* per op x mode */
-	int (*pair)[2];
-	char *done;                   /* [measurement]: in the resume file already */
-	uint64_t ndone;
-};
 
 static int plan_ops_modes(const struct opts *o, struct mx *m, struct cp_err *e)
 {
@@ -97,10 +90,6 @@ static void make_pairs(struct mx *m)
 	}
 }
 
-static uint64_t meas_index(const struct mx *m, int k, int md, uint64_t p)
-{
-	return ((uint64_t)k * (uint64_t)m->nmodes + (uint64_t)md) * m->npairs + p;
-}
 
 /* A file --resume may add to: the results header with every column this
  * reads, and matrix round-trip rows only, so a resume never merges a
@@ -121,9 +110,7 @@ static int check_matrix_csv(const struct csv *c, const int *col, struct cp_err *
 	return 0;
 }
 
-/* Check PATH is a matrix CSV and, with m, mark the measurements it holds
- * already (rows of this matrix). */
-static int mark_done(struct mx *m, const char *path, struct cp_err *e)
+int mx_mark_done(struct mx *m, const char *path, struct cp_err *e)
 {
 	struct csv c;
 	int col[6], rc;
@@ -162,70 +149,6 @@ static int mark_done(struct mx *m, const char *path, struct cp_err *e)
 	return rc;
 }
 
-/* Rows a killed run left in FILE.part.tmp.<pid> (its process is gone):
- * merged into FILE, so --resume keeps every pair that was measured. */
-static int harvest(const char *file, struct cp_err *e)
-{
-	char dir[4096], *slash, prefix[4200];
-	const char *base;
-	struct dirent *de;
-	DIR *d;
-	int rc = 0;
-
-	snprintf(dir, sizeof(dir), "%s", file);
-	slash = strrchr(dir, '/');
-	base = slash ? file + (slash - dir) + 1 : file;
-	if (slash)
-		*slash = 0;
-	else
-		snprintf(dir, sizeof(dir), ".");
-	snprintf(prefix, sizeof(prefix), "%s.part.tmp.", base);
-	if (!(d = opendir(dir)))
-		return 0;
-	while (!rc && (de = readdir(d))) {
-		char path[8400];
-		long pid;
-		size_t n;
-
-		if (strncmp(de->d_name, prefix, strlen(prefix)))
-			continue;
-		pid = atol(de->d_name + strlen(prefix));
-		if (pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-			continue; /* still running, or not ours to judge */
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		rc = csv_merge("resume", file, path, &n, e);
-		if (!rc) {
-			fprintf(stderr, "matrix: %zu rows of an interrupted run (%s) kept\n", n, de->d_name);
-			unlink(path);
-		}
-	}
-	closedir(d);
-	return rc;
-}
-
-double matrix_estimate(uint64_t npairs, uint64_t samples, int processes)
-{
-	/* per pair: agents started (fork + shared memory for processes), the
-	 * line mapped fresh, 20 warm-up + 3 calibration samples, then the
-	 * samples of ~50 us plus the barrier between them */
-	double pair_fixed = processes ? 2.5e-3 : 0.6e-3;
-	double t_sample = 55e-6;
-
-	return (double)npairs * (pair_fixed + (23.0 + (double)samples) * t_sample);
-}
-
-uint64_t matrix_samples_for(uint64_t npairs, double seconds, int processes)
-{
-	double fixed = matrix_estimate(npairs, 0, processes);
-	double per = matrix_estimate(npairs, 1, processes) - fixed;
-	double s = per > 0 ? (seconds - fixed) / per : 0;
-
-	if (s < MATRIX_MIN_SAMPLES)
-		return 0;
-	return s > 1e8 ? 100000000 : (uint64_t)s;
-}
-
-
 static void print_plan(FILE *f, const struct opts *o, const struct cp_topo *t, const struct mx *m,
 		       uint64_t samples, double target, double est)
 {
@@ -255,84 +178,6 @@ static void print_plan(FILE *f, const struct opts *o, const struct cp_topo *t, c
 		proc ? "forked" : "started");
 }
 
-static void progress(uint64_t k, uint64_t n, double t0, double left_s, int tty)
-{
-	char a[32], b[32];
-
-	cp_fmt_dur(cp_now_s() - t0, a, sizeof(a));
-	cp_fmt_dur(left_s, b, sizeof(b));
-	if (tty)
-		fprintf(stderr, "\r\033[Kmatrix: %llu/%llu pairs, %s elapsed, ~%s left",
-			(unsigned long long)k, (unsigned long long)n, a, b);
-	else
-		fprintf(stderr, "matrix: %llu/%llu pairs, %s elapsed, ~%s left\n",
-			(unsigned long long)k, (unsigned long long)n, a, b);
-}
-
-/* Per-pair time learned as the matrix runs: fixed part and one sample. */
-struct pace {
-	double fixed, sample;   /* seconds, running means */
-	uint64_t n;
-};
-
-static void pace_add(struct pace *pc, double secs, const struct cp_row *row)
-{
-	double sample = row->st.mean * (double)row->iters_per_sample * 1e-9;
-	double fixed = secs - (23.0 + (double)row->samples) * sample;
-
-	if (!(sample > 0))
-		return;
-	pc->n++;
-	pc->sample += (sample - pc->sample) / (double)pc->n;
-	pc->fixed += (fmax(0, fixed) - pc->fixed) / (double)pc->n;
-}
-
-/* Samples per pair so that `left` pairs fit `secs`, from what was measured. */
-static uint64_t pace_cap(const struct pace *pc, uint64_t left, double secs, uint64_t cap)
-{
-	double s;
-
-	if (!pc->n || !left)
-		return cap;
-	s = (secs / (double)left - pc->fixed) / pc->sample - 23.0;
-	if (s < MATRIX_MIN_SAMPLES)
-		return MATRIX_MIN_SAMPLES;
-	return s < (double)cap ? (uint64_t)s : cap;
-}
-
-/* Put FILE.part in place: the whole file on a first run, merged into
- * FILE's rows on a resume. */
-static int finish_file(const char *file, const char *part, int resume, struct cp_err *e)
-{
-	size_t n;
-	int rc;
-
-	if (!resume) {
-		if (rename(part, file))
-			return cp_errf(e, CP_ERUN, "renaming %s to %s: %s", part, file, strerror(errno));
-		return 0;
-	}
-	rc = csv_merge("resume", file, part, &n, e);
-	if (!rc)
-		unlink(part);
-	return rc;
-}
-
-/* One matrix command: what its steps share. */
-struct mx_cmd {
-	const struct opts *o;
-	struct mx m;
-	struct cp_topo *t;
-	struct pp_run run;
-	struct cp_sink *sink;
-	struct cpulist own;
-	const char *file;             /* --out or --resume */
-	char part[4200], rawpart[4200];
-	uint64_t cap, todo, measured;
-	double target, est;
-	int exhausted;
-};
-
 /* The options that cannot go together, then ops, modes, outputs, topology. */
 static void mx_check(struct mx_cmd *x, struct cp_err *e)
 {
@@ -350,6 +195,30 @@ static void mx_check(struct mx_cmd *x, struct cp_err *e)
 	if (opts_format(o, e) < 0 || plan_ops_modes(o, &x->m, e) ||
 	    (x->file && tmp_target_check(o->resume ? "resume" : "out", x->file, e)) ||
 	    (o->raw && tmp_target_check("raw", o->raw, e)) || topo_load(o->topology_xml, &x->t, e))
+		cp_exit_err(e);
+	x->keep = x->file && (o->resume || opts_format(o, e) == FMT_CSV);
+	if (x->keep) {
+		snprintf(x->state, sizeof(x->state), "%s.part", x->file);
+		snprintf(x->sweep, sizeof(x->sweep), "%s/%s", x->state, SWEEP_STATE_SWEEP);
+	}
+}
+
+/* --resume: the interrupted run in FILE.part goes on (its plan), or FILE's
+ * rows are the base of a new run that measures what FILE lacks. */
+static void mx_resume(struct mx_cmd *x, struct cp_err *e)
+{
+	char base[4300];
+
+	/* refuse a foreign file before anything */
+	if (!access(x->file, F_OK) && mx_mark_done(NULL, x->file, e))
+		cp_exit_err(e);
+	x->resuming = schema_dir_version(x->sweep) > 0;
+	if (!x->resuming && access(x->file, F_OK))
+		cp_die(CP_EUSAGE, "--resume %s: no such file (and no interrupted run in %s)", x->file, x->state);
+	snprintf(base, sizeof(base), "%s/%s", x->state, SWEEP_STATE_BASE);
+	if (!x->resuming)
+		snprintf(base, sizeof(base), "%s", x->file);
+	if (!access(base, F_OK) && mx_mark_done(&x->m, base, e))
 		cp_exit_err(e);
 }
 
@@ -375,18 +244,8 @@ static void mx_pairs(struct mx_cmd *x, struct cp_err *e)
 	make_pairs(m);
 	total = m->npairs * (uint64_t)m->nk * (uint64_t)m->nmodes;
 	m->done = cp_xcalloc(total ? total : 1, 1);
-	if (o->resume) {
-		/* refuse a foreign file before merging a killed run's rows into it */
-		if (!access(x->file, F_OK) && mark_done(NULL, x->file, e))
-			cp_exit_err(e);
-		if (harvest(x->file, e))
-			cp_exit_err(e);
-		if (access(x->file, F_OK))
-			cp_die(CP_EUSAGE, "--resume %s: no such file (and no rows of an interrupted run next to it)",
-			       x->file);
-		if (mark_done(m, x->file, e))
-			cp_exit_err(e);
-	}
+	if (o->resume)
+		mx_resume(x, e);
 	x->todo = total - m->ndone;
 }
 
@@ -418,157 +277,61 @@ static void mx_samples(struct mx_cmd *x)
 		x->est += matrix_estimate(x->todo / (uint64_t)x->m.nmodes, x->cap, x->m.modes[md] == AGENT_PROCESS);
 }
 
-/* Every option checked, and the outputs opened (as .part files), before
+/* The sweep of a matrix whose rows go out as measured: TMPDIR/
+ * cachepong-matrix.PID, removed at the end; those of processes that are
+ * gone (killed by SIGKILL) are removed first. */
+#define MX_TEMP_PREFIX "cachepong-matrix."
+static void mx_temp_dir(struct mx_cmd *x)
+{
+	const char *tmp = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+	DIR *d = opendir(tmp);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		long pid = strncmp(de->d_name, MX_TEMP_PREFIX, strlen(MX_TEMP_PREFIX)) ? 0
+			   : atol(de->d_name + strlen(MX_TEMP_PREFIX));
+
+		if (pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH) {
+			snprintf(x->sweep, sizeof(x->sweep), "%s/%s", tmp, de->d_name);
+			sweep_dir_remove(x->sweep);
+		}
+	}
+	if (d)
+		closedir(d);
+	snprintf(x->sweep, sizeof(x->sweep), "%s/" MX_TEMP_PREFIX "%ld", tmp, (long)getpid());
+	sweep_dir_remove(x->sweep); /* one this pid's predecessor left */
+	if (mkdir(x->sweep, 0700))
+		cp_die(CP_ERUN, "matrix: cannot make the directory %s: %s", x->sweep, strerror(errno));
+}
+
+/* Every option checked, the plan made and the rows' way out opened before
  * the plan is said. */
 static void mx_open(struct mx_cmd *x, struct cp_err *e)
 {
 	const struct opts *o = x->o;
 	/* both modes on one memory kind: only the address space differs */
 	const struct pp_mem mem = { o->shm ? o->shm : x->m.nmodes == 2 ? "anon" : NULL, o->pages, o->layout };
-	struct cp_sink_req req;
 	unsigned modes = 0;
+	char path[4400];
 
 	for (int md = 0; md < x->m.nmodes; md++)
 		modes |= 1u << x->m.modes[md];
 	if ((!o->dry_run || topo_is_thissystem(x->t)) && pp_run_init(&x->run, o, &mem, modes, e))
 		cp_exit_err(e);
-	if (o->dry_run || !x->todo)
+	if (o->dry_run || (!x->todo && !x->resuming))
 		return;
-	if (opts_sink_req(o, &req, e))
+	if (x->keep && !o->resume && !access(x->state, F_OK))
+		cp_die(CP_EUSAGE, "--out %s: %s holds an interrupted matrix: continue it with --resume %s, or "
+		       "remove %s", x->file, x->state, x->file, x->state);
+	snprintf(path, sizeof(path), "%s/plan.txt", x->sweep);
+	if (x->resuming ? sweep_plan_read(path, 1, &x->plan, e) : mx_plan_new(x, e))
 		cp_exit_err(e);
-	if (x->file) {
-		snprintf(x->part, sizeof(x->part), "%s.part", x->file);
-		req.out = x->part;
+	if (!x->keep) {
+		mx_temp_dir(x);
+		if (opts_result_open(o, &x->sink, e))
+			cp_exit_err(e);
+		result_set_timer(x->sink, &x->run.timer);
 	}
-	if (o->raw) {
-		snprintf(x->rawpart, sizeof(x->rawpart), "%s.part", o->raw);
-		req.raw = x->rawpart;
-	}
-	if (result_open(&req, &x->sink, e))
-		cp_exit_err(e);
-}
-
-/* The samples for the next pair, paced to what is left of --budget; 0
- * when it ran out. */
-static uint64_t mx_pace(struct mx_cmd *x, const struct pace *pace, double t0)
-{
-	double left;
-
-	if (!opt_isset(x->o, OPT_budget))
-		return x->cap;
-	left = x->o->budget - (cp_now_s() - t0);
-	if (left <= 0) {
-		x->exhausted = 1;
-		return 0;
-	}
-	return pace_cap(pace, x->todo - x->measured, left, x->cap);
-}
-
-/* Both modes of pair p as interleaved arms (pingpong.h): the arms' rows
- * not in the resume file yet, and their comparison. */
-static int mx_arms(struct mx_cmd *x, int k, uint64_t p, const char *cls, struct pace *pace, struct cp_err *e)
-{
-	double ts = cp_now_s();
-	const struct mx *m = &x->m;
-	struct cp_row rows[3];
-	double *raw[3] = { NULL, NULL, NULL };
-	int rc = pp_measure_arms(&x->run, m->k[k], m->modes, m->pair[p][0], m->pair[p][1], NULL, cls,
-				 VERDICT_MARGIN_PCT, rows, raw, x->sink, e);
-
-	for (int i = 0; i < 3 && !rc; i++) {
-		if (i < 2 && m->done[meas_index(m, k, i, p)])
-			continue;
-		rows[i].experiment = "matrix";
-		rc = result_add(x->sink, &rows[i], e);
-		x->measured += i < 2;
-	}
-	if (!rc) /* a measurement of each mode: half the time each */
-		pace_add(pace, (cp_now_s() - ts) / 2, &rows[0]);
-	for (int i = 0; i < 3; i++)
-		free(raw[i]);
-	return rc;
-}
-
-/* One pair x op x mode (both modes at once when interleaved). */
-static int mx_one(struct mx_cmd *x, int k, int md, uint64_t p, struct pace *pace, double t0, struct cp_err *e)
-{
-	const struct mx *m = &x->m;
-	struct cp_row row;
-	double *raw = NULL, ts = cp_now_s();
-	uint64_t c = mx_pace(x, pace, t0);
-	char cls[64];
-	int rc;
-
-	if (!c)
-		return 0;
-	x->run.max_samples = c;
-	x->run.samples = x->target > 0 && c > MATRIX_MIN_SAMPLES ? MATRIX_MIN_SAMPLES : c;
-	x->run.target_ci = x->target;
-	topo_class_of_pair(x->t, m->pair[p][0], m->pair[p][1], cls, sizeof(cls));
-	if (m->nmodes == 2)
-		return mx_arms(x, k, p, cls, pace, e);
-	rc = pp_measure(&x->run, m->k[k], m->modes[md], m->pair[p][0], m->pair[p][1], NULL, cls, &row, &raw,
-			x->sink, e);
-	if (!rc) {
-		row.experiment = "matrix";
-		rc = result_add(x->sink, &row, e);
-		pace_add(pace, cp_now_s() - ts, &row);
-	}
-	free(raw);
-	x->measured++;
-	return rc;
-}
-
-static int mx_measure(struct mx_cmd *x, struct cp_err *e)
-{
-	const struct mx *m = &x->m;
-	struct pace pace = { 0 };
-	double t0 = cp_now_s(), last_print = 0;
-	int rc = 0, tty = isatty(2);
-
-	/* both modes: one interleaved measurement per pair covers the two */
-	for (int k = 0; k < m->nk && !rc && !runctl_stop_count() && !x->exhausted; k++)
-		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes) && !rc && !runctl_stop_count() && !x->exhausted; md++)
-			for (uint64_t p = 0; p < m->npairs && !rc && !runctl_stop_count() && !x->exhausted; p++) {
-				if (m->done[meas_index(m, k, md, p)] &&
-				    (m->nmodes == 1 || m->done[meas_index(m, k, 1, p)]))
-					continue;
-				rc = mx_one(x, k, md, p, &pace, t0, e);
-				if (cp_now_s() - last_print > (tty ? 0.5 : 30) || x->measured == x->todo) {
-					last_print = cp_now_s();
-					progress(x->measured, x->todo, t0, pace.n ? (double)(x->todo - x->measured) *
-						 (pace.fixed + (23.0 + (double)x->cap) * pace.sample) : 0, tty);
-				}
-			}
-	if (tty)
-		fprintf(stderr, "\n");
-	return rc;
-}
-
-/* Keep what was measured, also when a pair failed: close the sink and
- * move the .part files into place. */
-static int mx_close(struct mx_cmd *x, int rc, struct cp_err *e)
-{
-	struct cp_err ce = { 0 };
-	int crc;
-
-	if (x->exhausted)
-		result_meta_note(x->sink, "matrix: the budget ran out after %llu of %llu pairs",
-				 (unsigned long long)x->measured, (unsigned long long)x->todo);
-	crc = result_close(x->sink, &ce);
-	if (!crc && x->file)
-		crc = finish_file(x->file, x->part, x->o->resume != NULL, &ce);
-	if (!crc && x->o->raw)
-		crc = finish_file(x->o->raw, x->rawpart, x->o->resume != NULL, &ce);
-	if (crc && !rc) {
-		rc = crc;
-		*e = ce;
-	}
-	if ((runctl_stop_count() || rc || x->exhausted) && x->file)
-		fprintf(stderr, "matrix: %llu of %llu pairs measured and kept in %s; continue with "
-			"the same options and --resume %s\n", (unsigned long long)(rc ? x->measured - 1 : x->measured),
-			(unsigned long long)x->todo, x->file, x->file);
-	return rc;
 }
 
 static void mx_free(struct mx_cmd *x)
@@ -578,6 +341,7 @@ static void mx_free(struct mx_cmd *x)
 	free(x->m.pair);
 	free(x->m.done);
 	cpulist_free(&x->own);
+	sweep_plan_free(&x->plan);
 }
 
 int cmd_matrix(struct opts *o)
@@ -591,21 +355,28 @@ int cmd_matrix(struct opts *o)
 	mx_samples(&x);
 	mx_open(&x, &e);
 	print_plan(o->dry_run ? stdout : stderr, o, x.t, &x.m, x.cap, x.target, x.est);
-	if (o->dry_run || !x.todo) {
+	if (o->dry_run || (!x.todo && !x.resuming)) {
 		if (!x.todo && !o->dry_run)
 			fprintf(stderr, "matrix: every pair is in %s already\n", x.file);
 		mx_free(&x);
 		return CP_OK;
 	}
-	result_set_timer(x.sink, &x.run.timer);
-	runctl_stop_begin(NULL, 0);
-	rc = mx_measure(&x, &e);
-	runctl_stop_end();
-	rc = mx_close(&x, rc, &e);
+	rc = mx_run(&x, &e);
+	if (x.sink) {
+		struct cp_err ce = { 0 };
+		int crc = result_close(x.sink, &ce);
+
+		if (crc && !rc) {
+			rc = crc;
+			e = ce;
+		}
+	}
 	mx_free(&x);
+	if (rc == SWEEP_INTERRUPTED)
+		return CP_EINTR;
 	if (rc)
 		cp_exit_err(&e);
-	return runctl_stop_count() ? CP_EINTR : CP_OK;
+	return CP_OK;
 }
 
 /* ---- the experiment ---- */

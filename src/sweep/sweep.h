@@ -29,6 +29,19 @@
 #include "cp.h"
 #include "opts.h"
 
+/* The experiments a sweep may run: the caller's registry (main and the
+ * fuzzer give registry.c's).  The sweep is above the experiments but does
+ * not link to their registry: the registry links every experiment, and
+ * one of them, the matrix, runs as a sweep. */
+struct experiment;
+struct sweep_experiments {
+	const struct experiment *(*find)(const char *name);
+	const char *(*names)(void);
+	size_t (*count)(void);
+	const struct experiment *(*at)(size_t i);
+};
+void sweep_use_experiments(const struct sweep_experiments *x);
+
 struct sweep_cell {
 	char *line;          /* normalised: words joined by one space */
 	int argc;
@@ -116,6 +129,31 @@ void sweep_fit(const struct sweep_plan *p, const int *skip, int from, double lef
 
 /* ---- running (sweep_run.c) ---- */
 
+/* Cells run in this process (sweep_here.c): a sweep whose cells are alike
+ * and measured by the command itself (the matrix: one CPU pair per cell,
+ * all in its one process).  No child processes; instead of the plan's fit,
+ * each cell's samples are paced from the cells measured so far so that the
+ * rest fit the budget.  The rest is the sweep's: the log, the resume that
+ * cuts the data back to the last logged cell, the rows appended per cell,
+ * the progress, the stop on a signal. */
+struct sweep_here {
+	/* cell i's rows, as CSV, into out (its raw samples into raw; NULL:
+	 * none), at most `samples` samples per arm; *sample_s: the seconds of
+	 * one sample, *taken: the samples it took.  Returns 0, CP_EUNAVAIL, or
+	 * another code with e set. */
+	int (*run)(void *arg, int i, uint64_t samples, const char *out, const char *raw, double *sample_s,
+		   uint64_t *taken, struct cp_err *e);
+	void *arg;
+	const char *what, *unit;   /* "matrix", "pairs": its progress lines */
+	uint64_t samples;          /* per cell, at most */
+	uint64_t min_samples;      /* the least the budget paces a cell down to */
+	double extra_samples;      /* untimed samples a cell takes besides (warm-up, calibration) */
+	int raw;                   /* keep the raw samples (raw/<experiment>.csv) */
+	/* after sweep_run: cells done (in any run of this directory), cells in
+	 * the plan, and whether the budget ran out before the last one */
+	int done, n, exhausted;
+};
+
 struct sweep_cfg {
 	const char *dir;
 	double budget;          /* seconds for the cells; 0 = none */
@@ -127,6 +165,7 @@ struct sweep_cfg {
 	const char *resume_cmd; /* how to continue, for the Ctrl-C message:
 				 * "cachepong sweep --resume" */
 	int quiet;              /* no summary line at the end */
+	struct sweep_here *here; /* NULL: each cell is a child process */
 };
 
 /* The checks of cfg->dir that need no writing, before anything is said:
@@ -143,6 +182,19 @@ int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *
 
 /* Print the plan with each cell's estimate and the total (--dry-run). */
 void sweep_print_plan(FILE *f, const struct sweep_plan *p, double budget);
+
+/* Remove a sweep directory that the caller owns (a matrix's FILE.part
+ * when it is finished): the files a sweep writes, then the directory;
+ * anything else in it stays, and so does the directory. */
+void sweep_dir_remove(const char *dir);
+/* A command's state around its sweep (a matrix's FILE.part): the sweep in
+ * STATE/sweep and the rows the run added to (base.csv, raw-base.csv).
+ * sweep_state_remove removes it whole, as sweep_dir_remove does a sweep;
+ * a sweep whose cell (a matrix) was killed removes its .cell.* states. */
+#define SWEEP_STATE_SWEEP "sweep"
+#define SWEEP_STATE_BASE "base.csv"
+#define SWEEP_STATE_RAW_BASE "raw-base.csv"
+void sweep_state_remove(const char *state);
 
 /* "<host>-<UTC date-time>" (buf): a run's directory name. */
 char *sweep_run_name(char *buf, size_t len);

@@ -6,6 +6,7 @@
  * measured by predicted time per command as cells finish and scales the
  * rest by it (sweep_learn), so the estimate converges on this machine. */
 #include "sweep.h"
+#include "sweep_int.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static double listed(const char *list, const char *opt)
  * which the sweep's measured/predicted ratio then corrects. */
 static const struct exp_prior *prior_of(const char *cmd)
 {
-	const struct experiment *x = experiment_find(cmd);
+	const struct experiment *x = sweep_exps()->find(cmd);
 
 	return x ? &x->prior : &generic_prior;
 }
@@ -59,7 +60,7 @@ static double count_values(const struct sweep_cell *c, const struct exp_prior *p
 		return listed(p->absent, opt) > 0 ? listed(p->absent, opt) : 1;
 	if (!strcmp(v, "all")) {
 		/* --op all: the names of the experiment's kernel family */
-		const struct experiment *x = experiment_find(c->argv[0]);
+		const struct experiment *x = sweep_exps()->find(c->argv[0]);
 		const char *names = !strcmp(opt, "op") && x && x->family ? kernel_names(x->family) : NULL;
 		double k = 1;
 
@@ -102,7 +103,7 @@ static uint64_t matrix_pairs(const struct sweep_cell *c)
 static void arms_cost(const struct sweep_cell *c, const struct exp_prior *p, double m, double nsizes,
 		      struct sweep_cost *k)
 {
-	const struct experiment *x = experiment_find(c->argv[0]);
+	const struct experiment *x = sweep_exps()->find(c->argv[0]);
 	const char *mode = sweep_cell_opt(c, "mode");
 	int both = mode ? !strcmp(mode, "both") || strchr(mode, ':') : strstr(p->absent, "mode=2") != NULL;
 	uint64_t least = (uint64_t)ARMS_MIN_PAIRS * ARMS_BLOCK;

@@ -30,6 +30,27 @@ static int safe_name(const char *s)
 	return 1;
 }
 
+/* Whether the first line of PATH is `header`: only its header is read, as
+ * a matrix's file grows by a pair at a time to tens of megabytes. */
+static int header_is(const char *path, const char *header)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int same;
+
+	if (!f)
+		return 0;
+	n = getline(&line, &cap, f);
+	fclose(f);
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = 0;
+	same = n >= 0 && !strcmp(line, header);
+	free(line);
+	return same;
+}
+
 static int append_one(const char *path, const struct csv *cell, int ecol, const char *exp,
 		      size_t *nrows, struct cp_err *e)
 {
@@ -38,7 +59,7 @@ static int append_one(const char *path, const struct csv *cell, int ecol, const 
 	FILE *f;
 	int rc = 0;
 
-	if (!stat(path, &st) && st.st_size > 0) {
+	if (!stat(path, &st) && st.st_size > 0 && !header_is(path, cell->header_line)) {
 		if ((rc = csv_read(path, &old, e)))
 			return rc;
 		if (strcmp(old.header_line, cell->header_line)) {
@@ -115,7 +136,7 @@ static int is_data(const char *name)
 		return 0;
 	memcpy(cmd, name, n - 4);
 	cmd[n - 4] = 0;
-	return experiment_find(cmd) != NULL;
+	return sweep_exps()->find(cmd) != NULL;
 }
 
 /* Call fn for every data file of DIR and DIR/raw/: its path, its name as
@@ -208,4 +229,18 @@ int sweep_restore_sizes(const char *dir, const char *sizes, struct cp_err *e)
 	struct restore r = { sizes, e };
 
 	return each_data_file(dir, restore_one, &r);
+}
+
+static int remove_one(const char *path, const char *key, const struct stat *st, void *arg)
+{
+	(void)key;
+	(void)st;
+	(void)arg;
+	unlink(path);
+	return 0;
+}
+
+void sweep_remove_data(const char *dir)
+{
+	each_data_file(dir, remove_one, NULL);
 }

@@ -12,11 +12,16 @@
 #include "meta.h"
 #include "sweep.h"
 
+/* The registry sweep_use_experiments gave (sweep_plan.c). */
+const struct sweep_experiments *sweep_exps(void);
+
 /* "pingpong.csv=1234;raw/pingpong.csv=99": every data file of dir. */
 void sweep_sizes(const char *dir, char *buf, size_t len);
 /* Cut every data file back to its size in `sizes`; remove the ones not in
  * it (a cell that never finished wrote them). */
 int sweep_restore_sizes(const char *dir, const char *sizes, struct cp_err *e);
+/* Remove every data file of dir (and raw/). */
+void sweep_remove_data(const char *dir);
 
 /* Status of a cell in cells-done.log; final ones are not run again on a
  * resume (failed and over-budget cells are). */
@@ -53,6 +58,11 @@ struct sweep_run_state {
 	int tty, ndone_now;
 	struct cp_meta meta;
 	char first_start[40];
+	/* cells run here (cfg->here): the learned cost of a cell, the cells
+	 * left, the last progress line */
+	double pace_fixed, pace_sample, last_print;
+	uint64_t pace_n;
+	int here_left;
 };
 
 
@@ -69,6 +79,8 @@ pid_t sweep_start_child(struct sweep_run_state *r, char **argv, const char *errp
 /* The cell's stderr into sweep.log; its last "cachepong: ..." line into why. */
 void sweep_last_message(const char *errpath, char *why, size_t len, FILE *slog, int i);
 int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e);
+/* A cell of cfg->here, in this process; *stop when the budget ran out. */
+int sweep_here_cell(struct sweep_run_state *r, int i, int *stop, struct cp_err *e);
 
 int sweep_write_atomic(const char *path, int (*fn)(FILE *, void *), void *arg, struct cp_err *e);
 int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_err *e);

@@ -3,6 +3,7 @@
  * options before anything runs, so a typo on line 40 is found at once and
  * not after half an hour of measuring. */
 #include "sweep.h"
+#include "sweep_int.h"
 #include "experiment.h"
 
 #include <ctype.h>
@@ -33,6 +34,20 @@ static int opt_is_flag(const char *name)
 		if (!strcmp(options[i].name, name))
 			return options[i].flag;
 	return 0;
+}
+
+static const struct sweep_experiments *exps;
+
+void sweep_use_experiments(const struct sweep_experiments *x)
+{
+	exps = x;
+}
+
+const struct sweep_experiments *sweep_exps(void)
+{
+	if (!exps)
+		cp_die(CP_ERUN, "internal: the sweep was given no experiments (sweep_use_experiments)");
+	return exps;
 }
 
 const char *sweep_cell_opt(const struct sweep_cell *c, const char *opt)
@@ -115,9 +130,9 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 		return cp_errf(e, CP_EUSAGE, "%s: empty cell", where);
 	/* the sweep knows the experiments only: tools such as topo or plot
 	 * write no result rows */
-	if (!(x = experiment_find(argv[0])))
+	if (!(x = sweep_exps()->find(argv[0])))
 		return cp_errf(e, CP_EUSAGE, "%s: '%s' is not an experiment: a cell must be a measuring "
-			       "command (%s)", where, argv[0], experiment_names());
+			       "command (%s)", where, argv[0], sweep_exps()->names());
 	if ((rc = check_cell(argc, argv, x->cmd.options, where, e)))
 		return rc;
 	p->cell = cp_xrealloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
@@ -168,7 +183,7 @@ void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src
 	c->options = 0;
 	c->fixed_samples = 1;
 	c->src_line = src_line;
-	if (!experiment_find(argv[0])) {
+	if (!sweep_exps()->find(argv[0])) {
 		c->unavail = cp_xcalloc(200, 1);
 		snprintf(c->unavail, 200, "experiment '%s' is not part of this build", argv[0]);
 	} else {

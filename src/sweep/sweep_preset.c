@@ -6,6 +6,7 @@
  * sweep skips from the end, so the comparisons the report is about come
  * first. */
 #include "sweep.h"
+#include "sweep_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,8 +168,8 @@ int sweep_plan_preset(const char *name, const char *xml, struct sweep_plan *p, s
 		return rc;
 	}
 	snprintf(p->origin, sizeof(p->origin), "preset %s", name);
-	for (size_t x = 0, idx = 0; x < experiment_count() && !rc; x++) {
-		const struct experiment *xp = experiment_at(x);
+	for (size_t x = 0, idx = 0; x < sweep_exps()->count() && !rc; x++) {
+		const struct experiment *xp = sweep_exps()->at(x);
 
 		for (size_t i = 0; i < xp->npresets && !rc; i++, idx++)
 			if (xp->presets[i].in & ps->bit)

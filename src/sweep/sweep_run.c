@@ -172,7 +172,8 @@ static int open_dir(struct sweep_run_state *r, struct cp_err *e)
 		while (d && (de = readdir(d)))
 			if (!strncmp(de->d_name, ".cell.", 6) || !strncmp(de->d_name, ".topo.", 6)) {
 				sweep_path(r, path, sizeof(path), de->d_name);
-				unlink(path);
+				if (unlink(path) && errno == EISDIR)
+					sweep_state_remove(path); /* a killed matrix cell's FILE.part */
 			}
 		if (d)
 			closedir(d);
@@ -228,7 +229,8 @@ static int run_open(struct sweep_run_state *r, struct cp_err *e)
 	r->slog = fopen(path, "a");
 	if (!r->log || !r->slog)
 		return cp_errf(e, CP_ERUN, "%s: %s", path, strerror(errno));
-	sweep_snapshot(r);
+	if (!r->cfg->here)
+		sweep_snapshot(r); /* the machine, for a report; a matrix's own sweep makes none */
 	return sweep_write_meta(r, "running", e);
 }
 
@@ -238,6 +240,8 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 	const struct sweep_cfg *cfg = r->cfg;
 	int rc = 0;
 
+	for (int i = 0; i < r->p->n; i++)
+		r->here_left += r->st[i] == ST_TODO || !sweep_statuses[r->st[i]].final;
 	for (int i = 0; i < r->p->n && !rc && !runctl_stop_count(); i++) {
 		const struct sweep_cell *c = &r->p->cell[i];
 		double left = cfg->budget - (cp_now_s() - r->t0);
@@ -248,6 +252,16 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 		if (c->unavail || c->invalid) {
 			rc = sweep_log_cell(r, i, c->unavail ? ST_UNAVAIL : ST_FAILED, 0,
 					    c->unavail ? c->unavail : c->invalid, e);
+			continue;
+		}
+		if (cfg->here) {
+			int stop = 0;
+
+			rc = sweep_here_cell(r, i, &stop, e);
+			if (stop) {
+				cfg->here->exhausted = 1;
+				break;
+			}
 			continue;
 		}
 		fit(r, i, left);
@@ -275,8 +289,18 @@ static int run_close(struct sweep_run_state *r, int stopped, struct cp_err *e)
 		failed += r->st[i] == ST_FAILED;
 		skipped += r->st[i] == ST_UNAVAIL || r->st[i] == ST_BUDGET;
 	}
-	if ((rc = sweep_write_meta(r, stopped ? "interrupted" : failed ? "cells failed" : "complete", e)))
+	if (cfg->here) {
+		/* the command that runs its cells says how it went */
+		cfg->here->n = n;
+		cfg->here->done = 0;
+		for (int i = 0; i < n; i++)
+			cfg->here->done += r->st[i] == ST_DONE;
+	}
+	if ((rc = sweep_write_meta(r, stopped ? "interrupted" : failed ? "cells failed"
+					    : cfg->here && cfg->here->exhausted ? "over budget" : "complete", e)))
 		return rc;
+	if (cfg->here)
+		return stopped ? SWEEP_INTERRUPTED : failed ? cp_errf(e, CP_ERUN, "%d of %d cells failed", failed, n) : 0;
 	cp_fmt_dur(cp_now_s() - r->t0, el, sizeof(el));
 	if (stopped) {
 		fprintf(stderr, "sweep: interrupted after %s; the results so far are in %s "

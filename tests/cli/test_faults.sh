@@ -23,12 +23,9 @@ wait_for() {
 
 now() { date +%s.%N; }
 agents_up() { [ "$(pgrep -P "$bg" | wc -l)" -ge 2 ]; }
-# FILE.part.tmp.PID of a running matrix holds a header and a pair
+# the sweep of a running matrix (FILE.part/sweep) holds a header and a pair
 has_rows() {
-	for _f in "$1".part.tmp.*; do
-		[ -f "$_f" ] && [ "$(wc -l <"$_f")" -ge 2 ] && return 0
-	done
-	return 1
+	[ -f "$1.part/sweep/matrix.csv" ] && [ "$(wc -l <"$1.part/sweep/matrix.csv")" -ge 2 ]
 }
 logged() { [ -s "$1/cells-done.log" ]; }
 
@@ -194,7 +191,7 @@ fi
 for s in INT:130 TERM:130 HUP:130 KILL:137; do
 	sig=${s%:*} want=${s#*:}
 	start "$CP" matrix --cpus 0,1 --op all --mode both --samples 8000 --out m$sig.csv
-	# a SIGKILLed matrix leaves its rows in FILE.part.tmp.PID: the resume takes them
+	# a SIGKILLed matrix leaves its rows in FILE.part: the resume goes on from there
 	if wait_for has_rows m$sig.csv; then
 		stop_check "matrix SIG$sig after a pair" "$sig" "$bg" "$want" "$([ $sig = KILL ] && echo later)"
 	else notok "matrix SIG$sig" "no pair was written"; kill -9 "$bg"; wait "$bg"; fi

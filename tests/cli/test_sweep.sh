@@ -258,7 +258,7 @@ fi
 # ---- the matrix: rows as measured, Ctrl-C / kill -9, --resume ----
 "$CP" matrix --op all --mode both --samples 3000 --out "$TMP/m.csv" 2>"$TMP/m.err" &
 pid=$!
-if wait_lines "$TMP/m.csv.part.tmp.*" 3 60; then
+if wait_lines "$TMP/m.csv.part/sweep/matrix.csv" 3 60; then
 	kill -INT "$pid"
 	wait "$pid"
 	rc=$?
@@ -267,21 +267,42 @@ if wait_lines "$TMP/m.csv.part.tmp.*" 3 60; then
 	# comparison, 4 ops x 3 rows on the one pair of a 2-CPU machine
 	[ "$rc" = 130 ] && [ "$got" -ge 2 ] && [ "$got" -lt 12 ] && grep -q -- "--resume $TMP/m.csv" "$TMP/m.err" &&
 		ok "matrix Ctrl-C: $got of 12 kept, says how to resume" || notok "matrix Ctrl-C" "rc $rc, $got rows: $(cat "$TMP/m.err")"
+	# the interrupted run is a sweep in m.csv.part/sweep: one cell per
+	# measurement (4 ops, the two modes interleaved in each), every finished
+	# one logged, its rows those FILE got
+	if python3 -c '
+import json, sys
+d, rows = sys.argv[1], int(sys.argv[2])
+plan = [l.strip() for l in open(d + "/plan.txt") if l.strip() and not l.startswith("#")]
+assert len(plan) == 4 and all(l.startswith("matrix --cpus 0,1 --op ") and "--mode both" in l for l in plan), plan
+done = [l for l in open(d + "/cells-done.log") if l.split("\t")[1] == "done"]
+assert len(done) * 3 == rows, "%d cells logged done, %d rows in FILE" % (len(done), rows)
+st = json.load(open(d + "/meta.json"))["extra"]["sweep_status"]
+assert st == "interrupted", st
+print(len(done))
+' "$TMP/m.csv.part/sweep" "$got" >"$TMP/mp.out" 2>&1; then
+		ok "matrix: the run is a sweep of its measurements, $(cat "$TMP/mp.out") of 4 logged"
+	else
+		notok "matrix: its sweep" "$(cat "$TMP/mp.out")"
+	fi
+	expect_exit "matrix --out over an interrupted run" 2 "holds an interrupted matrix: continue it with --resume" \
+		"$CP" matrix --op all --mode both --samples 200 --out "$TMP/m.csv"
 	"$CP" matrix --op all --mode both --samples 200 --resume "$TMP/m.csv" 2>/dev/null
 	[ "$(keys "$TMP/m.csv" | wc -l)" = 12 ] && [ "$(keys "$TMP/m.csv" | uniq | wc -l)" = 12 ] &&
 		ok "matrix --resume: 12 rows, none twice" || notok "matrix resume" "$(keys "$TMP/m.csv")"
+	[ ! -e "$TMP/m.csv.part" ] && ok "matrix: a finished run removes its state" || notok "matrix state" "$(ls -R "$TMP/m.csv.part")"
 else
 	kill "$pid" 2>/dev/null
 	notok "matrix Ctrl-C" "no row within 60 s"
 fi
 "$CP" matrix --op all --mode both --samples 3000 --out "$TMP/m9.csv" 2>/dev/null &
 pid=$!
-if wait_lines "$TMP/m9.csv.part.tmp.*" 3 60; then
+if wait_lines "$TMP/m9.csv.part/sweep/matrix.csv" 3 60; then
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
 	"$CP" matrix --op all --mode both --samples 200 --resume "$TMP/m9.csv" 2>"$TMP/m9.err"
 	[ "$(keys "$TMP/m9.csv" | wc -l)" = 12 ] && [ "$(keys "$TMP/m9.csv" | uniq | wc -l)" = 12 ] &&
-		grep -q "rows of an interrupted run" "$TMP/m9.err" &&
+		grep -q "continuing the interrupted run" "$TMP/m9.err" &&
 		ok "matrix kill -9 + --resume keeps the killed run's rows, 12 once each" ||
 		notok "matrix kill -9 resume" "$(cat "$TMP/m9.err"; keys "$TMP/m9.csv")"
 	ls "$TMP"/m9.csv.part* >/dev/null 2>&1 && notok "matrix leftovers" "$(ls "$TMP")" || ok "matrix: no leftovers"
@@ -290,6 +311,33 @@ else
 	notok "matrix kill -9" "no row within 60 s"
 fi
 expect_exit "matrix --resume of nothing" 2 "no such file" "$CP" matrix --resume "$TMP/none.csv"
+# --resume of a finished FILE with more ops: only what FILE lacks, FILE's rows kept
+"$CP" matrix --op cas --mode thread --samples 50 --out "$TMP/ma.csv" 2>/dev/null
+"$CP" matrix --op cas,faa --mode thread --samples 50 --resume "$TMP/ma.csv" 2>"$TMP/ma.err"
+[ "$(keys "$TMP/ma.csv" | cut -d, -f2 | tr '\n' ' ')" = "cas faa " ] && grep -q "measurements: 1 " "$TMP/ma.err" &&
+	ok "matrix --resume FILE with another op: measures only that op" ||
+	notok "matrix resume with more ops" "$(keys "$TMP/ma.csv"; cat "$TMP/ma.err")"
+# rows to stdout: the sweep in TMPDIR/cachepong-matrix.PID, removed; one a
+# killed run left (its process gone) is removed by the next run
+mkdir -p "$TMP/mt/cachepong-matrix.999999999/raw" && : >"$TMP/mt/cachepong-matrix.999999999/plan.txt"
+if TMPDIR=$TMP/mt "$CP" matrix --op cas --samples 20 --format csv >"$TMP/mt.csv" 2>/dev/null &&
+   [ "$(keys "$TMP/mt.csv" | wc -l)" = 1 ] && [ -z "$(ls -A "$TMP/mt")" ]; then
+	ok "matrix to stdout: its temporary sweep removed, and a dead run's"
+else
+	notok "matrix to stdout" "$(cat "$TMP/mt.csv"; ls -A "$TMP/mt")"
+fi
+# a sweep resumed after its matrix cell was killed removes the cell's state
+echo "matrix --op cas --samples 20" >"$TMP/mk.plan"
+if "$CP" sweep --plan "$TMP/mk.plan" --dir "$TMP/mk" >/dev/null 2>&1 && [ -s "$TMP/mk/matrix.csv" ] &&
+   [ -z "$(find "$TMP/mk" -name '.cell*')" ]; then
+	mkdir -p "$TMP/mk/.cell.csv.part/sweep/raw" && : >"$TMP/mk/.cell.csv.part/base.csv" &&
+		: >"$TMP/mk/.cell.csv.part/sweep/plan.txt"
+	"$CP" sweep --resume "$TMP/mk" >/dev/null 2>&1
+	[ ! -e "$TMP/mk/.cell.csv.part" ] && ok "sweep --resume removes a killed matrix cell's state" ||
+		notok "matrix cell state" "$(ls -RA "$TMP/mk/.cell.csv.part")"
+else
+	notok "sweep of a matrix cell" "$(ls -A "$TMP/mk")"
+fi
 
 # a new sweep takes only an empty or new directory; --resume only its own
 mkdir -p "$TMP/busy"

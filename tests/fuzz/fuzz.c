@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csvread.h"
+#include "experiment.h"
 #include "opts.h"
 #include "parse.h"
 #include "sweep.h"
@@ -92,9 +93,12 @@ static __attribute__((unused)) void fuzz_names(const char *s)
 
 static __attribute__((unused)) void fuzz_plan(const char *s)
 {
+	static const struct sweep_experiments exps = { experiment_find, experiment_names, experiment_count,
+							experiment_at };
 	struct sweep_plan p;
 	struct cp_err e = { 0 };
 
+	sweep_use_experiments(&exps);
 	/* strict (as --plan reads) and lenient (as --resume reads plan.txt) */
 	for (int lenient = 0; lenient < 2; lenient++)
 		if (!sweep_plan_parse(s, "fuzz.plan", lenient, &p, &e)) {

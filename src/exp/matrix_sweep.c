@@ -1,0 +1,277 @@
+/* matrix_sweep.c: the matrix run as a sweep whose cells are its
+ * measurements, measured in this process (struct sweep_here, sweep.h).
+ *
+ * With --out FILE (CSV) the matrix keeps its state in FILE.part/: the
+ * sweep in FILE.part/sweep (its plan, one cell per pair x op x mode; its
+ * log; its rows in matrix.csv, cut back to the last logged cell when a
+ * killed run is resumed) and, when the run adds to an existing FILE, that
+ * file's rows as they were (base.csv, raw-base.csv).  At the end FILE is
+ * written, atomically, from the base and the sweep's rows (a row measured
+ * again replaces the base's) and FILE.part removed, unless the run was
+ * interrupted: then FILE.part stays for --resume FILE.  Without a CSV FILE
+ * the rows go out as measured and the sweep lives in a temporary
+ * directory. */
+#include "matrix_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csvmerge.h"
+#include "matrix.h"
+#include "schema.h"
+#include "verdict.h"
+
+/* One cell as its command line says: the pair, the op, the mode(s). */
+struct mx_spec {
+	const struct kernel *k;
+	enum agent_mode modes[2];
+	int nmodes, a, b;
+};
+
+static void state_path(const struct mx_cmd *x, char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", x->state, name);
+}
+
+static int mx_spec_of(const struct mx_cmd *x, const struct sweep_cell *c, struct mx_spec *s, struct cp_err *e)
+{
+	const char *cpus = sweep_cell_opt(c, "cpus"), *op = sweep_cell_opt(c, "op"), *mode = sweep_cell_opt(c, "mode");
+
+	if (!cpus || !op || !mode || sscanf(cpus, "%d,%d", &s->a, &s->b) != 2)
+		return cp_errf(e, CP_ERUN, "%s/plan.txt: '%s' is not a cell of a matrix", x->sweep, c->line);
+	if (!(s->k = kernel_find("pingpong", op, sweep_cell_opt(c, "impl"), sweep_cell_opt(c, "spin"),
+				 sweep_cell_opt(c, "poll"), e)))
+		return e->code;
+	return agent_modes_parse(mode, s->modes, &s->nmodes, e);
+}
+
+/* One cell (sweep_here): measured, its rows to out (and raw), and to the
+ * command's own sink when the rows go out as measured. */
+static int mx_cell(void *arg, int i, uint64_t samples, const char *out, const char *raw, double *sample_s,
+		   uint64_t *taken, struct cp_err *e)
+{
+	struct mx_cmd *x = arg;
+	struct cp_sink_req req = { .format = FMT_CSV, .out = out, .raw = raw, .argc = x->o->full_argc,
+				   .argv = x->o->full_argv };
+	struct cp_row rows[3];
+	double *rw[3] = { NULL, NULL, NULL };
+	struct cp_sink *cs = NULL;
+	struct mx_spec s;
+	char cls[64];
+	int n = 1, rc;
+
+	if ((rc = mx_spec_of(x, &x->plan.cell[i], &s, e)) || (rc = result_open(&req, &cs, e)))
+		return rc;
+	x->run.max_samples = samples;
+	x->run.samples = x->target > 0 && samples > MATRIX_MIN_SAMPLES ? MATRIX_MIN_SAMPLES : samples;
+	x->run.target_ci = x->target;
+	topo_class_of_pair(x->t, s.a, s.b, cls, sizeof(cls));
+	if (s.nmodes == 2) {
+		n = 3;
+		rc = pp_measure_arms(&x->run, s.k, s.modes, s.a, s.b, NULL, cls, VERDICT_MARGIN_PCT, rows, rw,
+				     x->sink ? x->sink : cs, e);
+	} else {
+		rc = pp_measure(&x->run, s.k, s.modes[0], s.a, s.b, NULL, cls, &rows[0], &rw[0], x->sink ? x->sink : cs, e);
+	}
+	for (int k = 0; k < n && !rc; k++) {
+		rows[k].experiment = "matrix";
+		rc = result_add(cs, &rows[k], e);
+		if (!rc && x->sink)
+			rc = result_add(x->sink, &rows[k], e);
+	}
+	if (rc)
+		result_abort(cs);
+	else
+		rc = result_close(cs, e);
+	if (!rc) {
+		*sample_s = rows[0].st.mean * (double)rows[0].iters_per_sample * 1e-9;
+		*taken = rows[0].samples * (n == 3 ? 2 : 1);
+	}
+	for (int k = 0; k < 3; k++)
+		free(rw[k]);
+	return rc;
+}
+
+/* The cells of a new run: every measurement the base does not hold. */
+int mx_plan_new(struct mx_cmd *x, struct cp_err *e)
+{
+	const struct opts *o = x->o;
+	const struct mx *m = &x->m;
+	const char *pass[][2] = { { "--impl", o->impl }, { "--spin", o->spin }, { "--poll", o->poll },
+				  { "--shm", o->shm }, { "--pages", o->pages }, { "--layout", o->layout } };
+	char cpus[64], mode[32];
+	int line = 0, rc = 0;
+
+	snprintf(x->plan.origin, sizeof(x->plan.origin), "matrix%s%s", x->file ? " --out " : "",
+		 x->file ? x->file : "");
+	for (int k = 0; k < m->nk && !rc; k++)
+		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes) && !rc; md++)
+			for (uint64_t p = 0; p < m->npairs && !rc; p++) {
+				char *argv[20] = { "matrix", "--cpus", cpus, "--op", (char *)m->k[k]->name, "--mode", mode };
+				int argc = 7;
+
+				if (m->done[meas_index(m, k, md, p)] && (m->nmodes == 1 || m->done[meas_index(m, k, 1, p)]))
+					continue;
+				snprintf(cpus, sizeof(cpus), "%d,%d", m->pair[p][0], m->pair[p][1]);
+				/* both: the two modes as interleaved arms of one cell */
+				snprintf(mode, sizeof(mode), "%s", m->nmodes == 2 ? "both" : agent_mode_name(m->modes[md]));
+				for (size_t j = 0; j < CP_ARRAY_SIZE(pass); j++)
+					if (pass[j][1]) {
+						argv[argc++] = (char *)pass[j][0];
+						argv[argc++] = (char *)pass[j][1];
+					}
+				rc = sweep_plan_add(&x->plan, argc, argv, ++line, "matrix", e);
+			}
+	return rc;
+}
+
+/* FILE.part for a new run: its base (FILE's rows, when adding to it) put
+ * there before the sweep starts in FILE.part/sweep. */
+static int mx_state_new(struct mx_cmd *x, struct cp_err *e)
+{
+	char path[4300];
+	size_t n;
+	int rc = 0;
+
+	if (mkdir(x->state, 0755) && errno != EEXIST)
+		return cp_errf(e, CP_ERUN, "--out %s: cannot create %s: %s", x->file, x->state, strerror(errno));
+	state_path(x, path, sizeof(path), SWEEP_STATE_BASE);
+	unlink(path);
+	if (x->o->resume && !access(x->file, F_OK))
+		rc = csv_merge("resume", path, x->file, &n, e);
+	state_path(x, path, sizeof(path), SWEEP_STATE_RAW_BASE);
+	unlink(path);
+	if (!rc && x->o->resume && x->o->raw && !access(x->o->raw, F_OK))
+		rc = csv_merge("raw", path, x->o->raw, &n, e);
+	return rc;
+}
+
+/* A row's cell: every key column of the schema (the CPUs, op, mode, arm,
+ * metric ...), as one string. */
+static void row_key(const struct csv *c, size_t i, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int k = 0; k < COL_COUNT && off < len; k++)
+		if (schema_col_key((enum cp_col)k))
+			off += (size_t)snprintf(buf + off, len - off, "%s\x1f", csv_str(c, i, (enum cp_col)k));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Drop the rows of base that the run measured again (newer wins). */
+static void drop_remeasured(struct csv *base, const struct csv *rows)
+{
+	char **keys = cp_xcalloc(rows->nrow + 1, sizeof(char *)), k[2048];
+	size_t n = 0;
+
+	for (size_t i = 0; i < rows->nrow; i++) {
+		row_key(rows, i, k, sizeof(k));
+		keys[i] = cp_xstrdup(k);
+	}
+	qsort(keys, rows->nrow, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < base->nrow; i++) {
+		char *p = k;
+
+		row_key(base, i, k, sizeof(k));
+		if (bsearch(&p, keys, rows->nrow, sizeof(char *), cmp_str))
+			continue;
+		base->row[n] = base->row[i];
+		base->line[n++] = base->line[i];
+	}
+	base->nrow = n;
+	for (size_t i = 0; i < rows->nrow; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+/* dst := the base's rows not measured again, then the run's rows, under
+ * the union of their columns (atomically); nothing when neither exists. */
+static int mx_write(const char *opt, const char *dst, const char *base, const char *rows, struct cp_err *e)
+{
+	struct csv b = { 0 }, r = { 0 };
+	int hb = !access(base, F_OK), hr = !access(rows, F_OK), rc;
+
+	if (!hb && !hr)
+		return 0;
+	if ((hb && csv_read(base, &b, e)) || (hr && csv_read(rows, &r, e))) {
+		if (hb)
+			csv_free(&b);
+		return e->code;
+	}
+	if (hb && hr)
+		drop_remeasured(&b, &r);
+	rc = csv_write_union(opt, dst, &b, &r, -1, NULL, e);
+	if (hb)
+		csv_free(&b);
+	if (hr)
+		csv_free(&r);
+	return rc;
+}
+
+/* FILE (and --raw) from the state; a finished run's state removed. */
+static int mx_finish(struct mx_cmd *x, int done, struct cp_err *e)
+{
+	char base[4300], rows[4400];
+	int rc;
+
+	state_path(x, base, sizeof(base), SWEEP_STATE_BASE);
+	snprintf(rows, sizeof(rows), "%s/matrix.csv", x->sweep);
+	rc = mx_write(x->o->resume ? "resume" : "out", x->file, base, rows, e);
+	if (!rc && x->o->raw) {
+		state_path(x, base, sizeof(base), SWEEP_STATE_RAW_BASE);
+		snprintf(rows, sizeof(rows), "%s/raw/matrix.csv", x->sweep);
+		rc = mx_write("raw", x->o->raw, base, rows, e);
+	}
+	if (!rc && done)
+		sweep_state_remove(x->state);
+	return rc;
+}
+
+/* The sweep of the cells, then FILE; the rows out as measured without one. */
+int mx_run(struct mx_cmd *x, struct cp_err *e)
+{
+	const struct opts *o = x->o;
+	struct sweep_here h = { .run = mx_cell, .arg = x, .what = "matrix", .unit = "measurements",
+				.samples = x->cap, .min_samples = MATRIX_MIN_SAMPLES, .extra_samples = 23,
+				.raw = x->keep && o->raw };
+	struct sweep_cfg cfg = { .dir = x->sweep, .resume = x->resuming, .o = o, .here = &h,
+				 .resume_cmd = "cachepong matrix --resume" };
+	struct cp_err fe = { 0 };
+	int rc, frc = 0;
+
+	if (opt_isset(o, OPT_budget))
+		cfg.budget = cfg.budget_total = o->budget;
+	if (x->keep && !x->resuming && (rc = mx_state_new(x, e)))
+		return rc;
+	if (x->resuming)
+		fprintf(stderr, "matrix: continuing the interrupted run in %s\n", x->state);
+	rc = sweep_run(&cfg, &x->plan, e);
+	if (x->keep) {
+		/* FILE holds every row now: only an interrupted run keeps its state,
+		 * to go on where its log ends; after a budget that ran out or cells
+		 * that failed, --resume FILE measures what FILE lacks */
+		frc = mx_finish(x, rc != SWEEP_INTERRUPTED, &fe);
+		if (rc || h.exhausted)
+			fprintf(stderr, "matrix: %d of %d measurements kept in %s%s; continue with the same options "
+				"and --resume %s\n", h.done, h.n, x->file, h.exhausted ? " (the budget ran out)" : "",
+				x->file);
+	} else {
+		sweep_dir_remove(x->sweep);
+		if (h.exhausted)
+			result_meta_note(x->sink, "matrix: the budget ran out after %d of %d measurements", h.done, h.n);
+	}
+	if (frc && (!rc || rc == SWEEP_INTERRUPTED)) {
+		*e = fe;
+		rc = frc;
+	}
+	return rc;
+}
