@@ -150,18 +150,6 @@ static int mx_state_new(struct mx_cmd *x, struct cp_err *e)
 	return rc;
 }
 
-/* A row's cell: every key column of the schema (the CPUs, op, mode, arm,
- * metric ...), as one string. */
-static void row_key(const struct csv *c, size_t i, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (int k = 0; k < COL_COUNT && off < len; k++)
-		if (schema_col_key((enum cp_col)k))
-			off += (size_t)snprintf(buf + off, len - off, "%s\x1f", csv_str(c, i, (enum cp_col)k));
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -174,14 +162,14 @@ static void drop_remeasured(struct csv *base, const struct csv *rows)
 	size_t n = 0;
 
 	for (size_t i = 0; i < rows->nrow; i++) {
-		row_key(rows, i, k, sizeof(k));
+		csv_key(rows, i, -1, k, sizeof(k));
 		keys[i] = cp_xstrdup(k);
 	}
 	qsort(keys, rows->nrow, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < base->nrow; i++) {
 		char *p = k;
 
-		row_key(base, i, k, sizeof(k));
+		csv_key(base, i, -1, k, sizeof(k));
 		if (bsearch(&p, keys, rows->nrow, sizeof(char *), cmp_str))
 			continue;
 		base->row[n] = base->row[i];

@@ -216,3 +216,13 @@ double csv_val(const struct csv *c, size_t i, enum cp_col id)
 {
 	return csv_num(c, i, c->at[id]);
 }
+
+void csv_key(const struct csv *c, size_t i, int skip, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int k = 0; k < COL_COUNT && off < len; k++)
+		if (k != skip && schema_col_key((enum cp_col)k))
+			off += (size_t)snprintf(buf + off, len - off, "%s\x1f", csv_str(c, i, (enum cp_col)k));
+}

@@ -48,6 +48,9 @@ int csv_need_schema(const struct csv *c, struct cp_err *e);
 /* Field / number of row i in schema column id ("" / NAN when absent). */
 const char *csv_str(const struct csv *c, size_t i, enum cp_col id);
 double csv_val(const struct csv *c, size_t i, enum cp_col id);
+/* Row i's cell: the values of every key column of the schema (schema.h)
+ * but `skip` (a column id, or -1), as one string for comparing rows. */
+void csv_key(const struct csv *c, size_t i, int skip, char *buf, size_t len);
 /* Index of schema column id in c, or -1. */
 static inline int csv_at(const struct csv *c, enum cp_col id)
 {

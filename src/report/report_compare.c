@@ -96,12 +96,7 @@ static void runs_section(struct doc *d, struct cmp_run *run, int n, int base)
 /* The cell of row i: every key column but the CPU numbers, as one string. */
 static void cell_key(const struct csv *c, size_t i, char *buf, size_t len)
 {
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (int k = 0; k < COL_COUNT && off < len; k++)
-		if (schema_col_key((enum cp_col)k) && k != COL_cpus)
-			off += (size_t)snprintf(buf + off, len - off, "%s\x1f", csv_str(c, i, (enum cp_col)k));
+	csv_key(c, i, COL_cpus, buf, len);
 }
 
 /* A readable name of the cell of row i: its non-empty identifying values. */

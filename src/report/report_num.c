@@ -32,17 +32,6 @@ char *fmt_ci(double v, double lo, double hi, char *buf, size_t len)
 }
 
 
-static void key_of(const struct csv *c, size_t i, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = 0;
-	/* the columns that identify a cell (schema.h), which the raw file repeats */
-	for (int k = 0; k < COL_COUNT && o < len; k++)
-		if (schema_col_key((enum cp_col)k))
-			o += (size_t)snprintf(buf + o, len - o, "%s\x1f", csv_str(c, i, (enum cp_col)k));
-}
-
 int rawset_load(const char *path, struct rawset *rs)
 {
 	struct csv c;
@@ -65,7 +54,7 @@ int rawset_load(const char *path, struct rawset *rs)
 
 		if (!isfinite(v))
 			continue;
-		key_of(&c, i, key, sizeof(key));
+		csv_key(&c, i, -1, key, sizeof(key));
 		/* rows of one group are contiguous in the file: look at the last first */
 		if (rs->n && !strcmp(rs->g[rs->n - 1].key, key))
 			g = &rs->g[rs->n - 1];
@@ -105,7 +94,7 @@ const struct rawgroup *rawset_find(const struct rawset *rs, const struct csv *c,
 {
 	char key[1024];
 
-	key_of(c, i, key, sizeof(key));
+	csv_key(c, i, -1, key, sizeof(key));
 	for (size_t k = 0; k < rs->n; k++)
 		if (!strcmp(rs->g[k].key, key))
 			return &rs->g[k];
