@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 VM=$ROOT/build/vm
 LOG=${CP_TEST_LOG:-}
-LIMIT=${CP_VM_LIMIT:-240}      # seconds per guest
+LIMIT=${CP_VM_LIMIT:-420}      # seconds per guest: a backstop for a hung guest (the cli guest takes 130-250 s under TCG)
 PASSN=0
 FAILN=0
 
