@@ -62,7 +62,7 @@ run() {
 
 # --mode both: rows of a cell differ only in mode, arm and in what was
 # measured; thread rows are arm 1 of thread:process, process rows arm 2
-# (back to back, from two runs: no arms)
+# (back to back, from two runs: no arms); the caller sets interleaved
 TWINS='
 measured = {"mode", "arm", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi",
             "p50_cycles", "iters_per_sample", "mem_node", "note"} | {k for k in rows[0] if k.startswith("ctr:")}
@@ -71,8 +71,9 @@ th = [key(r) for r in rows if r["mode"] == "thread"]
 pr = [key(r) for r in rows if r["mode"] == "process"]
 if sorted(th) != sorted(pr) or not th: err.append("thread and process rows differ beyond mode")
 arm = {(r["mode"], r["arms"], r["arm"]) for r in rows if r["mode"] in ("thread", "process")}
-if arm not in ({("thread", "thread:process", "1"), ("process", "thread:process", "2")},
-               {("thread", "", ""), ("process", "", "")}): err.append("arms columns: %s" % sorted(arm))
+want = {("thread", "thread:process", "1"), ("process", "thread:process", "2")} if interleaved else \
+       {("thread", "", ""), ("process", "", "")}
+if arm != want: err.append("arms columns: %s" % sorted(arm))
 '
 
 # ---- contend ----
@@ -101,6 +102,7 @@ for r in rows:
         if not rel(f(t, "p50"), f(r, "p50") * int(r["agents"])): err.append("total != agents x per agent")
 if sorted({r["agents"] for r in rows}) != ["1", "2"]: err.append("agents")
 if {r["cpus"] for r in rows if r["agents"] == "2"} != {"0;1"}: err.append("cpus")
+interleaved = True
 '"$TWINS" "$op" "$layout" <"$TMP/out.csv"
 	done
 done
@@ -201,6 +203,7 @@ for r in rows:
         if not sz / f(r, "ci_hi") * (1 - 1e-9) <= f(t, "p50") <= sz / f(r, "ci_lo") * (1 + 1e-9): err.append("GB/s not size / latency: %s" % r["kernel"])
     if r["kernel"] in ("pipe", "vmsplice", "socketpair") and "buffer" not in r["note"]: err.append("no buffer note")
     if r["kernel"] in ("shared", "memcpy") and r["shm"] != "anon": err.append("shm " + r["shm"])
+interleaved = True
 '"$TWINS" <"$TMP/out.csv"
 fi
 expect_exit "copy --via bogus" 2 "--via: invalid value 'bogus'.*vmsplice" "$CP" copy --via bogus
@@ -224,6 +227,7 @@ for r in rows:
     pages = int(r["size_bytes"]) // 4096
     if not rel(f(r, "p50"), f(pp, "p50") * pages): err.append("%s %s: total != %d pages x per page" % (r["kernel"], r["size_bytes"], pages))
 if len([r for r in rows if r["kernel"] == "touch" and r["size_bytes"] == "65536"]) != 5 * 2 * 2: err.append("touch rows")
+interleaved = False
 '"$TWINS" <"$TMP/both.csv"
 fi
 
