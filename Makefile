@@ -109,7 +109,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(CONFIG_FLAGS) $(CONFIG_LINK)
 	$(Q)$(if $(HAVE_CMOCKA),,echo "cmocka is missing (libcmocka-dev): run make deps-test" >&2; exit 1;)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-parameter $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-unit-bins: $(UNIT_BINS)
+# the faults the tests put in (tests/faults/*.c, LD_PRELOAD shims): plain
+# flags, never a sanitizer's (its runtime must come first in the process)
+FAULT_LIBS := $(patsubst tests/faults/%.c,build/tests/lib%.so,$(wildcard tests/faults/*.c))
+build/tests/lib%.so: tests/faults/%.c
+	@mkdir -p $(dir $@)
+	@echo "  SHIM    $@"
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+unit-bins: $(UNIT_BINS) $(if $(SAN),,$(FAULT_LIBS))
 .PHONY: unit-bins
 
 # libFuzzer targets (SAN=fuzz CC=clang): one binary per line of

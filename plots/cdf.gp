@@ -35,7 +35,7 @@ set datafile nocolumnheaders
 stats $CP_D using 1 nooutput
 if (!exists("what")) { what = cp_exp.(kernel eq "" ? "" : " ".kernel) }
 set title sprintf("%s: distribution of %s samples (%d samples)%s%s", \
-	what, pretty(metric), STATS_records, fixed eq "" ? "" : "\n".fixed, cpunl)
+	what, pretty(metric), (exists("nsamples") ? nsamples + 0 : STATS_records), fixed eq "" ? "" : "\n".fixed, cpunl)
 set xlabel sprintf("%s of one sample [%s]", pretty(metric), cp_unit)
 set ylabel "fraction of samples at or below"
 set yrange [0 : 1]

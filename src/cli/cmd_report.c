@@ -15,11 +15,20 @@
 #include "sweep.h"
 
 #define REPORT_BUDGET_S 300.0
-/* part of the budget kept for drawing and writing at least (gnuplot, the
- * report); more where drawing is measured to take longer */
-#define REPORT_RESERVE 0.05
+/* The figures are part of the main job: their time is measured here
+ * (plot_cost_estimate: one figure timed, times the figures of a full run,
+ * over the figures drawn at once), times REPORT_FIG_SAFETY (a real figure
+ * reads data), set aside before the sweep starts, within these parts of
+ * the budget; the sweep cannot spend it. */
+#define REPORT_FIG_SAFETY 2.0
+#define REPORT_RESERVE_MIN 0.05
+#define REPORT_RESERVE_MAX 0.40
 /* writing report.md and .html after the figures */
 #define REPORT_WRITE_S 1.0
+/* the figures may run this part of the budget past it (the report's goal
+ * is the budget + 5%) before the ones after each experiment's first are
+ * left out */
+#define REPORT_FIG_GRACE 0.03
 
 /* The budget a report was started with: --budget, else the one its
  * meta.json keeps (a resume goes on within it), else the default. */
@@ -46,6 +55,22 @@ static int sweep_complete(const char *dir)
 	return !strcmp(report_json_str(path, "sweep_status", status, sizeof(status)), "complete");
 }
 
+/* The last lines before the report's paths: cells stopped at their cap,
+ * from meta.json (their rows are in the report, listed as capped). */
+static void report_closing(const char *dir)
+{
+	char path[4300], v[64];
+	int capped;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	capped = atoi(report_json_str(path, "sweep_cells_capped", v, sizeof(v)));
+	if (capped > 0)
+		fprintf(stderr, "report: %d cell%s stopped at %s cap (%s share of the budget, several times %s "
+			"estimate): what %s measured is in the report, which lists %s under \"Not measured\"\n",
+			capped, capped > 1 ? "s" : "", capped > 1 ? "their" : "its", capped > 1 ? "their" : "its",
+			capped > 1 ? "their" : "its", capped > 1 ? "they" : "it", capped > 1 ? "them" : "it");
+}
+
 int cmd_report(struct opts *o)
 {
 	struct cp_err e = { 0 };
@@ -64,11 +89,11 @@ int cmd_report(struct opts *o)
 		       "or --preset with it", o->resume);
 	cfg.dir = o->resume ? o->resume : o->dir ? o->dir : sweep_default_dir(dir, sizeof(dir));
 	total = report_budget(o);
-	reserve = plot_cost_estimate() + REPORT_WRITE_S;
-	if (reserve < total * REPORT_RESERVE)
-		reserve = total * REPORT_RESERVE;
-	if (reserve > total / 2)
-		reserve = total / 2; /* the cells come first; late figures are noted */
+	reserve = REPORT_FIG_SAFETY * plot_cost_estimate() + REPORT_WRITE_S;
+	if (reserve < total * REPORT_RESERVE_MIN)
+		reserve = total * REPORT_RESERVE_MIN;
+	if (reserve > total * REPORT_RESERVE_MAX)
+		reserve = total * REPORT_RESERVE_MAX;
 	cfg.budget = total - reserve;
 	cfg.budget_total = total;
 	cfg.resume = o->resume != NULL;
@@ -89,17 +114,21 @@ int cmd_report(struct opts *o)
 		if (src)
 			fprintf(stderr, "cachepong: %s\n", e.msg);
 	}
-	rc = plot_render_dir(cfg.dir, t0 + total - REPORT_WRITE_S, &ps, &e);
+	/* the figures' deadline: the budget, the writing after them kept */
+	rc = plot_render_dir(cfg.dir, t0 + total * (1 + REPORT_FIG_GRACE) - REPORT_WRITE_S, &ps, &e);
 	if (rc == CP_EUNAVAIL)
 		fprintf(stderr, "cachepong: %s: the report has no figures\n", e.msg);
 	else if (rc)
 		cp_exit_err(&e);
 	for (int i = 0; i < ps.nnotes; i++)
 		fprintf(stderr, "report: no figure: %s\n", ps.notes[i]);
+	fprintf(stderr, "report: %d figures drawn in %.1f s (%.1f s were set aside for them and the report)\n",
+		ps.n, ps.seconds, reserve);
 	rc = report_write(cfg.dir, &ps, &e);
 	free(ps.f);
 	if (rc)
 		cp_exit_err(&e);
+	report_closing(cfg.dir);
 	printf("%s/report.md\n%s/report.html\n", cfg.dir, cfg.dir);
 	/* the report is written; a cell that failed still makes this exit 1 */
 	return src ? CP_ERUN : ps.failed ? CP_ERUN : CP_OK;

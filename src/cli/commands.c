@@ -7,12 +7,12 @@
 #include "cp.h"
 #include "experiment.h"
 
-#define CMD(name, fn, words, options, summary, notes) int fn(struct opts *o);
+#define CMD(name, fn, words, options, measures, summary, notes) int fn(struct opts *o);
 #include "commands.def"
 #undef CMD
 
 static const struct command tools[] = {
-#define CMD(name, fn, words, options, summary, notes) { #name, fn, words, options, summary, notes },
+#define CMD(name, fn, words, options, measures, summary, notes) { #name, fn, words, options, summary, notes, measures },
 #include "commands.def"
 #undef CMD
 };
@@ -28,6 +28,14 @@ const struct command *command_at(size_t i)
 		return &experiment_at(i)->cmd;
 	i -= experiment_count();
 	return i < CP_ARRAY_SIZE(tools) ? &tools[i] : NULL;
+}
+
+int command_measures(const struct command *c)
+{
+	for (size_t i = 0; i < experiment_count(); i++)
+		if (c == &experiment_at(i)->cmd)
+			return 1;
+	return c->measures;
 }
 
 const struct command *command_find(const char *name)

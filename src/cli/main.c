@@ -8,6 +8,9 @@
 #include "cp.h"
 #include "experiment.h"
 #include "opts.h"
+#include "result.h"
+#include "runctl.h"
+#include "runlock.h"
 #include "sweep.h"
 #include "version.h"
 
@@ -22,7 +25,7 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < command_count(); i++)
 		fprintf(f, "  %-10s %s\n", command_at(i)->name, command_at(i)->summary);
 	fprintf(f, "\nexit codes: 0 ok, 1 a measurement failed, 2 bad usage, "
-		   "3 not available on this machine\n"
+		   "3 not available on this machine, 4 stopped at --time-limit\n"
 		   "see cachepong(1) and README.md\n");
 }
 
@@ -75,5 +78,12 @@ int main(int argc, char **argv)
 			printf("\n%s\n", c->notes);
 		return CP_OK;
 	}
+	/* two runs must not measure each other: one at a time (an estimate or
+	 * the check of a plan's cell measures nothing) */
+	if (command_measures(c) && !o.dry_run && !getenv(CP_VALIDATE_ENV) && runlock_take(c->name, &e))
+		cp_exit_err(&e);
+	/* the time limit counts from the command's start */
+	if (opt_isset(&o, OPT_time_limit))
+		runctl_deadline_set(o.time_limit);
 	return c->fn(&o);
 }

@@ -13,6 +13,8 @@ enum cp_exit {
 	CP_ERUN = 1,     /* a measurement failed at run time (or an output file cannot be written) */
 	CP_EUSAGE = 2,   /* bad usage: the message names the value and what is allowed */
 	CP_EUNAVAIL = 3, /* not available on this machine: the message says what is missing */
+	CP_ECAPPED = 4,  /* stopped at --time-limit: what was measured is written (a row cut
+			  * short says stop=time-limit); the measurements after it were not taken */
 	CP_EINTR = 130,  /* stopped gracefully by SIGINT/SIGTERM/SIGHUP (128 + SIGINT, as shells
 			  * report ^C); what was complete is kept */
 };
@@ -60,6 +62,18 @@ char *cp_xstrdup(const char *s);
 
 /* Seconds of CLOCK_MONOTONIC: for budgets, pacing and progress (not for
  * measurements: those use timer.h). */
+/* One spin-wait step outside a timed kernel: pause (x86) / yield (Arm). */
+static inline void cp_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("pause" ::: "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
 double cp_now_s(void);
 /* The name of some entry of DIR other than . and .. (malloc'd), or NULL
  * when it is empty or cannot be read. */

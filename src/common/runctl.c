@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cp.h"
 
@@ -95,4 +96,50 @@ int runctl_stop_count(void)
 int runctl_stop_signal(void)
 {
 	return stop_sig;
+}
+
+/* ---- the time limit ---- */
+
+static double deadline_at, deadline_len;
+static int capped;
+
+void runctl_deadline_set(double limit_s)
+{
+	deadline_len = limit_s;
+	deadline_at = limit_s > 0 ? cp_now_s() + limit_s : 0;
+	capped = 0;
+}
+
+double runctl_deadline(void)
+{
+	return deadline_at;
+}
+
+int runctl_time_up(void)
+{
+	if (deadline_at > 0 && cp_now_s() > deadline_at)
+		capped = 1;
+	return capped;
+}
+
+void runctl_mark_capped(void)
+{
+	capped = 1;
+}
+
+int runctl_capped(void)
+{
+	return capped;
+}
+
+int runctl_exit_code(int rc)
+{
+	char d[32];
+
+	if (rc != CP_OK || !capped)
+		return rc;
+	fprintf(stderr, "cachepong: time limit %s reached: what was measured is written (a measurement cut "
+		"short says stop=time-limit); the ones after it were not taken\n",
+		cp_fmt_dur(deadline_len, d, sizeof(d)));
+	return CP_ECAPPED;
 }

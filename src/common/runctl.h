@@ -34,4 +34,21 @@ int runctl_stop_count(void);
 /* The number of the last one, 0 if none. */
 int runctl_stop_signal(void);
 
+/* ---- the command's time limit (--time-limit) ----
+ * Past the deadline a measuring command starts no new measurement (it
+ * asks runctl_time_up where one would start) and its sampler stops the one
+ * in flight at its next gate (the deadline rides in its request); a
+ * measurement cut short writes its rows with stop=time-limit, which marks
+ * the run capped (result.c).  The command ends with runctl_exit_code. */
+void runctl_deadline_set(double limit_s);   /* from now; 0: none */
+double runctl_deadline(void);               /* cp_now_s() seconds; 0: none */
+/* Past the deadline (asked before starting a measurement: a measurement
+ * not taken, so the run is capped). */
+int runctl_time_up(void);
+void runctl_mark_capped(void);
+int runctl_capped(void);
+/* rc, or CP_ECAPPED (with a line on stderr saying so) when rc is CP_OK and
+ * the run was capped. */
+int runctl_exit_code(int rc);
+
 #endif

@@ -90,7 +90,7 @@ int tmp_target_check(const char *opt, const char *path, struct cp_err *e)
  * cannot follow malloc'd pointers being freed), removed by a runctl hook
  * (SIGINT/SIGTERM/SIGHUP) and at exit.  Only the creating process removes
  * them: forked agents inherit the table, the handlers and atexit. */
-#define TMP_SLOTS 8
+#define TMP_SLOTS 32
 static char tmp_slot[TMP_SLOTS][PATH_MAX];
 static volatile sig_atomic_t tmp_used[TMP_SLOTS];
 static pid_t tmp_owner;

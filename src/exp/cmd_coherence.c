@@ -13,6 +13,7 @@
 #include "coherence.h"
 #include "counters.h"
 #include "rows.h"
+#include "runctl.h"
 #include "shm.h"
 #include "stats.h"
 #include "topo.h"
@@ -101,6 +102,7 @@ static int run_init(struct coh_run *r, const struct opts *o, const struct coh_pl
 	r->smp.samples = opt_isset(o, OPT_samples) ? o->samples : 100;
 	r->smp.warmup = opt_isset(o, OPT_warmup) ? o->warmup : 10;
 	r->smp.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
+	r->smp.deadline = runctl_deadline();
 	r->timeout_s = opt_isset(o, OPT_timeout) ? o->timeout : 10;
 	if ((rc = topo_load(o->topology_xml, &r->topo, e)))
 		return rc;
@@ -156,7 +158,7 @@ struct coh_arms {
 	struct exp_arm_ctr ctr;      /* each arm's counts over its blocks */
 };
 
-static int coh_block(void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+static int coh_block(void *arg, int arm, const struct sampler_req *req, double *v, struct arms_block_out *out,
 		     struct cp_err *e)
 {
 	struct coh_arms *x = arg;
@@ -174,7 +176,8 @@ static int coh_block(void *arg, int arm, const struct sampler_req *req, double *
 			     (unsigned long long)x->row[arm].nraw, (unsigned long long)req->samples);
 	if (!rc)
 		memcpy(v, raw, req->samples * sizeof(double));
-	*iters = x->row[arm].iters_per_sample;
+	out->iters = x->row[arm].iters_per_sample;
+	out->sample_ns = x->row[arm].sample_ns;
 	free(raw);
 	return rc;
 }
@@ -191,6 +194,9 @@ static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const
 
 		row.samples = row.nraw = a.pairs * ARMS_BLOCK;
 		row.raw = a.v[k];
+		row.sample_ns = a.sample_ns[k];
+		row.stop = arms_runs_stop(&a, r->smp.target_ci);
+		memset(&row.modes, 0, sizeof(row.modes));
 		stats_compute(a.v[k], row.nraw, &row.st);
 		if (x.ctr.acc[k])
 			exp_counters_row(x.ctr.acc[k], r->counters, (double)(row.nraw * row.iters_per_sample), &row,
@@ -226,9 +232,9 @@ static int run_pair(const struct coh_run *r, const struct coh_plan *p, const str
 		result_meta_note(sink, "state S skipped: needs a third CPU, this process may use %d",
 				 topo_ncpus(r->topo));
 	}
-	for (int k = 0; k < p->nk; k++)
-		for (int s = 0; s < p->nst; s++)
-			for (int m = 0; m < (p->nmodes == 2 ? 1 : p->nmodes); m++) {
+	for (int k = 0; k < p->nk && !runctl_time_up(); k++)
+		for (int s = 0; s < p->nst && !runctl_time_up(); s++)
+			for (int m = 0; m < (p->nmodes == 2 ? 1 : p->nmodes) && !runctl_time_up(); m++) {
 				int is_s = p->st[s].s == COH_S;
 				struct coh_cell c = { p->k[k], p->st[s].s, p->st[s].self, p->modes[m], prep, meas,
 						      is_s ? third : -1, o->mem_node, pl->class_name,
@@ -263,7 +269,7 @@ int cmd_coherence(struct opts *o)
 	result_set_timer(sink, &run.smp.timer);
 	if (run.smp.timer.warning[0])
 		result_meta_note(sink, "timer: %s", run.smp.timer.warning);
-	for (int p = 0; p < pl.npairs && !rc; p++)
+	for (int p = 0; p < pl.npairs && !rc && !runctl_time_up(); p++)
 		rc = run_pair(&run, &plan, o, &pl, p, sink, &e);
 	if (rc)
 		goto fail;
@@ -275,7 +281,7 @@ int cmd_coherence(struct opts *o)
 	if (run.counters)
 		counters_config_free(run.counters);
 	topo_free(run.topo);
-	return CP_OK;
+	return runctl_exit_code(CP_OK);
 fail:
 	if (sink)
 		result_abort(sink);
@@ -303,7 +309,7 @@ static const struct exp_figure coherence_figures[] = {
 
 const struct experiment exp_coherence = {
 	.cmd = { "coherence", cmd_coherence, "",
-		 CP_OPTS_PLACE | O(samples) | O(warmup) | O(target_ci) | O(timer) | O(timeout) |
+		 CP_OPTS_PLACE | O(samples) | O(warmup) | O(target_ci) | O(timer) | O(timeout) | O(time_limit) |
 		 CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(margin) | O(op) | O(state) | O(impl),
 		 "one load, store, CAS, faa, test-and-set or swap on a line in M, E, S or I at another CPU",
 		 "--cpus PREP,MEAS: the preparing CPU, then the measuring one (S adds a third, chosen "
@@ -313,6 +319,7 @@ const struct experiment exp_coherence = {
 	.prior = { 0.12, 0.01, 150e-6, 0, 100, 20, 1000, "op=6 state=6", "op=6 state=6" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(coherence_presets),
+	.probe = "coherence --placement {near} --op load --state M --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(coherence_figures),
 	.report = rep_coherence,
 };

@@ -299,6 +299,8 @@ struct ct_cell {
 struct ct_values {
 	const struct ct_res *res;
 	uint64_t ns, iters;
+	double sample_ns;
+	const char *stop;
 };
 
 /* The fields of a row every contend row sets the same way. */
@@ -340,6 +342,8 @@ static int emit(struct costs *c, const struct ct_cell *cell, const struct ct_val
 		ct_row(c, cell, &row);
 		row.samples = ns;
 		row.iters_per_sample = x->iters;
+		row.sample_ns = x->sample_ns;
+		row.stop = x->stop;
 		row.metric = metric[m];
 		row.unit = unit[m];
 		stats_compute(v[m], ns, &row.st);
@@ -413,7 +417,8 @@ static int measure(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 	int rc = ct_run(c, cell, &req, &r, e);
 
 	if (!rc && !costs_interrupted(c)) {
-		struct ct_values x = { r.P->res, r.P->smp.nsamples, r.P->smp.iters_used };
+		struct ct_values x = { r.P->res, r.P->smp.nsamples, r.P->smp.iters_used, sampler_sample_ns(&r.P->smp),
+				       sampler_stop(&r.P->smp) };
 
 		rc = emit(c, cell, &x, r.sh, e);
 	}
@@ -423,7 +428,8 @@ static int measure(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 
 /* One block of an interleaved arm: its total rates into v, its per-agent
  * results after the arm's earlier blocks. */
-static int ct_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+static int ct_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v,
+		    struct arms_block_out *out,
 		    struct cp_err *e)
 {
 	struct ct_cell *cell = cv;
@@ -442,7 +448,8 @@ static int ct_block(struct costs *c, void *cv, int arm, const struct sampler_req
 		}
 		memcpy(cell->res[arm] + at, r.P->res, ARMS_BLOCK * cell->n * sizeof(struct ct_res));
 		memcpy(v, r.P->smp.v, ARMS_BLOCK * sizeof(double));
-		*iters = r.P->smp.iters_used;
+		out->iters = r.P->smp.iters_used;
+		out->sample_ns = sampler_sample_ns(&r.P->smp);
 		exp_arm_ctr_add(c->run.counters, &cell->ctr, arm, r.sh);
 	}
 	ct_run_free(&r);
@@ -458,7 +465,8 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 	int rc = costs_arms_run(c, ct_block, cell, c->margin_pct, &a, e);
 
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
-		struct ct_values v = { cell->res[x], a.pairs * ARMS_BLOCK, a.iters };
+		struct ct_values v = { cell->res[x], a.pairs * ARMS_BLOCK, a.iters, a.sample_ns[x],
+				       arms_runs_stop(&a, c->run.target_ci) };
 
 		cell->mode = c->modes[x];
 		result_arm(c->sink, c->mode_pair, x);
@@ -514,7 +522,8 @@ int cmd_contend(struct opts *o)
 	for (int l = 0; l < nl && !rc; l++)
 		for (int j = 0; j < no && !rc; j++)
 			for (size_t i = 0; i < nn && !rc; i++)
-				for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
+				for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c) && !runctl_time_up();
+			     m++) {
 					struct ct_cell cell = { k[j], &ops[oi[j]], &layouts[li[l]], c.modes[m],
 								cpus, (unsigned)nag[i], placement, NULL, NULL, -1,
 								{ NULL, NULL }, { 0, 0 }, 0 };
@@ -562,6 +571,7 @@ const struct experiment exp_contend = {
 	.prior = { 0.12, 0.01, 2.2e-3, 0, 10, 5, 50, "mode=2", "layout=3" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(contend_presets),
+	.probe = "contend --agents 2 --op faa --layout same-line --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(contend_figures),
 	.report = rep_contend,
 };

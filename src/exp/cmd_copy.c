@@ -177,10 +177,18 @@ static void cv_row(const struct costs *c, const struct cv_cell *cell, struct cp_
 	row->size_bytes = cell->size;
 }
 
-/* The latency and throughput rows of n values (ns per message). */
-static int emit(struct costs *c, const struct cv_cell *cell, const double *v, uint64_t n, uint64_t iters,
+/* How the values of a row were sampled. */
+struct cv_sampled {
+	uint64_t n, iters;
+	double sample_ns;
+	const char *stop;
+};
+
+/* The latency and throughput rows of s->n values v (ns per message). */
+static int emit(struct costs *c, const struct cv_cell *cell, const double *v, const struct cv_sampled *s,
 		const struct agents_shared *sh, struct cp_err *e)
 {
+	uint64_t n = s->n, iters = s->iters;
 	double *gbs = cp_xcalloc(n ? n : 1, sizeof(double));
 	char note[64] = "";
 	int rc = 0;
@@ -195,6 +203,8 @@ static int emit(struct costs *c, const struct cv_cell *cell, const double *v, ui
 		cv_row(c, cell, &row);
 		row.samples = n;
 		row.iters_per_sample = iters;
+		row.sample_ns = s->sample_ns;
+		row.stop = s->stop;
 		row.metric = m ? "throughput" : "latency";
 		row.unit = m ? "GB/s" : "ns";
 		if (m)
@@ -272,13 +282,16 @@ static int measure(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 	int rc = cv_run(c, cell, &req, &r, e);
 
 	if (!rc && !costs_interrupted(c))
-		rc = emit(c, cell, r.P->v, r.P->smp.nsamples, r.P->smp.iters_used, r.sh, e);
+		rc = emit(c, cell, r.P->v,
+			  &(struct cv_sampled){ r.P->smp.nsamples, r.P->smp.iters_used, sampler_sample_ns(&r.P->smp),
+						sampler_stop(&r.P->smp) }, r.sh, e);
 	cv_run_free(cell, &r);
 	return rc;
 }
 
 /* One block of an interleaved arm (costs_arms_run). */
-static int cv_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+static int cv_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v,
+		    struct arms_block_out *out,
 		    struct cp_err *e)
 {
 	struct cv_cell *cell = cv;
@@ -289,7 +302,8 @@ static int cv_block(struct costs *c, void *cv, int arm, const struct sampler_req
 	rc = cv_run(c, cell, req, &r, e);
 	if (!rc && !costs_interrupted(c)) {
 		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
-		*iters = r.P->smp.iters_used;
+		out->iters = r.P->smp.iters_used;
+		out->sample_ns = sampler_sample_ns(&r.P->smp);
 		exp_arm_ctr_add(c->run.counters, &cell->ctr, arm, r.sh);
 	}
 	cv_run_free(cell, &r);
@@ -307,7 +321,9 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
 		cell->mode = c->modes[x];
 		result_arm(c->sink, c->mode_pair, x);
-		rc = emit(c, cell, a.v[x], a.pairs * ARMS_BLOCK, a.iters, cell->ctr.acc[x], e);
+		rc = emit(c, cell, a.v[x],
+			  &(struct cv_sampled){ a.pairs * ARMS_BLOCK, a.iters, a.sample_ns[x],
+						arms_runs_stop(&a, c->run.target_ci) }, cell->ctr.acc[x], e);
 	}
 	exp_arm_ctr_free(&cell->ctr);
 	if (!rc && a.pairs) {
@@ -353,7 +369,8 @@ int cmd_copy(struct opts *o)
 	for (int p = 0; p < pl.npairs && !rc; p++)
 		for (size_t s = 0; s < ns && !rc; s++)
 			for (int i = 0; i < n && !rc; i++)
-				for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
+				for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c) && !runctl_time_up();
+			     m++) {
 					struct cv_cell cell = { &cv_vias[idx[i]], c.modes[m],
 								{ pl.pairs[p][0], pl.pairs[p][1] }, pl.class_name,
 								sizes[s], kind, NULL, NULL, -1, 0 };
@@ -399,6 +416,7 @@ const struct experiment exp_copy = {
 	.prior = { 0.12, 0.005, 2.2e-3, 1e-9, 20, 5, 100, "via=6 mode=2", "via=6" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(copy_presets),
+	.probe = "copy --via shared,pipe --sizes 4K --placement {near} --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(copy_figures),
 	.report = rep_copy,
 };

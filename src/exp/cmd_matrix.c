@@ -25,6 +25,7 @@
 
 #include "experiment.h"
 #include "matrix_int.h"
+#include "runctl.h"
 #include "csvmerge.h"
 #include "csvread.h"
 #include "matrix.h"
@@ -376,7 +377,7 @@ int cmd_matrix(struct opts *o)
 		return CP_EINTR;
 	if (rc)
 		cp_exit_err(&e);
-	return CP_OK;
+	return runctl_exit_code(CP_OK);
 }
 
 /* ---- the experiment ---- */

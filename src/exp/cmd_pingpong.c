@@ -12,6 +12,7 @@
 #include "opts.h"
 #include "pingpong.h"
 #include "result.h"
+#include "runctl.h"
 #include "topo.h"
 #include "verdict.h"
 
@@ -115,8 +116,8 @@ int cmd_pingpong(struct opts *o)
 	if (run.timer.warning[0])
 		result_meta_note(sink, "timer: %s", run.timer.warning);
 
-	for (int p = 0; p < pl.npairs; p++)
-		for (int k = 0; k < plan.nk; k++)
+	for (int p = 0; p < pl.npairs && !runctl_time_up(); p++)
+		for (int k = 0; k < plan.nk && !runctl_time_up(); k++)
 			if ((rc = measure(&run, &plan, plan.k[k], pl.pairs[p], o, pl.class_name, sink, &e)))
 				goto fail;
 	rc = result_close(sink, &e);
@@ -125,7 +126,7 @@ int cmd_pingpong(struct opts *o)
 		goto fail;
 	cp_placement_free(&pl);
 	pp_run_free(&run);
-	return CP_OK;
+	return runctl_exit_code(CP_OK);
 fail:
 	if (sink)
 		result_abort(sink);
@@ -173,6 +174,7 @@ const struct experiment exp_pingpong = {
 	.prior = { 0.12, 0.004, 55e-6, 0, 200, 30, 1000, "", "" },
 	.arms = EXP_ARMS_IN_RUN,
 	.presets = EXP_ITEMS(pingpong_presets),
+	.probe = "pingpong --placement {near} --op cas --mode thread --samples 20 --warmup 3",
 	.figures = EXP_ITEMS(pingpong_figures),
 	.report = rep_pingpong,
 	.overlay = EXP_OVERLAY_BARS,

@@ -14,6 +14,7 @@
 #include "counters.h"
 #include "parse.h"
 #include "setup_common.h"
+#include "runctl.h"
 #include "setup_whats.h"
 #include "shm.h"
 #include "stats.h"
@@ -53,6 +54,8 @@ struct su_meas {
 	struct agents_shared *acc[SU_ROLES];
 	struct cp_shm probe;         /* the object's real size and page size */
 	int node_seen;
+	int capped;                  /* a run stopped at the time limit */
+	double wall_ns;              /* the timed samples' wall time, summed */
 };
 
 static void meas_free(struct su_meas *m)
@@ -97,6 +100,8 @@ static void role_row(struct costs *c, const struct su_plan *pl, const struct su_
 	row->size_bytes = m->probe.size;
 	row->samples = m->n;
 	row->iters_per_sample = 1;
+	row->sample_ns = m->n ? m->wall_ns / (double)m->n : 0;
+	row->stop = m->capped ? "time-limit" : c->run.target_ci > 0 ? "target-ci" : "samples";
 	if (strcmp(row->pages, "4k"))
 		row->note = cell->w->verifies ? "huge pages verified in smaps"
 					      : "memory not touched so its page size is not verified";
@@ -148,6 +153,8 @@ static void meas_add(struct su_meas *m, const struct su_what *w, const struct su
 			exp_ctr_acc_add(m->acc[r], 0, sh, w->role[r].agent);
 	}
 	m->n += P->smp.nsamples;
+	m->capped |= P->smp.capped != 0;
+	m->wall_ns += P->smp.wall_ns;
 	if (m->node_seen < 0)
 		m->node_seen = P->node_seen;
 }
@@ -167,7 +174,7 @@ static int su_run(struct costs *c, const struct su_plan *pl, const struct su_cel
 	 * is rounds of runs (measure()): every sample needs its own object,
 	 * made before the agents start */
 	const struct sampler_req req = { .timer = c->run.timer, .intr = c->intr, .iters = 1, .warmup = warmup,
-					 .samples = samples, .max_samples = samples };
+					 .samples = samples, .max_samples = samples, .deadline = runctl_deadline() };
 	int rc = 0;
 
 	*P = (struct su_shared){ .what = cell->w, .kind = cell->kind, .pages = c->o->pages, .size = cell->size,
@@ -220,7 +227,7 @@ static int measure(struct costs *c, const struct su_plan *pl, const struct su_ce
 
 	while (!rc && !costs_interrupted(c)) {
 		rc = su_run(c, pl, cell, c->run.warmup, c->run.samples, &m, e);
-		if (rc || costs_interrupted(c) || m.n >= max)
+		if (rc || costs_interrupted(c) || m.n >= max || m.capped || runctl_time_up())
 			break;
 		stats_compute(m.ns[0], m.n, &st);
 		if (stats_ci_rel_pct(&st) <= c->run.target_ci)
@@ -240,7 +247,8 @@ struct su_arms {
 	struct su_meas m[2];
 };
 
-static int su_block(struct costs *c, void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
+static int su_block(struct costs *c, void *arg, int arm, const struct sampler_req *req, double *v,
+		    struct arms_block_out *out,
 		    struct cp_err *e)
 {
 	struct su_arms *x = arg;
@@ -251,7 +259,7 @@ static int su_block(struct costs *c, void *arg, int arm, const struct sampler_re
 	rc = su_run(c, x->pl, &x->cell, req->warmup, req->samples, &x->m[arm], e);
 	if (!rc && !costs_interrupted(c))
 		memcpy(v, x->m[arm].ns[0] + at, req->samples * sizeof(double));
-	*iters = 1;
+	out->iters = 1;
 	return rc;
 }
 
@@ -273,7 +281,8 @@ static int measure_arms(struct costs *c, const struct su_plan *pl, const struct 
 		rc = emit(c, pl, &x.cell, &x.m[k], e);
 	}
 	for (unsigned r = 0; r < cell->w->nroles && !rc && a.pairs; r++) {
-		struct arms_runs ar = { { x.m[0].ns[r], x.m[1].ns[r] }, a.pairs, 1, a.verdict };
+		struct arms_runs ar = { .v = { x.m[0].ns[r], x.m[1].ns[r] }, .pairs = a.pairs, .iters = 1,
+					.capped = a.capped, .verdict = a.verdict };
 		struct cp_row row;
 
 		if (r)
@@ -422,7 +431,8 @@ int cmd_setup(struct opts *o)
 			}
 			for (size_t s = 0; s < pl.nsizes && !rc; s++)
 				for (size_t n = 0; n < (wh->uses_others ? pl.nothers : 1) && !rc; n++)
-					for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
+					for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c) && !runctl_time_up();
+			     m++) {
 						struct su_cell cell = { wh, pl.kinds[k], pl.sizes[s], c.modes[m],
 									wh->uses_others ? 1 + (unsigned)pl.others[n]
 											: wh->agents };
@@ -469,13 +479,14 @@ static const struct exp_figure setup_figures[] = {
 const struct experiment exp_setup = {
 	.cmd = { "setup", cmd_setup, "",
 		 O(cpus) | O(placement) | O(topology_xml) | O(samples) | O(warmup) | O(timer) | O(timeout) | O(target_ci) |
-		 O(margin) | CP_OPTS_COUNTERS |
+		 O(time_limit) | O(margin) | CP_OPTS_COUNTERS |
 		 CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(what) | O(sizes) | O(others),
 		 "what sharing costs around the accesses: create, attach, touch, populate, detach, fork",
 		 "--sizes: whole pages of --pages (multiples of 4096 with 4k); one object per sample" },
 	.prior = { 0.12, 0.002, 50e-6, 0.5e-9, 10, 5, 50, "shm=5 mode=2 what=7", "what=7 shm=5" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(setup_presets),
+	.probe = "setup --what create,touch --shm anon --sizes 64K --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(setup_figures),
 	.report = rep_setup,
 };

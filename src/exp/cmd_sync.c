@@ -4,10 +4,12 @@
  * baseline (the ping-pong load-store kernel, measured by pingpong.c).
  *
  * Per sample, after a gate: A posts n and waits for n back, `iters` times,
- * timed; B answers, untimed.  Every receipt is checked against the number
+ * timed; B answers, untimed.  Each post waits until the other side sleeps
+ * in its wait (sync_prims.h: the rows' state is "asleep"), and that
+ * hold-off is not timed.  Every receipt is checked against the number
  * expected (sync_prims.c), and at the end both sides must have counted the
- * same total.  The warm-up samples also size a ~1 ms sample, unless
- * --iters (sampler.c). */
+ * same total.  The warm-up samples also size a ~1 ms sample of wall time
+ * (hold-offs included), unless --iters (sampler.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +40,15 @@ struct sy_shared {
 	struct sampler smp;
 	uint64_t seq[2];                   /* numbers each side posted and received */
 	uint64_t expect;                   /* round trips asked for */
+	double timeout_s;                  /* a partner that never sleeps this long: an error */
 	double v[];                        /* per timed sample: ns per round trip */
 };
 
 struct sy_agent_state {
 	struct sy_shared *P;
 	uint64_t seq, expect;
+	struct sy_io io;           /* the partner's status file, opened at the first pass */
+	double timeout_s;
 };
 
 /* The timed pass: `iters` round trips through the primitive, which stamps
@@ -54,9 +59,14 @@ static int sy_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *tick
 	struct sy_shared *P = a->P;
 	unsigned side = c->id;
 	const struct sy_side *sd = &P->pair.side[side];
+	struct cp_err e = { 0 };
 	int rc;
 
-	rc = P->prim->run(&P->pair, side, iters, &a->seq, &P->smp.timer, ticks);
+	/* after the first gate: the partner's id is published */
+	if (a->io.status_fd < 0 &&
+	    sy_io_open(&a->io, &P->pair, side, a->timeout_s, &c->sh->abort.v, &e))
+		return agent_fail(c, e.code, "sync %s: %s", P->prim->name, e.msg);
+	rc = P->prim->run(&P->pair, side, iters, &a->seq, &a->io, &P->smp.timer, ticks);
 	a->expect += iters;
 	if (!rc)
 		return 0;
@@ -76,8 +86,12 @@ static const struct sampler_ops sy_ops = { .pass = sy_pass, .self_timed = 1 };
 static int sy_agent(struct agent_ctx *c)
 {
 	struct sy_shared *P = c->arg;
-	struct sy_agent_state a = { .P = P };
-	int rc = sampler_run(c, &P->smp, &sy_ops, &a);
+	struct sy_agent_state a = { .P = P, .io = { .status_fd = -1 }, .timeout_s = P->timeout_s };
+	int rc;
+
+	sy_io_publish(&P->pair, c->id);
+	rc = sampler_run(c, &P->smp, &sy_ops, &a);
+	sy_io_close(&a.io);
 
 	if (rc)
 		return rc > 0 ? rc : c->sh->slot[c->id].rc;
@@ -117,6 +131,9 @@ static void sy_row_common(const struct costs *c, const struct sy_cell *cell, str
 	row->size_bytes = sizeof(uint64_t);
 	row->metric = "round_trip";
 	row->unit = "ns";
+	/* the waiter's state when it is posted to: asleep in the kernel
+	 * (sync_prims.h), or spinning for the spin baseline */
+	row->state = cell->prim->run ? "asleep" : "spinning";
 	if (cell->prim->has_form)
 		row->note = cell->futex_shared ? "futex shared" : "futex private";
 }
@@ -144,6 +161,7 @@ static int sy_run(struct costs *c, struct sy_cell *cell, const struct sampler_re
 	    (node >= 0 && (rc = shm_bind_node(r->P, r->psize, node, e))))
 		return rc;
 	r->P->prim = cell->prim;
+	r->P->timeout_s = c->run.timeout_s;
 	sampler_init(&r->P->smp, req, &sy_tune, r->P->v);
 	if ((rc = cell->prim->setup(&r->P->pair, cell->mode == AGENT_PROCESS, cell->futex_shared, e)))
 		return rc;
@@ -183,6 +201,8 @@ static int measure_blocking(struct costs *c, struct sy_cell *cell, struct cp_err
 		row.mem_node = cell->seen;
 		row.samples = P->smp.nsamples;
 		row.iters_per_sample = P->smp.iters_used;
+		row.sample_ns = sampler_sample_ns(&P->smp);
+		row.stop = sampler_stop(&P->smp);
 		stats_compute(P->v, P->smp.nsamples, &row.st);
 		row.raw = P->v;
 		row.nraw = P->smp.nsamples;
@@ -197,7 +217,7 @@ static int measure_blocking(struct costs *c, struct sy_cell *cell, struct cp_err
 
 /* One block of an interleaved arm (costs_arms_run). */
 static int sy_block(struct costs *c, void *cv, int arm, const struct sampler_req *req, double *v,
-		    uint64_t *iters, struct cp_err *e)
+		    struct arms_block_out *out, struct cp_err *e)
 {
 	struct sy_cell *cell = cv;
 	struct sy_run r;
@@ -208,7 +228,8 @@ static int sy_block(struct costs *c, void *cv, int arm, const struct sampler_req
 	rc = sy_run(c, cell, req, &r, e);
 	if (!rc && !costs_interrupted(c)) {
 		memcpy(v, r.P->v, ARMS_BLOCK * sizeof(double));
-		*iters = r.P->smp.iters_used;
+		out->iters = r.P->smp.iters_used;
+		out->sample_ns = sampler_sample_ns(&r.P->smp);
 		exp_arm_ctr_add(c->run.counters, &cell->ctr, arm, r.sh);
 	}
 	sy_run_free(cell, &r);
@@ -231,6 +252,8 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 		row.mem_node = cell->seen;
 		row.samples = a.pairs * ARMS_BLOCK;
 		row.iters_per_sample = a.iters;
+		row.sample_ns = a.sample_ns[x];
+		row.stop = arms_runs_stop(&a, c->run.target_ci);
 		stats_compute(a.v[x], row.samples, &row.st);
 		row.raw = a.v[x];
 		row.nraw = row.samples;
@@ -265,6 +288,9 @@ static void spin_row(const struct costs *c, const struct sy_cell *cell, const st
 	base->mem_node = row->mem_node;
 	base->samples = row->samples;
 	base->iters_per_sample = row->iters_per_sample;
+	base->sample_ns = row->sample_ns;
+	base->stop = row->stop;
+	base->modes = row->modes;
 	base->metric = row->metric;
 	base->unit = row->unit;
 	base->ticks_per_ns = row->ticks_per_ns;
@@ -356,7 +382,8 @@ int cmd_sync(struct opts *o)
 	/* both modes, or both futex forms: interleaved arms of one comparison per cell */
 	for (int p = 0; p < pl.npairs && !rc; p++)
 		for (int i = 0; i < n && !rc; i++)
-			for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c); m++) {
+			for (int m = 0; m < (c.nmodes == 2 ? 1 : c.nmodes) && !rc && !costs_interrupted(&c) && !runctl_time_up();
+			     m++) {
 				const struct sy_prim *prim = &sy_prims[idx[i]];
 				struct sy_cell cell = { prim, c.modes[m], { pl.pairs[p][0], pl.pairs[p][1] },
 							pl.class_name, form == 1 || c.modes[m] == AGENT_PROCESS, -1, 0,
@@ -405,6 +432,7 @@ const struct experiment exp_sync = {
 	.prior = { 0.12, 0.005, 1.2e-3, 0, 30, 10, 1000, "prim=6 mode=2", "prim=6" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(sync_presets),
+	.probe = "sync --prim futex --mode thread --placement {near} --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(sync_figures),
 	.report = rep_sync,
 };

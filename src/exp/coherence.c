@@ -238,6 +238,8 @@ static void fill_row(const struct coh_run *r, const struct coh_cell *c, const st
 	row->agents = c->third >= 0 ? 3 : 2;
 	row->samples = P->smp.nsamples;
 	row->iters_per_sample = COH_LINES;
+	row->sample_ns = sampler_sample_ns(&P->smp);
+	row->stop = sampler_stop(&P->smp);
 	row->metric = "op_latency";
 	row->unit = "ns";
 	row->ticks_per_ns = r->smp.timer.has_cycles ? r->smp.timer.ticks_per_ns : 0;

@@ -16,7 +16,8 @@
 enum { EXP_QUICK = 1, EXP_STANDARD = 2, EXP_FULL = 4 };
 
 /* What a cell costs before it runs (sweep_est.c), from how the experiment
- * samples; the sweep corrects it by measured/predicted time as cells end. */
+ * samples; the sweep corrects it by measured/predicted time: its probe's
+ * first, then each cell's as it ends. */
 struct exp_prior {
 	double cell_fixed;    /* s: process start, timer calibration, topology */
 	double meas_fixed;    /* s: per measurement: agents started, memory mapped, warm-up */
@@ -67,6 +68,10 @@ struct experiment {
 	enum exp_arms arms;
 	const struct exp_preset *presets;
 	size_t npresets;
+	/* a template like the presets' of a short run (a fraction of a second)
+	 * that a sweep with a budget measures first, to correct this
+	 * experiment's prior on this machine (sweep_budget.c); NULL: none */
+	const char *probe;
 	const struct exp_figure *figures;
 	size_t nfigures;
 	void (*report)(struct rep *r); /* its report section, or NULL */

@@ -8,6 +8,7 @@
  * line's final value and the kernels' checksums prove every round trip
  * happened exactly once. */
 #include "pingpong.h"
+#include "runctl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -186,7 +187,7 @@ static struct sampler_req pp_req(const struct pp_run *r)
 {
 	return (struct sampler_req){ .timer = r->timer, .iters = r->iters, .warmup = r->warmup,
 				     .samples = r->samples, .max_samples = r->max_samples,
-				     .target_ci = r->target_ci };
+				     .target_ci = r->target_ci, .deadline = runctl_deadline() };
 }
 
 /* The cell's shared state with `values` doubles after it and a fresh
@@ -235,9 +236,11 @@ static int cell_run(const struct pp_run *r, struct pp_shared *P, struct agents_c
 	return rc ? rc : check_final_line(P, e);
 }
 
-/* A row from n values v (copied into *raw, which the row points to). */
-static void fill_row(const struct pp_run *r, const struct pp_shared *P, const char *mode, int cpu_a, int cpu_b,
-		     const char *placement, const double *v, uint64_t n, struct cp_row *row, double **raw)
+/* A row from n values v (copied into *raw, which the row points to),
+ * sampled by smp. */
+static void fill_row(const struct pp_run *r, const struct pp_shared *P, const struct sampler *smp, const char *mode,
+		     int cpu_a, int cpu_b, const char *placement, const double *v, uint64_t n, struct cp_row *row,
+		     double **raw)
 {
 	const struct kernel *k = P->k;
 
@@ -256,7 +259,9 @@ static void fill_row(const struct pp_run *r, const struct pp_shared *P, const ch
 	row->size_bytes = (uint64_t)r->granule;
 	row->agents = 2;
 	row->samples = n;
-	row->iters_per_sample = P->smp.iters_used;
+	row->iters_per_sample = smp->iters_used;
+	row->sample_ns = sampler_sample_ns(smp);
+	row->stop = sampler_stop(smp);
 	row->metric = "round_trip";
 	row->unit = "ns";
 	row->ticks_per_ns = r->timer.has_cycles ? r->timer.ticks_per_ns : 0;
@@ -297,7 +302,7 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 	sampler_init(&P->smp, &req, &pp_tune, P->v);
 	rc = cell_run(r, P, &cfg, &sh, e);
 	if (!rc) {
-		fill_row(r, P, agent_mode_name(mode), cpu_a, cpu_b, placement, P->v, P->smp.nsamples, row, raw);
+		fill_row(r, P, &P->smp, agent_mode_name(mode), cpu_a, cpu_b, placement, P->v, P->smp.nsamples, row, raw);
 		if (r->counters)
 			exp_counters_row(sh, r->counters, (double)(P->smp.nsamples * P->smp.iters_used), row, sink);
 		if (P->node_seen < 0 && sink)
@@ -313,11 +318,12 @@ static void fill_ratio(const struct pp_run *r, const struct pp_shared *P, const 
 {
 	const struct arms *a = P->arms;
 	double *ratio = cp_xcalloc(a->pairs_done ? a->pairs_done : 1, sizeof(double));
-	static char note[256];
+	static char note[1024];
 	size_t len;
 
 	verdict_ratios(a->smp[0].v, a->smp[1].v, a->pairs_done, ARMS_BLOCK, ratio);
-	fill_row(r, P, mode, cpu_a, cpu_b, placement, ratio, a->pairs_done, row, raw);
+	fill_row(r, P, &a->smp[a->smp[1].capped], mode, cpu_a, cpu_b, placement, ratio, a->pairs_done, row, raw);
+	row->sample_ns = 0;
 	free(ratio);
 	result_set_verdict(row, &a->verdict);
 	snprintf(note, sizeof(note), "parked partners: CPU %.2f%% and %.2f%% of their parked time",
@@ -327,6 +333,12 @@ static void fill_ratio(const struct pp_run *r, const struct pp_shared *P, const 
 	if (a->verdict.v == VERDICT_inconclusive && a->verdict.more)
 		snprintf(note + len, sizeof(note) - len, "; about %llu more block pairs would likely settle it",
 			 (unsigned long long)a->verdict.more);
+	{
+		const double *v[2] = { a->smp[0].v, a->smp[1].v };
+		const uint64_t n[2] = { a->smp[0].nsamples, a->smp[1].nsamples };
+
+		exp_arms_modes_note(v, n, note, sizeof(note));
+	}
 	row->note = note;
 }
 
@@ -361,8 +373,10 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 		P->smp.iters_used = a->smp[0].iters_used;
 		snprintf(cmp, sizeof(cmp), "%s:%s", agent_mode_name(arm[0]), agent_mode_name(arm[1]));
 		for (int x = 0; x < 2; x++) {
-			fill_row(r, P, agent_mode_name(arm[x]), cpu_a, cpu_b, placement, a->smp[x].v,
+			fill_row(r, P, &a->smp[x], agent_mode_name(arm[x]), cpu_a, cpu_b, placement, a->smp[x].v,
 				 a->smp[x].nsamples, &rows[x], &raw[x]);
+			/* the gate that stopped one arm stopped the comparison */
+			rows[x].stop = sampler_stop(&a->smp[a->smp[0].capped ? 0 : a->smp[1].capped ? 1 : x]);
 			rows[x].arms = cmp;
 			rows[x].arm = x ? "2" : "1";
 		}

@@ -118,6 +118,9 @@ void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mod
 	row->raw = *ratio;
 	row->nraw = a->pairs;
 	result_set_verdict(row, &a->verdict);
+	row->stop = a->capped ? "time-limit" : NULL;
+	row->sample_ns = 0;
+	memset(&row->modes, 0, sizeof(row->modes));
 	/* a ratio has no counts of its own, but the file's counter columns are
 	 * fixed by its first row: they stay, empty */
 	row->ncounters = nctr;
@@ -125,15 +128,40 @@ void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mod
 		row->counters[i].valid = 0;
 }
 
+void exp_arms_modes_note(const double *const v[2], const uint64_t n[2], char *note, size_t len)
+{
+	for (int x = 0; x < 2; x++) {
+		struct cp_modes m;
+		size_t o = strlen(note);
+
+		stats_modes(v[x], (size_t)n[x], &m);
+		if (m.n < 2)
+			continue;
+		o += (size_t)snprintf(note + o, len > o ? len - o : 0, "%sarm %d has %d modes (", o ? "; " : "", x + 1,
+				      m.n);
+		for (int k = 0; k < m.n && o < len; k++)
+			o += (size_t)snprintf(note + o, len - o, "%s%.4g at %.0f%%", k ? ", " : "", m.p50[k],
+					      100 * m.weight[k]);
+		snprintf(note + o, len > o ? len - o : 0, "): its median is a mixture's");
+	}
+}
+
 int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
 		 const char *note, struct cp_err *e)
 {
+	static char buf[1200];
+	char keep[600];
+	const double *v[2] = { a->v[0], a->v[1] };
+	const uint64_t n[2] = { a->pairs * ARMS_BLOCK, a->pairs * ARMS_BLOCK };
 	double *ratio;
 	int rc;
 
 	exp_arms_row(a, row, mode, &ratio);
-	if (note)
-		row->note = note;
+	/* NULL keeps the row's own note */
+	snprintf(keep, sizeof(keep), "%s", note ? note : row->note ? row->note : "");
+	snprintf(buf, sizeof(buf), "%s", keep);
+	exp_arms_modes_note(v, n, buf, sizeof(buf));
+	row->note = buf[0] ? buf : NULL;
 	result_arm(sink, NULL, 0);
 	rc = result_add(sink, row, e);
 	free(ratio);

@@ -43,6 +43,10 @@ void exp_arm_ctr_free(struct exp_arm_ctr *a);
 void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio);
 /* exp_arms_row with its note (NULL keeps row's), added to the sink, which
  * the arms' rows were added to after result_arm(sink, mode, 0 and 1). */
+/* Append to note (len bytes) what an arm's samples have when they have
+ * several modes ("arm 2 has 2 modes (...)"): the ratio of medians then
+ * compares mixtures. */
+void exp_arms_modes_note(const double *const v[2], const uint64_t n[2], char *note, size_t len);
 int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
 		 const char *note, struct cp_err *e);
 

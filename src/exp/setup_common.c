@@ -75,7 +75,7 @@ struct sampler_req costs_sampler_req(const struct costs *c)
 {
 	return (struct sampler_req){ .timer = c->run.timer, .intr = c->intr, .iters = c->run.iters,
 				     .warmup = c->run.warmup, .samples = c->run.samples,
-				     .target_ci = c->run.target_ci };
+				     .target_ci = c->run.target_ci, .deadline = runctl_deadline() };
 }
 
 /* costs_arms_run's block function, called with the command's state. */
@@ -85,12 +85,12 @@ struct costs_block {
 	void *cell;
 };
 
-static int costs_block_call(void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
-			    struct cp_err *e)
+static int costs_block_call(void *arg, int arm, const struct sampler_req *req, double *v,
+			    struct arms_block_out *out, struct cp_err *e)
 {
 	struct costs_block *b = arg;
 
-	return b->fn(b->c, b->cell, arm, req, v, iters, e);
+	return b->fn(b->c, b->cell, arm, req, v, out, e);
 }
 
 int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct arms_runs *a,
@@ -133,7 +133,7 @@ int costs_finish(struct costs *c, int rc, struct cp_err *e)
 	}
 	if (rc)
 		cp_exit_err(e);
-	return CP_OK;
+	return runctl_exit_code(CP_OK);
 }
 
 int costs_pairs(struct costs *c, struct cp_placement *pl, struct cp_err *e)

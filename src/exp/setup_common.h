@@ -18,6 +18,7 @@
 #include "opts.h"
 #include "pingpong.h"
 #include "result.h"
+#include "runctl.h"
 #include "arms.h"
 #include "sampler.h"
 #include "verdict.h"
@@ -54,7 +55,7 @@ struct sampler_req costs_sampler_req(const struct costs *c);
 /* Interleaved arms of one run per block (arms_runs_measure) with the
  * run's sampling request; fn gets the command's state. */
 typedef int (*costs_block_fn)(struct costs *c, void *cell, int arm, const struct sampler_req *req,
-			      double *v, uint64_t *iters, struct cp_err *e);
+			      double *v, struct arms_block_out *out, struct cp_err *e);
 int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin_pct, struct arms_runs *a,
 		   struct cp_err *e);
 

@@ -2,10 +2,14 @@
  *
  * Each primitive is a pair of inline steps, post and wait; SY_PRIM makes
  * its round-trip loop, so the timed loop holds the primitive's own calls
- * and nothing else (no table lookup, no option branch).  Per round trip A
- * does post + wait and B wait + post: two wake-ups, four system calls for
- * the fd primitives, at least two futex calls for the others (glibc's
- * mutex/condvar and sem_post skip the wake when nobody sleeps). */
+ * and the hold-off that makes sure the waiter sleeps (sync_prims.h), and
+ * nothing else (no table lookup, no option branch).  Per round trip A
+ * does hold-off + post + announce + wait and B announce + wait + hold-off
+ * + post: two wake-ups of a sleeping waiter, four system calls for the fd
+ * primitives, at least two futex calls for the others (a waiter sleeps,
+ * so glibc's mutex/condvar and sem_post always wake it), plus one
+ * getrusage per announcement, which runs while the partner wakes up (its
+ * hold-off covers it), and the /proc reads of the hold-off, subtracted. */
 #include "sync_prims.h"
 #include "opts.h"
 
@@ -13,8 +17,10 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,6 +31,90 @@ static int fail(struct sy_side *s, uint64_t want, uint64_t got, int err, const c
 	s->err = err;
 	s->call = call;
 	return -1;
+}
+
+/* ---- the waiter asleep: announcement and hold-off ---- */
+
+void sy_io_publish(struct sy_pair *p, unsigned side)
+{
+	__atomic_store_n(&p->sleep[side].tid, (int)syscall(SYS_gettid), __ATOMIC_RELEASE);
+}
+
+int sy_io_open(struct sy_io *io, const struct sy_pair *p, unsigned side, double timeout_s,
+	       const volatile uint64_t *abort, struct cp_err *e)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", __atomic_load_n(&p->sleep[!side].tid, __ATOMIC_ACQUIRE));
+	io->timeout_s = timeout_s;
+	io->abort = abort;
+	io->hold = 0;
+	if ((io->status_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return cp_errf(e, CP_EUNAVAIL, "the waiter's state: %s: %s (sync posts only to a waiter that "
+			       "/proc shows asleep)", path, strerror(errno));
+	return 0;
+}
+
+void sy_io_close(struct sy_io *io)
+{
+	if (io->status_fd >= 0)
+		close(io->status_fd);
+	io->status_fd = -1;
+}
+
+/* The partner's voluntary context switches (its status file), or -1. */
+static int64_t partner_nvcsw(int fd)
+{
+	static const char key[] = "\nvoluntary_ctxt_switches:";
+	char buf[4096], *k;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	if (!(k = strstr(buf, key)))
+		return -1;
+	return strtoll(k + sizeof(key) - 1, NULL, 10);
+}
+
+/* Before waiting for n: the number and this side's voluntary switches so
+ * far, the count stored first (the partner reads it after the number). */
+static inline void announce(struct sy_pair *p, unsigned side, uint64_t n)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	p->sleep[side].nvcsw = (uint64_t)ru.ru_nvcsw;
+	__atomic_store_n(&p->sleep[side].waiting_for, n, __ATOMIC_RELEASE);
+}
+
+/* Before posting n: until the partner announced that it waits for n and
+ * has since left its CPU; the time it took is added to io->hold.  0, or
+ * -1 with s saying why (another agent failed, /proc unreadable, or the
+ * partner never slept within io->timeout_s). */
+static int hold_off(struct sy_pair *p, unsigned side, uint64_t n, struct sy_io *io, const struct cp_timer *t,
+		    struct sy_side *s)
+{
+	const struct sy_sleep *w = &p->sleep[!side];
+	uint64_t t0 = timer_begin(t), base;
+	double give_up = 0;
+	int64_t now;
+
+	for (unsigned k = 1; __atomic_load_n(&w->waiting_for, __ATOMIC_ACQUIRE) != n; k++) {
+		cp_cpu_relax();
+		if (!(k & 0xfffff) && (*io->abort || (give_up ? cp_now_s() > give_up
+							     : (give_up = cp_now_s() + io->timeout_s, 0))))
+			return fail(s, n, w->waiting_for, 0, "hold-off: the partner's announcement");
+	}
+	base = w->nvcsw;
+	while ((now = partner_nvcsw(io->status_fd)) >= 0 && (uint64_t)now <= base) {
+		if (*io->abort || (give_up ? cp_now_s() > give_up : (give_up = cp_now_s() + io->timeout_s, 0)))
+			return fail(s, base + 1, (uint64_t)now, 0, "hold-off: the partner's voluntary context switches");
+	}
+	if (now < 0)
+		return fail(s, base + 1, 0, errno, "hold-off: reading the partner's /proc status");
+	io->hold += timer_end(t) - t0;
+	return 0;
 }
 
 /* ---- futex: the number's low 32 bits in the word, FUTEX_WAKE 1 ---- */
@@ -294,26 +384,42 @@ static void nothing(struct sy_pair *p)
 	(void)p;
 }
 
-/* The round-trip loop and the single steps of primitive X. */
+/* The round-trip loop and the single steps of primitive X.  Per round
+ * trip, A: hold-off, post n, announce, wait for n; B: announce, wait for
+ * n, hold-off, post n (B's hold-offs so far published before each post, so
+ * A reads all of them once its last wait returns).  A's ticks are the
+ * whole pass less both sides' hold-offs. */
 #define SY_PRIM(X)                                                                        \
 	static int X##_run(struct sy_pair *p, unsigned side, uint64_t iters, uint64_t *seq,   \
-			   const struct cp_timer *t, uint64_t *ticks)                         \
+			   struct sy_io *io, const struct cp_timer *t, uint64_t *ticks)       \
 	{                                                                                 \
 		struct sy_chan *out = &p->ch[side], *in = &p->ch[!side];                  \
 		struct sy_side *s = &p->side[side];                                       \
-		uint64_t n = *seq, t0;                                                    \
+		uint64_t n = *seq, t0, all;                                               \
 		int rc = 0;                                                               \
+		io->hold = 0;                                                             \
 		if (side == 0) {                                                          \
 			t0 = timer_begin(t);                                              \
 			for (uint64_t i = 0; i < iters && !rc; i++) {                     \
 				n++;                                                      \
-				rc = X##_post(p, out, n, s) || X##_wait(p, in, n, s);     \
+				rc = hold_off(p, side, n, io, t, s) || X##_post(p, out, n, s); \
+				if (!rc) {                                                \
+					announce(p, side, n);                             \
+					rc = X##_wait(p, in, n, s);                       \
+				}                                                         \
 			}                                                                 \
-			*ticks = timer_end(t) - t0;                                       \
+			all = timer_end(t) - t0;                                          \
+			all -= io->hold + __atomic_load_n(&p->sleep[1].hold, __ATOMIC_ACQUIRE); \
+			*ticks = (int64_t)all > 0 ? all : 0;                              \
 		} else {                                                                  \
 			for (uint64_t i = 0; i < iters && !rc; i++) {                     \
 				n++;                                                      \
-				rc = X##_wait(p, in, n, s) || X##_post(p, out, n, s);     \
+				announce(p, side, n);                                     \
+				rc = X##_wait(p, in, n, s) || hold_off(p, side, n, io, t, s); \
+				if (!rc) {                                                \
+					__atomic_store_n(&p->sleep[1].hold, io->hold, __ATOMIC_RELEASE); \
+					rc = X##_post(p, out, n, s);                      \
+				}                                                         \
 			}                                                                 \
 		}                                                                         \
 		*seq = n;                                                                 \

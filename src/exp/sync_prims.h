@@ -4,6 +4,17 @@
  * back.  Every receipt is checked against the number expected, so a lost,
  * doubled or stale wake-up is an error, not a fast sample.
  *
+ * What is measured is the wake-up of a waiter that is asleep in the
+ * kernel: before each wait a side announces the number it waits for and
+ * its voluntary context switches so far (getrusage), and the other side
+ * posts only once that count has moved on (/proc/<tid>/status), i.e. once
+ * the waiter has left its CPU inside the wait.  That hold-off is timed on
+ * each side and taken out of the round trip, which is then exactly two
+ * wake-ups: from the post's system call to the sleeper's return to user
+ * space, twice.  Without it a fast partner sometimes posts before the
+ * waiter sleeps (a few hundred ns, no wake-up at all) and sometimes after
+ * (microseconds): two populations under one median.
+ *
  * The pair lives in memory shared by both agents (threads or forked
  * processes), set up by the coordinator before the agents start. */
 #ifndef SYNC_PRIMS_H
@@ -33,12 +44,39 @@ struct sy_side {
 	const char *call;         /* the call that failed or received the number */
 } CP_PADDED;
 
+/* What a side tells the other about its sleep, written by that side. */
+struct sy_sleep {
+	uint64_t waiting_for;     /* the number it announced it waits for */
+	uint64_t nvcsw;           /* its voluntary context switches at that moment */
+	uint64_t hold;            /* its hold-offs in the current pass, timer ticks */
+	int tid;                  /* its thread id (/proc/<tid>/status) */
+} CP_PADDED;
+
 struct sy_pair {
 	struct sy_chan ch[2];     /* ch[0]: A -> B, ch[1]: B -> A */
 	struct sy_side side[2];
+	struct sy_sleep sleep[2];
 	int wait_op, wake_op;     /* futex ops: FUTEX_WAIT/WAKE, | FUTEX_PRIVATE_FLAG or not */
 	int pshared;              /* processes: PTHREAD_PROCESS_SHARED, pshared semaphores */
 };
+
+/* One side's own handle on the other's state: its status file, opened
+ * in this side's process (sy_io_open), and how long to wait for it to
+ * sleep. */
+struct sy_io {
+	int status_fd;            /* /proc/<partner tid>/status; -1 before sy_io_open */
+	double timeout_s;         /* the partner never sleeping this long is an error */
+	const volatile uint64_t *abort;  /* nonzero: another agent failed, stop holding off */
+	uint64_t hold;            /* this side's hold-offs in the pass, ticks */
+};
+
+/* Publish this side's thread id (before the first barrier of the pair). */
+void sy_io_publish(struct sy_pair *p, unsigned side);
+/* Open the partner's status file (its id published and seen): 0, or
+ * CP_EUNAVAIL naming the file and strerror. */
+int sy_io_open(struct sy_io *io, const struct sy_pair *p, unsigned side, double timeout_s,
+	       const volatile uint64_t *abort, struct cp_err *e);
+void sy_io_close(struct sy_io *io);
 
 struct sy_prim {
 	const char *name;
@@ -48,11 +86,13 @@ struct sy_prim {
 	/* coordinator, before the agents start / after they ended */
 	int (*setup)(struct sy_pair *p, int pshared, int futex_shared, struct cp_err *e);
 	void (*teardown)(struct sy_pair *p);
-	/* One agent's part of `iters` round trips from sequence number *seq on.
-	 * Side 0 (A) posts first and stores the ticks from before its first
-	 * post to after its last receipt in *ticks; side 1 (B) answers.
-	 * Returns 0, or -1 with p->side[side] saying what was received. */
-	int (*run)(struct sy_pair *p, unsigned side, uint64_t iters, uint64_t *seq,
+	/* One agent's part of `iters` round trips from sequence number *seq on,
+	 * each post made only to a partner asleep in its wait.  Side 0 (A)
+	 * posts first and stores in *ticks the time from before its first
+	 * hold-off to after its last receipt, less both sides' hold-offs; side
+	 * 1 (B) answers.  Returns 0, or -1 with p->side[side] saying what was
+	 * received (a hold-off that failed: call "hold-off"). */
+	int (*run)(struct sy_pair *p, unsigned side, uint64_t iters, uint64_t *seq, struct sy_io *io,
 		   const struct cp_timer *t, uint64_t *ticks);
 	/* single steps, for tests: post number n on ch / wait for number n */
 	int (*post)(struct sy_pair *p, unsigned ch, uint64_t n);

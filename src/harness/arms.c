@@ -169,6 +169,20 @@ static int stopped_by(const struct sampler_req *r)
 	return r->intr && __atomic_load_n(r->intr, __ATOMIC_RELAXED);
 }
 
+static int past_deadline(const struct sampler_req *r)
+{
+	return r->deadline > 0 && cp_now_s() > r->deadline;
+}
+
+const char *arms_runs_stop(const struct arms_runs *a, double target_ci)
+{
+	if (a->capped)
+		return "time-limit";
+	if (target_ci > 0)
+		return a->verdict.v == VERDICT_inconclusive ? "max-samples" : "target-ci";
+	return "samples";
+}
+
 int arms_runs_measure(const struct sampler_req *req, double margin_pct, arms_block_fn fn, void *arg,
 		      struct arms_runs *a, struct cp_err *e)
 {
@@ -183,16 +197,25 @@ int arms_runs_measure(const struct sampler_req *req, double margin_pct, arms_blo
 	b.max_samples = 0;
 	b.target_ci = 0;
 	b.warmup = req->warmup > ARMS_WARM ? req->warmup : ARMS_WARM;
-	for (p = 0; !rc && !stopped_by(req) &&
+	b.deadline = 0; /* a block is taken whole: the deadline is checked between blocks */
+	for (p = 0; !rc && !stopped_by(req) && !a->capped &&
 		    (p % 2 || arms_go_on(a->v[0], a->v[1], p, base, cap, req->target_ci > 0, margin_pct, &a->verdict));
 	     p++)
 		for (unsigned j = 0; j < 2 && !rc && !stopped_by(req); j++) {
 			unsigned x = arms_order(p, j);
+			struct arms_block_out out = { 0 };
 
+			/* past it, pairs 0 .. p-1 are whole; a half of pair p is not counted */
+			if ((a->capped = past_deadline(req)))
+				goto done;
 			/* --iters, else what the first block calibrated (0 before it) */
 			b.iters = req->iters ? req->iters : a->iters;
-			rc = fn(arg, (int)x, &b, a->v[x] + p * ARMS_BLOCK, &a->iters, e);
+			rc = fn(arg, (int)x, &b, a->v[x] + p * ARMS_BLOCK, &out, e);
+			a->iters = out.iters;
+			/* the mean over the arm's blocks so far */
+			a->sample_ns[x] += (out.sample_ns - a->sample_ns[x]) / (double)(p + 1);
 		}
+done:
 	a->pairs = rc || stopped_by(req) ? 0 : p;
 	if (a->pairs)
 		verdict_from_blocks(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, margin_pct, &a->verdict);

@@ -69,21 +69,30 @@ int arms_run(struct agent_ctx *c, struct arms *a, const struct sampler_ops *ops,
  * ARMS_BLOCK samples of arm arms_order(p, j), after at least ARMS_WARM
  * warm-up samples, through fn; both arms take the iterations the first
  * block calibrated (or req->iters).  --target-ci adds block pairs while the
- * verdict is inconclusive (arms_go_on).  The values of arm x's block k are
- * v[x][k * ARMS_BLOCK ...]. */
+ * verdict is inconclusive (arms_go_on).  Past req->deadline no pair starts:
+ * the pairs done are kept and `capped` says so (a block, once started, is
+ * taken whole).  The values of arm x's block k are v[x][k * ARMS_BLOCK ...]. */
 struct arms_runs {
 	double *v[2];               /* [pairs * ARMS_BLOCK] per arm */
 	uint64_t pairs, iters;
+	double sample_ns[2];        /* mean wall time of a timed sample, per arm (0: not known) */
+	int capped;                 /* stopped at req->deadline */
 	struct cp_verdict verdict;  /* arm 1 / arm 0 */
 };
-/* One block: req->samples (ARMS_BLOCK) values into v, the iterations per
- * sample it used into *iters. */
-typedef int (*arms_block_fn)(void *arg, int arm, const struct sampler_req *req, double *v, uint64_t *iters,
-			     struct cp_err *e);
+/* What one block reports besides its values. */
+struct arms_block_out {
+	uint64_t iters;             /* iterations per sample it used */
+	double sample_ns;           /* mean wall time of its timed samples, ns (0: not known) */
+};
+/* One block: req->samples (ARMS_BLOCK) values into v. */
+typedef int (*arms_block_fn)(void *arg, int arm, const struct sampler_req *req, double *v,
+			     struct arms_block_out *out, struct cp_err *e);
 /* req: the experiment's sampling request (its samples set the pairs, its
  * intr stops between blocks: then a->pairs is 0). */
 int arms_runs_measure(const struct sampler_req *req, double margin_pct, arms_block_fn fn, void *arg,
 		      struct arms_runs *a, struct cp_err *e);
+/* The stop column of its rows (as sampler_stop). */
+const char *arms_runs_stop(const struct arms_runs *a, double target_ci);
 void arms_runs_free(struct arms_runs *a);
 
 #endif

@@ -25,9 +25,24 @@
 #define SAMPLER_TARGET_CI_GROWTH 50
 /* the most samples one run keeps: the upper bound of --samples (options.def) */
 #define SAMPLER_SAMPLES_MAX 100000000ULL
-/* auto iterations: at least this many warm-up passes, the first of
- * cal_iters; each later one is sized from the one before */
+/* Auto iterations: the first warm-up pass (cal_iters, a cold start) only
+ * sizes the second; the samples are sized from the slowest per-iteration
+ * wall time of the calibration passes after it that another one confirms
+ * (within SAMPLER_CAL_CONFIRM): a cost with two modes (a wake-up that
+ * sometimes finds the waiter awake) is sized for the slow one, not for
+ * whichever the last pass caught, while a pass that a preemption slowed
+ * once does not shrink every sample.  SAMPLER_CAL_PASSES passes at least,
+ * up to SAMPLER_CAL_EXTRA more while the slowest stands alone. */
 #define SAMPLER_CAL_PASSES 3
+#define SAMPLER_CAL_EXTRA 2
+#define SAMPLER_CAL_CONFIRM 2.0
+/* A timed sample that ran longer than this many times its target (a mode
+ * no warm-up pass saw), followed by another within SAMPLER_OVER_WINDOW
+ * samples, cuts the iterations of the samples after them to the target:
+ * no cell is held by samples a hundred times too long, and one preempted
+ * sample cuts nothing. */
+#define SAMPLER_OVERSHOOT 4.0
+#define SAMPLER_OVER_WINDOW 8
 
 /* What the gate tells every agent, written by agent 0 before the gate's
  * barrier and read by all after it.  Two of them, by the gate's parity:
@@ -37,7 +52,9 @@ struct sampler_gate {
 	uint64_t iters;    /* the sample's iterations */
 	uint64_t pub;      /* agent 0's ops->publish, for every agent's prepare */
 };
-enum { SAMPLER_GO = 1, SAMPLER_DONE, SAMPLER_QUIT };
+/* SAMPLER_WARMED ends the warm-up (agent 0 decides how many calibration
+ * passes it takes: the other agents follow the gates) */
+enum { SAMPLER_GO = 1, SAMPLER_DONE, SAMPLER_QUIT, SAMPLER_WARMED };
 
 /* In the cell's shared memory (agents_shared_alloc), filled by the
  * coordinator with sampler_init before the agents start. */
@@ -55,9 +72,16 @@ struct sampler {
 	/* written by agent 0 */
 	struct sampler_gate gate[2];
 	uint64_t ngates;
-	uint64_t iters_used;           /* iterations of the timed samples */
+	uint64_t iters_used;           /* iterations of the timed samples (the last one's) */
 	uint64_t nsamples;             /* timed samples taken */
 	uint64_t interrupted;          /* the gate saw *intr set */
+	double deadline;               /* cp_now_s() seconds: the gate stops past it; 0: none */
+	uint64_t capped;               /* the gate stopped at the deadline */
+	uint64_t ci_met;               /* --target-ci: the interval reached the target */
+	uint64_t resized;              /* times overshooting samples cut the iterations */
+	uint64_t over_at;              /* 1 + index of the last overshooting sample; 0: none */
+	double over_per;               /* its wall time per iteration, ns */
+	double wall_ns;                /* wall time of the timed samples, summed */
 };
 
 /* The fixed part of a request: what the command validated. */
@@ -67,6 +91,7 @@ struct sampler_req {
 	uint64_t iters, warmup, samples;
 	uint64_t max_samples;          /* 0: sampler_max_samples' bound */
 	double target_ci;
+	double deadline;               /* cp_now_s() seconds (--time-limit); 0: none */
 };
 
 /* An experiment's sampling constants (its descriptor's defaults). */
@@ -114,6 +139,13 @@ void sampler_init(struct sampler *s, const struct sampler_req *r, const struct s
  * interrupted (s->interrupted), -1 when another agent failed (return the
  * slot's code), else this agent's exit code. */
 int sampler_run(struct agent_ctx *c, struct sampler *s, const struct sampler_ops *ops, void *st);
+
+/* What ended the sampling, for the row's stop column: "time-limit",
+ * "target-ci" (the interval reached), "max-samples" (--target-ci's bound
+ * reached first) or "samples" (the count asked). */
+const char *sampler_stop(const struct sampler *s);
+/* The mean wall time of a timed sample, ns (0 before any). */
+double sampler_sample_ns(const struct sampler *s);
 
 /* The warm-up alone, which also sizes the samples (s->iters_used): the
  * first thing an arm's agents do.  Same return as sampler_run. */

@@ -172,6 +172,7 @@ void meta_collect_start(struct cp_meta *m, int argc, char *const *argv)
 	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", m->governor, sizeof(m->governor));
 	m->clk_tck = sysconf(_SC_CLK_TCK);
 	m->steal_start = read_steal();
+	meta_collect_settings(m);
 	scopy(m->version, sizeof(m->version), CP_VERSION);
 	scopy(m->git_rev, sizeof(m->git_rev), CP_GIT_REV);
 	m->argc = argc > 0 ? argc : 0;
@@ -211,6 +212,21 @@ void meta_note(struct cp_meta *m, const char *fmt, ...)
 	m->notes[m->nnotes++] = cp_xstrdup(buf);
 }
 
+void meta_warn(struct cp_meta *m, const char *fmt, ...)
+{
+	char buf[META_WARNING_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < m->nwarns; i++)
+		if (!strcmp(m->warns[i], buf))
+			return;
+	m->warns = cp_xrealloc(m->warns, (m->nwarns + 1) * sizeof(char *));
+	m->warns[m->nwarns++] = cp_xstrdup(buf);
+}
+
 static json_t *extra_of(struct cp_meta *m)
 {
 	if (!m->extra)
@@ -236,6 +252,9 @@ void meta_free(struct cp_meta *m)
 	for (size_t i = 0; i < m->nnotes; i++)
 		free(m->notes[i]);
 	free(m->notes);
+	for (size_t i = 0; i < m->nwarns; i++)
+		free(m->warns[i]);
+	free(m->warns);
 	json_decref(m->extra);
 	memset(m, 0, sizeof(*m));
 }
@@ -326,6 +345,16 @@ json_t *meta_json(const struct cp_meta *m)
 	kstr(o, "start_utc", m->start_utc);
 	kstr(o, "end_utc", m->end_utc);
 	json_object_set_new(o, "notes", strings_json(m->notes, m->nnotes));
+	json_object_set_new(o, "settings", meta_settings_json(m));
+	{
+		static char w[16][META_WARNING_LEN];
+		char *wp[16];
+		int nw = meta_warnings(m, w, 16);
+
+		for (int i = 0; i < nw; i++)
+			wp[i] = w[i];
+		json_object_set_new(o, "warnings", strings_json(wp, (size_t)nw));
+	}
 	/* commands' keys go in their own object: they can never clash with ours */
 	json_object_set_new(o, "extra", m->extra ? json_deep_copy(m->extra) : json_object());
 	return o;

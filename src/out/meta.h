@@ -16,6 +16,22 @@
 
 struct cp_timer;
 
+/* The settings that move the figures (meta_settings.c); "" or -1 where the
+ * machine does not say. */
+struct meta_settings {
+	char governors[128];      /* distinct cpufreq governors of the allowed CPUs, "a,b" */
+	char epp[128];            /* distinct energy_performance_preference values */
+	char boost[8];            /* "on", "off" */
+	char idle_driver[64];
+	char idle_state[64];      /* the deepest idle state enabled (first allowed CPU) */
+	int idle_latency_us;      /* its exit latency */
+	char smt_active[8];
+	char dmi_vendor[128], dmi_product[128], bios_version[128], bios_date[64];
+	char cmdline[2048];       /* /proc/cmdline */
+	char mitigations[64];     /* its mitigations= */
+	char loadavg[128];        /* /proc/loadavg at the start */
+};
+
 struct cp_meta {
 	char host[256];
 	char cpu_vendor[64];      /* vendor_id (x86) or "CPU implementer" (Arm) */
@@ -46,15 +62,29 @@ struct cp_meta {
 	size_t nnotes;
 	char **notes;
 	json_t *extra;            /* commands' own keys (meta_set), NULL before the first */
+	struct meta_settings set;
+	size_t nwarns;
+	char **warns;             /* meta_warn's, after the settings' own in "warnings" */
 };
 
 /* Fill m with the machine, the command line and the start time (and the
  * steal counter at the start).  Cheap: reads a few files, no measuring. */
 void meta_collect_start(struct cp_meta *m, int argc, char *const *argv);
+/* The settings (struct meta_settings); meta_collect_start does it. */
+void meta_collect_settings(struct cp_meta *m);
+/* The warnings the settings call for, each with the setting to change:
+ * up to max lines into w; how many. */
+#define META_WARNING_LEN 600
+int meta_warnings(const struct cp_meta *m, char (*w)[META_WARNING_LEN], int max);
+json_t *meta_settings_json(const struct cp_meta *m);
+
 /* End time and steal counter at the end. */
 void meta_collect_end(struct cp_meta *m);
 void meta_set_timer(struct cp_meta *m, const struct cp_timer *t);
 void meta_note(struct cp_meta *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A warning a command found (what makes the figures unstable, and what to
+ * change), listed in "warnings" with the settings' own. */
+void meta_warn(struct cp_meta *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Set (or replace) an extra key: a string (NULL writes null) or a number
  * (not finite writes null). */
 void meta_set(struct cp_meta *m, const char *key, const char *value);

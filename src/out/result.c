@@ -295,12 +295,19 @@ int result_add(struct cp_sink *s, const struct cp_row *r, struct cp_err *e)
 	struct cp_row armed;
 	int rc;
 
-	if (s->arm_pair[0] && !r->arms) {
+	if ((s->arm_pair[0] && !r->arms) || (!r->modes.n && r->raw && !r->verdict)) {
 		armed = *r;
-		armed.arms = s->arm_pair;
-		armed.arm = s->arm;
+		if (s->arm_pair[0] && !r->arms) {
+			armed.arms = s->arm_pair;
+			armed.arm = s->arm;
+		}
+		/* every row with its samples says whether one median fits them */
+		if (!r->modes.n && r->raw && !r->verdict)
+			stats_modes(r->raw, r->nraw, &armed.modes);
 		r = &armed;
 	}
+	if (r->stop && !strcmp(r->stop, "time-limit"))
+		runctl_mark_capped();
 	if (r->ncounters < 0 || r->ncounters > CP_MAX_COUNTERS)
 		return cp_errf(e, CP_ERUN, "internal: row with %d counters (at most %d)",
 			       r->ncounters, CP_MAX_COUNTERS);

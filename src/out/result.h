@@ -41,9 +41,14 @@ struct cp_row {
 	unsigned agents;
 	uint64_t samples;
 	uint64_t iters_per_sample;
+	double sample_ns;         /* mean wall time of a timed sample, ns (0: not known) */
+	const char *stop;         /* what ended the sampling (sampler_stop): samples, target-ci,
+				   * max-samples, time-limit; NULL for rows not sampled so */
 	const char *metric;       /* round_trip, per_page, total, throughput, wakeup_round_trip ... */
 	const char *unit;         /* ns, ns/page, GB/s, Mops/s ... */
 	struct cp_stats st;       /* in `unit` */
+	struct cp_modes modes;    /* the samples' modes (stats_modes); result_add fills them from
+				   * raw when n is 0 and the row has its samples */
 	double ticks_per_ns;      /* timer ticks per ns (cycles columns = ns x this); 0 when the timer has no ticks */
 	const char *verdict;      /* comparison rows: equivalent, slower, faster, inconclusive; NULL */
 	double margin_pct;        /* comparison rows: the margin of the verdict, percent; 0 otherwise */

@@ -76,6 +76,27 @@ void result_col_value(const struct col *c, const struct cp_row *r, struct cval *
 	case C_CYCLES:
 		v->d = r->ticks_per_ns > 0 && unit_is_time(r->unit) ? r->st.p50 * r->ticks_per_ns : NAN;
 		break;
+	case C_MODES:
+		v->d = r->modes.n;
+		v->kind = r->modes.n > 0 ? V_NUM : V_NULL;
+		return;
+	case C_MODE_P50:
+	case C_MODE_W:
+		/* "174.2;37010" and "0.38;0.62": one value per mode, ';' as in cpus */
+		v->kind = r->modes.n > 0 ? V_STR : V_NULL;
+		v->s = v->buf;
+		v->buf[0] = 0;
+		for (int i = 0; i < r->modes.n; i++) {
+			char num[40];
+			size_t l = strlen(v->buf);
+
+			if (c->kind == C_MODE_P50)
+				meta_fmt_double(r->modes.p50[i], num, sizeof(num));
+			else
+				snprintf(num, sizeof(num), "%.4f", r->modes.weight[i]);
+			snprintf(v->buf + l, sizeof(v->buf) - l, "%s%s", i ? ";" : "", num);
+		}
+		return;
 	}
 	if (!isfinite(v->d))
 		v->kind = V_NULL;

@@ -10,7 +10,7 @@
 #ifndef SCHEMA_H
 #define SCHEMA_H
 
-#define CP_SCHEMA_VERSION 3
+#define CP_SCHEMA_VERSION 4
 
 /* A results directory (sweep, report) holds this file: "cachepong results
  * directory" and "schema N". */
@@ -39,6 +39,8 @@
 	X(agents, C_UNS, agents, 1) \
 	X(samples, C_U64, samples, 0) \
 	X(iters_per_sample, C_U64, iters_per_sample, 0) \
+	X(sample_ns, C_POS, sample_ns, 0) \
+	X(stop, C_STR, stop, 0) \
 	X(metric, C_STR, metric, 1) \
 	X(unit, C_STR, unit, 1) \
 	X(min, C_STAT, st.min, 0) \
@@ -51,6 +53,9 @@
 	X(stddev, C_STAT, st.stddev, 0) \
 	X(ci_lo, C_STAT, st.ci_lo, 0) \
 	X(ci_hi, C_STAT, st.ci_hi, 0) \
+	X(modes, C_MODES, modes, 0) \
+	X(mode_p50, C_MODE_P50, modes, 0) \
+	X(mode_weight, C_MODE_W, modes, 0) \
 	X(p50_cycles, C_CYCLES, st.p50, 0) \
 	X(verdict, C_STR, verdict, 0) \
 	X(margin, C_POS, margin_pct, 0) \

@@ -26,18 +26,28 @@ struct plot_set {
 	int nnotes;
 };
 
-/* Render every figure DIR's data allows into DIR/plots/ (PNG and SVG);
- * with a deadline (CLOCK_MONOTONIC seconds, 0: none), the figures not
- * started by then are noted as not drawn: the budget ran out (the first
- * figure is drawn whatever the time: a report always has one).
+/* Render every figure DIR's data allows into DIR/plots/ (PNG and SVG):
+ * each experiment's first figure first, then the rest, plot_parallel() at
+ * once; with a deadline (cp_now_s() seconds, 0: none), the figures after
+ * the first of each experiment are started only before it, and the others
+ * are one note (a report sets the time for its figures aside, measured:
+ * only a machine where drawing is far slower than that meets it).
  * Missing data is a note, not an error; a CSV without a needed column, or
  * gnuplot failing, counts in ->failed with a message on stderr.  gnuplot
  * missing is CP_EUNAVAIL. */
 int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e);
 
-/* Seconds drawing every figure of a run would take here, a measured guess:
- * one small gnuplot figure in each terminal, timed, times the number of
- * figures a full results directory gives.  0 when gnuplot is missing. */
+/* One small figure in each terminal, timed here: seconds (0 when gnuplot
+ * is missing). */
+double plot_figure_seconds(void);
+/* Figures drawn at once: half the CPUs this process may use (a figure is
+ * two gnuplot processes), 1 to PLOT_PARALLEL_MAX. */
+#define PLOT_PARALLEL_MAX 4
+int plot_parallel(void);
+/* Seconds drawing every figure of a full run would take here, a measured
+ * guess: plot_figure_seconds() times the figures a full results directory
+ * gives, over the gnuplot processes run at once (two per figure, times
+ * plot_parallel()). */
 double plot_cost_estimate(void);
 
 /* The plots/ directory with the .gp scripts: cp_data_dir("plots"), i.e.

@@ -94,13 +94,11 @@ void rep_coherence(struct rep *r)
 					    "x own M line", "counters per op" };
 	static const enum cp_col cols[] = { COL_kernel, COL_state, COL_holder, COL_mode };
 	struct csv c;
-	int c50, clo, chi, ccy;
+	int c50, ccy;
 
 	if (rep_load(r, "coherence.csv", &c))
 		return;
 	c50 = csv_at(&c, COL_p50);
-	clo = csv_at(&c, COL_ci_lo);
-	chi = csv_at(&c, COL_ci_hi);
 	ccy = csv_at(&c, COL_p50_cycles);
 	doc_h(r->d, 2, "Coherence states");
 	doc_p(r->d, "One operation on each of 256 lines that another CPU has just left Modified (it wrote "
@@ -120,7 +118,7 @@ void rep_coherence(struct rep *r)
 			continue;
 		for (int k = 0; k < 4; k++)
 			snprintf(cell[k], 160, "%s", csv_get(&c, i, csv_at(&c, cols[k])));
-		fmt_ci(csv_num(&c, i, c50), csv_num(&c, i, clo), csv_num(&c, i, chi), cell[4], 160);
+		rep_median(&c, i, cell[4], 160);
 		if (ccy >= 0 && csv_get(&c, i, ccy)[0])
 			fmt3(csv_num(&c, i, ccy), cell[5], 160);
 		else

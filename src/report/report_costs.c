@@ -169,13 +169,11 @@ void rep_setup(struct rep *r)
 					    "smallest size: total µs" };
 	size_t g[64], s[256];
 	struct csv c;
-	int ng, ns, c50, clo, chi, csz, has_proc = 0;
+	int ng, ns, c50, csz, has_proc = 0;
 
 	if (rep_load(r, "setup.csv", &c))
 		return;
 	c50 = csv_at(&c, COL_p50);
-	clo = csv_at(&c, COL_ci_lo);
-	chi = csv_at(&c, COL_ci_hi);
 	csz = csv_at(&c, COL_size_bytes);
 	doc_h(r->d, 2, "What sharing memory costs to set up");
 	doc_p(r->d, "Each step timed alone (create the object, attach = map it, touch = first write "
@@ -196,8 +194,7 @@ void rep_setup(struct rep *r)
 			snprintf(cell[k], 160, "%s", csv_get(&c, s[i], csv_at(&c, scols[k])));
 		hsize(size, cell[5], 160);
 		if (pp >= 0)
-			fmt_ci(csv_num(&c, (size_t)pp, c50), csv_num(&c, (size_t)pp, clo),
-			       csv_num(&c, (size_t)pp, chi), cell[6], 160);
+			rep_median(&c, (size_t)pp, cell[6], 160);
 		else
 			snprintf(cell[6], 160, "-");
 		fmt3(csv_num(&c, (size_t)big, c50) / 1e3 / (size / MIB), cell[7], 160);
@@ -224,14 +221,12 @@ void rep_sync(struct rep *r)
 	struct rawset rs = { 0 };
 	struct pair_cmp *x = NULL;
 	char path[4300], a[160];
-	int n, c50, clo, chi, cm, best[2] = { -1, -1 }, spin[2] = { -1, -1 };
+	int n, c50, cm, best[2] = { -1, -1 }, spin[2] = { -1, -1 };
 	const char *metric = "round_trip";
 
 	if (rep_load(r, "sync.csv", &c))
 		return;
 	c50 = csv_at(&c, COL_p50);
-	clo = csv_at(&c, COL_ci_lo);
-	chi = csv_at(&c, COL_ci_hi);
 	cm = csv_at(&c, COL_metric);
 	doc_h(r->d, 2, "Waking the other side");
 	doc_p(r->d, "Round trip through each wake-up primitive (the waiter sleeps in the kernel), "
@@ -250,9 +245,10 @@ void rep_sync(struct rep *r)
 				 csv_get(&c, i, csv_at(&c, COL_note)));
 		snprintf(cell[2], 160, "%s", csv_get(&c, i, csv_at(&c, COL_shm)));
 		snprintf(cell[3], 160, "%s", csv_get(&c, i, csv_at(&c, COL_placement)));
-		fmt_ci(csv_num(&c, i, c50), csv_num(&c, i, clo), csv_num(&c, i, chi), cell[4], 160);
+		rep_median(&c, i, cell[4], 160);
 		doc_row(r->d, 5, cell);
-		if (strcmp(cell[0], "spin") &&
+		/* a multimodal row has no one median to rank by */
+		if (strcmp(cell[0], "spin") && rep_modes(&c, i) < 2 &&
 		    (best[proc] < 0 || csv_num(&c, i, c50) < csv_num(&c, (size_t)best[proc], c50)))
 			best[proc] = (int)i;
 		if (!strcmp(cell[0], "spin"))
@@ -298,15 +294,13 @@ void rep_copy(struct rep *r)
 					    "smallest size: time per message ns" };
 	size_t g[64];
 	struct csv c;
-	int ng, c50, clo, chi, best = -1, worst = -1;
+	int ng, c50, best = -1, worst = -1;
 	double bestv = 0, worstv = 0;
 	char a[64], b[64], sz[64];
 
 	if (rep_load(r, "copy.csv", &c))
 		return;
 	c50 = csv_at(&c, COL_p50);
-	clo = csv_at(&c, COL_ci_lo);
-	chi = csv_at(&c, COL_ci_hi);
 	doc_h(r->d, 2, "Copying vs sharing");
 	doc_p(r->d, "A message from A to B through shared memory (B reads it where A wrote it) or "
 		    "copied through memcpy, a pipe, a socket, vmsplice or process_vm_readv.");
@@ -321,7 +315,7 @@ void rep_copy(struct rep *r)
 		for (int k = 0; k < 3; k++)
 			snprintf(cell[k], 160, "%s", csv_get(&c, g[i], csv_at(&c, cols[k])));
 		hsize(csv_num(&c, (size_t)big, csv_at(&c, COL_size_bytes)), cell[3], 160);
-		fmt_ci(v, csv_num(&c, (size_t)big, clo), csv_num(&c, (size_t)big, chi), cell[4], 160);
+		rep_median(&c, (size_t)big, cell[4], 160);
 		if (small >= 0)
 			fmt3(csv_num(&c, (size_t)small, c50), cell[5], 160);
 		else
@@ -359,15 +353,13 @@ void rep_contend(struct rep *r)
 					    "most agents: Mops/s [95% CI]", "agents", "scaling" };
 	size_t g[64];
 	struct csv c;
-	int ng, c50, clo, chi, cag;
+	int ng, c50, cag;
 	const char *metric = "throughput";
 	char a[64];
 
 	if (rep_load(r, "contend.csv", &c))
 		return;
 	c50 = csv_at(&c, COL_p50);
-	clo = csv_at(&c, COL_ci_lo);
-	chi = csv_at(&c, COL_ci_hi);
 	cag = csv_at(&c, COL_agents);
 	doc_h(r->d, 2, "Contention");
 	doc_p(r->d, "N agents hammer one word of one line (same-line), their own words of shared "
@@ -383,7 +375,7 @@ void rep_contend(struct rep *r)
 		for (int k = 0; k < 3; k++)
 			snprintf(cell[k], 160, "%s", csv_get(&c, g[i], csv_at(&c, cols[k])));
 		fmt3(v1, cell[3], 160);
-		fmt_ci(vn, csv_num(&c, (size_t)most, clo), csv_num(&c, (size_t)most, chi), cell[4], 160);
+		rep_median(&c, (size_t)most, cell[4], 160);
 		snprintf(cell[5], 160, "%s..%s", csv_get(&c, (size_t)one, cag), csv_get(&c, (size_t)most, cag));
 		snprintf(cell[6], 160, "%.2fx", vn / v1);
 		doc_row(r->d, 7, cell);

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "cp.h"
 #include "compare.h"
@@ -43,6 +44,48 @@ void doc_table_end(struct doc *d);
 /* DIR/plots/<name>.png: linked from the Markdown, embedded (base64) in the HTML. */
 void doc_figure(struct doc *d, const char *name, const char *caption);
 
+/* ---- plot_proc.c: gnuplot processes, several at once ---- */
+struct plot_proc {
+	pid_t pid;
+	int fd;              /* its output; -1 once read to the end */
+	int status, done;    /* its wait status, once done */
+	char script[200];
+	char out[4096];      /* the end of its output */
+	size_t got;
+};
+/* Start gnuplot -e vars script. */
+int plot_proc_start(struct plot_proc *p, const char *script, const char *vars, struct cp_err *e);
+/* Until one of the procs that are not done is (reading what they say). */
+void plot_proc_wait_any(struct plot_proc **procs, int n);
+/* 0, CP_EUNAVAIL (no gnuplot) or CP_ERUN with the end of its output. */
+int plot_proc_result(const struct plot_proc *p, struct cp_err *e);
+
+/* ---- plot_data.c: what a figure reads ---- */
+struct exp_figure;
+/* a raw file's samples per series in one figure: at most this many */
+#define PLOT_CDF_POINTS 200
+/* One figure per distinct value of the facet columns (fcol[0..nf)). */
+struct facets {
+	const char *fcol[4];
+	int nf;
+};
+/* Read a figure's CSV and check it can be drawn from: complete, not
+ * ragged, with the columns the figure needs.  0, or -1 (said why on
+ * stderr, *failed counted). */
+int plot_figure_csv(const char *path, const struct exp_figure *f, int *failed, struct csv *c, struct cp_err *e);
+/* The first of the figure's metrics ("a|b") that some row has, or "". */
+void plot_figure_metric(const struct csv *c, const struct exp_figure *f, char *metric, size_t len);
+void plot_facet_key(const struct csv *c, size_t i, const struct facets *fa, char *key, size_t len);
+/* Whether row i is drawn: of the figure's metric and not an arm of an A/A
+ * control (compare.h). */
+int plot_drawn(const struct csv *c, size_t i, const char *metric);
+/* The rows drawn in facet `key` (header first) into f, a raw file's
+ * thinned (see PLOT_CDF_POINTS); returns how many rows were drawn from. */
+size_t plot_facet_rows(FILE *f, const struct csv *c, const struct facets *fa, const char *key, const char *metric);
+/* The heat map's CPU order and boundaries, from DIR/topology.xml, as
+ * gnuplot variables. */
+void plot_heat_topology(const char *dir, const struct csv *c, char *vars, size_t len);
+
 /* ---- report_plot.c ---- */
 /* Append name='value' (quoted for gnuplot) to the -e variables. */
 void plot_var(char *vars, size_t len, const char *name, const char *value);
@@ -58,6 +101,12 @@ char *fmt3(double v, char *buf, size_t len);
 int rep_cmp_double(const void *a, const void *b);
 /* "123 [120, 126]" */
 char *fmt_ci(double v, double lo, double hi, char *buf, size_t len);
+/* Row i's median with its interval, "123 [120, 126]", or, when its samples
+ * have several modes (stats_modes), "2 modes: 174 (38%) 37000 (62%)": one
+ * median of two populations describes neither. */
+char *rep_median(const struct csv *c, size_t i, char *buf, size_t len);
+/* The modes row i's samples have (0: not tested). */
+int rep_modes(const struct csv *c, size_t i);
 
 /* The raw samples of a CSV grouped by the columns that identify a row of
  * the results file (all raw columns but sample and value). */

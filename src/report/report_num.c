@@ -4,6 +4,7 @@
 #include "report_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,30 @@ int rep_cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+int rep_modes(const struct csv *c, size_t i)
+{
+	return atoi(csv_str(c, i, COL_modes));
+}
+
+char *rep_median(const struct csv *c, size_t i, char *buf, size_t len)
+{
+	char p50[200], w[200], *sp = NULL, *sw = NULL, a[32];
+	const char *v, *u;
+	size_t o;
+
+	if (rep_modes(c, i) < 2)
+		return fmt_ci(csv_num(c, i, csv_at(c, COL_p50)), csv_num(c, i, csv_at(c, COL_ci_lo)),
+			      csv_num(c, i, csv_at(c, COL_ci_hi)), buf, len);
+	/* several populations: their medians and shares, never one median */
+	snprintf(p50, sizeof(p50), "%s", csv_str(c, i, COL_mode_p50));
+	snprintf(w, sizeof(w), "%s", csv_str(c, i, COL_mode_weight));
+	o = (size_t)snprintf(buf, len, "%d modes:", rep_modes(c, i));
+	for (v = strtok_r(p50, ";", &sp), u = strtok_r(w, ";", &sw); v && u && o < len;
+	     v = strtok_r(NULL, ";", &sp), u = strtok_r(NULL, ";", &sw))
+		o += (size_t)snprintf(buf + o, len - o, " %s (%.0f%%)", fmt3(atof(v), a, sizeof(a)), 100 * atof(u));
+	return buf;
 }
 
 char *fmt_ci(double v, double lo, double hi, char *buf, size_t len)

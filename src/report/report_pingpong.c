@@ -90,8 +90,7 @@ static void arm_cell(const struct csv *c, long row, char *cell)
 	if (row < 0)
 		snprintf(cell, 160, "n/a");
 	else
-		fmt_ci(csv_num(c, (size_t)row, csv_at(c, COL_p50)), csv_num(c, (size_t)row, csv_at(c, COL_ci_lo)),
-		       csv_num(c, (size_t)row, csv_at(c, COL_ci_hi)), cell, 160);
+		rep_median(c, (size_t)row, cell, 160);
 }
 
 static void cmp_table(struct rep *r, const struct csv *c, const struct cmp *v, int n, int aa)

@@ -3,22 +3,21 @@
  * figures: struct exp_figure in each experiment's descriptor),
  * the columns checked in C before gnuplot runs (the scripts check again,
  * for people who run them by hand), gnuplot run by fork + execvp. */
-#include "report.h"
+#include "report_int.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sched.h>
+#include <signal.h>
 #include <unistd.h>
-#include "have_hwloc.h"   /* HAVE_HWLOC, from tools/configure.sh */
-#ifdef HAVE_HWLOC
-#include <hwloc.h>
-#endif
 
 #include "compare.h"
 #include "csvread.h"
@@ -29,138 +28,6 @@
 int plot_scripts_dir(char *buf, size_t len, struct cp_err *e)
 {
 	return cp_data_dir("plots", "common.gp", buf, len, e);
-}
-
-int plot_gnuplot(const char *script, const char *vars, struct cp_err *e)
-{
-	int pfd[2], status;
-	char out[4096];
-	size_t got = 0;
-	ssize_t r;
-	pid_t pid;
-
-	if (pipe2(pfd, O_CLOEXEC))
-		return cp_errf(e, CP_ERUN, "pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		return cp_errf(e, CP_ERUN, "fork: %s", strerror(errno));
-	if (!pid) {
-		int in = open("/dev/null", O_RDONLY);
-
-		dup2(in, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
-		_exit(errno == ENOENT ? 126 : 127);
-	}
-	close(pfd[1]);
-	/* keep the end of what gnuplot says: its error is the last line */
-	while ((r = read(pfd[0], out + got, sizeof(out) - 1 - got)) > 0 || (r < 0 && errno == EINTR)) {
-		if (r > 0)
-			got += (size_t)r;
-		if (got > sizeof(out) - 512) {
-			memmove(out, out + got - 1024, 1024);
-			got = 1024;
-		}
-	}
-	out[got] = 0;
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
-		return cp_errf(e, CP_EUNAVAIL, "gnuplot is not installed: apt-get install gnuplot-nox");
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		char *p = out + strlen(out);
-
-		while (p > out && (p[-1] == '\n' || p[-1] == ' '))
-			*--p = 0;
-		for (char *q = out; *q; q++)
-			if (*q == '\n')
-				*q = ' ';
-		return cp_errf(e, CP_ERUN, "gnuplot %s failed (exit %d): %.700s", script,
-			       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-			       got > 700 ? out + got - 700 : out);
-	}
-	return 0;
-}
-
-/* Append name='value' to vars, quoted for gnuplot (' doubled). */
-void plot_var(char *vars, size_t len, const char *name, const char *value)
-{
-	size_t o = strlen(vars);
-
-	o += (size_t)snprintf(vars + o, len > o ? len - o : 0, "%s%s='", o ? "; " : "", name);
-	for (; *value && o + 3 < len; value++) {
-		if (*value == '\'')
-			vars[o++] = '\'';
-		vars[o++] = *value;
-	}
-	snprintf(vars + o, len > o ? len - o : 0, "'");
-}
-
-/* The heat map's CPU order and boundaries, from the hwloc XML the sweep
- * saved: CPUs in logical order, where a new package or LLC starts. */
-static void heat_topology(const char *dir, const struct csv *c, char *vars, size_t len)
-{
-#ifdef HAVE_HWLOC
-	char xml[4200], *order, pk[4096] = "", ll[4096] = "";
-	hwloc_topology_t t;
-	int ca = csv_at(c, COL_cpu_a), cb = csv_at(c, COL_cpu_b), n, pos = 0, maxos = 0;
-	char *in;
-	hwloc_obj_t lastpkg = NULL, lastllc = NULL;
-
-	snprintf(xml, sizeof(xml), "%s/topology.xml", dir);
-	if (access(xml, R_OK) || hwloc_topology_init(&t))
-		return;
-	if (hwloc_topology_set_xml(t, xml) || hwloc_topology_load(t)) {
-		hwloc_topology_destroy(t);
-		return;
-	}
-	for (size_t i = 0; i < c->nrow; i++) {
-		int a = atoi(csv_get(c, i, ca)), b = atoi(csv_get(c, i, cb));
-
-		maxos = a > maxos ? a : maxos;
-		maxos = b > maxos ? b : maxos;
-	}
-	in = cp_xcalloc((size_t)maxos + 1, 1);
-	for (size_t i = 0; i < c->nrow; i++) {
-		in[atoi(csv_get(c, i, ca))] = 1;
-		in[atoi(csv_get(c, i, cb))] = 1;
-	}
-	n = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
-	order = cp_xcalloc((size_t)n * 8 + 1, 1);
-	for (int i = 0; i < n; i++) {
-		hwloc_obj_t pu = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, (unsigned)i), llc = NULL, o;
-		hwloc_obj_t pkg = hwloc_get_ancestor_obj_by_type(t, HWLOC_OBJ_PACKAGE, pu);
-		size_t l;
-
-		if ((int)pu->os_index > maxos || !in[pu->os_index])
-			continue;
-		for (o = pu->parent; o; o = o->parent)
-			if (hwloc_obj_type_is_dcache(o->type))
-				llc = o; /* the highest data cache above the PU */
-		l = strlen(order);
-		snprintf(order + l, (size_t)n * 8 + 1 - l, "%s%u", l ? " " : "", pu->os_index);
-		if (pos && pkg != lastpkg)
-			snprintf(pk + strlen(pk), sizeof(pk) - strlen(pk), " %d", pos);
-		if (pos && llc != lastllc)
-			snprintf(ll + strlen(ll), sizeof(ll) - strlen(ll), " %d", pos);
-		lastpkg = pkg;
-		lastllc = llc;
-		pos++;
-	}
-	plot_var(vars, len, "order", order);
-	plot_var(vars, len, "pkgb", pk);
-	plot_var(vars, len, "llcb", ll);
-	free(order);
-	free(in);
-	hwloc_topology_destroy(t);
-#else
-	(void)dir;
-	(void)c;
-	(void)vars;
-	(void)len;
-#endif
 }
 
 char *report_json_str(const char *path, const char *key, char *buf, size_t len)
@@ -183,24 +50,25 @@ static void tame(char *s)
 			*s = '-';
 }
 
+/* The two outputs of every figure, in this order. */
+static const char *const plot_ext[] = { "png", "svg" };
+
 int plot_draw(const char *script, const char *vars, const char *plots, const char *name, struct cp_err *e)
 {
-	static const char *const ext[] = { "png", "svg" };
-
-	for (size_t i = 0; i < CP_ARRAY_SIZE(ext); i++) {
+	for (size_t i = 0; i < CP_ARRAY_SIZE(plot_ext); i++) {
 		char fin[4400], *v;
 		size_t vl = strlen(vars) + 9000;
 		struct tmp_file t;
 		int rc;
 
 		/* gnuplot writes the temporary: a failed run leaves no figure */
-		snprintf(fin, sizeof(fin), "%.3800s/%.200s.%s", plots, name, ext[i]);
+		snprintf(fin, sizeof(fin), "%.3800s/%.200s.%s", plots, name, plot_ext[i]);
 		if (tmp_reserve(&t, "figure", fin, e))
 			return e->code;
 		v = cp_xcalloc(vl, 1);
 		snprintf(v, vl, "%s", vars);
 		plot_var(v, vl, "out", t.tmp);
-		plot_var(v, vl, "term", ext[i]);
+		plot_var(v, vl, "term", plot_ext[i]);
 		rc = plot_gnuplot(script, v, e);
 		free(v);
 		if (rc) {
@@ -213,73 +81,81 @@ int plot_draw(const char *script, const char *vars, const char *plots, const cha
 	return 0;
 }
 
-/* figures per table row in a full run: the facets (ops, placements) */
+/* The figures a full results directory gives: every experiment's figure
+ * rows times their facets (ops, placements), a measured guess's factor. */
 #define PLOT_FIGURES_PER_ROW 4
+
+/* A small results CSV of two modes and memory kinds at two placements. */
+static int sample_rows(FILE *f, void *arg)
+{
+	static const char *const mode[] = { "thread", "process" }, *const shm[] = { "anon", "sysv" };
+
+	(void)arg;
+	fputs("experiment,kernel,impl,mode,shm,pages,layout,placement,metric,unit,p50,ci_lo,ci_hi\n", f);
+	for (int i = 0; i < 8; i++)
+		fprintf(f, "pingpong,cas,asm,%s,%s,4k,one-line,%s,round_trip,ns,%d,%d,%d\n", mode[i & 1],
+			shm[(i >> 1) & 1], i & 4 ? "numa" : "llc", 100 + 10 * i, 98 + 10 * i, 103 + 10 * i);
+	return 0;
+}
+
+double plot_figure_seconds(void)
+{
+	char gpdir[PATH_MAX], dir[PATH_MAX], data[PATH_MAX + 16], out[PATH_MAX + 16], script[PATH_MAX + 16];
+	char vars[4 * PATH_MAX];
+	struct cp_err e = { 0 };
+	double t0, secs = 0;
+
+	/* one of the report's own figures (bars.gp, both terminals) on a few
+	 * rows in a directory of its own, timed */
+	snprintf(dir, sizeof(dir), "%s/cachepong-figure.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (plot_scripts_dir(gpdir, sizeof(gpdir), &e) || !mkdtemp(dir))
+		return 0;
+	snprintf(data, sizeof(data), "%s/rows.csv", dir);
+	snprintf(script, sizeof(script), "%s/bars.gp", gpdir);
+	/* twice, the slower kept: the machine moves between two figures too */
+	for (int n = 0; n < 2 && !e.code && !tmp_write_atomic("figure", data, sample_rows, NULL, &e); n++) {
+		t0 = cp_now_s();
+		for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++) {
+			snprintf(out, sizeof(out), "%s/figure.%s", dir, plot_ext[k]);
+			vars[0] = 0;
+			plot_var(vars, sizeof(vars), "data", data);
+			plot_var(vars, sizeof(vars), "out", out);
+			plot_var(vars, sizeof(vars), "term", plot_ext[k]);
+			plot_var(vars, sizeof(vars), "kernel", "cas");
+			plot_var(vars, sizeof(vars), "cpu", "a CPU");
+			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; series='mode shm'");
+			if (plot_gnuplot(script, vars, &e))
+				break;
+			unlink(out);
+		}
+		secs = e.code ? 0 : fmax(secs, cp_now_s() - t0);
+		unlink(data);
+	}
+	rmdir(dir);
+	return secs;
+}
+
+int plot_parallel(void)
+{
+	cpu_set_t set;
+	int n = !sched_getaffinity(0, sizeof(set), &set) ? CPU_COUNT(&set) : 1;
+
+	/* a figure is two gnuplot processes (PNG and SVG) */
+	n /= 2;
+	return n < 1 ? 1 : n > PLOT_PARALLEL_MAX ? PLOT_PARALLEL_MAX : n;
+}
 
 double plot_cost_estimate(void)
 {
-	struct cp_err e = { 0 };
-	double t0 = cp_now_s();
 	size_t nfigures = 0;
 
 	for (size_t x = 0; x < experiment_count(); x++)
 		nfigures += experiment_at(x)->nfigures;
-	if (plot_gnuplot("/dev/null", "set term png; set output '/dev/null'; plot sin(x); "
-			 "set term svg; set output '/dev/null'; plot sin(x)", &e))
-		return 0;
-	return (cp_now_s() - t0) * (double)(nfigures * PLOT_FIGURES_PER_ROW);
+	/* timed one format after the other; drawn two at once, per unit */
+	return plot_figure_seconds() * (double)(nfigures * PLOT_FIGURES_PER_ROW) /
+	       (plot_parallel() * (double)CP_ARRAY_SIZE(plot_ext));
 }
 
-/* Read a figure's CSV and check it can be drawn from: complete, not
- * ragged, with the columns the figure needs.  0, or -1 (said why). */
-static int figure_csv(const char *path, const struct exp_figure *f, struct plot_set *ps, struct csv *c,
-		      struct cp_err *e)
-{
-	char need[512], *save = NULL;
-	const char *names[40], *miss;
-	int n = 0;
-
-	if (csv_read(path, c, e)) {
-		fprintf(stderr, "cachepong: plot %s: %s\n", f->kind, e->msg);
-		ps->failed++;
-		return -1;
-	}
-	/* a torn or ragged file is not drawn from: say which and why */
-	if (c->partial)
-		fprintf(stderr, "cachepong: plot %s: %s: not a complete results CSV: its last line has no newline (an "
-			"interrupted write, or an unterminated quote)\n", f->kind, path);
-	else if (c->bad_rows)
-		fprintf(stderr, "cachepong: plot %s: %s: not a results CSV: %zu rows have more fields than its "
-			"header\n", f->kind, path, c->bad_rows);
-	snprintf(need, sizeof(need), "%s", f->need);
-	for (char *t = strtok_r(need, " ", &save); t && n < 39; t = strtok_r(NULL, " ", &save))
-		names[n++] = t;
-	names[n] = NULL;
-	miss = c->partial || c->bad_rows || !c->nrow ? NULL : csv_missing(c, names);
-	if (miss)
-		fprintf(stderr, "cachepong: plot %s: %s has no column '%s' (the figure needs: %s)\n", f->kind, path,
-			miss, f->need);
-	if (c->partial || c->bad_rows || miss) {
-		ps->failed++;
-		csv_free(c);
-		return -1;
-	}
-	return 0;
-}
-
-/* The first of the figure's metrics ("a|b") that some row has, or "". */
-static void figure_metric(const struct csv *c, const struct exp_figure *f, char *metric, size_t len)
-{
-	char ms[128], *save = NULL;
-	int mcol = csv_at(c, COL_metric);
-
-	metric[0] = 0;
-	snprintf(ms, sizeof(ms), "%s", f->metrics);
-	for (char *t = strtok_r(ms, "|", &save); t && !metric[0]; t = strtok_r(NULL, "|", &save))
-		for (size_t i = 0; i < c->nrow && !metric[0]; i++)
-			if (!strcmp(csv_get(c, i, mcol), t))
-				snprintf(metric, len, "%s", t);
-}
 
 static void figure_add(struct plot_set *ps, const struct exp_figure *f, const char *name, const char *key, int nf)
 {
@@ -294,141 +170,262 @@ static void figure_add(struct plot_set *ps, const struct exp_figure *f, const ch
 	ps->n++;
 }
 
-/* One figure per distinct value of the facet columns (fcol[0..nf)). */
-struct facets {
-	const char *fcol[4];
-	int nf;
+/* ---- the figures of a directory: collected, then drawn in parallel ---- */
+
+/* A figure's CSV, read once for all its facets. */
+struct fig_csv {
+	struct csv c;
+	struct facets fa;
+	char fac[256];                 /* the facet columns' names, fa points into it */
+	char metric[64];
 };
 
-static void facet_key(const struct csv *c, size_t i, const struct facets *fa, char *key, size_t len)
-{
-	key[0] = 0;
-	for (int k = 0; k < fa->nf; k++)
-		snprintf(key + strlen(key), len - strlen(key), "%s%s", k ? " " : "", csv_get(c, i, csv_col(c, fa->fcol[k])));
-}
+/* One figure to draw: one facet of one of an experiment's figures. */
+struct fig_unit {
+	size_t x;                      /* the experiment (registry order) */
+	const struct exp_figure *f;
+	const struct fig_csv *src;
+	char key[256], name[300], script[4200];
+	char *vars;                    /* without data, out and term */
+	struct tmp_file data, out[CP_ARRAY_SIZE(plot_ext)];
+	struct plot_proc proc[CP_ARRAY_SIZE(plot_ext)];
+	int start_rc;                  /* unit_start failed: nothing to put in place */
+	int drawn;
+};
 
-/* Whether row i is drawn: of the figure's metric and not an arm of an A/A
- * control (compare.h). */
-static int drawn(const struct csv *c, size_t i, const char *metric)
-{
-	return !strcmp(csv_str(c, i, COL_metric), metric) &&
-	       !cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm));
-}
+struct fig_all {
+	struct fig_csv **csv;          /* each on its own: the units point to them */
+	size_t ncsv;
+	struct fig_unit *u;
+	size_t n;
+};
 
-/* The rows drawn in facet `key` (header first), to a temporary file
- * beside the figures: its name into sub. */
-static int facet_rows(const struct csv *c, const struct facets *fa, const char *key, const char *metric,
-		      const char *plots, const char *name, char *sub, size_t len, struct cp_err *e)
+/* The units of figure f of experiment x: one per facet value. */
+static void collect_figure(const char *dir, const char *gpdir, const char *cpu, size_t x, const struct exp_figure *f,
+			   struct fig_all *all, struct plot_set *ps, struct cp_err *e)
 {
-	char path[4400], k[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%.3800s/.%.200s.csv", plots, name);
-	tmp_name(sub, len, path);
-	if (!(f = fopen(sub, "w")))
-		return cp_errf(e, CP_ERUN, "%s: %s", sub, strerror(errno));
-	fprintf(f, "%s\n", c->header_line);
-	for (size_t i = 0; i < c->nrow; i++) {
-		if (!drawn(c, i, metric))
-			continue;
-		facet_key(c, i, fa, k, sizeof(k));
-		if (!strcmp(k, key))
-			fprintf(f, "%s\n", c->line[i]);
-	}
-	if (fclose(f)) {
-		unlink(sub);
-		return cp_errf(e, CP_ERUN, "%s: %s", sub, strerror(errno));
-	}
-	return 0;
-}
-
-static void render(const char *dir, const char *gpdir, const char *plots, const char *cpu,
-		   const struct exp_figure *f, double deadline, struct plot_set *ps, int *unavail,
-		   struct cp_err *e)
-{
-	char path[4200], script[4200], fac[256], metric[64], sub[4400], *save = NULL;
-	struct facets fa = { .nf = 0 };
-	int rc;
-	struct csv c;
-	char (*seen)[256];
-	size_t nseen = 0;
+	char path[4200], *save = NULL;
+	struct fig_csv *s;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, f->csv);
-	snprintf(script, sizeof(script), "%s/%s", gpdir, f->script);
 	if (access(path, F_OK)) {
 		note(ps, "%s: no %s in this directory", f->kind, f->csv);
 		return;
 	}
-	if (figure_csv(path, f, ps, &c, e))
-		return;
-	figure_metric(&c, f, metric, sizeof(metric));
-	if (!metric[0]) {
-		note(ps, "%s: no rows with metric %s", f->kind, f->metrics);
-		csv_free(&c);
+	s = cp_xcalloc(1, sizeof(*s));
+	if (plot_figure_csv(path, f, &ps->failed, &s->c, e)) {
+		free(s);
 		return;
 	}
-	snprintf(fac, sizeof(fac), "%s", f->facet);
-	for (char *t = strtok_r(fac, " ", &save); t && fa.nf < 4; t = strtok_r(NULL, " ", &save))
-		fa.fcol[fa.nf++] = t;
-	seen = cp_xcalloc(c.nrow + 1, sizeof(*seen));
-	for (size_t i = 0; i < c.nrow; i++) {
-		char key[256], name[300], vars[24000] = "";
+	all->csv = cp_xrealloc(all->csv, (all->ncsv + 1) * sizeof(*all->csv));
+	all->csv[all->ncsv++] = s;
+	plot_figure_metric(&s->c, f, s->metric, sizeof(s->metric));
+	if (!s->metric[0]) {
+		note(ps, "%s: no rows with metric %s", f->kind, f->metrics);
+		return;
+	}
+	snprintf(s->fac, sizeof(s->fac), "%s", f->facet);
+	for (char *t = strtok_r(s->fac, " ", &save); t && s->fa.nf < 4; t = strtok_r(NULL, " ", &save))
+		s->fa.fcol[s->fa.nf++] = t;
+	for (size_t i = 0; i < s->c.nrow; i++) {
+		char key[256], vars[24000] = "";
+		struct fig_unit *u;
 		int dup = 0;
 
-		if (!drawn(&c, i, metric))
+		if (!plot_drawn(&s->c, i, s->metric))
 			continue;
-		facet_key(&c, i, &fa, key, sizeof(key));
-		for (size_t s = 0; s < nseen && !dup; s++)
-			dup = !strcmp(seen[s], key);
+		plot_facet_key(&s->c, i, &s->fa, key, sizeof(key));
+		for (size_t k = 0; k < all->n && !dup; k++)
+			dup = all->u[k].src == s && !strcmp(all->u[k].key, key);
 		if (dup)
 			continue;
-		/* past the deadline only the first figure is still drawn: a report
-		 * whose cells overran its budget still shows its first question */
-		if (deadline > 0 && cp_now_s() > deadline && ps->n > 0) {
-			note(ps, "%s: the budget ran out before it was drawn%s", f->kind, "");
-			break;
-		}
-		snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
-		snprintf(name, sizeof(name), "%s%s%s", f->kind, fa.nf ? "-" : "", key);
-		tame(name);
-		/* gnuplot reads only this figure's rows: a raw file of a long run
-		 * holds 10^5 samples, and each plot pass reads all of it */
-		if (facet_rows(&c, &fa, key, metric, plots, name, sub, sizeof(sub), e)) {
-			fprintf(stderr, "cachepong: plot %s: %s\n", name, e->msg);
-			ps->failed++;
-			continue;
-		}
-		plot_var(vars, sizeof(vars), "data", sub);
+		all->u = cp_xrealloc(all->u, (all->n + 1) * sizeof(*all->u));
+		u = &all->u[all->n++];
+		memset(u, 0, sizeof(*u));
+		*u = (struct fig_unit){ .x = x, .f = f, .src = s };
+		snprintf(u->key, sizeof(u->key), "%s", key);
+		snprintf(u->name, sizeof(u->name), "%s%s%s", f->kind, s->fa.nf ? "-" : "", key);
+		tame(u->name);
+		snprintf(u->script, sizeof(u->script), "%s/%s", gpdir, f->script);
 		plot_var(vars, sizeof(vars), "cpu", cpu);
-		plot_var(vars, sizeof(vars), "metric", metric);
-		for (int k = 0; k < fa.nf; k++)
-			plot_var(vars, sizeof(vars), fa.fcol[k], csv_get(&c, i, csv_col(&c, fa.fcol[k])));
+		plot_var(vars, sizeof(vars), "metric", s->metric);
+		for (int k = 0; k < s->fa.nf; k++)
+			plot_var(vars, sizeof(vars), s->fa.fcol[k], csv_get(&s->c, i, csv_col(&s->c, s->fa.fcol[k])));
 		if (f->vars[0])
 			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; %s", f->vars);
 		if (!strcmp(f->script, "heatmap.gp"))
-			heat_topology(dir, &c, vars, sizeof(vars));
-		rc = plot_draw(script, vars, plots, name, e);
-		unlink(sub);
-		if (rc) {
-			*unavail |= e->code == CP_EUNAVAIL;
-			fprintf(stderr, "cachepong: plot %s: %s\n", name, e->msg);
-			ps->failed++;
-			if (*unavail)
-				break;
-			continue;
-		}
-		figure_add(ps, f, name, key, fa.nf);
+			plot_heat_topology(dir, &s->c, vars, sizeof(vars));
+		u->vars = cp_xstrdup(vars);
 	}
-	free(seen);
-	csv_free(&c);
+}
+
+/* Start a unit: its rows to a temporary data file, then gnuplot once per
+ * output format, each into its own temporary. */
+static int unit_start(struct fig_unit *u, const char *plots, struct cp_err *e)
+{
+	char path[4400];
+	size_t vl = strlen(u->vars) + 10000, nrows;
+	char *v = cp_xcalloc(vl, 1), num[32];
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%.3800s/.%.200s.csv", plots, u->name);
+	if (tmp_open(&u->data, "figure", path, e)) {
+		free(v);
+		return e->code;
+	}
+	nrows = plot_facet_rows(u->data.f, &u->src->c, &u->src->fa, u->key, u->src->metric);
+	if (fflush(u->data.f))
+		rc = cp_errf(e, CP_ERUN, "%s: %s", u->data.tmp, strerror(errno));
+	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext) && !rc; k++) {
+		snprintf(path, sizeof(path), "%.3800s/%.200s.%s", plots, u->name, plot_ext[k]);
+		if ((rc = tmp_reserve(&u->out[k], "figure", path, e)))
+			break;
+		snprintf(v, vl, "%s", u->vars);
+		plot_var(v, vl, "data", u->data.tmp);
+		snprintf(num, sizeof(num), "%zu", nrows);
+		plot_var(v, vl, "nsamples", num);
+		plot_var(v, vl, "out", u->out[k].tmp);
+		plot_var(v, vl, "term", plot_ext[k]);
+		rc = plot_proc_start(&u->proc[k], u->script, v, e);
+	}
+	free(v);
+	return rc;
+}
+
+/* A unit whose gnuplots ended: its figures put in place, or why not. */
+static int unit_end(struct fig_unit *u, struct plot_set *ps, struct cp_err *e)
+{
+	int rc = u->start_rc;
+
+	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+		if (!rc)
+			rc = plot_proc_result(&u->proc[k], e);
+	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+		if (!rc)
+			rc = tmp_commit(&u->out[k], e);
+		else
+			tmp_discard(&u->out[k]);
+	tmp_discard(&u->data);
+	u->drawn = !rc;
+	if (rc && rc != CP_EUNAVAIL && !u->start_rc) {
+		fprintf(stderr, "cachepong: plot %s: %s\n", u->name, e->msg);
+		ps->failed++;
+	}
+	return rc;
+}
+
+static int unit_running(const struct fig_unit *u)
+{
+	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+		if (u->proc[k].pid && !u->proc[k].done)
+			return 1;
+	return 0;
+}
+
+/* What a run killed while drawing left in plots/ (NAME.tmp.PID of a
+ * process that is gone) is not a figure. */
+static void stale_temporaries(const char *plots)
+{
+	DIR *d = opendir(plots);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		const char *t = strstr(de->d_name, ".tmp.");
+		char path[4400];
+		long pid;
+
+		/* only a pid that no longer exists: another run may be drawing */
+		if (!t || (pid = strtol(t + 5, NULL, 10)) <= 0 || !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%.3800s/%.255s", plots, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The order of drawing: each experiment's first figure, then the rest. */
+static size_t *draw_order(const struct fig_all *all)
+{
+	size_t *ord = cp_xcalloc(all->n + 1, sizeof(size_t)), n = 0;
+	char *taken = cp_xcalloc(all->n + 1, 1);
+
+	for (size_t i = 0; i < all->n; i++)
+		if (!i || all->u[i].x != all->u[i - 1].x) {
+			ord[n++] = i;
+			taken[i] = 1;
+		}
+	for (size_t i = 0; i < all->n; i++)
+		if (!taken[i])
+			ord[n++] = i;
+	free(taken);
+	return ord;
+}
+
+/* Draw every unit, plot_parallel() at once, those after the first of each
+ * experiment (the first `nfirst` of the order) only before the deadline;
+ * CP_EUNAVAIL when gnuplot is missing (nothing more is started). */
+static int draw_all(struct fig_all *all, const char *plots, double deadline, struct plot_set *ps,
+		    struct cp_err *e)
+{
+	size_t *ord = draw_order(all), next = 0, par = (size_t)plot_parallel(), nrun = 0, nfirst = 0, late = 0;
+	struct fig_unit **run = cp_xcalloc(par, sizeof(*run));
+	struct plot_proc **procs = cp_xcalloc(par * CP_ARRAY_SIZE(plot_ext), sizeof(*procs));
+	int unavail = 0;
+	char n1[32], n2[32];
+
+	for (size_t i = 0; i < all->n; i++)
+		nfirst += !i || all->u[i].x != all->u[i - 1].x;
+	while (nrun || (next < all->n && !unavail)) {
+		int np = 0;
+
+		while (nrun < par && next < all->n && !unavail) {
+			struct fig_unit *u = &all->u[ord[next++]];
+
+			if (next > nfirst && deadline > 0 && cp_now_s() > deadline) {
+				late++;
+				continue;
+			}
+			if ((u->start_rc = unit_start(u, plots, e))) {
+				/* what did start is waited for and ended with it */
+				fprintf(stderr, "cachepong: plot %s: %s\n", u->name, e->msg);
+				ps->failed++;
+			}
+			run[nrun++] = u;
+		}
+		for (size_t r = 0; r < nrun; r++)
+			for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+				if (run[r]->proc[k].pid && !run[r]->proc[k].done)
+					procs[np++] = &run[r]->proc[k];
+		if (np)
+			plot_proc_wait_any(procs, np);
+		for (size_t r = 0; r < nrun;)
+			if (!unit_running(run[r])) {
+				unavail |= unit_end(run[r], ps, e) == CP_EUNAVAIL;
+				run[r] = run[--nrun];
+			} else {
+				r++;
+			}
+	}
+	free(procs);
+	free(run);
+	free(ord);
+	if (late) {
+		snprintf(n1, sizeof(n1), "%zu figures", late);
+		snprintf(n2, sizeof(n2), "%zu", all->n);
+		note(ps, "%s not drawn: drawing is slower here than the time set aside for it; `cachepong plot "
+			 "DIR` draws all %s", n1, n2);
+	}
+	return unavail ? CP_EUNAVAIL : 0;
 }
 
 int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e)
 {
 	double t0 = cp_now_s();
 	char gpdir[PATH_MAX], plots[4200], cpu[256], path[4200];
+	struct fig_all all = { 0 };
 	struct stat st;
-	int unavail = 0;
+	int rc;
 
 	memset(ps, 0, sizeof(*ps));
 	if (stat(dir, &st))
@@ -440,22 +437,7 @@ int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struc
 	snprintf(plots, sizeof(plots), "%s/plots", dir);
 	if (mkdir(plots, 0755) && errno != EEXIST)
 		return cp_errf(e, CP_ERUN, "%s: %s", plots, strerror(errno));
-	{
-		/* a figure an interrupted run was drawing is not a figure */
-		DIR *d = opendir(plots);
-		struct dirent *de;
-
-		while (d && (de = readdir(d))) {
-			size_t n = strlen(de->d_name);
-
-			if (de->d_name[0] == '.' && n > 4 && !strcmp(de->d_name + n - 4, ".tmp")) {
-				snprintf(path, sizeof(path), "%.3800s/%.255s", plots, de->d_name);
-				unlink(path);
-			}
-		}
-		if (d)
-			closedir(d);
-	}
+	stale_temporaries(plots);
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	report_json_str(path, "cpu_model_name", cpu, sizeof(cpu));
 	if (!cpu[0]) {
@@ -463,12 +445,21 @@ int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struc
 		report_json_str(path, "cpu_model", cpu, sizeof(cpu));
 	}
 	/* the experiments' figures (their descriptors), in registry order */
-	for (size_t x = 0; x < experiment_count() && !unavail; x++)
-		for (size_t i = 0; i < experiment_at(x)->nfigures && !unavail; i++)
-			render(dir, gpdir, plots, cpu, &experiment_at(x)->figures[i], deadline, ps,
-			       &unavail, e);
+	for (size_t x = 0; x < experiment_count(); x++)
+		for (size_t i = 0; i < experiment_at(x)->nfigures; i++)
+			collect_figure(dir, gpdir, cpu, x, &experiment_at(x)->figures[i], &all, ps, e);
+	rc = draw_all(&all, plots, deadline, ps, e);
+	for (size_t i = 0; i < all.n; i++) {
+		if (all.u[i].drawn)
+			figure_add(ps, all.u[i].f, all.u[i].name, all.u[i].key, all.u[i].src->fa.nf);
+		free(all.u[i].vars);
+	}
+	for (size_t k = 0; k < all.ncsv; k++) {
+		csv_free(&all.csv[k]->c);
+		free(all.csv[k]);
+	}
+	free(all.csv);
+	free(all.u);
 	ps->seconds = cp_now_s() - t0;
-	if (unavail)
-		return CP_EUNAVAIL;
-	return 0;
+	return rc == CP_EUNAVAIL ? cp_errf(e, CP_EUNAVAIL, "gnuplot is not installed: apt-get install gnuplot-nox") : 0;
 }

@@ -110,13 +110,17 @@ int rep_verdicts(struct rep *r, const struct csv *c, const char *title)
 				snprintf(size + len, sizeof(size) - len, ", ");
 				snprintf(size + len + 2, sizeof(size) - len - 2, what[k], csv_get(c, i, csv_at(c, ids[k])));
 			}
-		doc_li(r->d, "%s (%s%s%s%s): %s / %.*s %.3f [%.3f, %.3f]: **%s** at a %s%% margin (%s block pairs)%s",
+		/* an arm with several modes: its median is a mixture's (rows.c) */
+		const char *mm = strstr(csv_str(c, i, COL_note), "modes (") ? csv_str(c, i, COL_note) : "";
+
+		doc_li(r->d, "%s (%s%s%s%s): %s / %.*s %.3f [%.3f, %.3f]: **%s** at a %s%% margin (%s block pairs)%s%s%s",
 		       csv_get(c, i, csv_at(c, COL_kernel)), csv_get(c, i, csv_at(c, COL_placement)),
 		       csv_str(c, i, COL_shm)[0] ? ", " : "", csv_str(c, i, COL_shm), size, colon + 1,
 		       (int)(colon - mode), mode,
 		       csv_num(c, i, csv_at(c, COL_p50)), csv_num(c, i, csv_at(c, COL_ci_lo)),
 		       csv_num(c, i, csv_at(c, COL_ci_hi)), v, csv_get(c, i, csv_at(c, COL_margin)),
-		       csv_get(c, i, csv_at(c, COL_blocks)), cmp_is_aa(mode) ? ", an A/A control" : "");
+		       csv_get(c, i, csv_at(c, COL_blocks)), cmp_is_aa(mode) ? ", an A/A control" : "",
+		       mm[0] ? "; " : "", mm);
 	}
 	return n;
 }

@@ -4,6 +4,7 @@
  * figures, what was not measured and why, and how to read the numbers. */
 #include "report_int.h"
 #include "experiment.h"
+#include "json_out.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,9 +25,11 @@ static void facts(struct rep *r, struct doc *d)
 	report_json_str(meta, "version", v[6], sizeof(v[6]));
 	report_json_str(meta, "git_rev", v[7], sizeof(v[7]));
 	report_json_str(meta, "thp_enabled", v[8], sizeof(v[8]));
-	report_json_str(meta, "sweep_budget_s", v[9], sizeof(v[9]));
+	report_json_str(meta, "budget_s", v[9], sizeof(v[9]));
+	if (!v[9][0])
+		report_json_str(meta, "sweep_budget_s", v[9], sizeof(v[9]));
 	if (v[9][0])
-		snprintf(budget, sizeof(budget), ", budget %s s", v[9]);
+		snprintf(budget, sizeof(budget), ", budget %.0f s", atof(v[9]));
 	doc_p(d, "Measured on **%s** (%s), Linux %s%s%s, from %s to %s: %s, %s%s. "
 		 "cachepong %s (git %s); transparent huge pages: %s.",
 	      r->host[0] ? r->host : "unknown host", r->cpu[0] ? r->cpu : "unknown CPU",
@@ -38,6 +41,66 @@ static void facts(struct rep *r, struct doc *d)
 			 "load shows up as noise and steal time (see meta.json: steal_ms).");
 }
 
+/* A number of meta.json (its top level or "extra"), NAN when absent. */
+static double meta_num(const char *path, const char *key)
+{
+	char v[64];
+
+	report_json_str(path, key, v, sizeof(v));
+	return v[0] ? atof(v) : NAN;
+}
+
+/* How quiet the machine was, and what to change: meta.json's warnings
+ * (each names the setting), the check before and during the run, and the
+ * settings that move the figures. */
+static void conditions(struct rep *r, struct doc *d)
+{
+	char path[4300], top[600], line[1200] = "";
+	json_t *doc, *w, *s;
+	double b = NAN, o = NAN, st = NAN, worst = NAN;
+
+	snprintf(path, sizeof(path), "%s/meta.json", r->dir);
+	if (!(doc = json_load_file(path, 0, NULL)))
+		return;
+	doc_h(d, 2, "Conditions");
+	w = json_object_get(doc, "warnings");
+	for (size_t i = 0; json_is_array(w) && i < json_array_size(w); i++)
+		doc_li(d, "**Warning**: %s.", json_string_value(json_array_get(w, i)));
+	if (!json_array_size(w))
+		doc_p(d, "No setting that makes the figures unstable was found (cpufreq governor, energy-performance "
+			 "preference, boost, deep idle states, other load on the measured CPUs, steal time).");
+	b = meta_num(path, "quiet_before_others_pct");
+	o = meta_num(path, "quiet_others_pct");
+	st = meta_num(path, "quiet_steal_pct");
+	worst = meta_num(path, "quiet_worst_others_pct");
+	report_json_str(path, "quiet_before_top", top, sizeof(top));
+	if (isfinite(b))
+		snprintf(line, sizeof(line), "other processes used %.1f%% of the measured CPUs in the %s before it%s%s%s",
+			 b, "quarter second", top[0] ? " (" : "", top, top[0] ? ")" : "");
+	if (isfinite(o))
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%.1f%% during it%s, steal %.1f%%",
+			 line[0] ? "; " : "other processes used ", o, "", st);
+	if (isfinite(worst))
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), " (%.1f%% in the busiest cell)", worst);
+	if (line[0])
+		doc_p(d, "Quiet machine check: %s. conditions.csv has a line per cell; one cachepong measures at a "
+			 "time (a lock: another run waits).", line);
+	s = json_object_get(doc, "settings");
+	if (json_is_object(s)) {
+		const char *key;
+		json_t *v;
+		char list[2400] = "";
+
+		json_object_foreach(s, key, v)
+			if (json_is_string(v) && strcmp(key, "kernel_cmdline"))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s %s", list[0] ? ", " : "",
+					 key, json_string_value(v));
+		if (list[0])
+			doc_p(d, "Settings: %s (the whole list, with the kernel's command line, is in meta.json).", list);
+	}
+	json_decref(doc);
+}
+
 /* skipped.csv: what the sweep did not measure, and why. */
 static void skipped(struct rep *r)
 {
@@ -45,7 +108,7 @@ static void skipped(struct rep *r)
 	struct cp_err e = { 0 };
 	char path[4300];
 	static const char *const head[] = { "cell", "status", "command", "why" };
-	int nf = 0, nu = 0, nb = 0;
+	int nf = 0, nu = 0, nb = 0, nc = 0;
 
 	snprintf(path, sizeof(path), "%s/skipped.csv", r->dir);
 	if (csv_read(path, &c, &e) || !c.nrow) {
@@ -53,7 +116,7 @@ static void skipped(struct rep *r)
 			csv_free(&c);
 		return;
 	}
-	doc_h(r->d, 2, "Not measured");
+	doc_h(r->d, 2, "Not measured, or not all of it");
 	doc_table(r->d, 4, head);
 	for (size_t i = 0; i < c.nrow; i++) {
 		char cell[4][160];
@@ -65,12 +128,17 @@ static void skipped(struct rep *r)
 		nf += !strcmp(st, "failed");
 		nu += !strcmp(st, "unavailable");
 		nb += !strcmp(st, "over-budget");
+		nc += !strcmp(st, "capped");
 	}
 	doc_table_end(r->d);
-	if (nf + nu + nb)
+	if (nc)
+		doc_p(r->d, "A **capped** cell ran longer here than several times its estimate and was stopped at its "
+			    "share of the budget: its rows are in the results with stop=time-limit (fewer samples than "
+			    "asked, or some of its measurements not taken).");
+	if (nf + nu + nb + nc)
 		rep_sum(r, "**Not measured**: %d cell%s unavailable on this machine or build, %d over "
-			   "the time budget, %d failed (see \"Not measured\").", nu, nu == 1 ? "" : "s",
-			nb, nf);
+			   "the time budget, %d capped, %d failed (see \"Not measured\").", nu, nu == 1 ? "" : "s",
+			nb, nc, nf);
 	csv_free(&c);
 }
 
@@ -86,6 +154,9 @@ static void method(struct doc *d)
 	doc_li(d, "Ratios of two medians carry a 95%% bootstrap percentile interval (2000 "
 		  "resamples of both rows' raw samples, fixed seed). An interval that contains 1 "
 		  "means no difference could be measured, not that there is none.");
+	doc_li(d, "A cell whose samples fall in several populations (a gap test on the sorted samples, "
+		  "cachepong(1)) is shown as each mode's median and share, never as one median; a comparison "
+		  "whose arm has several modes says so beside its verdict.");
 	doc_li(d, "Round trip: A passes the line to B and B back to A; one way is half of it.");
 	doc_li(d, "Two definitions of a hand-off, named in the poll column: **poll=load** (the "
 		  "default) waits with plain loads and then passes with the op (store, CAS, "
@@ -151,6 +222,7 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 		return rc;
 	}
 	facts(&r, &d);
+	conditions(&r, &d);
 	doc_h(&d, 2, "Summary");
 	if (!r.nsum)
 		doc_p(&d, "This directory holds no measured rows: nothing to report.");

@@ -82,6 +82,10 @@ int sweep_plan_check(const struct sweep_plan *p, const char *name, const char *t
 int sweep_plan_preset(const char *name, const char *topology_xml, struct sweep_plan *p,
 		      struct cp_err *e);
 void sweep_plan_free(struct sweep_plan *p);
+/* The probes (each experiment's descriptor) of the experiments that have
+ * cells in `of`, expanded for the machine as the presets are. */
+int sweep_plan_probes(const struct sweep_plan *of, const char *topology_xml, struct sweep_plan *p,
+		      struct cp_err *e);
 /* Add one cell from its words (checked as the parser does).  _lenient:
  * a cell that fails the check is kept with ->unavail / ->invalid set. */
 void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src_line,

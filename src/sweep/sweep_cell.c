@@ -18,8 +18,8 @@
 
 #include "sweep_int.h"
 
-/* Wait for the child; the progress line ticks, a deadline stops it.
- * Returns its wait status; *abandoned when a second Ctrl-C killed it. */
+/* Wait for the child; the progress line ticks (i >= 0), a deadline stops
+ * it.  Returns its wait status; *abandoned when a second Ctrl-C killed it. */
 static int wait_child(struct sweep_run_state *r, int i, pid_t pid, double deadline, int *timed_out,
 		      int *abandoned)
 {
@@ -41,7 +41,7 @@ static int wait_child(struct sweep_run_state *r, int i, pid_t pid, double deadli
 			kill(pid, SIGTERM);
 			killed = 1;
 		}
-		if (r->tty)
+		if (r->tty && i >= 0)
 			sweep_progress(r, i, t0, "running");
 		/* a timed wait for the child to end, not a sleep: poll on its
 		 * pidfd (Linux 5.3+), else a plain timeout */
@@ -59,10 +59,11 @@ static int wait_child(struct sweep_run_state *r, int i, pid_t pid, double deadli
 }
 
 /* The cell's command line: its own words, the samples (or the matrix's
- * budget) the plan gave it, --target-ci, and where it writes.  num and
- * tci hold the numbers argv points to. */
+ * budget) the plan gave it, --target-ci, its cap as --time-limit (unless
+ * it sets one), and where it writes.  num, tci and lim hold the numbers
+ * argv points to. */
 static int cell_argv(const struct sweep_run_state *r, int i, char **argv, const char *out, const char *raw,
-		     char *num, size_t nlen, char *tci, size_t tlen)
+		     char *num, size_t nlen, char *tci, size_t tlen, char *lim, size_t llen)
 {
 	const struct sweep_cell *c = &r->p->cell[i];
 	int n = 0;
@@ -90,6 +91,12 @@ static int cell_argv(const struct sweep_run_state *r, int i, char **argv, const 
 		argv[n++] = "--target-ci";
 		argv[n++] = tci;
 	}
+	if (r->cap > 0 && (c->options & O(time_limit)) && !sweep_cell_opt(c, "time-limit")) {
+		/* the cell stops at a sample's end and then exits: some room for that */
+		snprintf(lim, llen, "%.3f", fmax(0.1, SWEEP_CAP_STOP * r->cap));
+		argv[n++] = "--time-limit";
+		argv[n++] = lim;
+	}
 	argv[n++] = "--format";
 	argv[n++] = "csv";
 	argv[n++] = "--out";
@@ -111,20 +118,24 @@ static int cell_outcome(struct sweep_run_state *r, int status, int timed_out, do
 	int rc;
 
 	if (timed_out) {
-		snprintf(why, wlen, "stopped after %.0f s (estimate %.0f s%s): stuck, or far slower here than "
-			 "estimated", secs, r->pred[i], r->cfg->budget > 0 ? ", at the end of the budget" : "");
+		snprintf(why, wlen, "killed after %.1f s: it did not stop at its cap of %.1f s (estimate %.1f s)", secs,
+			 r->cap, r->pred[i]);
 		*st = ST_FAILED;
 	} else if (WIFSIGNALED(status)) {
 		snprintf(why, wlen, "killed by signal %d", WTERMSIG(status));
 		*st = ST_FAILED;
-	} else if (WEXITSTATUS(status) == 0) {
-		*st = ST_DONE;
+	} else if (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == CP_ECAPPED) {
+		*st = WEXITSTATUS(status) ? ST_CAPPED : ST_DONE;
 		rc = sweep_append_rows(r->cfg->dir, "", out, &rows, e);
 		if (!rc && !access(raw, F_OK))
 			rc = sweep_append_rows(r->cfg->dir, "raw/", raw, &rawrows, e);
 		if (rc)
 			return rc; /* the directory cannot be written: stop */
-		snprintf(why, wlen, "%zu rows", rows);
+		if (*st == ST_CAPPED)
+			snprintf(why, wlen, "stopped at its cap of %.1f s (estimate %.1f s): %zu rows kept, the "
+				 "measurements after them not taken", r->cap, r->pred[i], rows);
+		else
+			snprintf(why, wlen, "%zu rows (estimate %.1f s)", rows, r->pred[i]);
 	} else if (WEXITSTATUS(status) == CP_EUNAVAIL) {
 		*st = ST_UNAVAIL;
 	} else {
@@ -141,7 +152,8 @@ static int cell_record(struct sweep_run_state *r, int i, int st, double secs, co
 	const struct sweep_cell *c = &r->p->cell[i];
 	int rc;
 
-	if (st == ST_DONE) {
+	if (st == ST_DONE || st == ST_CAPPED) {
+		/* a capped cell teaches at least that it takes its cap */
 		struct sweep_cost k;
 
 		sweep_cell_cost(c, &k);
@@ -152,6 +164,7 @@ static int cell_record(struct sweep_run_state *r, int i, int st, double secs, co
 		return rc;
 	r->ndone_now++;
 	if (!r->tty || st != ST_DONE) {
+		/* capped, failed and unavailable cells are said on a terminal too */
 		if (r->tty)
 			fprintf(stderr, "\r\033[K");
 		fprintf(stderr, "sweep: [%d/%d] %s in %.1f s: %s%s%s\n", i + 1, r->p->n, sweep_statuses[st].name, secs,
@@ -160,33 +173,49 @@ static int cell_record(struct sweep_run_state *r, int i, int st, double secs, co
 	return 0;
 }
 
+/* The backstop after a cell's cap: the cell stops itself at its
+ * --time-limit (a sample in flight, then its rows written); this kill is
+ * for one that does not. */
+static double backstop(double cap)
+{
+	return cap + fmax(2, 0.25 * cap);
+}
+
+int sweep_child_wait(struct sweep_run_state *r, int i, char **argv, const char *err, double deadline,
+		     int *status, int *timed_out, int *abandoned)
+{
+	pid_t pid = sweep_start_child(r, argv, err);
+
+	if (pid < 0)
+		return -1;
+	*status = wait_child(r, i, pid, deadline, timed_out, abandoned);
+	return 0;
+}
+
 int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e)
 {
 	const struct sweep_cell *c = &r->p->cell[i];
-	char out[4200], raw[4200], err[4200], why[1100], num[64], tci[64];
-	char **argv = cp_xcalloc((size_t)c->argc + 16, sizeof(char *));
+	char out[4200], raw[4200], err[4200], why[1100], num[64], tci[64], lim[64];
+	char **argv = cp_xcalloc((size_t)c->argc + 18, sizeof(char *));
 	int status, timed_out, abandoned, rc, st = ST_FAILED;
-	double t0 = cp_now_s(), secs, deadline;
-	pid_t pid;
+	double t0 = cp_now_s(), secs;
+	struct sweep_ticks before;
 
 	sweep_path(r, out, sizeof(out), ".cell.csv");
 	sweep_path(r, raw, sizeof(raw), ".cell.raw.csv");
 	sweep_path(r, err, sizeof(err), ".cell.err");
-	cell_argv(r, i, argv, out, raw, num, sizeof(num), tci, sizeof(tci));
+	cell_argv(r, i, argv, out, raw, num, sizeof(num), tci, sizeof(tci), lim, sizeof(lim));
 	unlink(out);
 	unlink(raw);
 	if (!r->tty)
 		sweep_progress(r, i, t0, "start");
-	/* a backstop only (the commands have their own watchdogs): a cell 20
-	 * times over its estimate, or running past the end of the budget */
-	deadline = fmax(300, 20 * r->pred[i]);
-	if (r->cfg->budget > 0)
-		deadline = fmin(deadline, fmax(60, r->cfg->budget - (t0 - r->t0) + 30));
-	pid = sweep_start_child(r, argv, err);
+	sweep_ticks_now(&before);
+	rc = sweep_child_wait(r, i, argv, err, backstop(r->cap), &status, &timed_out, &abandoned);
+	if (!rc && !abandoned)
+		sweep_quiet_cell(r, i, &before);
 	free(argv);
-	if (pid < 0)
+	if (rc)
 		return cp_errf(e, CP_ERUN, "fork: %s", strerror(errno));
-	status = wait_child(r, i, pid, deadline, &timed_out, &abandoned);
 	secs = cp_now_s() - t0;
 	sweep_last_message(err, why, sizeof(why), r->slog, i);
 	if (r->slog)

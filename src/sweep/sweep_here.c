@@ -90,6 +90,10 @@ int sweep_here_cell(struct sweep_run_state *r, int i, int *stop, struct cp_err *
 	int code, st, rc;
 
 	r->samples[i] = h->samples;
+	if (runctl_time_up()) {
+		*stop = 1;   /* --time-limit: as a budget that ran out */
+		return 0;
+	}
 	if (r->cfg->budget > 0) {
 		double left = r->cfg->budget - (t0 - r->t0);
 
@@ -127,7 +131,7 @@ void sweep_dir_remove(const char *dir)
 {
 	static const char *const own[] = { SWEEP_MARKER, "plan.txt", "cells-done.log", "meta.json", "sweep.log",
 					   "skipped.csv", "topo.json", "topology.xml", ".cell.csv", ".cell.raw.csv",
-					   ".cell.err" };
+					   ".cell.err", "conditions.csv" };
 	char path[4300];
 
 	sweep_remove_data(dir);

@@ -24,13 +24,14 @@ int sweep_restore_sizes(const char *dir, const char *sizes, struct cp_err *e);
 void sweep_remove_data(const char *dir);
 
 /* Status of a cell in cells-done.log; final ones are not run again on a
- * resume (failed and over-budget cells are). */
+ * resume (failed and over-budget cells are; a capped cell's rows are in
+ * the files, so it is final). */
 struct sweep_status {
 	const char *name;
 	int final;
 	int in_skipped;   /* listed in skipped.csv */
 };
-enum { ST_TODO = -1, ST_DONE = 0, ST_UNAVAIL, ST_FAILED, ST_BUDGET };
+enum { ST_TODO = -1, ST_DONE = 0, ST_UNAVAIL, ST_FAILED, ST_BUDGET, ST_CAPPED, ST_COUNT };
 extern const struct sweep_status sweep_statuses[];
 int sweep_status_of(const char *name);
 
@@ -43,6 +44,21 @@ struct sweep_logline {
 };
 /* Split a log line in place; -1 when it is not one. */
 int sweep_log_parse(char *line, struct sweep_logline *l);
+
+/* The CPUs this run may use, at one moment (sweep_quiet.c). */
+struct sweep_ticks {
+	double at;                /* cp_now_s() */
+	long long busy, steal, all;   /* /proc/stat ticks of the allowed CPUs */
+	int ncpu;
+	double children_s;        /* CPU time of this process's reaped children */
+};
+/* The run's conditions so far: shares in percent times seconds, over the
+ * cells' seconds; the cell where others took most. */
+struct sweep_quiet {
+	double others, steal, secs;
+	double worst;
+	int worst_cell;
+};
 
 /* A sweep being run (sweep_run.c, sweep_cell.c, sweep_meta.c). */
 struct sweep_run_state {
@@ -63,6 +79,13 @@ struct sweep_run_state {
 	double pace_fixed, pace_sample, last_print;
 	uint64_t pace_n;
 	int here_left;
+	/* the budget (sweep_budget.c): each experiment's first cell, the cells
+	 * chosen to run in what is left, the cap of the cell in flight, the
+	 * seconds the probes took */
+	int *first;
+	int *chosen;
+	double cap, probe_s;
+	struct sweep_quiet quiet;
 };
 
 
@@ -76,9 +99,36 @@ int sweep_log_cell(struct sweep_run_state *r, int i, int status, double secs, co
 void sweep_progress(struct sweep_run_state *r, int i, double cell_t0, const char *what);
 
 pid_t sweep_start_child(struct sweep_run_state *r, char **argv, const char *errpath);
+/* A child on argv with its stderr in err, waited for (the progress line of
+ * cell i ticks; i < 0: none) and killed `deadline` seconds in; -1 when it
+ * could not start. */
+int sweep_child_wait(struct sweep_run_state *r, int i, char **argv, const char *err, double deadline,
+		     int *status, int *timed_out, int *abandoned);
 /* The cell's stderr into sweep.log; its last "cachepong: ..." line into why. */
 void sweep_last_message(const char *errpath, char *why, size_t len, FILE *slog, int i);
+/* Cell i as a child process, stopped at r->cap (--time-limit of this part
+ * of it: the rest for the sample in flight and the exit; then a kill as a
+ * backstop). */
+#define SWEEP_CAP_STOP 0.9
 int sweep_run_cell(struct sweep_run_state *r, int i, struct cp_err *e);
+
+/* ---- a quiet machine (sweep_quiet.c) ---- */
+void sweep_ticks_now(struct sweep_ticks *t);
+/* Before the first cell: who uses the CPUs (meta.json, a warning). */
+void sweep_quiet_before(struct sweep_run_state *r);
+/* After cell i (reaped), since `before`: its line in conditions.csv. */
+void sweep_quiet_cell(struct sweep_run_state *r, int i, const struct sweep_ticks *before);
+/* The run's totals into meta.json, warnings past the thresholds. */
+void sweep_quiet_after(struct sweep_run_state *r);
+
+/* ---- the budget (sweep_budget.c) ---- */
+/* Before the cells: each experiment's first cell marked, and with a
+ * budget each experiment's probe run and learned from. */
+void sweep_budget_begin(struct sweep_run_state *r);
+/* Whether cell i runs now within `left` seconds: the cells chosen, their
+ * samples fitted (r->samples, r->pred) and the cell's cap (r->cap); 0 with
+ * why filled when it does not fit. */
+int sweep_budget_cell(struct sweep_run_state *r, int i, double left, char *why, size_t wlen);
 /* A cell of cfg->here, in this process; *stop when the budget ran out. */
 int sweep_here_cell(struct sweep_run_state *r, int i, int *stop, struct cp_err *e);
 

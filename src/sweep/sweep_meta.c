@@ -107,7 +107,7 @@ int sweep_meta_settle(const char *dir)
 int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_err *e)
 {
 	char path[4200];
-	int cnt[ST_BUDGET + 1] = { 0 }, todo = 0;
+	int cnt[ST_COUNT] = { 0 }, todo = 0;
 
 	for (int i = 0; i < r->p->n; i++) {
 		if (r->st[i] == ST_TODO)
@@ -131,7 +131,7 @@ int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_er
 	}
 	meta_set(&r->meta, "sweep_first_start_utc", r->first_start);
 	meta_set_num(&r->meta, "sweep_cells", r->p->n);
-	for (int s = 0; s <= ST_BUDGET; s++) {
+	for (int s = 0; s < ST_COUNT; s++) {
 		char k[64];
 
 		snprintf(k, sizeof(k), "sweep_cells_%s", sweep_statuses[s].name);
@@ -140,6 +140,7 @@ int sweep_write_meta(struct sweep_run_state *r, const char *status, struct cp_er
 	meta_set_num(&r->meta, "sweep_cells_not_run", todo);
 	meta_set_num(&r->meta, "sweep_budget_s", r->cfg->budget > 0 ? r->cfg->budget : NAN);
 	meta_set_num(&r->meta, "budget_s", r->cfg->budget_total > 0 ? r->cfg->budget_total : NAN);
+	meta_set_num(&r->meta, "sweep_probe_s", r->probe_s > 0 ? r->probe_s : NAN);
 	sweep_path(r, path, sizeof(path), "meta.json");
 	if (sweep_write_atomic(path, put_meta, &r->meta, e))
 		return e->code;

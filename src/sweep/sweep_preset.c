@@ -180,3 +180,29 @@ int sweep_plan_preset(const char *name, const char *xml, struct sweep_plan *p, s
 		sweep_plan_free(p);
 	return rc;
 }
+
+int sweep_plan_probes(const struct sweep_plan *of, const char *xml, struct sweep_plan *p, struct cp_err *e)
+{
+	struct values v;
+	int rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->origin, sizeof(p->origin), "probes");
+	if ((rc = gather(xml, &v, e))) {
+		values_free(&v);
+		return rc;
+	}
+	for (size_t x = 0; x < sweep_exps()->count() && !rc; x++) {
+		const struct experiment *xp = sweep_exps()->at(x);
+		int used = 0;
+
+		for (int i = 0; i < of->n && !used; i++)
+			used = !strcmp(of->cell[i].argv[0], xp->cmd.name);
+		if (used && xp->probe)
+			rc = expand(p, xp->probe, &v, (int)x + 1, e);
+	}
+	values_free(&v);
+	if (rc)
+		sweep_plan_free(p);
+	return rc;
+}

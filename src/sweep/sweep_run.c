@@ -75,18 +75,6 @@ static int read_log(struct sweep_run_state *r, struct cp_err *e)
 	return sweep_restore_sizes(r->cfg->dir, last_sizes, e);
 }
 
-/* ---- budget ---- */
-
-static void fit(struct sweep_run_state *r, int from, double left)
-{
-	int *skip = cp_xcalloc((size_t)r->p->n, sizeof(int));
-
-	for (int j = 0; j < r->p->n; j++)
-		skip[j] = r->st[j] != ST_TODO && sweep_statuses[r->st[j]].final;
-	sweep_fit(r->p, skip, from, left, r->cfg->budget, &r->L, r->samples, r->pred);
-	free(skip);
-}
-
 static void first_start_of(struct sweep_run_state *r)
 {
 	char path[4200], line[256];
@@ -202,6 +190,8 @@ static void run_free(struct sweep_run_state *r)
 	free(r->st);
 	free(r->samples);
 	free(r->pred);
+	free(r->first);
+	free(r->chosen);
 	if (r->log)
 		fclose(r->log);
 	if (r->slog)
@@ -242,10 +232,14 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 
 	for (int i = 0; i < r->p->n; i++)
 		r->here_left += r->st[i] == ST_TODO || !sweep_statuses[r->st[i]].final;
+	if (!cfg->here) {
+		sweep_quiet_before(r);
+		sweep_budget_begin(r);
+	}
 	for (int i = 0; i < r->p->n && !rc && !runctl_stop_count(); i++) {
 		const struct sweep_cell *c = &r->p->cell[i];
 		double left = cfg->budget - (cp_now_s() - r->t0);
-		char why[400], a[32], b[32];
+		char why[400];
 
 		if (r->st[i] != ST_TODO && sweep_statuses[r->st[i]].final)
 			continue;
@@ -264,10 +258,7 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 			}
 			continue;
 		}
-		fit(r, i, left);
-		if (cfg->budget > 0 && r->pred[i] > left) {
-			snprintf(why, sizeof(why), "needs ~%s, %s of the budget left",
-				 cp_fmt_dur(r->pred[i], a, sizeof(a)), cp_fmt_dur(fmax(0, left), b, sizeof(b)));
+		if (!sweep_budget_cell(r, i, left, why, sizeof(why))) {
 			rc = sweep_log_cell(r, i, ST_BUDGET, 0, why, e);
 			if (!r->tty)
 				fprintf(stderr, "sweep: [%d/%d] over budget: %s: %s\n", i + 1, r->p->n, c->line, why);
@@ -282,11 +273,14 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 static int run_close(struct sweep_run_state *r, int stopped, struct cp_err *e)
 {
 	const struct sweep_cfg *cfg = r->cfg;
-	int failed = 0, skipped = 0, n = r->p->n, rc;
+	int failed = 0, skipped = 0, capped = 0, n = r->p->n, rc;
 	char el[32];
 
+	if (!cfg->here)
+		sweep_quiet_after(r);
 	for (int i = 0; i < n; i++) {
 		failed += r->st[i] == ST_FAILED;
+		capped += r->st[i] == ST_CAPPED;
 		skipped += r->st[i] == ST_UNAVAIL || r->st[i] == ST_BUDGET;
 	}
 	if (cfg->here) {
@@ -309,8 +303,8 @@ static int run_close(struct sweep_run_state *r, int stopped, struct cp_err *e)
 		return SWEEP_INTERRUPTED;
 	}
 	if (!cfg->quiet)
-		fprintf(stderr, "sweep: %d cells in %s: %d done, %d skipped (see %s/skipped.csv), %d failed\n", n,
-			el, n - failed - skipped, skipped, cfg->dir, failed);
+		fprintf(stderr, "sweep: %d cells in %s: %d done, %d capped, %d skipped (see %s/skipped.csv), %d failed\n",
+			n, el, n - failed - skipped - capped, capped, skipped, cfg->dir, failed);
 	if (failed)
 		return cp_errf(e, CP_ERUN, "%d of %d cells failed: their messages are in %s/skipped.csv and "
 			       "%s/sweep.log", failed, n, cfg->dir, cfg->dir);

@@ -19,11 +19,12 @@ const struct sweep_status sweep_statuses[] = {
 	[ST_UNAVAIL] = { "unavailable", 1, 1 },
 	[ST_FAILED] = { "failed", 0, 1 },
 	[ST_BUDGET] = { "over-budget", 0, 1 },
+	[ST_CAPPED] = { "capped", 1, 1 },
 };
 
 int sweep_status_of(const char *name)
 {
-	for (int i = 0; i <= ST_BUDGET; i++)
+	for (int i = 0; i < ST_COUNT; i++)
 		if (!strcmp(sweep_statuses[i].name, name))
 			return i;
 	return -1;

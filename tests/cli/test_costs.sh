@@ -65,7 +65,8 @@ run() {
 # (back to back, from two runs: no arms); the caller sets interleaved
 TWINS='
 measured = {"mode", "arm", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi",
-            "p50_cycles", "iters_per_sample", "mem_node", "note"} | {k for k in rows[0] if k.startswith("ctr:")}
+            "p50_cycles", "iters_per_sample", "sample_ns", "stop", "modes", "mode_p50", "mode_weight", "mem_node",
+            "note"} | {k for k in rows[0] if k.startswith("ctr:")}
 key = lambda r: tuple((k, v) for k, v in r.items() if k not in measured)
 th = [key(r) for r in rows if r["mode"] == "thread"]
 pr = [key(r) for r in rows if r["mode"] == "process"]

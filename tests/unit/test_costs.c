@@ -244,9 +244,18 @@ struct prim_side {
 static void *prim_agent(void *q)
 {
 	struct prim_side *x = q;
-	uint64_t ticks;
+	struct sy_io io = { .status_fd = -1 };
+	struct cp_err e = { 0 };
+	uint64_t ticks, never = 0;
 
-	x->rc = x->pr->run(x->p, x->side, 200, &x->seq, x->t, &ticks);
+	/* the partner's id first: each posts only to a partner /proc shows asleep */
+	sy_io_publish(x->p, x->side);
+	while (!__atomic_load_n(&x->p->sleep[!x->side].tid, __ATOMIC_ACQUIRE))
+		;
+	x->rc = sy_io_open(&io, x->p, x->side, 10, &never, &e);
+	if (!x->rc)
+		x->rc = x->pr->run(x->p, x->side, 200, &x->seq, &io, x->t, &ticks);
+	sy_io_close(&io);
 	return NULL;
 }
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "stats.h"
@@ -120,6 +121,165 @@ static void ci_ranks_large(void **state)
 	}
 }
 
+/* ---- modes, on seeded synthetic samples ---- */
+
+static uint64_t rng_state;
+
+static double uniform01(void)
+{
+	/* xorshift64*: fixed seeds, the same samples on every machine */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return ((double)((rng_state * 2685821657736338717ULL) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double normal01(void)
+{
+	return sqrt(-2 * log(uniform01())) * cos(2 * M_PI * uniform01());
+}
+
+/* n samples: a share w2 of them log-normal around m2, the rest around m1,
+ * both with log-sd s, shuffled by the draw itself. */
+static size_t mixture(double *v, size_t n, double m1, double m2, double w2, double s)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int hi = uniform01() < w2;
+
+		k += hi;
+		v[i] = (hi ? m2 : m1) * exp(s * normal01());
+	}
+	return k; /* drawn around m2 */
+}
+
+/* Two modes 10x apart at 10/90 weights: found, with their medians and
+ * weights, in every one of 100 seeds per shape whose draw put at least 5%
+ * (and 3) of the samples in the far mode; one mode in the others. */
+static void modes_two(void **state)
+{
+	static const size_t ns[] = { 100, 200, 1000, 10000 };
+	static const double ss[] = { 0.02, 0.1 };
+	double *v = malloc(10000 * sizeof(double));
+	struct cp_modes m;
+
+	for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++)
+		for (size_t b = 0; b < sizeof(ss) / sizeof(ss[0]); b++)
+			for (uint64_t seed = 1; seed <= 100; seed++) {
+				rng_state = seed * 0x9e3779b97f4a7c15ULL;
+				size_t k = mixture(v, ns[a], 100, 1000, 0.10, ss[b]);
+
+				stats_modes(v, ns[a], &m);
+				/* a draw with too few far samples holds no mode of 5% (or
+				 * one, with a sample of the near one's tail) */
+				if (k < 3 || (double)k < STATS_MODE_WEIGHT * (double)ns[a]) {
+					assert_true(m.n == 1 || m.n == 2);
+					continue;
+				}
+				if (m.n != 2)
+					fail_msg("n=%zu s=%g seed %llu: %d modes", ns[a], ss[b], (unsigned long long)seed, m.n);
+				assert_true(fabs(m.p50[0] / 100 - 1) < 0.2 && fabs(m.p50[1] / 1000 - 1) < 0.3);
+				/* every sample in the mode it was drawn from */
+				assert_true(fabs(m.weight[1] - (double)k / (double)ns[a]) < 1e-12);
+				assert_true(fabs(m.weight[0] + m.weight[1] - 1) < 1e-12);
+			}
+	free(v);
+}
+
+/* One population is one mode: at most 1 false split in 200 seeds per
+ * shape, log-normal from 20 to 10^4 samples, narrow and very wide (in 1000
+ * seeds of each: 3 at n = 20 and a log-sd of 1, the worst, none from 60
+ * on), exponential (a heavy left tail in log space) and uniform over a
+ * decade likewise. */
+static void modes_one(void **state)
+{
+	static const size_t ns[] = { 20, 60, 100, 1000, 10000 };
+	static const double ss[] = { 0.05, 0.3, 1.0 };
+	double *v = malloc(10000 * sizeof(double));
+	struct cp_modes m;
+
+	for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++)
+		for (size_t b = 0; b < sizeof(ss) / sizeof(ss[0]); b++) {
+			int wrong = 0;
+
+			for (uint64_t seed = 1; seed <= 200; seed++) {
+				rng_state = seed * 0xbf58476d1ce4e5b9ULL;
+				mixture(v, ns[a], 100, 100, 0, ss[b]);
+				stats_modes(v, ns[a], &m);
+				assert_true(m.n >= 1);
+				wrong += m.n != 1;
+			}
+			if (wrong > 1)
+				fail_msg("n=%zu s=%g: %d of 200 log-normals split", ns[a], ss[b], wrong);
+		}
+	for (uint64_t seed = 1; seed <= 200; seed++) {
+		rng_state = seed * 0x94d049bb133111ebULL;
+		for (size_t i = 0; i < 1000; i++)
+			v[i] = 10 * pow(10, uniform01());
+		stats_modes(v, 1000, &m);
+		assert_int_equal(m.n, 1);
+	}
+	for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+		int wrong = 0;
+
+		for (uint64_t seed = 1; seed <= 200; seed++) {
+			rng_state = seed * 0x2545f4914f6cdd1dULL;
+			for (size_t i = 0; i < ns[a]; i++)
+				v[i] = -100 * log(uniform01());
+			stats_modes(v, ns[a], &m);
+			wrong += m.n != 1;
+		}
+		if (wrong > 1)
+			fail_msg("n=%zu: %d of 200 exponentials split", ns[a], wrong);
+	}
+	free(v);
+}
+
+/* The edges: too few samples or a value <= 0 is not tested (n = 0);
+ * three modes of a third each; a heavy tail under 5% of the samples is not
+ * a mode; two tight clusters (one value each, as a coarse timer gives) are
+ * two; two populations with a few samples strayed between them (a wake-up
+ * delayed by half) are still two. */
+static void modes_edges(void **state)
+{
+	double v[3000];
+	struct cp_modes m;
+
+	for (int i = 0; i < 19; i++)
+		v[i] = i % 2 ? 1 : 100;
+	stats_modes(v, 19, &m);
+	assert_int_equal(m.n, 0);
+	v[19] = -1;
+	stats_modes(v, 20, &m);
+	assert_int_equal(m.n, 0);
+
+	rng_state = 42;
+	for (int i = 0; i < 3000; i++)
+		v[i] = (i % 3 == 0 ? 10 : i % 3 == 1 ? 100 : 1000) * exp(0.05 * normal01());
+	stats_modes(v, 3000, &m);
+	assert_int_equal(m.n, 3);
+	assert_true(fabs(m.p50[0] / 10 - 1) < 0.05 && fabs(m.p50[1] / 100 - 1) < 0.05 &&
+		    fabs(m.p50[2] / 1000 - 1) < 0.05);
+
+	for (int i = 0; i < 1000; i++)
+		v[i] = i < 970 ? 100 * exp(0.05 * normal01()) : 5000 * exp(0.05 * normal01());
+	stats_modes(v, 1000, &m);
+	assert_int_equal(m.n, 1);
+
+	for (int i = 0; i < 200; i++)
+		v[i] = i < 100 ? 20 * exp(0.2 * normal01()) : i < 197 ? 520 * exp(0.02 * normal01()) : 100 + 100 * i % 400;
+	stats_modes(v, 200, &m);
+	assert_int_equal(m.n, 2);
+	assert_true(fabs(m.p50[1] / 520 - 1) < 0.05);
+
+	for (int i = 0; i < 100; i++)
+		v[i] = i < 70 ? 50 : 100;
+	stats_modes(v, 100, &m);
+	assert_int_equal(m.n, 2);
+	assert_true(fabs(m.p50[0] - 50) < 1e-9 && fabs(m.p50[1] - 100) < 1e-9 && fabs(m.weight[0] - 0.7) < 1e-12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +288,9 @@ int main(void)
 		cmocka_unit_test(small),
 		cmocka_unit_test(ci_ranks),
 		cmocka_unit_test(ci_ranks_large),
+		cmocka_unit_test(modes_two),
+		cmocka_unit_test(modes_one),
+		cmocka_unit_test(modes_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,11 +4,12 @@ line per problem, nothing when all is right (a crash prints its traceback,
 which is not nothing).
 
 - plan.txt: cells at both placement classes of the 2-socket shape;
-- every planned cell is done (cells-done.log) or skipped with a reason;
-- every CSV a done cell wrote exists, parses, has the schema's columns and
-  exactly the rows its cells say they added;
+- every planned cell is done or capped (cells-done.log) or skipped with a
+  reason;
+- every CSV a done or capped cell wrote exists, parses, has the schema's
+  columns and exactly the rows its cells say they added;
 - report.md exists, names the cross-package class, and every figure it
-  links exists and is not empty."""
+  links exists and is not empty; every experiment with rows has a figure."""
 import csv
 import os
 import re
@@ -26,9 +27,9 @@ for cls in ("llc", "cross-package"):
 done = {}
 for l in open(os.path.join(d, "cells-done.log")):
     f = l.rstrip("\n").split("\t")
-    if len(f) < 7 or f[1] != "done":
+    if len(f) < 7 or f[1] not in ("done", "capped"):
         continue
-    m = re.match(r"(\d+) rows", f[6])
+    m = re.search(r"(\d+) rows", f[6])
     done[f[5]] = (f[4], int(m.group(1)) if m else -1)
 skipped = {}
 with open(os.path.join(d, "skipped.csv")) as fh:
@@ -72,4 +73,8 @@ for f in figs:
     p = os.path.join(d, f)
     if not os.path.isfile(p) or os.path.getsize(p) == 0:
         err.append("figure %s missing or empty" % f)
+for name in sorted(want_rows):
+    exp = name[:-4]
+    if not [f for f in figs if os.path.basename(f).startswith(exp)]:
+        err.append("no figure of %s in report.md" % exp)
 print("\n".join(err[:8]))
