@@ -242,7 +242,12 @@ static void table_fill(const struct tcols *x, const struct cp_row *r, char (*c)[
 	cell_str(c, x->metric, r->metric);
 	cell_str(c, x->unit, r->unit);
 	fmt_num(c[x->med], TCELL, r->st.p50);
-	if (x->ow >= 0 && same_str(r->metric, "round_trip"))
+	/* one median of several populations describes neither: listed below */
+	if (r->modes.n > 1)
+		snprintf(c[x->med], TCELL, "%d modes *", r->modes.n);
+	if (x->ow >= 0 && r->modes.n > 1)
+		snprintf(c[x->ow], TCELL, "-");
+	else if (x->ow >= 0 && same_str(r->metric, "round_trip"))
 		fmt_num(c[x->ow], TCELL, r->st.p50 / 2);
 	else if (x->ow >= 0)
 		snprintf(c[x->ow], TCELL, "-");
@@ -276,6 +281,30 @@ static void table_print(struct table *t, size_t nrows, FILE *f)
 	}
 }
 
+/* The rows whose samples hold several modes: each mode's median and share. */
+static void table_modes(const struct cp_sink *s, FILE *f)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct cp_row *r = &s->rows[i];
+
+		if (r->modes.n < 2)
+			continue;
+		if (!n++)
+			fprintf(f, "\n* several modes (their medians and shares; the median of all describes neither):\n");
+		fprintf(f, "  %s, %s, %s, cpus %s:", r->kernel ? r->kernel : "", r->mode ? r->mode : "",
+			r->placement ? r->placement : "", r->cpus);
+		for (int k = 0; k < r->modes.n; k++) {
+			char a[32];
+
+			fmt_num(a, sizeof(a), r->modes.p50[k]);
+			fprintf(f, "%s %s %s (%.0f%%)", k ? "," : "", a, r->unit ? r->unit : "", 100 * r->modes.weight[k]);
+		}
+		fputc('\n', f);
+	}
+}
+
 void result_table_write(struct cp_sink *s)
 {
 	struct table t = { 0 };
@@ -288,6 +317,7 @@ void result_table_write(struct cp_sink *s)
 		table_fill(&x, &s->rows[k], t.cell[k]);
 	table_print(&t, s->nrows, f);
 	free(t.cell);
+	table_modes(s, f);
 	table_ratios(s, f);
 	if (s->meta.have_timer)
 		fprintf(f, "\ntimer: %s, resolution %.3g ns, %.1f ns per begin..end pair%s%s\n",
