@@ -3,6 +3,7 @@
  * report.html answering from this run's numbers.  --resume DIR continues
  * an interrupted report (or only re-renders a finished one); --preset
  * picks another sweep (quick: a smoke test in seconds). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,13 @@
  * (plot_cost_estimate: one figure timed, times the figures of a full run,
  * over the figures drawn at once), times REPORT_FIG_SAFETY (a real figure
  * reads data), set aside before the sweep starts, within these parts of
- * the budget; the sweep cannot spend it. */
+ * the budget, but never less than one figure per experiment needs (on an
+ * emulated CPU, gnuplot alone may need half the budget); the sweep cannot
+ * spend it. */
 #define REPORT_FIG_SAFETY 2.0
 #define REPORT_RESERVE_MIN 0.05
 #define REPORT_RESERVE_MAX 0.40
+#define REPORT_RESERVE_FIRSTS_MAX 0.60
 /* writing report.md and .html after the figures */
 #define REPORT_WRITE_S 1.0
 /* the figures may run this part of the budget past it (the report's goal
@@ -80,7 +84,7 @@ int cmd_report(struct opts *o)
 	const struct sweep_plan_req pr = sweep_plan_req_of(o, "standard");
 	char dir[4096];
 	int rc, src = CP_OK;
-	double t0 = cp_now_s(), total, reserve;
+	double t0 = cp_now_s(), total, reserve, all, firsts;
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "report: unexpected argument '%s': it takes options only", o->argv[0]);
@@ -89,12 +93,12 @@ int cmd_report(struct opts *o)
 		       "or --preset with it", o->resume);
 	cfg.dir = o->resume ? o->resume : o->dir ? o->dir : sweep_default_dir(dir, sizeof(dir));
 	total = report_budget(o);
-	reserve = REPORT_FIG_SAFETY * plot_cost_estimate() + REPORT_WRITE_S;
-	if (reserve < total * REPORT_RESERVE_MIN)
-		reserve = total * REPORT_RESERVE_MIN;
-	if (reserve > total * REPORT_RESERVE_MAX)
-		reserve = total * REPORT_RESERVE_MAX;
-	cfg.budget = total - reserve;
+	plot_cost_estimate(&all, &firsts);
+	reserve = fmin(fmax(REPORT_FIG_SAFETY * all + REPORT_WRITE_S, total * REPORT_RESERVE_MIN),
+		       total * REPORT_RESERVE_MAX);
+	reserve = fmax(reserve, fmin(REPORT_FIG_SAFETY * firsts + REPORT_WRITE_S, total * REPORT_RESERVE_FIRSTS_MAX));
+	/* the cells get what is left of the budget, the estimate's time gone */
+	cfg.budget = total - reserve - (cp_now_s() - t0);
 	cfg.budget_total = total;
 	cfg.resume = o->resume != NULL;
 	cfg.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;

@@ -37,8 +37,9 @@ struct plot_set {
  * missing is CP_EUNAVAIL. */
 int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e);
 
-/* One small figure in each terminal, timed here: seconds (0 when gnuplot
- * is missing). */
+/* The seconds one figure takes here, drawn as a report draws them: a
+ * small one in both terminals, plot_parallel() at once, the slower of two
+ * tries (0 when gnuplot is missing). */
 double plot_figure_seconds(void);
 /* Figures drawn at once: half the CPUs this process may use (a figure is
  * two gnuplot processes), 1 to PLOT_PARALLEL_MAX. */
@@ -46,9 +47,8 @@ double plot_figure_seconds(void);
 int plot_parallel(void);
 /* Seconds drawing every figure of a full run would take here, a measured
  * guess: plot_figure_seconds() times the figures a full results directory
- * gives, over the gnuplot processes run at once (two per figure, times
- * plot_parallel()). */
-double plot_cost_estimate(void);
+ * gives; and drawing one figure per experiment (always drawn). */
+void plot_cost_estimate(double *all, double *firsts);
 
 /* The plots/ directory with the .gp scripts: cp_data_dir("plots"), i.e.
  * $CACHEPONG_DATA/plots, beside the binary, or the installed share/cachepong. */

@@ -98,15 +98,60 @@ static int sample_rows(FILE *f, void *arg)
 	return 0;
 }
 
+/* The sample figure's variables, into v. */
+static void sample_vars(char *v, size_t len, const char *data, const char *out, const char *term)
+{
+	v[0] = 0;
+	plot_var(v, len, "data", data);
+	plot_var(v, len, "out", out);
+	plot_var(v, len, "term", term);
+	plot_var(v, len, "kernel", "cas");
+	plot_var(v, len, "cpu", "a CPU");
+	snprintf(v + strlen(v), len - strlen(v), "; series='mode shm'");
+}
+
+/* plot_parallel() figures at once, each in both terminals: seconds. */
+static double time_batch(const char *script, const char *dir, const char *data, struct cp_err *e)
+{
+	int par = plot_parallel(), n = 0, left;
+	struct plot_proc p[2 * PLOT_PARALLEL_MAX], *pp[2 * PLOT_PARALLEL_MAX];
+	char out[PATH_MAX + 32], vars[4 * PATH_MAX + 256];
+	double t0 = cp_now_s();
+
+	for (int f = 0; f < par; f++)
+		for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++) {
+			snprintf(out, sizeof(out), "%s/figure%d.%s", dir, f, plot_ext[k]);
+			sample_vars(vars, sizeof(vars), data, out, plot_ext[k]);
+			if (plot_proc_start(&p[n], script, vars, e))
+				break;
+			pp[n] = &p[n];
+			n++;
+		}
+	for (left = n; left > 0;) {
+		plot_proc_wait_any(pp, n);
+		left = 0;
+		for (int i = 0; i < n; i++)
+			left += !p[i].done;
+	}
+	for (int i = 0; i < n && !e->code; i++)
+		plot_proc_result(&p[i], e);
+	for (int f = 0; f < par; f++)
+		for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++) {
+			snprintf(out, sizeof(out), "%s/figure%d.%s", dir, f, plot_ext[k]);
+			unlink(out);
+		}
+	return cp_now_s() - t0;
+}
+
 double plot_figure_seconds(void)
 {
-	char gpdir[PATH_MAX], dir[PATH_MAX], data[PATH_MAX + 16], out[PATH_MAX + 16], script[PATH_MAX + 16];
-	char vars[4 * PATH_MAX];
+	char gpdir[PATH_MAX], dir[PATH_MAX], data[PATH_MAX + 16], script[PATH_MAX + 16];
 	struct cp_err e = { 0 };
-	double t0, secs = 0;
+	double secs = 0;
 
 	/* one of the report's own figures (bars.gp, both terminals) on a few
-	 * rows in a directory of its own, timed */
+	 * rows, drawn as the report draws: plot_parallel() at once (the CPUs
+	 * a figure competes for, real or emulated, are in the time) */
 	snprintf(dir, sizeof(dir), "%s/cachepong-figure.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (plot_scripts_dir(gpdir, sizeof(gpdir), &e) || !mkdtemp(dir))
 		return 0;
@@ -114,25 +159,11 @@ double plot_figure_seconds(void)
 	snprintf(script, sizeof(script), "%s/bars.gp", gpdir);
 	/* twice, the slower kept: the machine moves between two figures too */
 	for (int n = 0; n < 2 && !e.code && !tmp_write_atomic("figure", data, sample_rows, NULL, &e); n++) {
-		t0 = cp_now_s();
-		for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++) {
-			snprintf(out, sizeof(out), "%s/figure.%s", dir, plot_ext[k]);
-			vars[0] = 0;
-			plot_var(vars, sizeof(vars), "data", data);
-			plot_var(vars, sizeof(vars), "out", out);
-			plot_var(vars, sizeof(vars), "term", plot_ext[k]);
-			plot_var(vars, sizeof(vars), "kernel", "cas");
-			plot_var(vars, sizeof(vars), "cpu", "a CPU");
-			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; series='mode shm'");
-			if (plot_gnuplot(script, vars, &e))
-				break;
-			unlink(out);
-		}
-		secs = e.code ? 0 : fmax(secs, cp_now_s() - t0);
+		secs = fmax(secs, time_batch(script, dir, data, &e) / plot_parallel());
 		unlink(data);
 	}
 	rmdir(dir);
-	return secs;
+	return e.code ? 0 : secs;
 }
 
 int plot_parallel(void)
@@ -145,15 +176,15 @@ int plot_parallel(void)
 	return n < 1 ? 1 : n > PLOT_PARALLEL_MAX ? PLOT_PARALLEL_MAX : n;
 }
 
-double plot_cost_estimate(void)
+void plot_cost_estimate(double *all, double *firsts)
 {
 	size_t nfigures = 0;
+	double one = plot_figure_seconds();
 
 	for (size_t x = 0; x < experiment_count(); x++)
 		nfigures += experiment_at(x)->nfigures;
-	/* timed one format after the other; drawn two at once, per unit */
-	return plot_figure_seconds() * (double)(nfigures * PLOT_FIGURES_PER_ROW) /
-	       (plot_parallel() * (double)CP_ARRAY_SIZE(plot_ext));
+	*all = one * (double)(nfigures * PLOT_FIGURES_PER_ROW);
+	*firsts = one * (double)experiment_count();
 }
 
 
@@ -190,6 +221,7 @@ struct fig_unit {
 	struct tmp_file data, out[CP_ARRAY_SIZE(plot_ext)];
 	struct plot_proc proc[CP_ARRAY_SIZE(plot_ext)];
 	int start_rc;                  /* unit_start failed: nothing to put in place */
+	double t0;                     /* when it was started */
 	int drawn;
 };
 
@@ -369,6 +401,8 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 		    struct cp_err *e)
 {
 	size_t *ord = draw_order(all), next = 0, par = (size_t)plot_parallel(), nrun = 0, nfirst = 0, late = 0;
+	double unit_s = 0;   /* the mean time of the units drawn so far, from the start to the end */
+	size_t ndone = 0;
 	struct fig_unit **run = cp_xcalloc(par, sizeof(*run));
 	struct plot_proc **procs = cp_xcalloc(par * CP_ARRAY_SIZE(plot_ext), sizeof(*procs));
 	int unavail = 0;
@@ -382,10 +416,12 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 		while (nrun < par && next < all->n && !unavail) {
 			struct fig_unit *u = &all->u[ord[next++]];
 
-			if (next > nfirst && deadline > 0 && cp_now_s() > deadline) {
+			/* after the first of each experiment: only one that will end in time */
+			if (next > nfirst && deadline > 0 && cp_now_s() + unit_s > deadline) {
 				late++;
 				continue;
 			}
+			u->t0 = cp_now_s();
 			if ((u->start_rc = unit_start(u, plots, e))) {
 				/* what did start is waited for and ended with it */
 				fprintf(stderr, "cachepong: plot %s: %s\n", u->name, e->msg);
@@ -401,6 +437,7 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 			plot_proc_wait_any(procs, np);
 		for (size_t r = 0; r < nrun;)
 			if (!unit_running(run[r])) {
+				unit_s += (cp_now_s() - run[r]->t0 - unit_s) / (double)++ndone;
 				unavail |= unit_end(run[r], ps, e) == CP_EUNAVAIL;
 				run[r] = run[--nrun];
 			} else {

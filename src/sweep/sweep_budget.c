@@ -45,8 +45,10 @@
 /* the part of what is left the model may plan with (sweep_fit keeps the
  * same 8% for what it does not see: process exits, appends) */
 #define SWEEP_PLAN_SHARE 0.92
-/* a probe may take 1% of the budget, at least this long */
-#define SWEEP_PROBE_MIN_S 0.5
+/* a probe may take 2% of the budget, within these bounds (it takes a
+ * tenth of a second where the experiment is as fast as its prior says) */
+#define SWEEP_PROBE_MIN_S 0.1
+#define SWEEP_PROBE_MAX_S 1.0
 
 static int pending(const struct sweep_run_state *r, int j)
 {
@@ -134,7 +136,8 @@ void sweep_budget_begin(struct sweep_run_state *r)
 		return;
 	for (int i = 0; i < probes.n && !runctl_stop_count(); i++)
 		if (!probes.cell[i].unavail && !probes.cell[i].invalid)
-			probe_one(r, &probes.cell[i], fmax(SWEEP_PROBE_MIN_S, 0.01 * r->cfg->budget));
+			probe_one(r, &probes.cell[i],
+				  fmin(SWEEP_PROBE_MAX_S, fmax(SWEEP_PROBE_MIN_S, 0.02 * r->cfg->budget)));
 	sweep_plan_free(&probes);
 	r->probe_s = cp_now_s() - t0;
 	if (!r->tty && probes.n)

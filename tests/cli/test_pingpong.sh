@@ -88,7 +88,8 @@ rows = list(csv.DictReader(sys.stdin))
 if len(rows) != 3: print("rows: %d" % len(rows)); sys.exit()
 t, p = rows[:2]
 if (t["mode"], p["mode"]) != ("thread", "process"): print("modes", t["mode"], p["mode"])
-measured = {"mode", "arm", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi", "p50_cycles", "iters_per_sample"}
+measured = {"mode", "arm", "min", "p10", "p50", "p90", "p99", "max", "mean", "stddev", "ci_lo", "ci_hi", "p50_cycles", "iters_per_sample",
+            "sample_ns", "modes", "mode_p50", "mode_weight"}
 diff = [k for k in t if k not in measured and t[k] != p[k]]
 if diff: print("differ in", diff)
 arms = [(r["arms"], r["arm"]) for r in rows]

@@ -183,12 +183,23 @@ expect_exit "sweep refuses a used directory" 2 "holds a sweep already: continue 
 	[ "$(keys "$TMP/s1/pingpong.csv" | wc -l)" = 2 ] && ok "resume of a finished sweep adds nothing" ||
 	notok "resume of a finished sweep" "$(cat "$TMP/s1/pingpong.csv")"
 
-printf 'pingpong --op cas --samples 100000\npingpong --op faa --samples 50\n' >"$TMP/budget.plan"
-"$CP" sweep --plan "$TMP/budget.plan" --dir "$TMP/b1" --budget 1s >/dev/null 2>"$TMP/b1.err"
+# a cell that does not fit is skipped and recorded, the cells after it
+# still run; an experiment's first cell runs in what it has, capped
+printf 'pingpong --op cas --samples 50\npingpong --op faa --samples 100000\npingpong --op xchg --samples 50\n' \
+	>"$TMP/budget.plan"
+"$CP" sweep --plan "$TMP/budget.plan" --dir "$TMP/b1" --budget 2s >/dev/null 2>"$TMP/b1.err"
 rc=$?
-[ "$rc" = 0 ] && grep -q '^1,over-budget,' "$TMP/b1/skipped.csv" && [ "$(keys "$TMP/b1/pingpong.csv" | wc -l)" = 1 ] &&
+[ "$rc" = 0 ] && grep -q '^2,over-budget,' "$TMP/b1/skipped.csv" && [ "$(keys "$TMP/b1/pingpong.csv" | wc -l)" = 2 ] &&
+	awk -F'\t' '$1 == 3 && $2 == "done" {f = 1} END {exit !f}' "$TMP/b1/cells-done.log" &&
 	ok "--budget: a cell that does not fit is skipped and recorded, the rest runs" ||
 	notok "--budget skip" "rc $rc: $(cat "$TMP/b1/skipped.csv" "$TMP/b1.err")"
+printf 'pingpong --op cas --samples 100000\n' >"$TMP/budget2.plan"
+"$CP" sweep --plan "$TMP/budget2.plan" --dir "$TMP/b2" --budget 1s >/dev/null 2>"$TMP/b2.err"
+rc=$?
+[ "$rc" = 0 ] && grep -q '^1,capped,.*stopped at its cap of' "$TMP/b2/skipped.csv" &&
+	[ "$(keys "$TMP/b2/pingpong.csv" | wc -l)" = 1 ] && grep -q ',time-limit,' "$TMP/b2/pingpong.csv" &&
+	ok "--budget: an experiment's first cell that cannot fit runs capped and keeps its row (stop=time-limit)" ||
+	notok "--budget capped" "rc $rc: $(cat "$TMP/b2/skipped.csv" "$TMP/b2.err")"
 
 # ---- interrupted sweeps end with exactly the rows of a whole one ----
 : >"$TMP/int.plan"
