@@ -15,11 +15,14 @@ PKG_CONFIG ?= pkg-config
 
 CFLAGS    ?= -O2 -g
 override CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
-# src/ by layer: common (cp.h, parsing, statistics), harness (agents, the
-# sampling engine, timer, pinning, shared memory), out (results, metadata,
-# CSV), exp (one file per experiment), sweep, report, cli (options, the
-# command table, the tools' commands)
-SRC_LAYERS := common harness out exp sweep report fleet cli
+# src/ by layer, each using only those before it (tools/layers.py checks):
+# common (cp.h, parsing, statistics, the options as data), harness (agents,
+# the sampling engine, timer, pinning, shared memory), out (results,
+# metadata, CSV), exp (one file per experiment, typed requests), sweep (the
+# engine that runs cells), suite (the registry of experiments, presets,
+# plan files, the matrix), report, fleet, cli (the command line: options
+# into requests, the tools' commands)
+SRC_LAYERS := common harness out exp sweep suite report fleet cli
 override CPPFLAGS  += -MMD -MP -D_GNU_SOURCE $(SRC_LAYERS:%=-Isrc/%) -Ikernels -Itopology -Icounters -I$(BUILD) -I$(BUILD)/config
 override LDLIBS    += -lpthread -lm -lrt
 

@@ -7,9 +7,11 @@ Reads the symbols of every object of BUILD_DIR whose source exists under
 ROOT (nm -P), draws which file calls which, and fails (exit 1) when:
   - files call each other in a cycle (a strongly connected group of more
     than one file): the cycle's files and the symbols of each edge;
-  - a lower layer calls into a layer it may not (LOWER below);
-  - a file of a lower layer mentions `struct opts` or includes opts.h or
-    command.h (the command line is for cmd_* and experiment code only);
+  - a layer calls into a layer that is not below it (BELOW): layers only
+    look down, from the command line to the kernels;
+  - a file includes a header of a layer that is not below its own;
+  - a file below the command line mentions `struct opts` or includes
+    opts.h or command.h (commands turn options into typed requests);
   - a function of the sources is longer than MAX_FUNC_LINES lines (from its
     name's line to its closing brace, kernel style: both at column 0).
 Exit 2 when there is nothing to read (no objects, nm missing)."""
@@ -18,15 +20,35 @@ import re
 import subprocess
 import sys
 
-# What each lower layer may call; exp, sweep, report and cli are above them all.
-LOWER = {
+# The layers, each with those right below it; a layer may use every layer
+# below it (the closure), its own, and nothing above or beside it.
+BELOW = {
     "common": set(),
     "kernels": {"common"},
     "topology": {"common"},
     "counters": {"common"},
-    "out": {"common"},
-    "harness": {"common", "counters", "kernels", "topology"},
+    "harness": {"kernels", "topology", "counters"},
+    "out": {"harness"},
+    "exp": {"out"},
+    "sweep": {"exp"},
+    "suite": {"sweep"},
+    "report": {"suite"},
+    "fleet": {"suite"},
+    "cli": {"report", "fleet"},
 }
+
+
+def closure(lv):
+    out, todo = set(), list(BELOW.get(lv, ()))
+    while todo:
+        w = todo.pop()
+        if w not in out:
+            out.add(w)
+            todo.extend(BELOW.get(w, ()))
+    return out
+
+
+MAY_USE = {lv: closure(lv) for lv in BELOW}
 MAX_FUNC_LINES = 100
 CLI_HEADERS = re.compile(r'struct opts\b|#include "(opts|command)\.h"')
 
@@ -34,6 +56,44 @@ CLI_HEADERS = re.compile(r'struct opts\b|#include "(opts|command)\.h"')
 def layer(rel):
     parts = rel.split("/")
     return parts[1] if parts[0] == "src" else parts[0]
+
+
+def layer_dir(root, lv):
+    return os.path.join(root, lv if lv in ("kernels", "topology", "counters") else "src/" + lv)
+
+
+def headers(root):
+    """header name -> the layer whose folder holds it."""
+    out = {}
+    for lv in BELOW:
+        d = layer_dir(root, lv)
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if name.endswith((".h", ".def")):
+                out.setdefault(name, lv)
+    return out
+
+
+def include_problems(root):
+    """Lines that include what their layer may not see."""
+    where, out = headers(root), []
+    inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+    for lv in sorted(BELOW):
+        d = layer_dir(root, lv)
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if not name.endswith((".c", ".h", ".def")):
+                continue
+            path = os.path.join(d, name)
+            with open(path, encoding="utf-8") as f:
+                for ln, text in enumerate(f, 1):
+                    m = inc.match(text)
+                    rel = os.path.relpath(path, root)
+                    if lv != "cli" and CLI_HEADERS.search(text):
+                        out.append(f"command line in {lv}: {rel}:{ln}: {text.strip()}")
+                    elif m and where.get(m.group(1), lv) not in MAY_USE[lv] | {lv}:
+                        hl = where[m.group(1)]
+                        out.append(f"include: {rel}:{ln}: {text.strip()} is {hl}'s; "
+                                   f"{lv} may use {', '.join(sorted(MAY_USE[lv])) or 'nothing'}")
+    return out
 
 
 def read_objects(root, build):
@@ -140,25 +200,18 @@ def main(argv):
                 print(f"  {v} -> {w}: {', '.join(syms[:6])}")
     for v in sorted(graph):
         lv = layer(v)
-        if lv not in LOWER:
+        if lv not in BELOW:
             continue
         for w in sorted(graph[v]):
             lw = layer(w)
-            if lw != lv and lw not in LOWER[lv]:
+            if lw != lv and lw not in MAY_USE[lv]:
                 bad += 1
                 syms = sorted(s for s in uses[v] if defs.get(s) == w)
                 print(f"layer: {v} ({lv}) calls {w} ({lw}): {', '.join(syms[:6])}; "
-                      f"{lv} may call {', '.join(sorted(LOWER[lv])) or 'nothing'}")
-    for lv in sorted(LOWER):
-        d = os.path.join(root, lv if lv in ("kernels", "topology", "counters") else "src/" + lv)
-        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-            if not name.endswith((".c", ".h", ".def")):
-                continue
-            with open(os.path.join(d, name), encoding="utf-8") as f:
-                for ln, text in enumerate(f, 1):
-                    if CLI_HEADERS.search(text):
-                        bad += 1
-                        print(f"command line in {lv}: {os.path.relpath(f.name, root)}:{ln}: {text.strip()}")
+                      f"{lv} may call {', '.join(sorted(MAY_USE[lv])) or 'nothing'}")
+    for line in include_problems(root):
+        bad += 1
+        print(line)
     for n, path, head in long_functions(root):
         bad += 1
         print(f"long function: {path}: {n} lines (at most {MAX_FUNC_LINES}): {head}")

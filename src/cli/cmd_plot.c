@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "experiment.h"
+#include "registry.h"
 #include "cp.h"
 #include "opts.h"
 #include "report.h"

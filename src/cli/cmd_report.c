@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cp.h"
+#include "command.h"
 #include "opts.h"
 #include "report.h"
 #include "sweep.h"
@@ -81,7 +82,7 @@ int cmd_report(struct opts *o)
 	struct sweep_plan p = { 0 };
 	struct sweep_cfg cfg = { 0 };
 	struct plot_set ps = { 0 };
-	const struct sweep_plan_req pr = sweep_plan_req_of(o, "standard");
+	const struct plan_req pr = plan_req_of(o, "standard");
 	char dir[4096];
 	int rc, src = CP_OK;
 	double t0 = cp_now_s(), total, reserve, all, firsts;
@@ -102,10 +103,11 @@ int cmd_report(struct opts *o)
 	cfg.budget_total = total;
 	cfg.resume = o->resume != NULL;
 	cfg.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
-	cfg.o = o;
+	cfg.argc = o->full_argc;
+	cfg.argv = o->full_argv;
 	cfg.resume_cmd = "cachepong report --resume";
 	if (!(o->resume && sweep_complete(o->resume))) {
-		if ((rc = sweep_load_plan(&pr, &p, &e)) || (rc = sweep_dir_check(&cfg, &e)))
+		if ((rc = plan_load(&pr, &p, &e)) || (rc = sweep_dir_check(&cfg, &e)))
 			cp_exit_err(&e);
 		fprintf(stderr, "report: %s, %d cells into %s, budget %.0f s (%.0f s kept for the figures "
 			"and the report)\n", p.origin, p.n, cfg.dir, total, reserve);

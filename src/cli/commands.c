@@ -5,17 +5,35 @@
 #include <string.h>
 
 #include "cp.h"
-#include "experiment.h"
+#include "registry.h"
 
 #define CMD(name, fn, words, options, measures, summary, notes) int fn(struct opts *o);
 #include "commands.def"
 #undef CMD
 
 static const struct command tools[] = {
-#define CMD(name, fn, words, options, measures, summary, notes) { #name, fn, words, options, summary, notes, measures },
+#define CMD(name, fn, words, options, measures, summary, notes) \
+	{ #name, fn, NULL, words, options, summary, notes, measures },
 #include "commands.def"
 #undef CMD
 };
+
+/* An experiment's command, from its descriptor. */
+static const struct command *experiment_command(size_t i)
+{
+	static struct command *exps;
+
+	if (!exps) {
+		exps = cp_xcalloc(experiment_count(), sizeof(*exps));
+		for (size_t k = 0; k < experiment_count(); k++) {
+			const struct experiment *x = experiment_at(k);
+
+			exps[k] = (struct command){ x->name, NULL, x, "", experiment_options(x), x->summary,
+						    x->notes, 1 };
+		}
+	}
+	return &exps[i];
+}
 
 size_t command_count(void)
 {
@@ -25,16 +43,13 @@ size_t command_count(void)
 const struct command *command_at(size_t i)
 {
 	if (i < experiment_count())
-		return &experiment_at(i)->cmd;
+		return experiment_command(i);
 	i -= experiment_count();
 	return i < CP_ARRAY_SIZE(tools) ? &tools[i] : NULL;
 }
 
 int command_measures(const struct command *c)
 {
-	for (size_t i = 0; i < experiment_count(); i++)
-		if (c == &experiment_at(i)->cmd)
-			return 1;
 	return c->measures;
 }
 

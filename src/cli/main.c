@@ -8,10 +8,8 @@
 #include "cp.h"
 #include "experiment.h"
 #include "opts.h"
-#include "result.h"
 #include "runctl.h"
 #include "runlock.h"
-#include "sweep.h"
 #include "version.h"
 
 static void usage(FILE *f)
@@ -38,16 +36,19 @@ static void command_names(char *buf, size_t len)
 		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", command_at(i)->name);
 }
 
+/* An experiment's default of option id, for its --help. */
+static const char *help_default(const void *x, enum opt_id id)
+{
+	return experiment_default(x, id);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct sweep_experiments exps = { experiment_find, experiment_names, experiment_count,
-							experiment_at };
 	struct opts o = { 0 };
 	struct cp_err e = { 0 };
 	const struct command *c = NULL;
 	int help;
 
-	sweep_use_experiments(&exps);
 	if (argc < 2) {
 		usage(stderr);
 		return CP_EUSAGE;
@@ -73,17 +74,17 @@ int main(int argc, char **argv)
 	if (help) {
 		printf("usage: cachepong %s%s%s [options]\n%s\n\noptions:\n", c->name, c->words[0] ? " " : "",
 		       c->words, c->summary);
-		opts_print_help(stdout, c->options);
+		opts_print_help(stdout, c->options, c->exp ? help_default : NULL, c->exp);
 		if (c->notes[0])
 			printf("\n%s\n", c->notes);
 		return CP_OK;
 	}
-	/* two runs must not measure each other: one at a time (an estimate or
-	 * the check of a plan's cell measures nothing) */
-	if (command_measures(c) && !o.dry_run && !getenv(CP_VALIDATE_ENV) && runlock_take(c->name, &e))
+	/* two runs must not measure each other: one at a time (an estimate
+	 * measures nothing) */
+	if (command_measures(c) && !o.dry_run && runlock_take(c->name, &e))
 		cp_exit_err(&e);
 	/* the time limit counts from the command's start */
 	if (opt_isset(&o, OPT_time_limit))
 		runctl_deadline_set(o.time_limit);
-	return c->fn(&o);
+	return c->exp ? bind_run(c->exp, &o) : c->fn(&o);
 }

@@ -8,35 +8,16 @@
 
 #include "parse.h"
 
-enum opt_type { T_FLAG, T_STR, T_U64, T_DBL, T_DUR };
-
-struct opt_desc {
-	const char *name;
-	enum opt_type type;
-	double min, max;
-	const char *meta;
-	const char *help;
-	size_t off;
-};
-
-static const struct opt_desc descs[OPT_COUNT] = {
-#define OPT(name, field, type, min, max, meta, help) \
-	{ name, T_##type, (double)(min), (double)(max), meta, help, offsetof(struct opts, field) },
+/* Where each option's value goes in struct opts. */
+static const size_t field_off[OPT_COUNT] = {
+#define OPT(name, field, type, min, max, meta, help) offsetof(struct opts, field),
 #include "options.def"
 #undef OPT
 };
 
-const char *opt_name(enum opt_id id)
+const void *opts_value(const struct opts *o, enum opt_id id)
 {
-	return id < OPT_COUNT ? descs[id].name : "?";
-}
-
-int opt_by_name(const char *name)
-{
-	for (int i = 0; i < OPT_COUNT; i++)
-		if (!strcmp(descs[i].name, name))
-			return i;
-	return -1;
+	return (const char *)o + field_off[id];
 }
 
 static int in_set(opt_set allowed, int id)
@@ -46,30 +27,13 @@ static int in_set(opt_set allowed, int id)
 
 static int set_value(struct opts *o, int id, const char *arg, struct cp_err *e)
 {
-	const struct opt_desc *d = &descs[id];
-	char *field = (char *)o + d->off;
+	const struct opt_desc *d = opt_desc((enum opt_id)id);
 
 	/* "--cpus --mode thread": getopt took "--mode" as the value */
-	if (d->type != T_FLAG && arg[0] == '-' && arg[1] == '-' && arg[2])
+	if (d->type != OPT_T_FLAG && arg[0] == '-' && arg[1] == '-' && arg[2])
 		return cp_errf(e, CP_EUSAGE, "--%s needs a value (%s), but the next word is the option '%s'",
 			       d->name, d->meta, arg);
-	switch (d->type) {
-	case T_FLAG:
-		*(int *)field = 1;
-		return 0;
-	case T_STR:
-		if (!arg[0])
-			return cp_errf(e, CP_EUSAGE, "--%s: empty value: expected %s", d->name, d->meta);
-		*(const char **)field = arg;
-		return 0;
-	case T_U64:
-		return parse_u64(arg, d->name, (uint64_t)d->min, (uint64_t)d->max, (uint64_t *)field, e);
-	case T_DBL:
-		return parse_double(arg, d->name, d->min, d->max, (double *)field, e);
-	case T_DUR:
-		return parse_duration(arg, d->name, d->min, d->max, (double *)field, e);
-	}
-	return cp_errf(e, CP_ERUN, "internal: option type");
+	return opt_read((enum opt_id)id, arg, (char *)o + field_off[id], e);
 }
 
 int opts_parse(struct opts *o, const char *cmd, opt_set allowed,
@@ -84,8 +48,8 @@ int opts_parse(struct opts *o, const char *cmd, opt_set allowed,
 	for (int i = 0; i < OPT_COUNT; i++) {
 		if (!in_set(allowed, i))
 			continue;
-		lo[n].name = descs[i].name;
-		lo[n].has_arg = descs[i].type == T_FLAG ? no_argument : required_argument;
+		lo[n].name = opt_desc((enum opt_id)i)->name;
+		lo[n].has_arg = opt_desc((enum opt_id)i)->type == OPT_T_FLAG ? no_argument : required_argument;
 		lo[n].flag = NULL;
 		lo[n].val = 1000 + i;
 		n++;
@@ -129,16 +93,21 @@ int opts_parse(struct opts *o, const char *cmd, opt_set allowed,
 	return 0;
 }
 
-void opts_print_help(FILE *f, opt_set allowed)
+void opts_print_help(FILE *f, opt_set allowed, const char *(*def)(const void *arg, enum opt_id id),
+		     const void *arg)
 {
 	for (int i = 0; i < OPT_COUNT; i++) {
+		const struct opt_desc *d = opt_desc((enum opt_id)i);
+		const char *dv = def ? def(arg, (enum opt_id)i) : NULL;
 		char left[64];
 
 		if (!in_set(allowed, i))
 			continue;
-		snprintf(left, sizeof(left), "--%s%s%s", descs[i].name,
-			 descs[i].meta[0] ? " " : "", descs[i].meta);
-		fprintf(f, "  %-24s %s\n", left, descs[i].help);
+		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->meta[0] ? " " : "", d->meta);
+		fprintf(f, "  %-24s %s", left, d->help);
+		if (dv && d->type != OPT_T_FLAG)
+			fprintf(f, " (default: %s)", dv);
+		fputc('\n', f);
 	}
 	fprintf(f, "  %-24s %s\n", "-h, --help", "this help");
 }
@@ -149,75 +118,6 @@ int opts_format(const struct opts *o, struct cp_err *e)
 	if (!o->format)
 		return o->out_is_tty && !o->out ? FMT_TABLE : FMT_CSV;
 	return parse_choice(o->format, "table|csv|json", "format", e);
-}
-
-static const char *table_name(const struct opt_table *t, size_t i)
-{
-	return *(const char *const *)((const char *)t->base + i * t->stride + t->name_off);
-}
-
-const char *opt_table_names(const struct opt_table *t, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < t->n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "|" : "", table_name(t, i));
-	return buf;
-}
-
-static int in_idx(const int *idx, int n, int v)
-{
-	for (int i = 0; i < n; i++)
-		if (idx[i] == v)
-			return 1;
-	return 0;
-}
-
-int opt_pick_names(const char *value, const char *optname, const char *names, int *idx, int max,
-		   int *n, struct cp_err *e)
-{
-	char *copy, *tok;
-	int rc = 0, count = 1;
-
-	*n = 0;
-	for (const char *p = names; *p; p++)
-		count += *p == '|';
-	if (!strcmp(value, "all")) {
-		for (int i = 0; i < count && *n < max; i++)
-			idx[(*n)++] = i;
-		return 0;
-	}
-	copy = cp_xstrdup(value);
-	/* strsep, not strtok: "cas,,faa" and "cas," have an empty name to refuse */
-	for (char *rest = copy; (tok = strsep(&rest, ",")) && !rc;) {
-		int i = parse_word_index(names, tok);
-
-		if (i < 0 && !*tok)
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': an empty name; allowed: %s|all",
-				     optname, value, names);
-		else if (i < 0)
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s' in '%s': allowed: %s|all", optname,
-				     tok, value, names);
-		else if (in_idx(idx, *n, i))
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': '%s' given twice; allowed: each "
-				     "name once", optname, value, tok);
-		else if (*n >= max)
-			rc = cp_errf(e, CP_EUSAGE, "--%s: invalid value '%s': more than %d names", optname,
-				     value, max);
-		else
-			idx[(*n)++] = i;
-	}
-	free(copy);
-	return rc;
-}
-
-int opt_pick(const char *value, const char *optname, const struct opt_table *t, int *idx, int max,
-	     int *n, struct cp_err *e)
-{
-	char names[512];
-
-	return opt_pick_names(value, optname, opt_table_names(t, names, sizeof(names)), idx, max, n, e);
 }
 
 struct cp_counters_req opts_counters_req(const struct opts *o)

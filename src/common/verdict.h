@@ -39,7 +39,7 @@ struct cp_verdict {
 const char *verdict_name(enum verdict v);
 
 /* Default --margin, percent. */
-#define VERDICT_MARGIN_PCT 5.0
+#define VERDICT_MARGIN_PCT 5
 
 /* a[p * k .. p * k + k) and b[...]: block p of each arm (k samples).
  * Fewer than 6 pairs give no interval: inconclusive.  Returns 0, or -1

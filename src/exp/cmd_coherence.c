@@ -5,6 +5,7 @@
  * lines (the "self" baselines of M and E).  The method of David, Guerraoui
  * and Trigonakis (SOSP'13, ccbench), run by threads and by processes. */
 #include "experiment.h"
+#include "names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "coherence.h"
 #include "counters.h"
+#include "request.h"
 #include "rows.h"
 #include "runctl.h"
 #include "shm.h"
@@ -32,13 +34,27 @@ struct coh_plan {
 	int want_s;          /* S asked for: 1 alone or in a list, 2 through "all" */
 };
 
-static int plan_ops(const struct opts *o, struct coh_plan *p, struct cp_err *e)
+/* What coherence is asked: the shared options and its own. */
+struct coherence_req {
+	struct exp_req c;
+	const char *op, *state, *impl;
+};
+
+#define T struct coherence_req
+static const struct req_opt coherence_opts[] = {
+	REQ_OPTS_PLACE(T), REQ_OPTS_TIMING(T, "100", "10"), REQ_OPT_TARGET_CI(T), REQ_OPTS_COUNTERS(T),
+	REQ_OPTS_OUTPUT(T), REQ_OPTS_MEMORY(T), REQ_OPT_MODE(T, "thread"), REQ_OPT_MARGIN(T),
+	REQ_OPT(T, op, op, "all"), REQ_OPT(T, state, state, "all"), REQ_OPT(T, impl, impl, NULL),
+};
+#undef T
+
+static int plan_ops(const struct coherence_req *o, struct coh_plan *p, struct cp_err *e)
 {
 	const char *names = kernel_names("coherence");
 	int idx[CP_ARRAY_SIZE(p->k)], n, rc;
 	char name[32];
 
-	if ((rc = opt_pick_names(o->op ? o->op : "all", "op", names, idx, (int)CP_ARRAY_SIZE(p->k), &n, e)))
+	if ((rc = name_pick_list(o->op ? o->op : "all", "op", names, idx, (int)CP_ARRAY_SIZE(p->k), &n, e)))
 		return rc;
 	for (int j = 0; j < n; j++) {
 		const char *s = names;
@@ -52,11 +68,11 @@ static int plan_ops(const struct opts *o, struct coh_plan *p, struct cp_err *e)
 	return 0;
 }
 
-static int plan_states(const struct opts *o, struct coh_plan *p, struct cp_err *e)
+static int plan_states(const struct coherence_req *o, struct coh_plan *p, struct cp_err *e)
 {
 	int idx[COH_NSTATES], n, rc, all = !o->state || !strcmp(o->state, "all");
 
-	if ((rc = opt_pick_names(o->state ? o->state : "all", "state", coh_state_names(), idx, COH_NSTATES,
+	if ((rc = name_pick_list(o->state ? o->state : "all", "state", coh_state_names(), idx, COH_NSTATES,
 				 &n, e)))
 		return rc;
 	for (int j = 0; j < n; j++) {
@@ -75,44 +91,46 @@ static int plan_states(const struct opts *o, struct coh_plan *p, struct cp_err *
 	return 0;
 }
 
-static int plan_modes(const struct opts *o, struct coh_plan *p, struct cp_err *e)
+static int plan_modes(const struct coherence_req *o, struct coh_plan *p, struct cp_err *e)
 {
-	const char *m = o->mode ? o->mode : "thread";
+	struct agent_modes am;
 	int rc;
 
-	if ((rc = agent_arms_modes(m, p->modes, &p->nmodes, p->mode_pair, sizeof(p->mode_pair), e)))
+	if ((rc = agent_modes_parse(o->c.mode, 1, &am, e)))
 		return rc;
-	p->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
-	if (opt_isset(o, OPT_margin) && p->nmodes != 2)
-		return cp_errf(e, CP_EUSAGE, "--margin: needs two arms (--mode both or A:B), got --mode %s", m);
-	return 0;
+	p->modes[0] = am.m[0];
+	p->modes[1] = am.m[1];
+	p->nmodes = am.n;
+	snprintf(p->mode_pair, sizeof(p->mode_pair), "%s", am.pair);
+	p->margin_pct = o->c.margin;
+	return req_check_margin(&o->c, p->nmodes == 2, "--mode both or A:B", e);
 }
 
-static int run_init(struct coh_run *r, const struct opts *o, const struct coh_plan *p, struct cp_err *e)
+static int run_init(struct coh_run *r, const struct exp_req *o, const struct coh_plan *p, struct cp_err *e)
 {
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	/* both: one memory kind for the two rows, so only the address space differs */
-	r->shm = o->shm ? o->shm : p->nmodes == 2 ? "anon" : NULL;
-	r->pages = o->pages;
+	r->shm = o->mem.shm ? o->mem.shm : p->nmodes == 2 ? "anon" : NULL;
+	r->pages = o->mem.pages;
 	for (int m = 0; m < p->nmodes; m++)
 		if ((rc = shm_check(r->shm, r->pages, p->modes[m] == AGENT_PROCESS, e)))
 			return rc;
-	r->smp.samples = opt_isset(o, OPT_samples) ? o->samples : 100;
-	r->smp.warmup = opt_isset(o, OPT_warmup) ? o->warmup : 10;
-	r->smp.target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
+	r->smp.samples = o->smp.samples;
+	r->smp.warmup = o->smp.warmup;
+	r->smp.target_ci = o->smp.target_ci;
 	r->smp.deadline = runctl_deadline();
-	r->timeout_s = opt_isset(o, OPT_timeout) ? o->timeout : 10;
-	if ((rc = topo_load(o->topology_xml, &r->topo, e)))
+	r->timeout_s = o->smp.timeout;
+	if ((rc = topo_load(o->place.topology_xml, &r->topo, e)))
 		return rc;
-	if (!topo_is_thissystem(r->topo) && !getenv(CP_VALIDATE_ENV))
+	if (!topo_is_thissystem(r->topo) && !o->checking)
 		return cp_errf(e, CP_EUSAGE, "--topology-xml %s: measurements run on this machine; a saved "
-			       "topology is for 'cachepong topo' and 'matrix --dry-run'", o->topology_xml);
+			       "topology is for 'cachepong topo' and 'matrix --dry-run'", o->place.topology_xml);
 	r->granule = topo_granule(r->topo);
-	if ((rc = opts_counters_config(o, &r->counters, e)))
+	if ((rc = req_counters_config(o, &r->counters, e)))
 		return rc;
-	return cp_timer_init(&r->smp.timer, o->timer, e);
+	return cp_timer_init(&r->smp.timer, o->smp.timer, e);
 }
 
 /* The second reader of S: an allowed CPU other than the two, of the same
@@ -215,7 +233,7 @@ static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const
 	return rc;
 }
 
-static int run_pair(const struct coh_run *r, const struct coh_plan *p, const struct opts *o,
+static int run_pair(const struct coh_run *r, const struct coh_plan *p, const struct coherence_req *o,
 		    const struct cp_placement *pl, int pair, struct cp_sink *sink, struct cp_err *e)
 {
 	int prep = pl->pairs[pair][0], meas = pl->pairs[pair][1], third = third_cpu(r->topo, prep, meas);
@@ -237,7 +255,7 @@ static int run_pair(const struct coh_run *r, const struct coh_plan *p, const str
 			for (int m = 0; m < (p->nmodes == 2 ? 1 : p->nmodes) && !runctl_time_up(); m++) {
 				int is_s = p->st[s].s == COH_S;
 				struct coh_cell c = { p->k[k], p->st[s].s, p->st[s].self, p->modes[m], prep, meas,
-						      is_s ? third : -1, o->mem_node, pl->class_name,
+						      is_s ? third : -1, o->c.mem.mem_node, pl->class_name,
 						      p->st[s].self ? "self" : p->st[s].s == COH_I ? "memory" : cls };
 
 				if (is_s && third < 0)
@@ -249,48 +267,39 @@ static int run_pair(const struct coh_run *r, const struct coh_plan *p, const str
 	return 0;
 }
 
-int cmd_coherence(struct opts *o)
+static int coherence_run(const void *req, struct cp_err *e)
 {
-	struct cp_err e = { 0 };
+	const struct coherence_req *o = req;
 	struct coh_plan plan = { 0 };
 	struct coh_run run = { 0 };
 	struct cp_placement pl = { 0 };
 	struct cp_sink *sink = NULL;
 	int rc;
 
-	if (o->argc)
-		cp_die(CP_EUSAGE, "coherence: unexpected argument '%s': it takes options only", o->argv[0]);
-	if (opts_format(o, &e) < 0 || plan_ops(o, &plan, &e) || plan_states(o, &plan, &e) ||
-	    plan_modes(o, &plan, &e))
-		cp_exit_err(&e);
-	if ((rc = run_init(&run, o, &plan, &e)) || (rc = opts_resolve_pairs(run.topo, o, &pl, &e)) ||
-	    (rc = opts_result_open(o, &sink, &e)))
-		goto fail;
+	if (req_format(&o->c, e) < 0 || plan_ops(o, &plan, e) || plan_states(o, &plan, e) || plan_modes(o, &plan, e))
+		return e->code;
+	if ((rc = run_init(&run, &o->c, &plan, e)) || (rc = req_resolve_pairs(run.topo, &o->c, &pl, e)) ||
+	    o->c.checking || (rc = req_sink_open(&o->c, &sink, e)))
+		goto out;
 	result_set_timer(sink, &run.smp.timer);
 	if (run.smp.timer.warning[0])
 		result_meta_note(sink, "timer: %s", run.smp.timer.warning);
 	for (int p = 0; p < pl.npairs && !rc && !runctl_time_up(); p++)
-		rc = run_pair(&run, &plan, o, &pl, p, sink, &e);
+		rc = run_pair(&run, &plan, o, &pl, p, sink, e);
 	if (rc)
-		goto fail;
-	rc = result_close(sink, &e);
-	sink = NULL;
-	if (rc)
-		goto fail;
+		result_abort(sink);
+	else
+		rc = result_close(sink, e);
+out:
 	cp_placement_free(&pl);
 	if (run.counters)
 		counters_config_free(run.counters);
-	topo_free(run.topo);
-	return runctl_exit_code(CP_OK);
-fail:
-	if (sink)
-		result_abort(sink);
-	cp_exit_err(&e);
+	if (run.topo)
+		topo_free(run.topo);
+	return rc ? rc : runctl_exit_code(CP_OK);
 }
 
 /* ---- the experiment ---- */
-
-void rep_coherence(struct rep *r);   /* its report section (report_coherence.c) */
 
 static const struct exp_preset coherence_presets[] = {
 	{ EXP_QUICK, "coherence --placement {near} --op load,cas --state M,I --mode thread --samples 20 --warmup 3" },
@@ -308,18 +317,18 @@ static const struct exp_figure coherence_figures[] = {
 };
 
 const struct experiment exp_coherence = {
-	.cmd = { "coherence", cmd_coherence, "",
-		 CP_OPTS_PLACE | O(samples) | O(warmup) | O(target_ci) | O(timer) | O(timeout) | O(time_limit) |
-		 CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(margin) | O(op) | O(state) | O(impl),
-		 "one load, store, CAS, faa, test-and-set or swap on a line in M, E, S or I at another CPU",
-		 "--cpus PREP,MEAS: the preparing CPU, then the measuring one (S adds a third, chosen "
-		 "like the measuring one); a sample is 256 lines, one operation each" },
+	.name = "coherence",
+	.summary = "one load, store, CAS, faa, test-and-set or swap on a line in M, E, S or I at another CPU",
+	.notes = "--cpus PREP,MEAS: the preparing CPU, then the measuring one (S adds a third, chosen "
+		 "like the measuring one); a sample is 256 lines, one operation each",
+	EXP_REQUEST(struct coherence_req, coherence_opts),
+	.run = coherence_run,
 	.family = "coherence",
 	/* a sample: 256 lines prepared (a flush or a write each) and 256 ops */
-	.prior = { 0.12, 0.01, 150e-6, 0, 100, 20, 1000, "op=6 state=6", "op=6 state=6" },
+	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.01, .t_sample = 150e-6, .per_byte = 0,
+		   .min_samples = 20, .max_samples = 1000, .all = "op=6 state=6" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(coherence_presets),
 	.probe = "coherence --placement {near} --op load --state M --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(coherence_figures),
-	.report = rep_coherence,
 };

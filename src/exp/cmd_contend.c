@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "request.h"
 #include "rows.h"
+#include "names.h"
 #include "experiment.h"
 #include "counters.h"
 #include "kernel.h"
@@ -24,6 +26,22 @@
 #include "timer.h"
 
 /* a sample: ~2 ms of agent 0's quota, far above the stop latency */
+/* What contend is asked: the shared options and its own. */
+struct contend_req {
+	struct exp_req c;
+	const char *agents, *layout, *op, *impl;
+};
+
+#define T struct contend_req
+static const struct req_opt contend_opts[] = {
+	REQ_OPT(T, c.place.cpus, cpus, NULL), REQ_OPT(T, c.place.placement, placement, NULL),
+	REQ_OPT(T, c.place.topology_xml, topology_xml, NULL), REQ_OPTS_TIMING(T, "10", "1"), REQ_OPT_ITERS(T),
+	REQ_OPT_TARGET_CI(T), REQ_OPTS_COUNTERS(T), REQ_OPTS_OUTPUT(T), REQ_OPTS_MEMORY(T), REQ_OPT_MODE(T, "both"),
+	REQ_OPT_MARGIN(T), REQ_OPT(T, agents, agents, NULL), REQ_OPT(T, layout, layout, "same-line"),
+	REQ_OPT(T, op, op, "faa"), REQ_OPT(T, impl, impl, NULL),
+};
+#undef T
+
 static const struct sampler_tune ct_tune = { .sample_ns = 2e6, .cal_iters = 16384, .iters_lo = 64,
 					     .iters_hi = 10000000000ull };
 #define CT_STORE_STEP 65536   /* store values: tag + k*step, tag = id+1 < step */
@@ -373,7 +391,7 @@ static int ct_run(struct costs *c, struct ct_cell *cell, const struct sampler_re
 	struct agents_cfg cfg = { .mode = cell->mode, .n = cell->n, .cpus = cell->cpus,
 				  .timeout_s = c->run.timeout_s, .fn = ct_agent, .counters = c->run.counters };
 	/* both modes: one memory kind for the two, so only the address space differs */
-	const char *kind = c->o->shm ? c->o->shm : cell->mode == AGENT_PROCESS || c->nmodes == 2 ? "anon" : "heap";
+	const char *kind = c->q->mem.shm ? c->q->mem.shm : cell->mode == AGENT_PROCESS || c->nmodes == 2 ? "anon" : "heap";
 	struct ct_shared *P;
 	int rc;
 
@@ -389,7 +407,7 @@ static int ct_run(struct costs *c, struct ct_cell *cell, const struct sampler_re
 	P->node_seen = -1;
 	rc = costs_mem_node(c, cell->cpus, cell->n, &P->mem_node, e);
 	if (!rc)
-		rc = shm_create(&P->shm, kind, c->o->pages, (size_t)cell->n * CP_GRANULE_MAX, e);
+		rc = shm_create(&P->shm, kind, c->q->mem.pages, (size_t)cell->n * CP_GRANULE_MAX, e);
 	if (rc)
 		return rc;
 	P->has_shm = 1;
@@ -485,8 +503,9 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 	return rc;
 }
 
-int cmd_contend(struct opts *o)
+static int contend_run(const void *req, struct cp_err *ep)
 {
+	const struct contend_req *o = req;
 	struct costs c;
 	struct cp_err e = { 0 };
 	int *cpus = NULL, ncpus = 0, li[8], nl = 0, oi[8], no = 0, rc;
@@ -495,13 +514,10 @@ int cmd_contend(struct opts *o)
 	char placement[64], range[32];
 	const struct kernel *k[8];
 
-	if (o->argc)
-		cp_die(CP_EUSAGE, "contend: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 10, 1, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)))
+	if ((rc = costs_init(&c, &o->c, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)))
 		goto out;
-	if ((rc = opt_pick(o->layout ? o->layout : "same-line", "layout",
-			   OPT_TABLE(layouts, CP_ARRAY_SIZE(layouts)), li, 8, &nl, &e)) ||
-	    (rc = opt_pick(o->op ? o->op : "faa", "op", OPT_TABLE(ops, CP_ARRAY_SIZE(ops)), oi, 8, &no, &e)))
+	if ((rc = name_pick(o->layout, "layout", NAME_TABLE(layouts, CP_ARRAY_SIZE(layouts)), li, 8, &nl, &e)) ||
+	    (rc = name_pick(o->op, "op", NAME_TABLE(ops, CP_ARRAY_SIZE(ops)), oi, 8, &no, &e)))
 		goto out;
 	for (int i = 0; i < no; i++)
 		if (!(k[i] = kernel_find("contend", ops[oi[i]].name, o->impl, "", NULL, &e))) {
@@ -509,7 +525,7 @@ int cmd_contend(struct opts *o)
 			goto out;
 		}
 	for (int m = 0; m < c.nmodes; m++)
-		if ((rc = shm_check(o->shm, o->pages, c.modes[m] == AGENT_PROCESS, &e)))
+		if ((rc = shm_check(o->c.mem.shm, o->c.mem.pages, c.modes[m] == AGENT_PROCESS, &e)))
 			goto out;
 	if ((rc = costs_cpulist(&c, 1, 1, &cpus, &ncpus, placement, sizeof(placement), &e)))
 		goto out;
@@ -517,7 +533,7 @@ int cmd_contend(struct opts *o)
 	snprintf(range, sizeof(range), "1..%d", ncpus);
 	if ((rc = parse_u64_range(o->agents ? o->agents : range, "agents", 1, (uint64_t)ncpus, &nag,
 				  &nn, &e)) ||
-	    (rc = costs_open_sink(&c, &e)))
+	    o->c.checking || (rc = costs_open_sink(&c, &e)))
 		goto out;
 	for (int l = 0; l < nl && !rc; l++)
 		for (int j = 0; j < no && !rc; j++)
@@ -534,12 +550,12 @@ int cmd_contend(struct opts *o)
 out:
 	free(cpus);
 	free(nag);
-	return costs_finish(&c, rc, &e);
+	rc = costs_finish(&c, rc, &e);
+	*ep = e;
+	return rc;
 }
 
 /* ---- the experiment ---- */
-
-void rep_contend(struct rep *r);   /* its report section (report_costs.c) */
 
 /* contention: throughput against agents */
 static const struct exp_preset contend_presets[] = {
@@ -562,16 +578,16 @@ static const struct exp_figure contend_figures[] = {
 };
 
 const struct experiment exp_contend = {
-	.cmd = { "contend", cmd_contend, "",
-		 O(cpus) | O(placement) | O(topology_xml) | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | O(margin) |
-		 CP_OPTS_OUTPUT | O(mode) | CP_OPTS_MEMORY | O(agents) | O(layout) | O(op) | O(impl),
-		 "N agents hammering one line, its words, or a line each: throughput, fairness, scaling",
-		 "--iters: the default makes a sample of ~2 ms" },
+	.name = "contend",
+	.summary = "N agents hammering one line, its words, or a line each: throughput, fairness, scaling",
+	.notes = "--iters: the default makes a sample of ~2 ms",
+	EXP_REQUEST(struct contend_req, contend_opts),
+	.run = contend_run,
 	.family = "contend",
-	.prior = { 0.12, 0.01, 2.2e-3, 0, 10, 5, 50, "mode=2", "layout=3" },
+	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.01, .t_sample = 2.2e-3, .per_byte = 0,
+		   .min_samples = 5, .max_samples = 50, .all = "layout=3" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(contend_presets),
 	.probe = "contend --agents 2 --op faa --layout same-line --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(contend_figures),
-	.report = rep_contend,
 };

@@ -14,7 +14,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "request.h"
 #include "rows.h"
+#include "names.h"
 #include "experiment.h"
 #include "copy_vias.h"
 #include "counters.h"
@@ -26,6 +28,20 @@
 #include "topo.h"
 
 /* a sample: ~2 ms of messages, at least one */
+/* What copy is asked: the shared options and its own. */
+struct copy_req {
+	struct exp_req c;
+	const char *via, *sizes;
+};
+
+#define T struct copy_req
+static const struct req_opt copy_opts[] = {
+	REQ_OPTS_PLACE(T), REQ_OPTS_TIMING(T, "20", "2"), REQ_OPT_ITERS(T), REQ_OPT_TARGET_CI(T), REQ_OPTS_COUNTERS(T),
+	REQ_OPTS_OUTPUT(T), REQ_OPTS_MEMORY(T), REQ_OPT_MODE(T, "both"), REQ_OPT_MARGIN(T), REQ_OPT(T, via, via, "all"),
+	REQ_OPT(T, sizes, sizes, "64,1K,4K,16K,64K,256K,1M,4M,16M"),
+};
+#undef T
+
 static const struct sampler_tune cv_tune = { .sample_ns = 2e6, .cal_iters = 2, .iters_lo = 1,
 					     .iters_hi = 10000000 };
 
@@ -246,9 +262,9 @@ static int cv_run(struct costs *c, struct cv_cell *cell, const struct sampler_re
 	P->size = cell->size;
 	P->mem_node = P->node_seen = -1;
 	P->pair.rfd = P->pair.wfd = -1;
-	if (c->o->mem_node)
-		rc = topo_mem_node(c->run.topo, c->o->mem_node, cell->cpus[0], cell->cpus[1], &P->mem_node, e);
-	if (!rc && cell->via->shared_buf && !(rc = shm_create(&P->shm, cell->kind, c->o->pages, cell->size, e)))
+	if (c->q->mem.mem_node)
+		rc = topo_mem_node(c->run.topo, c->q->mem.mem_node, cell->cpus[0], cell->cpus[1], &P->mem_node, e);
+	if (!rc && cell->via->shared_buf && !(rc = shm_create(&P->shm, cell->kind, c->q->mem.pages, cell->size, e)))
 		P->has_shm = 1;
 	if (rc || (rc = cell->via->setup(&P->pair, cell->size, e)))
 		return rc;
@@ -336,8 +352,9 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 	return rc;
 }
 
-int cmd_copy(struct opts *o)
+static int copy_run(const void *req, struct cp_err *ep)
 {
+	const struct copy_req *o = req;
 	struct costs c;
 	struct cp_err e = { 0 };
 	struct cp_placement pl = { 0 };
@@ -346,11 +363,9 @@ int cmd_copy(struct opts *o)
 	int idx[16], n = 0, rc;
 	const char *kind;
 
-	if (o->argc)
-		cp_die(CP_EUSAGE, "copy: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 20, 2, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)) ||
-	    (rc = opt_pick(o->via ? o->via : "all", "via", OPT_TABLE(cv_vias, cv_nvias), idx, 16, &n, &e)) ||
-	    (rc = costs_sizes(o, "64,1K,4K,16K,64K,256K,1M,4M,16M", &sizes, &ns, &e)))
+	if ((rc = costs_init(&c, &o->c, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)) ||
+	    (rc = name_pick(o->via, "via", NAME_TABLE(cv_vias, cv_nvias), idx, 16, &n, &e)) ||
+	    (rc = costs_sizes(o->sizes, &sizes, &ns, &e)))
 		goto out;
 	for (size_t i = 0; i < ns; i++)
 		if (sizes[i] % sizeof(uint64_t)) {
@@ -359,11 +374,11 @@ int cmd_copy(struct opts *o)
 			goto out;
 		}
 	/* both modes: one memory kind for the two rows, so only the address space differs */
-	kind = o->shm ? o->shm : c.nmodes == 2 ? "anon" : c.modes[0] == AGENT_PROCESS ? "anon" : "heap";
+	kind = o->c.mem.shm ? o->c.mem.shm : c.nmodes == 2 ? "anon" : c.modes[0] == AGENT_PROCESS ? "anon" : "heap";
 	for (int m = 0; m < c.nmodes; m++)
-		if ((rc = shm_check(kind, o->pages, c.modes[m] == AGENT_PROCESS, &e)))
+		if ((rc = shm_check(kind, o->c.mem.pages, c.modes[m] == AGENT_PROCESS, &e)))
 			goto out;
-	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
+	if ((rc = costs_pairs(&c, &pl, &e)) || o->c.checking || (rc = costs_open_sink(&c, &e)))
 		goto out;
 	/* both modes: the two as interleaved arms of one comparison per cell */
 	for (int p = 0; p < pl.npairs && !rc; p++)
@@ -380,12 +395,12 @@ int cmd_copy(struct opts *o)
 out:
 	free(sizes);
 	cp_placement_free(&pl);
-	return costs_finish(&c, rc, &e);
+	rc = costs_finish(&c, rc, &e);
+	*ep = e;
+	return rc;
 }
 
 /* ---- the experiment ---- */
-
-void rep_copy(struct rep *r);   /* its report section (report_costs.c) */
 
 /* copying vs sharing */
 static const struct exp_preset copy_presets[] = {
@@ -408,15 +423,15 @@ static const struct exp_figure copy_figures[] = {
 };
 
 const struct experiment exp_copy = {
-	.cmd = { "copy", cmd_copy, "",
-		 CP_OPTS_PLACE | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(margin) |
-		 O(mode) | O(via) | O(sizes),
-		 "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice ...",
-		 "--iters: the default makes a sample of ~2 ms" },
-	.prior = { 0.12, 0.005, 2.2e-3, 1e-9, 20, 5, 100, "via=6 mode=2", "via=6" },
+	.name = "copy",
+	.summary = "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice ...",
+	.notes = "--iters: the default makes a sample of ~2 ms",
+	EXP_REQUEST(struct copy_req, copy_opts),
+	.run = copy_run,
+	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.005, .t_sample = 2.2e-3, .per_byte = 1e-9,
+		   .min_samples = 5, .max_samples = 100, .all = "via=6" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(copy_presets),
 	.probe = "copy --via shared,pipe --sizes 4K --placement {near} --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(copy_figures),
-	.report = rep_copy,
 };

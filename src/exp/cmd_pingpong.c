@@ -8,13 +8,29 @@
 #include <string.h>
 
 #include "experiment.h"
+#include "names.h"
 #include "cp.h"
-#include "opts.h"
 #include "pingpong.h"
+#include "request.h"
 #include "result.h"
 #include "runctl.h"
 #include "topo.h"
 #include "verdict.h"
+
+/* What pingpong is asked: the shared options and its own. */
+struct pingpong_req {
+	struct exp_req c;
+	const char *op, *layout, *spin, *poll, *impl;
+};
+
+#define T struct pingpong_req
+static const struct req_opt pingpong_opts[] = {
+	REQ_OPTS_PLACE(T), REQ_OPTS_TIMING(T, "200", "20"), REQ_OPT_ITERS(T), REQ_OPT_TARGET_CI(T),
+	REQ_OPTS_COUNTERS(T), REQ_OPTS_OUTPUT(T), REQ_OPTS_MEMORY(T), REQ_OPT_MODE(T, "thread"), REQ_OPT_MARGIN(T),
+	REQ_OPT(T, op, op, "all"), REQ_OPT(T, layout, layout, NULL), REQ_OPT(T, spin, spin, NULL),
+	REQ_OPT(T, poll, poll, NULL), REQ_OPT(T, impl, impl, NULL),
+};
+#undef T
 
 struct pp_plan {
 	const struct kernel *k[16];
@@ -25,13 +41,13 @@ struct pp_plan {
 	double margin_pct;
 };
 
-static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
+static int plan_ops(const struct pingpong_req *o, struct pp_plan *p, struct cp_err *e)
 {
 	const char *names = kernel_names("pingpong");
 	int idx[CP_ARRAY_SIZE(p->k)], n, rc, all = !o->op || !strcmp(o->op, "all");
 	char name[64];
 
-	if ((rc = opt_pick_names(o->op ? o->op : "all", "op", names, idx, (int)CP_ARRAY_SIZE(p->k), &n, e)))
+	if ((rc = name_pick_list(o->op ? o->op : "all", "op", names, idx, (int)CP_ARRAY_SIZE(p->k), &n, e)))
 		return rc;
 	p->nk = 0;
 	for (int j = 0; j < n; j++) {
@@ -50,31 +66,32 @@ static int plan_ops(const struct opts *o, struct pp_plan *p, struct cp_err *e)
 	return 0;
 }
 
-static int plan_modes(const struct opts *o, struct pp_plan *p, struct cp_err *e)
+static int plan_modes(const struct pingpong_req *o, struct pp_plan *p, struct cp_err *e)
 {
-	const char *m = o->mode ? o->mode : "thread";
-	int rc = agent_arms_parse(m, p->modes, &p->interleave, e);
+	struct agent_modes am;
+	int rc = agent_modes_parse(o->c.mode, 1, &am, e);
 
-	p->nmodes = p->interleave ? 2 : 1;
-	p->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
-	if (!rc && opt_isset(o, OPT_margin) && !p->interleave)
-		rc = cp_errf(e, CP_EUSAGE, "--margin: needs two arms (--mode both or A:B), got --mode %s", m);
-	return rc;
+	p->modes[0] = am.m[0];
+	p->modes[1] = am.m[1];
+	p->nmodes = am.n;
+	p->interleave = am.n == 2;
+	p->margin_pct = o->c.margin;
+	return rc ? rc : req_check_margin(&o->c, p->interleave, "--mode both or A:B", e);
 }
 
 /* One pair x op: the cell, or the two arms and their comparison. */
 static int measure(const struct pp_run *run, const struct pp_plan *plan, const struct kernel *k, const int *pair,
-		   const struct opts *o, const char *cls, struct cp_sink *sink, struct cp_err *e)
+		   const struct pingpong_req *o, const char *cls, struct cp_sink *sink, struct cp_err *e)
 {
 	struct cp_row rows[3];
 	double *raw[3] = { NULL, NULL, NULL };
 	int rc = 0, n = plan->interleave ? 3 : 1;
 
 	if (plan->interleave)
-		rc = pp_measure_arms(run, k, plan->modes, pair[0], pair[1], o->mem_node, cls, plan->margin_pct,
+		rc = pp_measure_arms(run, k, plan->modes, pair[0], pair[1], o->c.mem.mem_node, cls, plan->margin_pct,
 				     rows, raw, sink, e);
 	for (int m = 0; !plan->interleave && m < plan->nmodes && !rc; m++) {
-		rc = pp_measure(run, k, plan->modes[m], pair[0], pair[1], o->mem_node, cls, &rows[0], &raw[0], sink, e);
+		rc = pp_measure(run, k, plan->modes[m], pair[0], pair[1], o->c.mem.mem_node, cls, &rows[0], &raw[0], sink, e);
 		if (!rc)
 			rc = result_add(sink, &rows[0], e);
 		free(raw[0]);
@@ -87,55 +104,44 @@ static int measure(const struct pp_run *run, const struct pp_plan *plan, const s
 	return rc;
 }
 
-int cmd_pingpong(struct opts *o)
+static int pingpong_run(const void *req, struct cp_err *e)
 {
-	struct cp_err e = { 0 };
+	const struct pingpong_req *o = req;
 	struct pp_plan plan = { 0 };
-	struct pp_run run;
+	struct pp_run run = { 0 };
 	struct cp_placement pl = { 0 };
 	struct cp_sink *sink = NULL;
 	struct pp_mem mem;
 	unsigned modes = 0;
 	int rc;
 
-	if (o->argc)
-		cp_die(CP_EUSAGE, "pingpong: unexpected argument '%s': it takes options only", o->argv[0]);
-	if (opts_format(o, &e) < 0 || plan_ops(o, &plan, &e) || plan_modes(o, &plan, &e))
-		cp_exit_err(&e);
+	if (req_format(&o->c, e) < 0 || plan_ops(o, &plan, e) || plan_modes(o, &plan, e))
+		return e->code;
 	for (int i = 0; i < plan.nmodes; i++)
 		modes |= 1u << plan.modes[i];
 	/* both: one memory kind for the two rows, so only the address space differs */
-	mem = (struct pp_mem){ o->shm ? o->shm : plan.nmodes == 2 ? "anon" : NULL, o->pages, o->layout };
-	if ((rc = pp_run_init(&run, o, &mem, modes, &e)))
-		goto fail;
-	if ((rc = opts_resolve_pairs(run.topo, o, &pl, &e)))
-		goto fail;
-	if ((rc = opts_result_open(o, &sink, &e)))
-		goto fail;
+	mem = (struct pp_mem){ o->c.mem.shm ? o->c.mem.shm : plan.nmodes == 2 ? "anon" : NULL, o->c.mem.pages, o->layout,
+			       o->poll };
+	if ((rc = pp_run_init(&run, &o->c, &mem, modes, e)) || (rc = req_resolve_pairs(run.topo, &o->c, &pl, e)) ||
+	    o->c.checking || (rc = req_sink_open(&o->c, &sink, e)))
+		goto out;
 	result_set_timer(sink, &run.timer);
 	if (run.timer.warning[0])
 		result_meta_note(sink, "timer: %s", run.timer.warning);
-
-	for (int p = 0; p < pl.npairs && !runctl_time_up(); p++)
-		for (int k = 0; k < plan.nk && !runctl_time_up(); k++)
-			if ((rc = measure(&run, &plan, plan.k[k], pl.pairs[p], o, pl.class_name, sink, &e)))
-				goto fail;
-	rc = result_close(sink, &e);
-	sink = NULL;
+	for (int p = 0; p < pl.npairs && !rc && !runctl_time_up(); p++)
+		for (int k = 0; k < plan.nk && !rc && !runctl_time_up(); k++)
+			rc = measure(&run, &plan, plan.k[k], pl.pairs[p], o, pl.class_name, sink, e);
 	if (rc)
-		goto fail;
+		result_abort(sink);
+	else
+		rc = result_close(sink, e);
+out:
 	cp_placement_free(&pl);
 	pp_run_free(&run);
-	return runctl_exit_code(CP_OK);
-fail:
-	if (sink)
-		result_abort(sink);
-	cp_exit_err(&e);
+	return rc ? rc : runctl_exit_code(CP_OK);
 }
 
 /* ---- the experiment ---- */
-
-void rep_pingpong(struct rep *r);   /* its report section (report_sections.c) */
 
 static const struct exp_preset pingpong_presets[] = {
 	/* the question of the report */
@@ -166,16 +172,17 @@ static const struct exp_figure pingpong_figures[] = {
 };
 
 const struct experiment exp_pingpong = {
-	.cmd = { "pingpong", cmd_pingpong, "",
-		 CP_OPTS_MEASURE | CP_OPTS_MEMORY | O(op) | O(layout) | O(spin) | O(poll) | O(impl) | O(margin),
-		 "round trip of one cache line between two CPUs, threads vs processes",
-		 "--iters: the default makes a sample of ~50 us" },
+	.name = "pingpong",
+	.summary = "round trip of one cache line between two CPUs, threads vs processes",
+	.notes = "--iters: the default makes a sample of ~50 us",
+	EXP_REQUEST(struct pingpong_req, pingpong_opts),
+	.run = pingpong_run,
 	.family = "pingpong",
-	.prior = { 0.12, 0.004, 55e-6, 0, 200, 30, 1000, "", "" },
+	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.004, .t_sample = 55e-6, .per_byte = 0,
+		   .min_samples = 30, .max_samples = 1000, .all = "" },
 	.arms = EXP_ARMS_IN_RUN,
 	.presets = EXP_ITEMS(pingpong_presets),
 	.probe = "pingpong --placement {near} --op cas --mode thread --samples 20 --warmup 3",
 	.figures = EXP_ITEMS(pingpong_figures),
-	.report = rep_pingpong,
 	.overlay = EXP_OVERLAY_BARS,
 };

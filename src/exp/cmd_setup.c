@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "rows.h"
+#include "names.h"
 #include "experiment.h"
 #include "counters.h"
 #include "parse.h"
+#include "request.h"
 #include "setup_common.h"
 #include "runctl.h"
 #include "setup_whats.h"
@@ -21,7 +23,23 @@
 #include "topo.h"
 
 #define SU_MAX_OBJECTS 512   /* one object (fd, segment) per sample is open during a cell */
-#define SU_DEFAULT_KINDS "private,anon,sysv,posix,memfd"
+
+/* What setup is asked: the shared options and its own. */
+struct setup_req {
+	struct exp_req c;
+	const char *what, *sizes, *others;
+};
+
+#define T struct setup_req
+static const struct req_opt setup_opts[] = {
+	REQ_OPT(T, c.place.cpus, cpus, NULL), REQ_OPT(T, c.place.placement, placement, NULL),
+	REQ_OPT(T, c.place.topology_xml, topology_xml, NULL), REQ_OPTS_TIMING(T, "10", "1"), REQ_OPT_TARGET_CI(T),
+	REQ_OPTS_COUNTERS(T), REQ_OPTS_OUTPUT(T), REQ_OPT(T, c.mem.shm, shm, "private,anon,sysv,posix,memfd"),
+	REQ_OPT(T, c.mem.pages, pages, NULL), REQ_OPT(T, c.mem.mem_node, mem_node, NULL), REQ_OPT_MODE(T, "both"),
+	REQ_OPT_MARGIN(T), REQ_OPT(T, what, what, "all"), REQ_OPT(T, sizes, sizes, "4K,64K,1M,16M"),
+	REQ_OPT(T, others, others, NULL),
+};
+#undef T
 /* a sample is one step on one object: no calibration (sampler.h) */
 static const struct sampler_tune su_tune = { .sample_ns = 1, .cal_iters = 1, .iters_lo = 1, .iters_hi = 1 };
 
@@ -177,7 +195,7 @@ static int su_run(struct costs *c, const struct su_plan *pl, const struct su_cel
 					 .samples = samples, .max_samples = samples, .deadline = runctl_deadline() };
 	int rc = 0;
 
-	*P = (struct su_shared){ .what = cell->w, .kind = cell->kind, .pages = c->o->pages, .size = cell->size,
+	*P = (struct su_shared){ .what = cell->w, .kind = cell->kind, .pages = c->q->mem.pages, .size = cell->size,
 				 .page_size = m->probe.page_size, .npages = m->probe.size / m->probe.page_size,
 				 .mem_node = pl->mem_node, .node_seen = -1 };
 	P->obj = (struct cp_shm *)(P + 1);
@@ -185,7 +203,7 @@ static int su_run(struct costs *c, const struct su_plan *pl, const struct su_cel
 		P->ns[r] = (double *)(P->obj + nobj) + r * samples;
 	sampler_init(&P->smp, &req, &su_tune, P->ns[0]);
 	for (; cell->w->needs_obj && made < nobj && !rc; made++)
-		rc = shm_create(&P->obj[made], cell->kind, c->o->pages, cell->size, e);
+		rc = shm_create(&P->obj[made], cell->kind, c->q->mem.pages, cell->size, e);
 	if (rc)
 		made--;   /* the failed one cleaned up after itself */
 	if (!rc) {
@@ -208,7 +226,7 @@ static int meas_init(struct costs *c, const struct su_cell *cell, struct su_meas
 
 	memset(m, 0, sizeof(*m));
 	m->node_seen = -1;
-	if ((rc = shm_create_object(&m->probe, cell->kind, c->o->pages, cell->size, e)))
+	if ((rc = shm_create_object(&m->probe, cell->kind, c->q->mem.pages, cell->size, e)))
 		return rc;
 	shm_destroy_object(&m->probe);
 	for (unsigned r = 0; c->run.counters && r < cell->w->nroles; r++)
@@ -298,22 +316,24 @@ static int measure_arms(struct costs *c, const struct su_plan *pl, const struct 
 	return rc;
 }
 
-static int plan_whats(const struct opts *o, struct su_plan *pl, struct cp_err *e)
+static int plan_whats(const struct setup_req *o, struct su_plan *pl, struct cp_err *e)
 {
-	return opt_pick(o->what ? o->what : "all", "what", OPT_TABLE(su_whats, su_nwhats), pl->what,
+	return name_pick(o->what, "what", NAME_TABLE(su_whats, su_nwhats), pl->what,
 			(int)CP_ARRAY_SIZE(pl->what), &pl->nwhat, e);
 }
 
 /* --shm: a list of kinds; "private" (the baseline) is always measured. */
-static int plan_kinds(const struct opts *o, const struct costs *c, struct su_plan *pl, struct cp_err *e)
+static int plan_kinds(const struct exp_req *q, const struct costs *c, struct su_plan *pl, struct cp_err *e)
 {
 	int processes = costs_any_process(c);
 
-	if (o->shm && has_empty_item(o->shm))
+	const struct req_memory *o = &q->mem;
+
+	if (has_empty_item(o->shm))
 		return cp_errf(e, CP_EUSAGE, "--shm: invalid value '%s': an empty name: allowed: a list of "
 			       "private, heap, anon, sysv, posix, memfd", o->shm);
 
-	char *copy = cp_xstrdup(o->shm ? o->shm : SU_DEFAULT_KINDS), *tok, *save = NULL;
+	char *copy = cp_xstrdup(o->shm), *tok, *save = NULL;
 	int rc = 0, have_private = 0;
 
 	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
@@ -346,7 +366,7 @@ static int huge_capacity(const struct costs *c, const struct su_plan *pl, struct
 	char line[128];
 	unsigned long long free_pages = 0, kb = 0, need = 0, biggest = 0, objs;
 
-	if (!c->o->pages || strcmp(c->o->pages, "huge") || !f) {
+	if (!c->q->mem.pages || strcmp(c->q->mem.pages, "huge") || !f) {
 		if (f)
 			fclose(f);
 		return 0;
@@ -374,22 +394,21 @@ static int huge_capacity(const struct costs *c, const struct su_plan *pl, struct
 	return 0;
 }
 
-int cmd_setup(struct opts *o)
+static int setup_run(const void *req, struct cp_err *ep)
 {
+	const struct setup_req *o = req;
 	struct costs c;
 	struct cp_err e = { 0 };
 	struct su_plan pl = { .mem_node = -1 };
 	char range[32];
 	int rc, noted = 0;
 
-	if (o->argc)
-		cp_die(CP_EUSAGE, "setup: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 10, 1, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)) ||
-	    (rc = plan_whats(o, &pl, &e)) ||
-	    (rc = costs_sizes(o, "4K,64K,1M,16M", &pl.sizes, &pl.nsizes, &e)) || (rc = plan_kinds(o, &c, &pl, &e)))
+	if ((rc = costs_init(&c, &o->c, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)) ||
+	    (rc = plan_whats(o, &pl, &e)) || (rc = costs_sizes(o->sizes, &pl.sizes, &pl.nsizes, &e)) ||
+	    (rc = plan_kinds(&o->c, &c, &pl, &e)))
 		goto out;
 	for (size_t i = 0; i < pl.nsizes; i++)
-		if ((rc = shm_check_size(o->pages, pl.sizes[i], "sizes", &e)))
+		if ((rc = shm_check_size(o->c.mem.pages, pl.sizes[i], "sizes", &e)))
 			goto out;
 	/* the first sample of an agent faults in its code: always a warm-up */
 	if (c.run.warmup < 1)
@@ -408,10 +427,10 @@ int cmd_setup(struct opts *o)
 	if ((rc = parse_u64_range(o->others ? o->others : range, "others", 0, (uint64_t)pl.ncpus - 1,
 				  &pl.others, &pl.nothers, &e)))
 		goto out;
-	if (o->mem_node &&
-	    (rc = topo_mem_node(c.run.topo, o->mem_node, pl.cpus[0], pl.cpus[1], &pl.mem_node, &e)))
+	if (o->c.mem.mem_node &&
+	    (rc = topo_mem_node(c.run.topo, o->c.mem.mem_node, pl.cpus[0], pl.cpus[1], &pl.mem_node, &e)))
 		goto out;
-	if ((rc = costs_open_sink(&c, &e)))
+	if (o->c.checking || (rc = costs_open_sink(&c, &e)))
 		goto out;
 	for (int w = 0; w < pl.nwhat && !rc; w++)
 		for (int k = 0; k < pl.nkinds && !rc; k++) {
@@ -447,12 +466,12 @@ out:
 	free(pl.sizes);
 	free(pl.others);
 	free(pl.cpus);
-	return costs_finish(&c, rc, &e);
+	rc = costs_finish(&c, rc, &e);
+	*ep = e;
+	return rc;
 }
 
 /* ---- the experiment ---- */
-
-void rep_setup(struct rep *r);   /* its report section (report_costs.c) */
 
 /* what sharing costs to set up, per page and per MiB (setup measures every
  * memory kind and the private baseline by default): the grid for the
@@ -477,16 +496,15 @@ static const struct exp_figure setup_figures[] = {
 };
 
 const struct experiment exp_setup = {
-	.cmd = { "setup", cmd_setup, "",
-		 O(cpus) | O(placement) | O(topology_xml) | O(samples) | O(warmup) | O(timer) | O(timeout) | O(target_ci) |
-		 O(time_limit) | O(margin) | CP_OPTS_COUNTERS |
-		 CP_OPTS_OUTPUT | CP_OPTS_MEMORY | O(mode) | O(what) | O(sizes) | O(others),
-		 "what sharing costs around the accesses: create, attach, touch, populate, detach, fork",
-		 "--sizes: whole pages of --pages (multiples of 4096 with 4k); one object per sample" },
-	.prior = { 0.12, 0.002, 50e-6, 0.5e-9, 10, 5, 50, "shm=5 mode=2 what=7", "what=7 shm=5" },
+	.name = "setup",
+	.summary = "what sharing costs around the accesses: create, attach, touch, populate, detach, fork",
+	.notes = "--sizes: whole pages of --pages (multiples of 4096 with 4k); one object per sample",
+	EXP_REQUEST(struct setup_req, setup_opts),
+	.run = setup_run,
+	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.002, .t_sample = 50e-6, .per_byte = 0.5e-9,
+		   .min_samples = 5, .max_samples = 50, .all = "what=7 shm=5" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(setup_presets),
 	.probe = "setup --what create,touch --shm anon --sizes 64K --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(setup_figures),
-	.report = rep_setup,
 };

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "request.h"
 #include "rows.h"
+#include "names.h"
 #include "experiment.h"
 #include "counters.h"
 #include "kernel.h"
@@ -28,6 +30,20 @@
 #include "sync_prims.h"
 #include "timer.h"
 #include "topo.h"
+
+/* What sync is asked: the shared options and its own. */
+struct sync_req {
+	struct exp_req c;
+	const char *prim, *futex;
+};
+
+#define T struct sync_req
+static const struct req_opt sync_opts[] = {
+	REQ_OPTS_PLACE(T), REQ_OPTS_TIMING(T, "30", "3"), REQ_OPT_ITERS(T), REQ_OPT_TARGET_CI(T), REQ_OPTS_COUNTERS(T),
+	REQ_OPTS_OUTPUT(T), REQ_OPT(T, c.mem.mem_node, mem_node, NULL), REQ_OPT_MODE(T, "both"), REQ_OPT_MARGIN(T),
+	REQ_OPT(T, prim, prim, "all"), REQ_OPT(T, futex, futex, NULL),
+};
+#undef T
 
 /* a sample: ~1 ms of round trips (a wake-up takes microseconds) */
 static const struct sampler_tune sy_tune = { .sample_ns = 1e6, .cal_iters = 16, .iters_lo = 1,
@@ -133,7 +149,7 @@ static void sy_row_common(const struct costs *c, const struct sy_cell *cell, str
 	row->unit = "ns";
 	/* the waiter's state when it is posted to: asleep in the kernel
 	 * (sync_prims.h), or spinning for the spin baseline */
-	row->state = cell->prim->run ? "asleep" : "spinning";
+	row_ext_set(row, COL_state, cell->prim->run ? "asleep" : "spinning");
 	if (cell->prim->has_form)
 		row->note = cell->futex_shared ? "futex shared" : "futex private";
 }
@@ -322,10 +338,10 @@ static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_e
 	run.pages = "4k";
 	run.two_lines = 0;
 	if (n == 3)
-		rc = pp_measure_arms(&run, k, c->modes, cell->cpus[0], cell->cpus[1], c->o->mem_node, cell->placement,
+		rc = pp_measure_arms(&run, k, c->modes, cell->cpus[0], cell->cpus[1], c->q->mem.mem_node, cell->placement,
 				     c->margin_pct, rows, raw, c->sink, e);
 	else
-		rc = pp_measure(&run, k, cell->mode, cell->cpus[0], cell->cpus[1], c->o->mem_node, cell->placement,
+		rc = pp_measure(&run, k, cell->mode, cell->cpus[0], cell->cpus[1], c->q->mem.mem_node, cell->placement,
 				&rows[0], &raw[0], c->sink, e);
 	for (int i = 0; i < n && !rc && !costs_interrupted(c); i++) {
 		spin_row(c, cell, k, &rows[i], &base);
@@ -339,10 +355,9 @@ static int measure_spin(struct costs *c, const struct sy_cell *cell, struct cp_e
 /* --futex: private, shared, or private:shared (the two forms as
  * interleaved arms between threads).  *form: 0 private, 1 shared, 2 both
  * as arms; -1 without the option (the form follows the mode). */
-static int futex_form(const struct costs *c, const int *idx, int n, int *form, struct cp_err *e)
+static int futex_form(const struct costs *c, const struct sync_req *o, const int *idx, int n, int *form,
+		      struct cp_err *e)
 {
-	const struct opts *o = c->o;
-
 	*form = -1;
 	if (!o->futex)
 		return 0;
@@ -361,23 +376,22 @@ static int futex_form(const struct costs *c, const int *idx, int n, int *form, s
 	return 0;
 }
 
-int cmd_sync(struct opts *o)
+static int sync_run(const void *req, struct cp_err *ep)
 {
+	const struct sync_req *o = req;
 	struct costs c;
 	struct cp_err e = { 0 };
 	struct cp_placement pl = { 0 };
 	int idx[16], n = 0, form = -1, rc;
 	struct sy_arms modes_arms, forms_arms = { { AGENT_THREAD, AGENT_THREAD }, { 0, 1 }, "private:shared" };
 
-	if (o->argc)
-		cp_die(CP_EUSAGE, "sync: unexpected argument '%s': it takes options only", o->argv[0]);
-	if ((rc = costs_init(&c, o, 30, 3, &e)) ||
-	    (rc = opt_pick(o->prim ? o->prim : "all", "prim", OPT_TABLE(sy_prims, sy_nprims), idx, 16, &n, &e)) ||
-	    (rc = futex_form(&c, idx, n, &form, &e)) ||
+	if ((rc = costs_init(&c, &o->c, &e)) ||
+	    (rc = name_pick(o->prim, "prim", NAME_TABLE(sy_prims, sy_nprims), idx, 16, &n, &e)) ||
+	    (rc = futex_form(&c, o, idx, n, &form, &e)) ||
 	    (rc = costs_check_margin(&c, c.nmodes == 2 || form == 2, "--mode both or --futex private:shared", &e)))
 		goto out;
 	modes_arms = (struct sy_arms){ { c.modes[0], c.modes[1] }, { 1, 1 }, c.mode_pair };
-	if ((rc = costs_pairs(&c, &pl, &e)) || (rc = costs_open_sink(&c, &e)))
+	if ((rc = costs_pairs(&c, &pl, &e)) || o->c.checking || (rc = costs_open_sink(&c, &e)))
 		goto out;
 	/* both modes, or both futex forms: interleaved arms of one comparison per cell */
 	for (int p = 0; p < pl.npairs && !rc; p++)
@@ -399,12 +413,12 @@ int cmd_sync(struct opts *o)
 			}
 out:
 	cp_placement_free(&pl);
-	return costs_finish(&c, rc, &e);
+	rc = costs_finish(&c, rc, &e);
+	*ep = e;
+	return rc;
 }
 
 /* ---- the experiment ---- */
-
-void rep_sync(struct rep *r);   /* its report section (report_costs.c) */
 
 /* waking the other side */
 static const struct exp_preset sync_presets[] = {
@@ -424,15 +438,16 @@ static const struct exp_figure sync_figures[] = {
 };
 
 const struct experiment exp_sync = {
-	.cmd = { "sync", cmd_sync, "",
-		 CP_OPTS_PLACE | CP_OPTS_SAMPLE | CP_OPTS_COUNTERS | CP_OPTS_OUTPUT | O(mode) | O(prim) |
-		 O(futex) | O(mem_node) | O(margin),
-		 "wake-up round trip through futex, mutex, semaphore, eventfd, pipe vs spinning",
-		 "--iters: the default makes a sample of ~1 ms" },
-	.prior = { 0.12, 0.005, 1.2e-3, 0, 30, 10, 1000, "prim=6 mode=2", "prim=6" },
+	.name = "sync",
+	.summary = "wake-up round trip of a waiter asleep in the kernel through futex, mutex, semaphore, "
+		   "eventfd, pipe vs spinning",
+	.notes = "--iters: the default makes a sample of ~1 ms",
+	EXP_REQUEST(struct sync_req, sync_opts),
+	.run = sync_run,
+	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.005, .t_sample = 1.2e-3, .per_byte = 0,
+		   .min_samples = 10, .max_samples = 1000, .all = "prim=6" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(sync_presets),
 	.probe = "sync --prim futex --mode thread --placement {near} --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(sync_figures),
-	.report = rep_sync,
 };

@@ -226,8 +226,8 @@ static void fill_row(const struct coh_run *r, const struct coh_cell *c, const st
 	row->mode = agent_mode_name(c->mode);
 	row->shm = shm_kind_name(&P->shm);
 	row->pages = shm_page_name(&P->shm);
-	row->state = coh_state_name(c->state);
-	row->holder = c->holder;
+	row_ext_set(row, COL_state, coh_state_name(c->state));
+	row_ext_set(row, COL_holder, c->holder);
 	row->placement = c->placement;
 	if (c->third >= 0)
 		snprintf(row->cpus, sizeof(row->cpus), "%d;%d;%d", c->prep, c->meas, c->third);

@@ -6,7 +6,7 @@
  * calls, the fill, the sum and the acknowledgement spin, nothing else.
  * pipe and socketpair share the fd steps; they differ in setup only. */
 #include "copy_vias.h"
-#include "opts.h"
+#include "names.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -338,5 +338,5 @@ const char *cv_via_names(void)
 {
 	static char buf[128];
 
-	return opt_table_names(OPT_TABLE(cv_vias, cv_nvias), buf, sizeof(buf));
+	return names_of(NAME_TABLE(cv_vias, cv_nvias), buf, sizeof(buf));
 }

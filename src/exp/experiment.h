@@ -1,35 +1,40 @@
 /* experiment.h: everything about an experiment in one descriptor, defined
- * in the experiment's own file and listed once in experiments.def: its
- * command and options, the sweep's time-estimate prior, its lines in the
- * presets, its CSV and figures, and its report section.  The command table,
- * the presets, the priors, the figure table, the report's section order and
- * the lists of experiment names in messages are all read from here. */
+ * in the experiment's own file and listed once in the sweep's registry
+ * (suite/experiments.def): its
+ * name and help, the options it takes with their defaults and where they
+ * go in its typed request (request.h), the function that measures a
+ * request, the sweep's time-estimate prior and probe, its lines in the
+ * presets, its CSV and figures.  The command table, the presets, the
+ * priors, the figure table, the report's section order and the lists of
+ * experiment names in messages are all read from here; its report section
+ * is registered by name in the report (report/sections.def). */
 #ifndef EXPERIMENT_H
 #define EXPERIMENT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "command.h"
+#include "optset.h"
+#include "request.h"
 
-/* The presets a line belongs to (sweep_preset.c). */
+/* The presets a line belongs to (suite/presets.c). */
 enum { EXP_QUICK = 1, EXP_STANDARD = 2, EXP_FULL = 4 };
 
 /* What a cell costs before it runs (sweep_est.c), from how the experiment
  * samples; the sweep corrects it by measured/predicted time: its probe's
- * first, then each cell's as it ends. */
+ * first, then each cell's as it ends.  An option a cell does not give
+ * counts as its default (the experiment's option table), --samples too. */
 struct exp_prior {
 	double cell_fixed;    /* s: process start, timer calibration, topology */
 	double meas_fixed;    /* s: per measurement: agents started, memory mapped, warm-up */
 	double t_sample;      /* s: one sample */
 	double per_byte;      /* s: one sample, per byte of --sizes */
-	uint64_t def_samples, min_samples, max_samples;
-	const char *absent;   /* "opt=count ...": an option not given means count values */
+	uint64_t min_samples, max_samples;   /* what a budget scales --samples within */
 	const char *all;      /* "opt=count ...": what "all" means when no table is at hand */
 };
 
 /* A preset line: a command-line template whose {placeholders} expand over
- * the machine (sweep_preset.c).  Order is priority within the registry's. */
+ * the machine (sweep_expand.c).  Order is priority within the registry's. */
 struct exp_preset {
 	unsigned in;          /* EXP_QUICK | EXP_STANDARD | EXP_FULL */
 	const char *line;
@@ -47,8 +52,6 @@ struct exp_figure {
 	const char *caption;
 };
 
-struct rep;   /* the report being written (report_int.h) */
-
 /* How --mode both measures the two modes: one after the other, or as
  * interleaved arms within one run of the agents (arms.h), or as
  * interleaved arms of one run per block (costs_arms_run). */
@@ -62,7 +65,16 @@ enum exp_overlay {
 };
 
 struct experiment {
-	struct command cmd;
+	const char *name;
+	const char *summary;         /* one line, for `cachepong --help` */
+	const char *notes;           /* what its --help adds below the options, or "" */
+	const struct req_opt *opts;  /* the options it takes, their defaults, their place in its request */
+	size_t nopts;
+	size_t req_size;             /* its request: a struct that starts with struct exp_req */
+	/* Measure the request (or only check it: req->checking).  Returns an
+	 * exit code, e filled when it is not CP_OK (or CP_ECAPPED, said on
+	 * stderr). */
+	int (*run)(const void *req, struct cp_err *e);
 	const char *family;          /* kernel family --op names (NULL: none) */
 	struct exp_prior prior;
 	enum exp_arms arms;
@@ -74,21 +86,16 @@ struct experiment {
 	const char *probe;
 	const struct exp_figure *figures;
 	size_t nfigures;
-	void (*report)(struct rep *r); /* its report section, or NULL */
 	enum exp_overlay overlay;
 };
 
 #define EXP_ITEMS(arr) (arr), (sizeof(arr) / sizeof((arr)[0]))
+/* .opts, .nopts and .req_size of request type T and its option table */
+#define EXP_REQUEST(T, table) .opts = (table), .nopts = sizeof(table) / sizeof((table)[0]), .req_size = sizeof(T)
 
-#define EXP(name) extern const struct experiment exp_##name;
-#include "experiments.def"
-#undef EXP
-
-size_t experiment_count(void);
-const struct experiment *experiment_at(size_t i);
-/* The experiment of that name, or NULL. */
-const struct experiment *experiment_find(const char *name);
-/* "pingpong, setup, ..., matrix": for messages. */
-const char *experiment_names(void);
+/* The options it takes, as a set. */
+opt_set experiment_options(const struct experiment *x);
+/* Its default of option id, or NULL (none, or not taken). */
+const char *experiment_default(const struct experiment *x, enum opt_id id);
 
 #endif

@@ -391,7 +391,7 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 	return rc;
 }
 
-int pp_run_init(struct pp_run *r, const struct opts *o, const struct pp_mem *m, unsigned modes,
+int pp_run_init(struct pp_run *r, const struct exp_req *q, const struct pp_mem *m, unsigned modes,
 		struct cp_err *e)
 {
 	int rc;
@@ -406,8 +406,8 @@ int pp_run_init(struct pp_run *r, const struct opts *o, const struct pp_mem *m, 
 			return e->code;
 		r->two_lines = l == 1;
 	}
-	if (o->poll) {
-		int p = parse_choice(o->poll, "load|rmw", "poll", e);
+	if (m->poll) {
+		int p = parse_choice(m->poll, "load|rmw", "poll", e);
 
 		if (p < 0)
 			return e->code;
@@ -419,26 +419,26 @@ int pp_run_init(struct pp_run *r, const struct opts *o, const struct pp_mem *m, 
 		return rc;
 	if ((modes & 2) && (rc = shm_check(m->shm, m->pages, 1, e)))
 		return rc;
-	r->samples = opt_isset(o, OPT_samples) ? o->samples : 200;
-	r->warmup = opt_isset(o, OPT_warmup) ? o->warmup : 20;
-	r->iters = opt_isset(o, OPT_iters) ? o->iters : 0;
-	r->target_ci = opt_isset(o, OPT_target_ci) ? o->target_ci : 0;
+	r->samples = q->smp.samples;
+	r->warmup = q->smp.warmup;
+	r->iters = q->smp.iters;
+	r->target_ci = q->smp.target_ci;
 	/* --target-ci keeps sampling up to 50x the asked samples, within the
 	 * largest --samples allowed; the buffer always holds what was asked */
 	r->max_samples = sampler_max_samples(&(struct sampler_req){ .samples = r->samples,
 								    .target_ci = r->target_ci });
-	r->timeout_s = opt_isset(o, OPT_timeout) ? o->timeout : 10;
-	if ((rc = topo_load(o->topology_xml, &r->topo, e)))
+	r->timeout_s = q->smp.timeout;
+	if ((rc = topo_load(q->place.topology_xml, &r->topo, e)))
 		return rc;
 	/* a plan for another machine is checked against its topology */
-	if (!topo_is_thissystem(r->topo) && !getenv(CP_VALIDATE_ENV))
+	if (!topo_is_thissystem(r->topo) && !q->checking)
 		return cp_errf(e, CP_EUSAGE,
 			       "--topology-xml %s: measurements run on this machine; a saved topology is for "
-			       "'cachepong topo' and 'matrix --dry-run'", o->topology_xml);
+			       "'cachepong topo' and 'matrix --dry-run'", q->place.topology_xml);
 	r->granule = topo_granule(r->topo);
-	if ((rc = opts_counters_config(o, &r->counters, e)))
+	if ((rc = req_counters_config(q, &r->counters, e)))
 		return rc;
-	return cp_timer_init(&r->timer, o->timer, e);
+	return cp_timer_init(&r->timer, q->smp.timer, e);
 }
 
 void pp_run_free(struct pp_run *r)

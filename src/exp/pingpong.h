@@ -9,7 +9,7 @@
 #include "agents.h"
 #include "cp.h"
 #include "kernel.h"
-#include "opts.h"
+#include "request.h"
 #include "result.h"
 #include "timer.h"
 
@@ -32,15 +32,16 @@ struct pp_run {
 };
 
 /* The memory of the cells, as the command decided it from its options:
- * kind, pages and ping-pong layout (NULL: the defaults; the cost commands,
- * which check their own kinds and layouts, give none). */
+ * kind, pages, ping-pong layout and poll (NULL: the defaults; the cost
+ * commands, which check their own kinds and layouts, give none). */
 struct pp_mem {
-	const char *shm, *pages, *layout;
+	const char *shm, *pages, *layout, *poll;
 };
 /* Validate what a ping-pong cell needs (the memory m, poll, samples,
- * timer, counters, topology).  `modes` says which modes will run (bit 0
- * thread, bit 1 process) for the shm checks. */
-int pp_run_init(struct pp_run *r, const struct opts *o, const struct pp_mem *m, unsigned modes,
+ * timer, counters, topology) from the request's shared options.  `modes`
+ * says which modes will run (bit 0 thread, bit 1 process) for the shm
+ * checks. */
+int pp_run_init(struct pp_run *r, const struct exp_req *q, const struct pp_mem *m, unsigned modes,
 		struct cp_err *e);
 void pp_run_free(struct pp_run *r);
 

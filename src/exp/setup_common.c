@@ -17,10 +17,16 @@
 
 /* --mode: thread, process, both (= thread:process) or A:B, the A/A
  * controls thread:thread and process:process included. */
-static int parse_modes(const struct opts *o, struct costs *c, struct cp_err *e)
+static int parse_modes(const struct exp_req *q, struct costs *c, struct cp_err *e)
 {
-	return agent_arms_modes(o->mode ? o->mode : "both", c->modes, &c->nmodes, c->mode_pair,
-				sizeof(c->mode_pair), e);
+	struct agent_modes am;
+	int rc = agent_modes_parse(q->mode, 1, &am, e);
+
+	c->modes[0] = am.m[0];
+	c->modes[1] = am.m[1];
+	c->nmodes = am.n;
+	snprintf(c->mode_pair, sizeof(c->mode_pair), "%s", am.pair);
+	return rc;
 }
 
 int costs_any_process(const struct costs *c)
@@ -31,44 +37,36 @@ int costs_any_process(const struct costs *c)
 	return 0;
 }
 
-int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
-	       struct cp_err *e)
+int costs_init(struct costs *c, const struct exp_req *q, struct cp_err *e)
 {
-	const struct pp_mem none = { NULL, NULL, NULL };
+	const struct pp_mem none = { NULL, NULL, NULL, NULL };
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	c->o = o;
+	c->q = q;
 	c->intr = agents_shared_alloc(sizeof(uint64_t));
 	/* restart: a blocking read of an agent goes on; agents notice the
 	 * signal at their next sample boundary.  A second signal does the same
 	 * (agents that hang are ended by the watchdog, --timeout): dying at
 	 * once would leave the --out temporary behind. */
 	runctl_stop_begin(c->intr, 1);
-	if (opts_format(o, e) < 0)
+	if (req_format(q, e) < 0)
 		return e->code;
-	if ((rc = parse_modes(o, c, e)))
+	if ((rc = parse_modes(q, c, e)))
 		return rc;
 	/* the commands check their memory kinds themselves (setup takes a
 	 * list of them) and contend its own layouts */
-	if ((rc = pp_run_init(&c->run, o, &none, 0, e)))
+	if ((rc = pp_run_init(&c->run, q, &none, 0, e)))
 		return rc;
-	c->run.shm = o->shm;
-	c->run.pages = o->pages;
-	if (!opt_isset(o, OPT_samples))
-		c->run.samples = c->run.max_samples = def_samples;
-	if (!opt_isset(o, OPT_warmup))
-		c->run.warmup = def_warmup;
-	c->margin_pct = opt_isset(o, OPT_margin) ? o->margin : VERDICT_MARGIN_PCT;
+	c->run.shm = q->mem.shm;
+	c->run.pages = q->mem.pages;
+	c->margin_pct = q->margin;
 	return 0;
 }
 
 int costs_check_margin(const struct costs *c, int arms, const char *how, struct cp_err *e)
 {
-	if (!opt_isset(c->o, OPT_margin) || arms)
-		return 0;
-	return cp_errf(e, CP_EUSAGE, "--margin: needs two arms (%s), got --mode %s", how,
-		       c->o->mode ? c->o->mode : agent_mode_name(c->modes[0]));
+	return req_check_margin(c->q, arms, how, e);
 }
 
 struct sampler_req costs_sampler_req(const struct costs *c)
@@ -104,7 +102,7 @@ int costs_arms_run(struct costs *c, costs_block_fn fn, void *cell, double margin
 
 int costs_open_sink(struct costs *c, struct cp_err *e)
 {
-	int rc = opts_result_open(c->o, &c->sink, e);
+	int rc = req_sink_open(c->q, &c->sink, e);
 
 	if (rc)
 		return rc;
@@ -131,20 +129,21 @@ int costs_finish(struct costs *c, int rc, struct cp_err *e)
 		raise(sig);
 		cp_die(CP_ERUN, "interrupted by signal %d", sig);
 	}
-	if (rc)
-		cp_exit_err(e);
-	return runctl_exit_code(CP_OK);
+	runctl_stop_end();
+	agents_shared_free((void *)c->intr, sizeof(uint64_t));
+	c->intr = NULL;
+	return rc ? rc : runctl_exit_code(CP_OK);
 }
 
 int costs_pairs(struct costs *c, struct cp_placement *pl, struct cp_err *e)
 {
-	return opts_resolve_pairs(c->run.topo, c->o, pl, e);
+	return req_resolve_pairs(c->run.topo, c->q, pl, e);
 }
 
 int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, char *placement,
 		  size_t plen, struct cp_err *e)
 {
-	const struct opts *o = c->o;
+	const struct req_place *o = &c->q->place;
 	int rc;
 
 	*cpus = NULL;
@@ -169,7 +168,7 @@ int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, cha
 	} else if (o->placement || !def_all) {
 		struct cp_placement pl;
 
-		if ((rc = opts_resolve_pairs(c->run.topo, o, &pl, e)))
+		if ((rc = req_resolve_pairs(c->run.topo, c->q, &pl, e)))
 			return rc;
 		*cpus = cp_xcalloc(2, sizeof(int));
 		(*cpus)[0] = pl.pairs[0][0];
@@ -198,9 +197,9 @@ int costs_cpulist(struct costs *c, int min, int def_all, int **cpus, int *n, cha
 int costs_mem_node(const struct costs *c, const int *cpus, unsigned n, int *node, struct cp_err *e)
 {
 	*node = -1;
-	if (!c->o->mem_node)
+	if (!c->q->mem.mem_node)
 		return 0;
-	return topo_mem_node(c->run.topo, c->o->mem_node, cpus[0], cpus[n > 1 ? 1 : 0], node, e);
+	return topo_mem_node(c->run.topo, c->q->mem.mem_node, cpus[0], cpus[n > 1 ? 1 : 0], node, e);
 }
 
 void costs_row(const struct costs *c, struct cp_row *r, const char *experiment,
@@ -246,8 +245,7 @@ int costs_fault_counter(const struct costs *c)
 	return -1;
 }
 
-int costs_sizes(const struct opts *o, const char *def, uint64_t **sizes, size_t *n,
-		struct cp_err *e)
+int costs_sizes(const char *value, uint64_t **sizes, size_t *n, struct cp_err *e)
 {
-	return parse_sizes(o->sizes ? o->sizes : def, "sizes", sizes, n, e);
+	return parse_sizes(value, "sizes", sizes, n, e);
 }

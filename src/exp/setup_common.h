@@ -15,7 +15,7 @@
 
 #include "agents.h"
 #include "cp.h"
-#include "opts.h"
+#include "request.h"
 #include "pingpong.h"
 #include "result.h"
 #include "runctl.h"
@@ -25,7 +25,7 @@
 
 struct costs {
 	struct pp_run run;              /* timer, counters, topo, samples, warmup, iters, timeout */
-	const struct opts *o;
+	const struct exp_req *q;        /* the request's shared options */
 	enum agent_mode modes[2];
 	int nmodes;                     /* 2: interleaved arms (both, A:B) */
 	char mode_pair[32];             /* "thread:process": the comparison row's mode */
@@ -34,12 +34,12 @@ struct costs {
 	double margin_pct;              /* --margin of the interleaved arms' verdicts */
 };
 
-/* Validate the common options: --mode (default both), --samples/--warmup
- * (defaults given), --timer, --counters, --topology-xml (must be this
- * machine).  `shm_ok` is passed to the shm checks of pp_run_init: 0 when
- * the command checks --shm itself.  Installs the signal handlers. */
-int costs_init(struct costs *c, const struct opts *o, uint64_t def_samples, uint64_t def_warmup,
-	       struct cp_err *e);
+/* Validate the request's shared options: --mode, --samples/--warmup (their
+ * defaults are the command's, in its option table), --timer, --counters,
+ * --topology-xml (must be this machine unless only checking).  The
+ * memory kinds are the command's to check.  Installs the signal handlers;
+ * costs_finish puts them back. */
+int costs_init(struct costs *c, const struct exp_req *q, struct cp_err *e);
 
 /* Whether one of the modes is processes. */
 int costs_any_process(const struct costs *c);
@@ -73,8 +73,9 @@ static inline int costs_interrupted(const struct costs *c)
 }
 
 /* End the command: interrupted -> drop the output and die of the signal;
- * rc != 0 -> drop the output, print e and exit rc; else close the sink
- * (written atomically) and return CP_OK.  Frees c. */
+ * rc != 0 -> drop the output and return rc (e says why); else close the
+ * sink (written atomically) and return CP_OK, or CP_ECAPPED when the time
+ * limit cut it.  Frees c. */
 int costs_finish(struct costs *c, int rc, struct cp_err *e);
 
 /* Pairs of CPUs: --cpus A,B, --placement CLASS [--pairs N] or the first
@@ -103,7 +104,6 @@ int costs_agent_left(struct agent_ctx *ac);
 int costs_fault_counter(const struct costs *c);
 
 /* Default --sizes when not given; parse_sizes otherwise. */
-int costs_sizes(const struct opts *o, const char *def, uint64_t **sizes, size_t *n,
-		struct cp_err *e);
+int costs_sizes(const char *value, uint64_t **sizes, size_t *n, struct cp_err *e);
 
 #endif

@@ -14,7 +14,7 @@
  * Pages are freed after each sample, untimed (MADV_REMOVE for shared
  * memory, whose object outlives the mapping; MADV_DONTNEED for private). */
 #include "setup_whats.h"
-#include "opts.h"
+#include "names.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -320,7 +320,7 @@ const char *su_what_names(void)
 {
 	static char buf[128];
 
-	return opt_table_names(OPT_TABLE(su_whats, su_nwhats), buf, sizeof(buf));
+	return names_of(NAME_TABLE(su_whats, su_nwhats), buf, sizeof(buf));
 }
 
 /* An agent's place in the run: the next sample's object. */

@@ -11,7 +11,7 @@
  * getrusage per announcement, which runs while the partner wakes up (its
  * hold-off covers it), and the /proc reads of the hold-off, subtracted. */
 #include "sync_prims.h"
-#include "opts.h"
+#include "names.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -462,5 +462,5 @@ const char *sy_prim_names(void)
 {
 	static char buf[128];
 
-	return opt_table_names(OPT_TABLE(sy_prims, sy_nprims), buf, sizeof(buf));
+	return names_of(NAME_TABLE(sy_prims, sy_nprims), buf, sizeof(buf));
 }

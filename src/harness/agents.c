@@ -28,61 +28,39 @@
 
 static const char *const mode_names[] = { [AGENT_THREAD] = "thread", [AGENT_PROCESS] = "process" };
 
-int agent_mode_parse(const char *s, enum agent_mode *m, struct cp_err *e)
+/* "thread" or "process" -> *m; -1 for anything else. */
+static int mode_of(const char *s, size_t len, enum agent_mode *m)
 {
 	for (size_t i = 0; i < CP_ARRAY_SIZE(mode_names); i++)
-		if (!strcmp(s, mode_names[i])) {
+		if (strlen(mode_names[i]) == len && !strncmp(s, mode_names[i], len)) {
 			*m = (enum agent_mode)i;
 			return 0;
 		}
-	return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both", s);
+	return -1;
 }
 
-int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err *e)
-{
-	if (!strcmp(s, "both")) {
-		m[0] = AGENT_THREAD;
-		m[1] = AGENT_PROCESS;
-		*n = 2;
-		return 0;
-	}
-	*n = 1;
-	return agent_mode_parse(s, &m[0], e);
-}
-
-int agent_arms_modes(const char *s, enum agent_mode m[2], int *n, char *pair, size_t len, struct cp_err *e)
-{
-	int interleave, rc;
-
-	if ((rc = agent_arms_parse(s, m, &interleave, e)))
-		return rc;
-	*n = interleave ? 2 : 1;
-	snprintf(pair, len, "%s:%s", agent_mode_name(m[0]), agent_mode_name(m[*n - 1]));
-	return 0;
-}
-
-int agent_arms_parse(const char *s, enum agent_mode arm[2], int *interleave, struct cp_err *e)
+int agent_modes_parse(const char *s, int pairs, struct agent_modes *out, struct cp_err *e)
 {
 	const char *colon = strchr(s, ':');
-	char a[16];
+	int bad;
 
-	*interleave = 1;
+	memset(out, 0, sizeof(*out));
+	out->n = 2;
 	if (!strcmp(s, "both")) {
-		arm[0] = AGENT_THREAD;
-		arm[1] = AGENT_PROCESS;
-		return 0;
+		out->m[0] = AGENT_THREAD;
+		out->m[1] = AGENT_PROCESS;
+		bad = 0;
+	} else if (colon && pairs) {
+		bad = mode_of(s, (size_t)(colon - s), &out->m[0]) || mode_of(colon + 1, strlen(colon + 1), &out->m[1]);
+	} else {
+		out->n = 1;
+		bad = colon || mode_of(s, strlen(s), &out->m[0]);
+		out->m[1] = out->m[0];
 	}
-	if (!colon) {
-		*interleave = 0;
-		if (agent_mode_parse(s, &arm[0], e))
-			return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both|"
-				       "thread:process|process:thread|thread:thread|process:process", s);
-		return 0;
-	}
-	snprintf(a, sizeof(a), "%.*s", (int)(colon - s < 15 ? colon - s : 15), s);
-	if (agent_mode_parse(a, &arm[0], e) || agent_mode_parse(colon + 1, &arm[1], e))
-		return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both|"
-			       "thread:process|process:thread|thread:thread|process:process", s);
+	if (bad)
+		return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both%s", s,
+			       pairs ? "|thread:process|process:thread|thread:thread|process:process" : "");
+	snprintf(out->pair, sizeof(out->pair), "%s:%s", mode_names[out->m[0]], mode_names[out->m[out->n - 1]]);
 	return 0;
 }
 

@@ -16,17 +16,17 @@
 
 enum agent_mode { AGENT_THREAD, AGENT_PROCESS };
 
-/* "thread"/"process" -> mode; CP_EUSAGE otherwise.  "both" is the
- * command's business (it runs the cell twice). */
-int agent_mode_parse(const char *s, enum agent_mode *m, struct cp_err *e);
-/* --mode: "thread", "process" or "both" (thread, then process) -> m[0..n). */
-int agent_modes_parse(const char *s, enum agent_mode m[2], int *n, struct cp_err *e);
-/* --mode for interleaved arms: "A:B" (or "both" = thread:process) ->
- * arm[0..1], *interleave = 1; a single mode -> arm[0], *interleave = 0. */
-int agent_arms_parse(const char *s, enum agent_mode arm[2], int *interleave, struct cp_err *e);
-/* The same as the modes to measure: *n = 2 for two interleaved arms, else
- * 1; pair: "A:B", the comparison row's mode (len bytes). */
-int agent_arms_modes(const char *s, enum agent_mode m[2], int *n, char *pair, size_t len, struct cp_err *e);
+/* What --mode asks for, parsed once (agent_modes_parse): one mode, or two
+ * measured as interleaved arms of one comparison. */
+struct agent_modes {
+	enum agent_mode m[2];      /* m[0]; m[1] the second arm (n == 2) */
+	int n;                     /* 1, or 2: two arms, interleaved */
+	char pair[24];             /* "thread:process": the comparison row's mode */
+};
+/* --mode: "thread", "process", "both" (= thread:process, as two arms) and,
+ * with pairs, any "A:B" (the A/A controls thread:thread and
+ * process:process too).  CP_EUSAGE naming the value and what is allowed. */
+int agent_modes_parse(const char *s, int pairs, struct agent_modes *out, struct cp_err *e);
 const char *agent_mode_name(enum agent_mode m);
 
 struct cp_cset;            /* counters of one agent (counters/counters.h) */

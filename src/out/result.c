@@ -225,8 +225,6 @@ int result_open(const struct cp_sink_req *o, struct cp_sink **out, struct cp_err
 	int rc;
 
 	*out = NULL;
-	if (getenv(CP_VALIDATE_ENV))
-		exit(CP_OK);
 	if (o->out && o->raw && same_file(o->out, o->raw))
 		return cp_errf(e, CP_EUSAGE, "--raw %s: the same file as --out %s: give two files", o->raw, o->out);
 	s = cp_xcalloc(1, sizeof(*s));

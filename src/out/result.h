@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cp.h"
+#include "schema.h"
 #include "stats.h"
 
 
@@ -21,6 +22,9 @@ struct cp_counter_val {
 	int valid;
 };
 
+/* How many C_EXT columns one row may set. */
+#define CP_ROW_EXT_MAX 4
+
 struct cp_row {
 	const char *experiment;   /* pingpong, setup, sync, copy, contend, matrix */
 	const char *kernel;       /* cas, load-store, futex, memcpy, touch ... */
@@ -32,8 +36,6 @@ struct cp_row {
 	const char *pages;        /* 4k, thp, huge */
 	const char *layout;       /* one-line, two-lines, same-line, false-sharing, padded, NULL */
 	const char *poll;         /* ping-pong: load or rmw (how the turn is polled); NULL */
-	const char *state;        /* coherence: M, E, S, I (the line's state before the op); NULL */
-	const char *holder;       /* coherence: self, memory, or the class of the CPU holding the line; NULL */
 	const char *placement;    /* class name (llc, cross-package:21 ...) or "cpus" when given by --cpus */
 	char cpus[128];           /* CPUs actually used, OS numbers, "0,1" */
 	int mem_node;             /* node the memory really sat on (move_pages); -1 unknown/n.a. */
@@ -54,12 +56,20 @@ struct cp_row {
 	double margin_pct;        /* comparison rows: the margin of the verdict, percent; 0 otherwise */
 	uint64_t blocks;          /* comparison rows: block pairs behind the interval; 0 otherwise */
 	const char *note;         /* free text, e.g. "thp verified", NULL */
+	/* the columns of some experiments only (the schema's C_EXT: state,
+	 * holder), by column: row_ext_set / row_ext; empty unless set */
+	struct cp_row_ext { enum cp_col col; const char *value; } ext[CP_ROW_EXT_MAX];
 	int ncounters;
 	struct cp_counter_val counters[CP_MAX_COUNTERS];
 	/* raw samples in `unit`, for --raw (may be NULL) */
 	const double *raw;
 	size_t nraw;
 };
+
+/* Set column col (a C_EXT column of schema.h: COL_state, COL_holder) of
+ * row r to value (NULL: empty); its value, or NULL. */
+void row_ext_set(struct cp_row *r, enum cp_col col, const char *value);
+const char *row_ext(const struct cp_row *r, enum cp_col col);
 
 struct cp_meta;   /* the machine and run metadata, see meta.h */
 
@@ -68,12 +78,6 @@ struct cp_meta;   /* the machine and run metadata, see meta.h */
  * then rename) at close; result_open checks that the directory is writable
  * before anything is measured (CP_ERUN naming the path and strerror). */
 struct cp_sink;
-
-/* Set in the environment, result_open ends the process with exit 0: the
- * command has checked all its options by then and would start measuring.
- * A sweep checks a plan's cells this way (sweep_check.c); its value is "1"
- * or the --topology-xml the plan is for. */
-#define CP_VALIDATE_ENV "CACHEPONG_VALIDATE"
 
 /* Where a command's results go: FMT_* (checked by the command), --out and
  * --raw (NULL: stdout / none), and the command line for the metadata. */

@@ -37,6 +37,25 @@ static int unit_is_time(const char *u)
 	return u && (!strcmp(u, "ns") || !strncmp(u, "ns/", 3));
 }
 
+void row_ext_set(struct cp_row *r, enum cp_col col, const char *value)
+{
+	for (int i = 0; i < CP_ROW_EXT_MAX; i++)
+		if (r->ext[i].col == col || !r->ext[i].value) {
+			r->ext[i] = (struct cp_row_ext){ col, value };
+			return;
+		}
+	cp_die(CP_ERUN, "internal: more than %d columns of the row's extension (%s)", CP_ROW_EXT_MAX,
+	       schema_col_name(col));
+}
+
+const char *row_ext(const struct cp_row *r, enum cp_col col)
+{
+	for (int i = 0; i < CP_ROW_EXT_MAX; i++)
+		if (r->ext[i].value && r->ext[i].col == col)
+			return r->ext[i].value;
+	return NULL;
+}
+
 void result_col_value(const struct col *c, const struct cp_row *r, struct cval *v)
 {
 	const char *base = (const char *)r + c->off;
@@ -45,6 +64,10 @@ void result_col_value(const struct col *c, const struct cp_row *r, struct cval *
 	switch (c->kind) {
 	case C_STR:
 		v->s = *(const char *const *)base;
+		v->kind = v->s ? V_STR : V_NULL;
+		return;
+	case C_EXT:
+		v->s = row_ext(r, (enum cp_col)(c - result_cols));
 		v->kind = v->s ? V_STR : V_NULL;
 		return;
 	case C_U64: v->d = (double)*(const uint64_t *)base; return;

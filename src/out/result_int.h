@@ -31,7 +31,7 @@ struct cp_sink {
 
 /* How a column's value is taken from a row (schema.h's second field). */
 enum ckind { C_STR, C_U64, C_UNS, C_STAT, C_CPUS, C_CPU_A, C_CPU_B, C_NODE, C_CYCLES, C_POS, C_CNT,
-	     C_MODES, C_MODE_P50, C_MODE_W };
+	     C_MODES, C_MODE_P50, C_MODE_W, C_EXT };
 
 struct col {
 	const char *name;

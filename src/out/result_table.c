@@ -71,6 +71,14 @@ static int varies_str(const struct cp_sink *s, size_t off)
 	return 0;
 }
 
+static int varies_ext(const struct cp_sink *s, enum cp_col col)
+{
+	for (size_t k = 1; k < s->nrows; k++)
+		if (!same_str(row_ext(&s->rows[k], col), row_ext(&s->rows[0], col)))
+			return 1;
+	return 0;
+}
+
 static int varies_size(const struct cp_sink *s)
 {
 	for (size_t k = 1; k < s->nrows; k++)
@@ -119,15 +127,20 @@ static int table_verdicts(const struct cp_sink *s, FILE *f)
 static void table_ratio_line(const struct cp_sink *s, FILE *f, const struct cp_row *p, const char *a,
 			     const char *b, const char *c)
 {
-	char sz[32] = "";
+	char sz[32] = "", ext[200] = "";
+	size_t off = 0;
 
 	if (varies_size(s))
 		size_format(p->size_bytes, sz, sizeof(sz));
-	fprintf(f, "  %s%s%s%s%s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n", p->kernel ? p->kernel : "",
-		p->state ? ", state " : "", p->state ? p->state : "", p->holder ? " held by " : "",
-		p->holder ? p->holder : "", p->shm ? p->shm : "", p->placement ? p->placement : "", p->cpus,
-		sz[0] ? ", " : "", sz, p->unit && strcmp(p->unit, "ns") ? ", " : "",
-		p->unit && strcmp(p->unit, "ns") ? p->unit : "", a, b, c);
+	/* the experiment's own columns: ", state M, holder self" */
+	for (int k = 0; k < COL_COUNT && off < sizeof(ext); k++)
+		if (result_cols[k].kind == C_EXT && row_ext(p, (enum cp_col)k))
+			off += (size_t)snprintf(ext + off, sizeof(ext) - off, ", %s %s", result_columns[k],
+						row_ext(p, (enum cp_col)k));
+	fprintf(f, "  %s%s, %s, %s, cpus %s%s%s%s%s: %s [%s, %s]\n", p->kernel ? p->kernel : "", ext,
+		p->shm ? p->shm : "", p->placement ? p->placement : "", p->cpus, sz[0] ? ", " : "", sz,
+		p->unit && strcmp(p->unit, "ns") ? ", " : "", p->unit && strcmp(p->unit, "ns") ? p->unit : "", a, b,
+		c);
 }
 
 static void table_ratios(const struct cp_sink *s, FILE *f)
@@ -167,7 +180,8 @@ static void table_ratios(const struct cp_sink *s, FILE *f)
 /* Where each shown column is in the table, -1 when not shown. */
 struct tcols {
 	int kernel, mode, shm, place, cpus, node, unit, med, ow, ci, p1090, n, ctr;
-	int size, pages, layout, agents, metric, state, holder, arm;
+	int size, pages, layout, agents, metric, arm;
+	int ext[COL_COUNT];   /* the C_EXT columns (state, holder ...), by column id */
 };
 
 static int tcol_if(struct table *t, int shown, const char *head, int right)
@@ -194,8 +208,9 @@ static void table_columns(const struct cp_sink *s, struct table *t, struct tcols
 	c->node = tcol(t, "node", 1);
 	c->pages = tcol_if(t, varies_str(s, offsetof(struct cp_row, pages)), "pages", 0);
 	c->layout = tcol_if(t, varies_str(s, offsetof(struct cp_row, layout)), "layout", 0);
-	c->state = tcol_if(t, varies_str(s, offsetof(struct cp_row, state)), "state", 0);
-	c->holder = tcol_if(t, varies_str(s, offsetof(struct cp_row, holder)), "holder", 0);
+	for (int k = 0; k < COL_COUNT; k++)
+		c->ext[k] = result_cols[k].kind == C_EXT ? tcol_if(t, varies_ext(s, (enum cp_col)k), result_columns[k], 0)
+							 : -1;
 	c->size = tcol_if(t, varies_size(s), "size", 1);
 	c->agents = tcol_if(t, varies_agents(s), "agents", 1);
 	c->metric = tcol_if(t, varies_str(s, offsetof(struct cp_row, metric)), "metric", 0);
@@ -232,9 +247,10 @@ static void table_fill(const struct tcols *x, const struct cp_row *r, char (*c)[
 	snprintf(c[x->node], TCELL, r->mem_node >= 0 ? "%d" : "-", r->mem_node);
 	cell_str(c, x->pages, r->pages);
 	cell_str(c, x->layout, r->layout);
-	cell_str(c, x->state, r->state);
+	for (int k = 0; k < COL_COUNT; k++)
+		if (x->ext[k] >= 0)
+			cell_str(c, x->ext[k], row_ext(r, (enum cp_col)k));
 	cell_str(c, x->arm, r->arm);
-	cell_str(c, x->holder, r->holder);
 	if (x->size >= 0)
 		size_format(r->size_bytes, c[x->size], TCELL);
 	if (x->agents >= 0)

@@ -16,7 +16,10 @@
  * directory" and "schema N". */
 #define CP_RESULTS_MARKER ".cachepong-results"
 
-/* X(name, how result.c writes it, field of struct cp_row, key) */
+/* X(name, how result.c writes it, field of struct cp_row, key).  C_EXT:
+ * a column of some experiments only (coherence's state and holder, sync's
+ * waiter state), set by column in the row's typed extension (result.h,
+ * row_ext_set). */
 #define CP_COLUMNS(X) \
 	X(experiment, C_STR, experiment, 1) \
 	X(kernel, C_STR, kernel, 1) \
@@ -28,8 +31,8 @@
 	X(pages, C_STR, pages, 1) \
 	X(layout, C_STR, layout, 1) \
 	X(poll, C_STR, poll, 1) \
-	X(state, C_STR, state, 1) \
-	X(holder, C_STR, holder, 1) \
+	X(state, C_EXT, ext, 1) \
+	X(holder, C_EXT, ext, 1) \
 	X(placement, C_STR, placement, 1) \
 	X(cpus, C_CPUS, cpus, 1) \
 	X(cpu_a, C_CPU_A, cpus, 0) \

@@ -14,7 +14,7 @@
 #endif
 
 #include "compare.h"
-#include "experiment.h"
+#include "registry.h"
 
 /* Append name='value' to vars, quoted for gnuplot (' doubled). */
 void plot_var(char *vars, size_t len, const char *name, const char *value)

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "csvmerge.h"
-#include "experiment.h"
+#include "registry.h"
 #include "meta.h"
 
 #define CMP_MAX_RUNS 16
@@ -503,22 +503,22 @@ static void experiment_section(struct doc *d, const struct experiment *x, struct
 {
 	char absent[600];
 	const char *metric, *unit = "";
-	int have = load_runs(run, n, x->cmd.name, absent, sizeof(absent));
+	int have = load_runs(run, n, x->name, absent, sizeof(absent));
 
 	if (have && absent[0])
 		snprintf(gaps + strlen(gaps), glen - strlen(gaps), "%s%s: not in %s", gaps[0] ? "; " : "",
-			 x->cmd.name, absent);
+			 x->name, absent);
 	if (have && (metric = main_metric(x, run, n, &unit))) {
 		char m[64];
 		int partial;
 
 		snprintf(m, sizeof(m), "%s", metric);
-		doc_h(d, 2, "%s: %s", x->cmd.name, m);
+		doc_h(d, 2, "%s: %s", x->name, m);
 		doc_p(d, "%s. Each run's median of %s per cell, lined up on everything that identifies the cell but "
 			 "the CPU numbers, so that placement classes line up across machines; then each run against "
 			 "the baseline: the ratio of the medians with a bootstrap interval of both runs' raw samples "
 			 "where both kept them, else the conservative interval of the two CIs. Back to back on "
-			 "different machines or days: a ratio, not a verdict.", x->cmd.summary, m);
+			 "different machines or days: a ratio, not a verdict.", x->summary, m);
 		partial = side_by_side(d, run, n, base, m, unit);
 		if (x->overlay == EXP_OVERLAY_BARS)
 			overlay_figures(d, run, n, base, d->dir);
@@ -526,7 +526,7 @@ static void experiment_section(struct doc *d, const struct experiment *x, struct
 			heat_maps(d, run, n, base, d->dir);
 		if (partial)
 			snprintf(gaps + strlen(gaps), glen - strlen(gaps), "%s%s: %d cell%s measured in some runs only",
-				 gaps[0] ? "; " : "", x->cmd.name, partial, partial > 1 ? "s" : "");
+				 gaps[0] ? "; " : "", x->name, partial, partial > 1 ? "s" : "");
 		verdicts(d, run, n, base);
 	}
 	free_runs(run, n);

@@ -153,4 +153,20 @@ int rep_load_controls(const struct rep *r, const char *name, struct csv *c);
 /* Every figure of kind `kind` (plot_set) with its caption. */
 void rep_figures(struct rep *r, const char *kind);
 
+/* Rows grouped by the columns cols[0..n-1] (report_groups.c): whether rows
+ * a and b agree on them; the first rows of the distinct groups among rows
+ * of metric; the row of g's group with the largest (or smallest) col. */
+int rep_same_in(const struct csv *c, size_t a, size_t b, const enum cp_col *cols, int n);
+int rep_groups(const struct csv *c, const char *metric, const enum cp_col *cols, int n, size_t *first, int max);
+long rep_extreme(const struct csv *c, size_t g, const char *metric, const enum cp_col *cols, int n,
+		 enum cp_col col, int largest);
+/* 65.5 ms, 134 µs, 250 ns; 4 KiB, 16 MiB */
+const char *rep_htime(double ns, char *buf, size_t len);
+const char *rep_hsize(double b, char *buf, size_t len);
+
+/* The experiments' sections (sections.def). */
+#define SECTION(name) void rep_##name(struct rep *r);
+#include "sections.def"
+#undef SECTION
+
 #endif

@@ -21,7 +21,7 @@
 
 #include "compare.h"
 #include "csvread.h"
-#include "experiment.h"
+#include "registry.h"
 #include "meta.h"
 #include "tmpname.h"
 

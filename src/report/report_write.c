@@ -3,7 +3,7 @@
  * plain words, then one section per experiment with its tables and
  * figures, what was not measured and why, and how to read the numbers. */
 #include "report_int.h"
-#include "experiment.h"
+#include "registry.h"
 #include "json_out.h"
 
 #include <math.h>
@@ -167,6 +167,15 @@ static void method(struct doc *d)
 		  "different quantities; rows are only compared within one poll.");
 }
 
+static const struct {
+	const char *name;
+	void (*write)(struct rep *r);
+} sections[] = {
+#define SECTION(name) { #name, rep_##name },
+#include "sections.def"
+#undef SECTION
+};
+
 /* The A/A controls of every experiment's CSV, and their false claims. */
 static void aa_count(const char *dir, int *n, int *claims)
 {
@@ -177,7 +186,7 @@ static void aa_count(const char *dir, int *n, int *claims)
 		struct cp_err e = { 0 };
 		char path[4300];
 
-		snprintf(name, sizeof(name), "%s.csv", experiment_at(k)->cmd.name);
+		snprintf(name, sizeof(name), "%s.csv", experiment_at(k)->name);
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (access(path, F_OK) || csv_read(path, &c, &e))
 			continue;
@@ -211,8 +220,9 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 	r.d = &body;
 	/* one section per experiment, in registry order */
 	for (size_t x = 0; x < experiment_count(); x++)
-		if (experiment_at(x)->report)
-			experiment_at(x)->report(&r);
+		for (size_t k = 0; k < CP_ARRAY_SIZE(sections); k++)
+			if (!strcmp(sections[k].name, experiment_at(x)->name))
+				sections[k].write(&r);
 	skipped(&r);
 	method(&body);
 

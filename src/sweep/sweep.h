@@ -27,26 +27,16 @@
 #include <stdio.h>
 
 #include "cp.h"
-#include "opts.h"
+#include "optset.h"
 
-/* The experiments a sweep may run: the caller's registry (main and the
- * fuzzer give registry.c's).  The sweep is above the experiments but does
- * not link to their registry: the registry links every experiment, and
- * one of them, the matrix, runs as a sweep. */
 struct experiment;
-struct sweep_experiments {
-	const struct experiment *(*find)(const char *name);
-	const char *(*names)(void);
-	size_t (*count)(void);
-	const struct experiment *(*at)(size_t i);
-};
-void sweep_use_experiments(const struct sweep_experiments *x);
 
 struct sweep_cell {
 	char *line;          /* normalised: words joined by one space */
 	int argc;
 	char **argv;         /* argv[0] is the command */
-	opt_set options;     /* the options the command takes (command.h) */
+	const struct experiment *exp; /* what it runs (NULL: a cell only its line names) */
+	opt_set options;     /* the options its experiment takes (experiment.h) */
 	int fixed_samples;   /* the line sets --samples (or is not sampled) */
 	int src_line;        /* line in the plan file, for messages */
 	int ncpu_hint;       /* CPUs of the machine a preset was made for (0:
@@ -63,35 +53,35 @@ struct sweep_plan {
 	char origin[300];    /* "preset standard" or "plan FILE" */
 };
 
-/* Parse a plan: one command line per line ('#' comments, quotes '...'
- * "..." for values with spaces), or key = value blocks with a "command"
- * key, blocks separated by blank lines.  Every cell is checked against its
- * command's options (CP_EUSAGE naming the file, line and problem).
- * lenient (for a resumed directory's plan.txt): a cell its command rejects,
- * or whose command is not in this build, is kept with ->invalid/->unavail
- * set instead of failing the whole plan. */
-int sweep_plan_parse(const char *text, const char *name, int lenient, struct sweep_plan *p,
-		     struct cp_err *e);
-int sweep_plan_read(const char *path, int lenient, struct sweep_plan *p, struct cp_err *e);
-/* Every cell checked by its own command (see sweep_check.c), against this
- * machine or TOPOLOGY_XML: CP_EUSAGE naming NAME:LINE and the command's
- * message for the first cell it refuses. */
-int sweep_plan_check(const struct sweep_plan *p, const char *name, const char *topology_xml, struct cp_err *e);
-/* The presets quick, standard, full for the machine described by
+/* A template of experiment x's cells (a preset's line, a probe): its
+ * {placeholders} expand over the machine (sweep_expand.c); idx: the
+ * cells' source line. */
+struct sweep_template {
+	const struct experiment *x;
+	const char *line;
+	int idx;
+};
+/* The cells of templates t[0..n-1] for the machine described by
  * topology_xml (NULL: this one), from its placement classes. */
-int sweep_plan_preset(const char *name, const char *topology_xml, struct sweep_plan *p,
+int sweep_plan_expand(const struct sweep_template *t, size_t n, const char *topology_xml, struct sweep_plan *p,
 		      struct cp_err *e);
 void sweep_plan_free(struct sweep_plan *p);
 /* The probes (each experiment's descriptor) of the experiments that have
  * cells in `of`, expanded for the machine as the presets are. */
 int sweep_plan_probes(const struct sweep_plan *of, const char *topology_xml, struct sweep_plan *p,
 		      struct cp_err *e);
-/* Add one cell from its words (checked as the parser does).  _lenient:
- * a cell that fails the check is kept with ->unavail / ->invalid set. */
-void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src_line,
-			    const char *name);
-int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, const char *name,
-		   struct cp_err *e);
+/* Add one cell of experiment x from its words (argv[0] its name), the
+ * words checked against the options x takes: each an option of x, each
+ * value of its type and range (CP_EUSAGE naming NAME:SRC_LINE).  _lenient:
+ * a cell that fails the check is kept with ->invalid set, and one of an
+ * experiment not in this build (x NULL) with ->unavail. */
+void sweep_plan_add_lenient(struct sweep_plan *p, const struct experiment *x, int argc, char **argv,
+			    int src_line, const char *name);
+int sweep_plan_add(struct sweep_plan *p, const struct experiment *x, int argc, char **argv, int src_line,
+		   const char *name, struct cp_err *e);
+/* Add a cell that only a line names: a sweep whose cells are measured in
+ * its own process (struct sweep_here) never runs the line. */
+void sweep_plan_add_line(struct sweep_plan *p, const char *line);
 
 /* DIR/meta.json says "running" but its process is gone (SIGKILL, a crash,
  * on this boot): say "killed" instead.  Returns 1 when it did. */
@@ -165,7 +155,8 @@ struct sweep_cfg {
 				 * figures), kept in meta.json for --resume */
 	int resume;             /* continue the sweep in dir */
 	double target_ci;       /* passed to cells that take it; 0 = not */
-	const struct opts *o;   /* the sweep's own command line (meta) */
+	int argc;               /* the sweep's own command line (meta) */
+	char **argv;
 	const char *resume_cmd; /* how to continue, for the Ctrl-C message:
 				 * "cachepong sweep --resume" */
 	int quiet;              /* no summary line at the end */
@@ -211,17 +202,5 @@ char *sweep_default_dir(char *buf, size_t len);
  * columns) is rewritten with the union of the columns.  *nrows: rows added. */
 int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, size_t *nrows,
 		      struct cp_err *e);
-
-/* Where a sweep's plan comes from: exactly one of preset, plan (a file)
- * and resume (a directory); command names the asking command in messages. */
-struct sweep_plan_req {
-	const char *command, *preset, *plan, *resume, *topology_xml;
-	int dry_run;
-};
-/* The plan of --preset, --plan or --resume DIR (cmd_sweep.c). */
-int sweep_load_plan(const struct sweep_plan_req *o, struct sweep_plan *p, struct cp_err *e);
-/* The request of a command's options, with `preset` when it names none
- * of the three (report: "standard"; NULL: none). */
-struct sweep_plan_req sweep_plan_req_of(const struct opts *o, const char *preset);
 
 #endif

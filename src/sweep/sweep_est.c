@@ -25,7 +25,10 @@
 
 /* A command that is not an experiment (none is measured today): a
  * generic guess the sweep's measured/predicted ratio then corrects. */
-static const struct exp_prior generic_prior = { 0.3, 0.05, 1e-3, 0, 100, 10, 1000, "", "" };
+static const struct exp_prior generic_prior = { .cell_fixed = 0.3, .meas_fixed = 0.05, .t_sample = 1e-3,
+					       .min_samples = 10, .max_samples = 1000, .all = "" };
+/* and its sample count when it gives none */
+#define GENERIC_SAMPLES 100
 
 /* The count of opt in a "opt=count ..." list, or 0. */
 static double listed(const char *list, const char *opt)
@@ -41,26 +44,33 @@ static double listed(const char *list, const char *opt)
 /* The experiment's prior (its descriptor): what it does by default, as far
  * as time goes.  Only estimates depend on it; a stale entry costs accuracy,
  * which the sweep's measured/predicted ratio then corrects. */
-static const struct exp_prior *prior_of(const char *cmd)
+static const struct exp_prior *prior_of(const struct sweep_cell *c)
 {
-	const struct experiment *x = sweep_exps()->find(cmd);
+	return c->exp ? &c->exp->prior : &generic_prior;
+}
 
-	return x ? &x->prior : &generic_prior;
+/* The value of --opt in the cell, else the experiment's default, or NULL. */
+static const char *cell_value(const struct sweep_cell *c, const char *opt)
+{
+	const char *v = sweep_cell_opt(c, opt);
+	int id = opt_by_name(opt);
+
+	return v || !c->exp || id < 0 ? v : experiment_default(c->exp, (enum opt_id)id);
 }
 
 /* How many values a list option stands for. */
 static double count_values(const struct sweep_cell *c, const struct exp_prior *p, const char *opt)
 {
-	const char *v = sweep_cell_opt(c, opt);
+	const char *v = cell_value(c, opt);
 	struct cp_err e = { 0 };
 	uint64_t *vals = NULL;
 	size_t n = 0;
 
 	if (!v)
-		return listed(p->absent, opt) > 0 ? listed(p->absent, opt) : 1;
+		return 1;
 	if (!strcmp(v, "all")) {
 		/* --op all: the names of the experiment's kernel family */
-		const struct experiment *x = sweep_exps()->find(c->argv[0]);
+		const struct experiment *x = c->exp;
 		const char *names = !strcmp(opt, "op") && x && x->family ? kernel_names(x->family) : NULL;
 		double k = 1;
 
@@ -103,9 +113,9 @@ static uint64_t matrix_pairs(const struct sweep_cell *c)
 static void arms_cost(const struct sweep_cell *c, const struct exp_prior *p, double m, double nsizes,
 		      struct sweep_cost *k)
 {
-	const struct experiment *x = sweep_exps()->find(c->argv[0]);
-	const char *mode = sweep_cell_opt(c, "mode");
-	int both = mode ? !strcmp(mode, "both") || strchr(mode, ':') : strstr(p->absent, "mode=2") != NULL;
+	const struct experiment *x = c->exp;
+	const char *mode = cell_value(c, "mode");
+	int both = mode && (!strcmp(mode, "both") || strchr(mode, ':'));
 	uint64_t least = (uint64_t)ARMS_MIN_PAIRS * ARMS_BLOCK;
 
 	if (!x || x->arms == EXP_ARMS_NONE || !both)
@@ -121,7 +131,7 @@ static void arms_cost(const struct sweep_cell *c, const struct exp_prior *p, dou
 
 void sweep_cell_cost(const struct sweep_cell *c, struct sweep_cost *k)
 {
-	const struct exp_prior *p = prior_of(c->argv[0]);
+	const struct exp_prior *p = prior_of(c);
 	static const char *const lists[] = { "op", "mode", "shm", "pages", "layout", "agents",
 					     "what", "prim", "via" };
 	double m = 1, nsizes = 1, bytes = 0;
@@ -130,14 +140,14 @@ void sweep_cell_cost(const struct sweep_cell *c, struct sweep_cost *k)
 	memset(k, 0, sizeof(*k));
 	if (c->unavail || c->invalid)
 		return;
-	k->def_samples = p->def_samples;
+	k->def_samples = (v = cell_value(c, "samples")) ? strtoull(v, NULL, 10) : GENERIC_SAMPLES;
 	k->min_samples = p->min_samples;
 	k->max_samples = p->max_samples;
 	for (size_t i = 0; i < CP_ARRAY_SIZE(lists); i++)
 		m *= count_values(c, p, lists[i]);
 	if ((v = sweep_cell_opt(c, "pairs")))
 		m *= atof(v) > 1 ? atof(v) : 1;
-	if ((v = sweep_cell_opt(c, "sizes"))) {
+	if ((v = cell_value(c, "sizes"))) {
 		uint64_t *sz = NULL;
 		size_t n = 0;
 		struct cp_err e = { 0 };

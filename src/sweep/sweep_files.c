@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "csvmerge.h"
-#include "experiment.h"
 #include "csvread.h"
 #include "sweep_int.h"
 #include "tmpname.h"
@@ -125,18 +124,41 @@ int sweep_append_rows(const char *dir, const char *sub, const char *cell_csv, si
 
 /* ---- sizes of the data files, for the log and the resume ---- */
 
-/* A data file of the sweep: EXPERIMENT.csv for an experiment of this build.  Any
- * other file (the user's notes.csv) is never merged, cut or removed. */
-static int is_data(const char *name)
+/* The experiments the cells of DIR/plan.txt run, as " pingpong setup ",
+ * into buf ("" without a plan). */
+static void plan_experiments(const char *dir, char *buf, size_t len)
+{
+	char path[4200], line[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/plan.txt", dir);
+	snprintf(buf, len, " ");
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char w[80], pad[84];
+
+		if (sscanf(line, " %79[a-z0-9_-]", w) != 1)
+			continue;
+		snprintf(pad, sizeof(pad), " %s ", w);
+		if (!strstr(buf, pad) && strlen(buf) + strlen(w) + 2 < len)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s ", w);
+	}
+	fclose(f);
+}
+
+/* A data file of the sweep: EXPERIMENT.csv for an experiment that a cell of
+ * its plan runs (exps, from plan_experiments).  Any other file (the user's
+ * notes.csv) is never merged, cut or removed. */
+static int is_data(const char *name, const char *exps)
 {
 	size_t n = strlen(name);
-	char cmd[64];
+	char pad[80];
 
-	if (n <= 4 || n - 4 >= sizeof(cmd) || strcmp(name + n - 4, ".csv"))
+	if (n <= 4 || n - 4 >= sizeof(pad) - 3 || strcmp(name + n - 4, ".csv"))
 		return 0;
-	memcpy(cmd, name, n - 4);
-	cmd[n - 4] = 0;
-	return sweep_exps()->find(cmd) != NULL;
+	snprintf(pad, sizeof(pad), " %.*s ", (int)(n - 4), name);
+	return strstr(exps, pad) != NULL;
 }
 
 /* Call fn for every data file of DIR and DIR/raw/: its path, its name as
@@ -147,7 +169,9 @@ typedef int (*data_fn)(const char *path, const char *key, const struct stat *st,
 static int each_data_file(const char *dir, data_fn fn, void *arg)
 {
 	static const char *const subs[] = { "", "raw/" };
+	char exps[2048];
 
+	plan_experiments(dir, exps, sizeof(exps));
 	for (size_t s = 0; s < CP_ARRAY_SIZE(subs); s++) {
 		char path[4096];
 		DIR *d;
@@ -161,7 +185,7 @@ static int each_data_file(const char *dir, data_fn fn, void *arg)
 			char fp[4400], key[512];
 			struct stat st;
 
-			if (!is_data(de->d_name))
+			if (!is_data(de->d_name, exps))
 				continue;
 			snprintf(fp, sizeof(fp), "%s%s", path, de->d_name);
 			snprintf(key, sizeof(key), "%s%s", subs[s], de->d_name);

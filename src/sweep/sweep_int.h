@@ -12,9 +12,6 @@
 #include "meta.h"
 #include "sweep.h"
 
-/* The registry sweep_use_experiments gave (sweep_plan.c). */
-const struct sweep_experiments *sweep_exps(void);
-
 /* "pingpong.csv=1234;raw/pingpong.csv=99": every data file of dir. */
 void sweep_sizes(const char *dir, char *buf, size_t len);
 /* Cut every data file back to its size in `sizes`; remove the ones not in

@@ -1,7 +1,6 @@
-/* sweep_plan.c: sweep plans: parsing plan files (command lines or
- * key = value blocks) and checking every cell against its command's
- * options before anything runs, so a typo on line 40 is found at once and
- * not after half an hour of measuring. */
+/* sweep_plan.c: a sweep's plan: its cells, each checked against its
+ * experiment's options when it is added, so a typo on line 40 is found at
+ * once and not after half an hour of measuring. */
 #include "sweep.h"
 #include "sweep_int.h"
 #include "experiment.h"
@@ -12,42 +11,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Option types, from the one table (options.def): FLAG options take no value. */
-static const struct { const char *name; int flag; } options[] = {
-#define OPT_IS_FLAG_FLAG 1
-#define OPT_IS_FLAG_STR 0
-#define OPT_IS_FLAG_U64 0
-#define OPT_IS_FLAG_DBL 0
-#define OPT_IS_FLAG_DUR 0
-#define OPT(name, field, type, min, max, meta, help) { name, OPT_IS_FLAG_##type },
-#include "options.def"
-#undef OPT
-};
-
 /* Options that are the sweep's to set, never a cell's. */
-static const char *const reserved[] = { "format", "out", "raw", "dry-run", "resume", "help" };
-
+static const enum opt_id reserved[] = { OPT_format, OPT_out, OPT_raw, OPT_dry_run, OPT_resume };
 
 static int opt_is_flag(const char *name)
 {
-	for (size_t i = 0; i < CP_ARRAY_SIZE(options); i++)
-		if (!strcmp(options[i].name, name))
-			return options[i].flag;
-	return 0;
-}
+	int id = opt_by_name(name);
 
-static const struct sweep_experiments *exps;
-
-void sweep_use_experiments(const struct sweep_experiments *x)
-{
-	exps = x;
-}
-
-const struct sweep_experiments *sweep_exps(void)
-{
-	if (!exps)
-		cp_die(CP_ERUN, "internal: the sweep was given no experiments (sweep_use_experiments)");
-	return exps;
+	return id >= 0 && opt_desc(id)->type == OPT_T_FLAG;
 }
 
 const char *sweep_cell_opt(const struct sweep_cell *c, const char *opt)
@@ -81,46 +52,59 @@ void sweep_plan_free(struct sweep_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Check the words of a cell with the command's own option parser. */
-static int check_cell(int argc, char **argv, opt_set opts_list, const char *where,
-		      struct cp_err *e)
+/* Check the words of a cell against the options of its experiment: each
+ * one is --NAME or --NAME=VALUE or --NAME VALUE of an option it takes, and
+ * each value is of the option's type and within its range.  What the
+ * values mean (names, CPU lists) the experiment checks itself (a plan is
+ * checked in full when it loads: cli/plan_check.c). */
+static int check_words(int argc, char **argv, opt_set taken, const char *where, struct cp_err *e)
 {
-	struct opts o = { 0 };
-	char **copy = cp_xcalloc((size_t)argc + 1, sizeof(char *));
-	int help = 0, rc;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq, *val = NULL;
+		char name[64];
+		union { int f; const char *s; uint64_t u; double d; } v;
+		int id;
 
-	memcpy(copy, argv, (size_t)argc * sizeof(char *));
-	rc = opts_parse(&o, argv[0], opts_list, argc, copy, 1, &help, e);
-	if (!rc && (help || o.argc))
-		rc = cp_errf(e, CP_EUSAGE, "%s: '%s' is not an option of %s", where,
-			     help ? "--help" : o.argv[0], argv[0]);
-	for (size_t i = 0; !rc && i < CP_ARRAY_SIZE(reserved); i++) {
-		size_t n = strlen(reserved[i]);
+		if (strncmp(a, "--", 2) || !a[2])
+			return cp_errf(e, CP_EUSAGE, "%s: '%s' is not an option of %s: a cell is a command "
+				       "and its --options", where, a, argv[0]);
+		eq = strchr(a, '=');
+		snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - a - 2 : (long)strlen(a + 2)), a + 2);
+		id = opt_by_name(name);
+		if (id < 0 || !(taken >> id & 1))
+			return cp_errf(e, CP_EUSAGE, "%s: %s: unknown option '--%s': see 'cachepong %s --help' for the "
+				       "options it takes", where, argv[0], name, argv[0]);
+		for (size_t k = 0; k < CP_ARRAY_SIZE(reserved); k++)
+			if (id == (int)reserved[k])
+				return cp_errf(e, CP_EUSAGE, "%s: --%s is set by the sweep for every cell: "
+					       "remove it", where, name);
+		if (opt_desc(id)->type == OPT_T_FLAG) {
+			if (eq)
+				return cp_errf(e, CP_EUSAGE, "%s: --%s takes no value (got '%s')", where, name,
+					       eq + 1);
+			continue;
+		}
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			return cp_errf(e, CP_EUSAGE, "%s: --%s needs a value (%s)", where, name,
+				       opt_desc(id)->meta);
+		if (opt_read(id, val, &v, e)) {
+			char msg[sizeof(e->msg)];
 
-		for (int j = 1; !rc && j < argc; j++)
-			if (!strncmp(argv[j], "--", 2) && !strncmp(argv[j] + 2, reserved[i], n) &&
-			    (argv[j][2 + n] == 0 || argv[j][2 + n] == '='))
-				rc = cp_errf(e, CP_EUSAGE,
-					     "%s: --%s is set by the sweep for every cell: remove it",
-					     where, reserved[i]);
+			snprintf(msg, sizeof(msg), "%.400s: %.600s", where, e->msg);
+			return cp_errf(e, CP_EUSAGE, "%s", msg);
+		}
 	}
-	if (rc && rc != CP_EUSAGE)
-		rc = CP_EUSAGE;
-	if (rc && !strstr(e->msg, where)) {
-		char msg[sizeof(e->msg)];
-
-		snprintf(msg, sizeof(msg), "%.400s: %.600s", where, e->msg);
-		cp_errf(e, CP_EUSAGE, "%s", msg);
-	}
-	free(copy);
-	return rc;
+	return 0;
 }
 
-int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, const char *name,
-		   struct cp_err *e)
+int sweep_plan_add(struct sweep_plan *p, const struct experiment *x, int argc, char **argv, int src_line,
+		   const char *name, struct cp_err *e)
 {
 	struct sweep_cell *c;
-	const struct experiment *x;
 	char where[512];
 	size_t len = 0;
 	int rc;
@@ -128,12 +112,9 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 	snprintf(where, sizeof(where), "%s:%d", name, src_line);
 	if (argc < 1)
 		return cp_errf(e, CP_EUSAGE, "%s: empty cell", where);
-	/* the sweep knows the experiments only: tools such as topo or plot
-	 * write no result rows */
-	if (!(x = sweep_exps()->find(argv[0])))
-		return cp_errf(e, CP_EUSAGE, "%s: '%s' is not an experiment: a cell must be a measuring "
-			       "command (%s)", where, argv[0], sweep_exps()->names());
-	if ((rc = check_cell(argc, argv, x->cmd.options, where, e)))
+	if (!x || strcmp(x->name, argv[0]))
+		return cp_errf(e, CP_ERUN, "internal: %s: the cell's experiment is not '%s'", where, argv[0]);
+	if ((rc = check_words(argc, argv, experiment_options(x), where, e)))
 		return rc;
 	p->cell = cp_xrealloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
 	c = &p->cell[p->n++];
@@ -152,22 +133,35 @@ int sweep_plan_add(struct sweep_plan *p, int argc, char **argv, int src_line, co
 		sprintf(c->line + strlen(c->line), "%s%s%s%s", i ? " " : "", q ? "'" : "", argv[i],
 			q ? "'" : "");
 	}
-	c->options = x->cmd.options;
+	c->exp = x;
+	c->options = experiment_options(x);
 	c->src_line = src_line;
 	/* the line's own --samples or --budget is kept: the sweep adds neither */
 	c->fixed_samples = sweep_cell_opt(c, "samples") != NULL || sweep_cell_opt(c, "budget") != NULL ||
-			   !(x->cmd.options & (O(samples) | O(budget)));
+			   !(c->options & (O(samples) | O(budget)));
 	return 0;
 }
 
-void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src_line,
-			    const char *name)
+void sweep_plan_add_line(struct sweep_plan *p, const char *line)
+{
+	struct sweep_cell *c;
+
+	p->cell = cp_xrealloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
+	c = &p->cell[p->n++];
+	memset(c, 0, sizeof(*c));
+	c->line = cp_xstrdup(line);
+	c->fixed_samples = 1;
+	c->src_line = p->n;
+}
+
+void sweep_plan_add_lenient(struct sweep_plan *p, const struct experiment *x, int argc, char **argv,
+			    int src_line, const char *name)
 {
 	struct cp_err e = { 0 };
 	struct sweep_cell *c;
 	size_t len = 1;
 
-	if (argc < 1 || !sweep_plan_add(p, argc, argv, src_line, name, &e))
+	if (argc < 1 || (x && !sweep_plan_add(p, x, argc, argv, src_line, name, &e)))
 		return;
 	p->cell = cp_xrealloc(p->cell, ((size_t)p->n + 1) * sizeof(*p->cell));
 	c = &p->cell[p->n++];
@@ -183,7 +177,7 @@ void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src
 	c->options = 0;
 	c->fixed_samples = 1;
 	c->src_line = src_line;
-	if (!sweep_exps()->find(argv[0])) {
+	if (!x) {
 		c->unavail = cp_xcalloc(200, 1);
 		snprintf(c->unavail, 200, "experiment '%s' is not part of this build", argv[0]);
 	} else {
@@ -191,229 +185,3 @@ void sweep_plan_add_lenient(struct sweep_plan *p, int argc, char **argv, int src
 	}
 }
 
-/* Split a line into words: whitespace separated, '...' and "..." group. */
-static int split_words(char *s, char **w, int max, const char *where, struct cp_err *e)
-{
-	int n = 0;
-
-	while (*s) {
-		char *out;
-
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s || *s == '#')
-			break;
-		if (n == max) {
-			cp_errf(e, CP_EUSAGE, "%s: more than %d words", where, max);
-			return -1; /* not the code: a positive return is a word count */
-		}
-		w[n++] = out = s;
-		while (*s && !isspace((unsigned char)*s)) {
-			if (*s == '\'' || *s == '"') {
-				char q = *s++;
-
-				while (*s && *s != q)
-					*out++ = *s++;
-				if (!*s) {
-					cp_errf(e, CP_EUSAGE, "%s: unterminated quote %c", where, q);
-					return -1;
-				}
-				s++;
-			} else {
-				*out++ = *s++;
-			}
-		}
-		if (*s)
-			s++;
-		*out = 0;
-	}
-	return n;
-}
-
-/* "key = value" (a block line) rather than a command line? */
-static int is_kv(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!islower((unsigned char)*s))
-		return 0;
-	while (islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-')
-		s++;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return *s == '=';
-}
-
-struct block {
-	int start;            /* line of "command =" or the first key */
-	int argc;
-	char *argv[256];
-	char *cmd;
-};
-
-static int block_end(struct sweep_plan *p, struct block *b, const char *name, struct cp_err *e)
-{
-	char where[512];
-	int rc;
-
-	if (!b->argc && !b->cmd)
-		return 0;
-	snprintf(where, sizeof(where), "%s:%d", name, b->start);
-	if (!b->cmd)
-		return cp_errf(e, CP_EUSAGE, "%s: a key = value block needs a 'command = ...' line",
-			       where);
-	b->argv[0] = b->cmd;
-	rc = sweep_plan_add(p, b->argc + 1, b->argv, b->start, name, e);
-	for (int i = 0; i <= b->argc; i++)
-		free(b->argv[i]);
-	memset(b, 0, sizeof(*b));
-	return rc;
-}
-
-static int block_kv(struct block *b, char *s, int ln, const char *name, struct cp_err *e)
-{
-	char *eq = strchr(s, '='), *k = s, *v = eq + 1, *end;
-	char where[512];
-
-	snprintf(where, sizeof(where), "%s:%d", name, ln);
-	*eq = 0;
-	while (isspace((unsigned char)*k))
-		k++;
-	for (end = k + strlen(k); end > k && isspace((unsigned char)end[-1]);)
-		*--end = 0;
-	while (isspace((unsigned char)*v))
-		v++;
-	if ((end = strchr(v, '#')) && (end == v || isspace((unsigned char)end[-1])))
-		*end = 0;
-	for (end = v + strlen(v); end > v && isspace((unsigned char)end[-1]);)
-		*--end = 0;
-	if (!b->argc && !b->cmd)
-		b->start = ln;
-	if (!strcmp(k, "command")) {
-		if (b->cmd)
-			return cp_errf(e, CP_EUSAGE, "%s: a second 'command' in one block: "
-				       "separate blocks by a blank line", where);
-		b->cmd = cp_xstrdup(v);
-		return 0;
-	}
-	if (b->argc + 3 >= (int)CP_ARRAY_SIZE(b->argv))
-		return cp_errf(e, CP_EUSAGE, "%s: too many keys in one block", where);
-	if (opt_is_flag(k)) {
-		if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-			return 0;
-		if (*v && strcmp(v, "yes") && strcmp(v, "true") && strcmp(v, "1"))
-			return cp_errf(e, CP_EUSAGE, "%s: %s = '%s': allowed: yes, no", where, k, v);
-	}
-	b->argv[++b->argc] = cp_xcalloc(strlen(k) + 3, 1);
-	sprintf(b->argv[b->argc], "--%s", k);
-	if (!opt_is_flag(k))
-		b->argv[++b->argc] = cp_xstrdup(v);
-	return 0;
-}
-
-int sweep_plan_parse(const char *text, const char *name, int lenient, struct sweep_plan *p,
-		     struct cp_err *e)
-{
-	char *copy = cp_xstrdup(text), *line, *next;
-	struct block b = { 0 };
-	int ln = 0, rc = 0;
-
-	memset(p, 0, sizeof(*p));
-	snprintf(p->origin, sizeof(p->origin), "plan %s", name);
-	for (line = copy; line && !rc; line = next) {
-		char *w[256], where[512];
-		int n;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		ln++;
-		snprintf(where, sizeof(where), "%s:%d", name, ln);
-		if (is_kv(line)) {
-			rc = block_kv(&b, line, ln, name, e);
-			continue;
-		}
-		n = split_words(line, w, (int)CP_ARRAY_SIZE(w), where, e);
-		if (n < 0) {
-			rc = e->code;
-			break;
-		}
-		if (n == 0) {
-			/* a blank line ends a block; a comment line does not */
-			const char *t = line + strspn(line, " \t\r");
-
-			if (!*t)
-				rc = block_end(p, &b, name, e);
-			continue;
-		}
-		if ((rc = block_end(p, &b, name, e)))
-			break;
-		if (lenient)
-			sweep_plan_add_lenient(p, n, w, ln, name);
-		else
-			rc = sweep_plan_add(p, n, w, ln, name, e);
-	}
-	if (!rc)
-		rc = block_end(p, &b, name, e);
-	for (int i = 0; i <= b.argc; i++)
-		free(b.argv[i]);
-	free(b.cmd);
-	free(copy);
-	if (!rc && !p->n)
-		rc = cp_errf(e, CP_EUSAGE, "%s: no cells: the plan has no command lines", name);
-	if (rc)
-		sweep_plan_free(p);
-	return rc;
-}
-
-int sweep_plan_read(const char *path, int lenient, struct sweep_plan *p, struct cp_err *e)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
-	int rc;
-
-	struct stat st;
-
-	if (!f)
-		return cp_errf(e, errno == ENOENT ? CP_EUSAGE : CP_ERUN, "--plan %s: %s", path,
-			       strerror(errno));
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return cp_errf(e, CP_EUSAGE, "--plan %s: not a plan file: %s", path,
-			       S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
-	}
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	if (len < 0 || len > (1 << 24)) {
-		fclose(f);
-		return cp_errf(e, CP_EUSAGE, "--plan %s: not a plan file (%ld bytes; at most 16 MiB)",
-			       path, len);
-	}
-	text = cp_xcalloc((size_t)len + 1, 1);
-	if (fread(text, 1, (size_t)len, f) != (size_t)len) {
-		fclose(f);
-		free(text);
-		return cp_errf(e, CP_ERUN, "--plan %s: read error", path);
-	}
-	fclose(f);
-	{
-		/* a NUL would end the text early and drop every cell after it */
-		const char *nul = memchr(text, 0, (size_t)len);
-
-		if (nul) {
-			long at = (long)(nul - text);
-			int ln = 1;
-
-			for (const char *q = text; q < nul; q++)
-				ln += *q == '\n';
-			free(text);
-			return cp_errf(e, CP_EUSAGE, "--plan %s:%d: not a plan file: a NUL byte at offset %ld; "
-				       "allowed: a text file of command lines", path, ln, at);
-		}
-	}
-	rc = sweep_plan_parse(text, path, lenient, p, e);
-	free(text);
-	return rc;
-}

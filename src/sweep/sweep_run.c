@@ -54,8 +54,10 @@ static int read_log(struct sweep_run_state *r, struct cp_err *e)
 		free(r->why[l.idx]);
 		r->why[l.idx] = cp_xstrdup(l.reason);
 		r->samples[l.idx] = strtoull(l.samples, NULL, 10);
-		if (l.status == ST_DONE) {
-			/* what earlier runs taught about this machine */
+		if (l.status == ST_DONE && r->p->cell[l.idx].argv) {
+			/* what earlier runs taught about this machine (a cell
+			 * measured in this process has no command line: the
+			 * sweep_here paces its cells itself) */
 			struct sweep_cost k;
 			uint64_t sm = r->samples[l.idx];
 
@@ -325,7 +327,7 @@ int sweep_run(const struct sweep_cfg *cfg, struct sweep_plan *p, struct cp_err *
 	for (int i = 0; i < p->n; i++)
 		r.st[i] = ST_TODO;
 	r.tty = isatty(STDERR_FILENO);
-	meta_collect_start(&r.meta, cfg->o ? cfg->o->full_argc : 0, cfg->o ? cfg->o->full_argv : NULL);
+	meta_collect_start(&r.meta, cfg->argc, cfg->argv);
 	if ((rc = run_open(&r, e)))
 		goto out;
 	runctl_stop_begin(NULL, 0); /* no restart: the wait for a cell wakes up */

@@ -237,8 +237,11 @@ else
 	notok "Ctrl-C" "no cell logged within 60 s"
 fi
 
-# kill -9: the sweep cannot clean up; the resume cuts what it half-appended
-"$CP" sweep --plan "$TMP/int.plan" --dir "$TMP/k9" >/dev/null 2>&1 &
+# kill -9: the sweep cannot clean up; the resume cuts what it half-appended.
+# A last cell of another experiment, so that a data file of the plan's can
+# be found that no logged cell wrote.
+{ cat "$TMP/int.plan"; echo "sync --prim spin --mode thread --samples 3 --warmup 1"; } >"$TMP/k9.plan"
+"$CP" sweep --plan "$TMP/k9.plan" --dir "$TMP/k9" >/dev/null 2>&1 &
 pid=$!
 if wait_lines "$TMP/k9/cells-done.log" 3 60; then
 	kill -KILL "$pid"
@@ -247,18 +250,23 @@ if wait_lines "$TMP/k9/cells-done.log" 3 60; then
 	# that was never logged and half of the next
 	tail -1 "$TMP/k9/pingpong.csv" >>"$TMP/k9/pingpong.csv"
 	printf 'pingpong,cas,asm,thr' >>"$TMP/k9/pingpong.csv"
-	# a cell's data file that no logged cell wrote, and the user's own files
+	# a data file of the plan's experiments that no logged cell wrote (the
+	# resume removes it before the sync cell writes its own), and the
+	# user's own files: one named after an experiment the plan does not run
+	printf 'experiment,value\nsync,1\n' >"$TMP/k9/raw/sync.csv"
 	printf 'experiment,value\nsetup,1\n' >"$TMP/k9/raw/setup.csv"
 	printf 'experiment,value\npingpong,1\n' >"$TMP/k9/raw/notes.csv"
 	printf 'mine\n' >"$TMP/k9/important.csv"
 	"$CP" sweep --resume "$TMP/k9" >/dev/null 2>&1
 	keys "$TMP/k9/pingpong.csv" >"$TMP/k9.keys"
-	[ ! -e "$TMP/k9/raw/setup.csv" ] && ok "resume removes a data file no logged cell wrote" ||
-		notok "resume: stray file" "still there"
+	[ -s "$TMP/k9/raw/sync.csv" ] && ! grep -q '^sync,1$' "$TMP/k9/raw/sync.csv" &&
+		ok "resume removes a data file no logged cell wrote" ||
+		notok "resume: stray file" "$(head -3 "$TMP/k9/raw/sync.csv" 2>&1)"
 	[ "$(cat "$TMP/k9/important.csv" 2>/dev/null)" = mine ] &&
 	[ "$(tail -1 "$TMP/k9/raw/notes.csv" 2>/dev/null)" = pingpong,1 ] &&
+	[ "$(tail -1 "$TMP/k9/raw/setup.csv" 2>/dev/null)" = setup,1 ] &&
 		ok "resume never touches a file the sweep did not write" ||
-		notok "resume: the user's files" "important.csv or raw/notes.csv changed or gone"
+		notok "resume: the user's files" "important.csv, raw/notes.csv or raw/setup.csv changed or gone"
 	cmp -s "$TMP/full.keys" "$TMP/k9.keys" && ok "kill -9 + --resume: the full set of rows, none twice" ||
 		notok "kill -9 + resume" "$(diff "$TMP/full.keys" "$TMP/k9.keys")"
 else

@@ -9,10 +9,9 @@
 #include <string.h>
 
 #include "csvread.h"
-#include "experiment.h"
-#include "opts.h"
+#include "names.h"
 #include "parse.h"
-#include "sweep.h"
+#include "suite.h"
 
 static __attribute__((unused)) void fuzz_cpulist(const char *s)
 {
@@ -80,7 +79,7 @@ static __attribute__((unused)) void fuzz_names(const char *s)
 	struct cp_err e = { 0 };
 	int idx[8], n = 0;
 
-	if (opt_pick_names(s, "op", "load-store|cas|faa|xchg", idx, 8, &n, &e))
+	if (name_pick_list(s, "op", "load-store|cas|faa|xchg", idx, 8, &n, &e))
 		return;
 	for (int i = 0; i < n; i++) {
 		if (idx[i] < 0 || idx[i] > 3)
@@ -93,15 +92,12 @@ static __attribute__((unused)) void fuzz_names(const char *s)
 
 static __attribute__((unused)) void fuzz_plan(const char *s)
 {
-	static const struct sweep_experiments exps = { experiment_find, experiment_names, experiment_count,
-							experiment_at };
 	struct sweep_plan p;
 	struct cp_err e = { 0 };
 
-	sweep_use_experiments(&exps);
 	/* strict (as --plan reads) and lenient (as --resume reads plan.txt) */
 	for (int lenient = 0; lenient < 2; lenient++)
-		if (!sweep_plan_parse(s, "fuzz.plan", lenient, &p, &e)) {
+		if (!plan_parse(s, "fuzz.plan", lenient, &p, &e)) {
 			for (int i = 0; i < p.n; i++)
 				if (!p.cell[i].line || p.cell[i].argc < 1)
 					abort();

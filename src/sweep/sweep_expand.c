@@ -1,10 +1,8 @@
-/* sweep_preset.c: the presets quick, standard and full, generated for a
- * machine from its topology: one table of command-line templates whose
- * {placeholders} expand over what this machine has (placement classes,
- * memory kinds for processes, CPUs).  The templates are the experiments'
- * own (experiment.h).  Order is priority: when the budget runs short the
- * sweep skips from the end, so the comparisons the report is about come
- * first. */
+/* sweep_expand.c: cells from templates, expanded for a machine from its
+ * topology: a command-line template's {placeholders} expand over what the
+ * machine has (placement classes, memory kinds for processes, CPUs).  The
+ * templates are the experiments' own (experiment.h): the suite's presets
+ * (suite/presets.c) and each experiment's probe. */
 #include "sweep.h"
 #include "sweep_int.h"
 
@@ -15,16 +13,7 @@
 #include "shm.h"
 #include "topo.h"
 
-static const struct preset { const char *name; unsigned bit; const char *what; } presets[] = {
-	{ "quick", EXP_QUICK, "a few cells, seconds: a smoke test of every experiment" },
-	{ "standard", EXP_STANDARD, "every placement class x threads/processes x memory kind x op, setup, "
-				    "sync, copy, contention, the matrix if it fits" },
-	{ "full", EXP_FULL, "standard with more sizes, page kinds, layouts, several pairs per class, "
-			    "every op in the matrix" },
-};
-
-/* The lines are the experiments' (their descriptors' presets), in registry
- * order.  {class}: every placement class present, nearest first; {near}:
+/* {class}: every placement class present, nearest first; {near}:
  * the nearest; {pshm}: every memory kind processes can share; {ncpu}: the
  * allowed CPUs; {agents}: 1, 2, 4 ... and ncpu (a scaling curve that stays
  * short on 384 CPUs).  A value list in braces {a,b} expands too. */
@@ -37,24 +26,23 @@ struct values {
 	int ncpu;
 };
 
-static int add_line(struct sweep_plan *p, const char *line, int idx, int ncpu)
+static int add_line(struct sweep_plan *p, const struct experiment *x, const char *line, int idx, int ncpu)
 {
 	char *copy = cp_xstrdup(line), *w[128], *save = NULL, *t;
 	int n = 0;
 
 	for (t = strtok_r(copy, " ", &save); t && n < 128; t = strtok_r(NULL, " ", &save))
 		w[n++] = t;
-	/* a command of a later issue not in this build is recorded as
-	 * unavailable; a line its command rejects as failed: the rest runs */
-	sweep_plan_add_lenient(p, n, w, idx, "preset");
+	/* a line its experiment rejects is recorded as failed: the rest runs */
+	sweep_plan_add_lenient(p, x, n, w, idx, "preset");
 	p->cell[p->n - 1].ncpu_hint = ncpu;
 	free(copy);
 	return 0;
 }
 
 /* Expand the first {placeholder} of line over its values, recursively. */
-static int expand(struct sweep_plan *p, const char *line, const struct values *v, int idx,
-		  struct cp_err *e)
+static int expand(struct sweep_plan *p, const struct experiment *x, const char *line, const struct values *v,
+		  int idx, struct cp_err *e)
 {
 	const char *o = strchr(line, '{'), *c = o ? strchr(o, '}') : NULL;
 	char key[64], buf[1024];
@@ -63,7 +51,7 @@ static int expand(struct sweep_plan *p, const char *line, const struct values *v
 	int n = 0, rc = 0;
 
 	if (!o || !c)
-		return add_line(p, line, idx, v->ncpu);
+		return add_line(p, x, line, idx, v->ncpu);
 	snprintf(key, sizeof(key), "%.*s", (int)(c - o - 1), o + 1);
 	if (!strcmp(key, "class")) {
 		for (int i = 0; i < v->ncls; i++)
@@ -94,7 +82,7 @@ static int expand(struct sweep_plan *p, const char *line, const struct values *v
 	}
 	for (int i = 0; i < n && !rc; i++) {
 		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(o - line), line, vals[i], c + 1);
-		rc = expand(p, buf, v, idx, e);
+		rc = expand(p, x, buf, v, idx, e);
 	}
 	free(list);
 	return rc;
@@ -150,31 +138,19 @@ static void values_free(struct values *v)
 		free(v->pshm[i]);
 }
 
-int sweep_plan_preset(const char *name, const char *xml, struct sweep_plan *p, struct cp_err *e)
+int sweep_plan_expand(const struct sweep_template *t, size_t n, const char *xml, struct sweep_plan *p,
+		      struct cp_err *e)
 {
-	const struct preset *ps = NULL;
 	struct values v;
 	int rc = 0;
 
 	memset(p, 0, sizeof(*p));
-	for (size_t i = 0; i < CP_ARRAY_SIZE(presets); i++)
-		if (!strcmp(presets[i].name, name))
-			ps = &presets[i];
-	if (!ps)
-		return cp_errf(e, CP_EUSAGE, "--preset: invalid value '%s': allowed: quick, standard, full",
-			       name);
 	if ((rc = gather(xml, &v, e))) {
 		values_free(&v);
 		return rc;
 	}
-	snprintf(p->origin, sizeof(p->origin), "preset %s", name);
-	for (size_t x = 0, idx = 0; x < sweep_exps()->count() && !rc; x++) {
-		const struct experiment *xp = sweep_exps()->at(x);
-
-		for (size_t i = 0; i < xp->npresets && !rc; i++, idx++)
-			if (xp->presets[i].in & ps->bit)
-				rc = expand(p, xp->presets[i].line, &v, (int)idx + 1, e);
-	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = expand(p, t[i].x, t[i].line, &v, t[i].idx, e);
 	values_free(&v);
 	if (rc)
 		sweep_plan_free(p);
@@ -183,26 +159,23 @@ int sweep_plan_preset(const char *name, const char *xml, struct sweep_plan *p, s
 
 int sweep_plan_probes(const struct sweep_plan *of, const char *xml, struct sweep_plan *p, struct cp_err *e)
 {
-	struct values v;
-	int rc = 0;
+	struct sweep_template *t = cp_xcalloc((size_t)of->n + 1, sizeof(*t));
+	size_t n = 0;
+	int rc;
 
-	memset(p, 0, sizeof(*p));
-	snprintf(p->origin, sizeof(p->origin), "probes");
-	if ((rc = gather(xml, &v, e))) {
-		values_free(&v);
-		return rc;
-	}
-	for (size_t x = 0; x < sweep_exps()->count() && !rc; x++) {
-		const struct experiment *xp = sweep_exps()->at(x);
-		int used = 0;
+	/* one probe per experiment of the plan, in the plan's order */
+	for (int i = 0; i < of->n; i++) {
+		const struct experiment *x = of->cell[i].exp;
+		int seen = 0;
 
-		for (int i = 0; i < of->n && !used; i++)
-			used = !strcmp(of->cell[i].argv[0], xp->cmd.name);
-		if (used && xp->probe)
-			rc = expand(p, xp->probe, &v, (int)x + 1, e);
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = t[k].x == x;
+		if (x && x->probe && !seen)
+			t[n++] = (struct sweep_template){ x, x->probe, (int)n + 1 };
 	}
-	values_free(&v);
-	if (rc)
-		sweep_plan_free(p);
+	rc = sweep_plan_expand(t, n, xml, p, e);
+	if (!rc)
+		snprintf(p->origin, sizeof(p->origin), "probes");
+	free(t);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* registry.c: the experiment registry (experiments.def). */
-#include "experiment.h"
+#include "registry.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +25,7 @@ const struct experiment *experiment_at(size_t i)
 const struct experiment *experiment_find(const char *name)
 {
 	for (size_t i = 0; i < CP_ARRAY_SIZE(experiments); i++)
-		if (!strcmp(experiments[i]->cmd.name, name))
+		if (!strcmp(experiments[i]->name, name))
 			return experiments[i];
 	return NULL;
 }
@@ -37,6 +37,6 @@ const char *experiment_names(void)
 
 	for (size_t i = 0; i < CP_ARRAY_SIZE(experiments) && off < sizeof(buf); i++)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? ", " : "",
-					experiments[i]->cmd.name);
+					experiments[i]->name);
 	return buf;
 }

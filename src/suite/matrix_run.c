@@ -1,5 +1,7 @@
-/* matrix_sweep.c: the matrix run as a sweep whose cells are its
- * measurements, measured in this process (struct sweep_here, sweep.h).
+/* matrix_run.c: the matrix run as a sweep whose cells are its
+ * measurements, measured in this process (struct sweep_here, sweep.h):
+ * typed cells (struct mx_cell), each named in the plan and the log by a
+ * line that is never parsed back.
  *
  * With --out FILE (CSV) the matrix keeps its state in FILE.part/: the
  * sweep in FILE.part/sweep (its plan, one cell per pair x op x mode; its
@@ -25,28 +27,9 @@
 #include "schema.h"
 #include "verdict.h"
 
-/* One cell as its command line says: the pair, the op, the mode(s). */
-struct mx_spec {
-	const struct kernel *k;
-	enum agent_mode modes[2];
-	int nmodes, a, b;
-};
-
 static void state_path(const struct mx_cmd *x, char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", x->state, name);
-}
-
-static int mx_spec_of(const struct mx_cmd *x, const struct sweep_cell *c, struct mx_spec *s, struct cp_err *e)
-{
-	const char *cpus = sweep_cell_opt(c, "cpus"), *op = sweep_cell_opt(c, "op"), *mode = sweep_cell_opt(c, "mode");
-
-	if (!cpus || !op || !mode || sscanf(cpus, "%d,%d", &s->a, &s->b) != 2)
-		return cp_errf(e, CP_ERUN, "%s/plan.txt: '%s' is not a cell of a matrix", x->sweep, c->line);
-	if (!(s->k = kernel_find("pingpong", op, sweep_cell_opt(c, "impl"), sweep_cell_opt(c, "spin"),
-				 sweep_cell_opt(c, "poll"), e)))
-		return e->code;
-	return agent_modes_parse(mode, s->modes, &s->nmodes, e);
 }
 
 /* One cell (sweep_here): measured, its rows to out (and raw), and to the
@@ -55,27 +38,28 @@ static int mx_cell(void *arg, int i, uint64_t samples, const char *out, const ch
 		   uint64_t *taken, struct cp_err *e)
 {
 	struct mx_cmd *x = arg;
-	struct cp_sink_req req = { .format = FMT_CSV, .out = out, .raw = raw, .argc = x->o->full_argc,
-				   .argv = x->o->full_argv };
+	struct cp_sink_req req = { .format = FMT_CSV, .out = out, .raw = raw, .argc = x->o->c.argc,
+				   .argv = x->o->c.argv };
 	struct cp_row rows[3];
 	double *rw[3] = { NULL, NULL, NULL };
 	struct cp_sink *cs = NULL;
-	struct mx_spec s;
+	const struct mx_cell *s = &x->cell[i];
 	char cls[64];
 	int n = 1, rc;
 
-	if ((rc = mx_spec_of(x, &x->plan.cell[i], &s, e)) || (rc = result_open(&req, &cs, e)))
+	if ((rc = result_open(&req, &cs, e)))
 		return rc;
 	x->run.max_samples = samples;
 	x->run.samples = x->target > 0 && samples > MATRIX_MIN_SAMPLES ? MATRIX_MIN_SAMPLES : samples;
 	x->run.target_ci = x->target;
-	topo_class_of_pair(x->t, s.a, s.b, cls, sizeof(cls));
-	if (s.nmodes == 2) {
+	topo_class_of_pair(x->t, s->a, s->b, cls, sizeof(cls));
+	if (s->md < 0) {
 		n = 3;
-		rc = pp_measure_arms(&x->run, s.k, s.modes, s.a, s.b, NULL, cls, VERDICT_MARGIN_PCT, rows, rw,
+		rc = pp_measure_arms(&x->run, s->k, x->m.modes, s->a, s->b, NULL, cls, VERDICT_MARGIN_PCT, rows, rw,
 				     x->sink ? x->sink : cs, e);
 	} else {
-		rc = pp_measure(&x->run, s.k, s.modes[0], s.a, s.b, NULL, cls, &rows[0], &rw[0], x->sink ? x->sink : cs, e);
+		rc = pp_measure(&x->run, s->k, x->m.modes[s->md], s->a, s->b, NULL, cls, &rows[0], &rw[0],
+				x->sink ? x->sink : cs, e);
 	}
 	for (int k = 0; k < n && !rc; k++) {
 		rows[k].experiment = "matrix";
@@ -96,37 +80,40 @@ static int mx_cell(void *arg, int i, uint64_t samples, const char *out, const ch
 	return rc;
 }
 
-/* The cells of a new run: every measurement the base does not hold. */
-int mx_plan_new(struct mx_cmd *x, struct cp_err *e)
+/* Cell x->plan.n: its line names the pair, op, mode(s) and the options
+ * every cell shares, as `cachepong matrix` would take them. */
+static void add_cell(struct mx_cmd *x, const struct kernel *k, int a, int b, int md)
 {
-	const struct opts *o = x->o;
+	const struct matrix_req *o = x->o;
+	const char *pass[][2] = { { "impl", o->impl }, { "spin", o->spin }, { "poll", o->poll },
+				  { "shm", o->c.mem.shm }, { "pages", o->c.mem.pages }, { "layout", o->layout } };
+	char line[1024];
+	size_t off;
+
+	off = (size_t)snprintf(line, sizeof(line), "matrix --cpus %d,%d --op %s --mode %s", a, b, k->name,
+			       md < 0 ? "both" : agent_mode_name(x->m.modes[md]));
+	for (size_t j = 0; j < CP_ARRAY_SIZE(pass) && off < sizeof(line); j++)
+		if (pass[j][1])
+			off += (size_t)snprintf(line + off, sizeof(line) - off, " --%s %s", pass[j][0], pass[j][1]);
+	x->cell = cp_xrealloc(x->cell, ((size_t)x->plan.n + 1) * sizeof(*x->cell));
+	x->cell[x->plan.n] = (struct mx_cell){ k, a, b, md, cp_xstrdup(line) };
+	sweep_plan_add_line(&x->plan, line);
+}
+
+void mx_plan(struct mx_cmd *x)
+{
 	const struct mx *m = &x->m;
-	const char *pass[][2] = { { "--impl", o->impl }, { "--spin", o->spin }, { "--poll", o->poll },
-				  { "--shm", o->shm }, { "--pages", o->pages }, { "--layout", o->layout } };
-	char cpus[64], mode[32];
-	int line = 0, rc = 0;
 
 	snprintf(x->plan.origin, sizeof(x->plan.origin), "matrix%s%s", x->file ? " --out " : "",
 		 x->file ? x->file : "");
-	for (int k = 0; k < m->nk && !rc; k++)
-		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes) && !rc; md++)
-			for (uint64_t p = 0; p < m->npairs && !rc; p++) {
-				char *argv[20] = { "matrix", "--cpus", cpus, "--op", (char *)m->k[k]->name, "--mode", mode };
-				int argc = 7;
-
+	for (int k = 0; k < m->nk; k++)
+		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes); md++)
+			for (uint64_t p = 0; p < m->npairs; p++) {
 				if (m->done[meas_index(m, k, md, p)] && (m->nmodes == 1 || m->done[meas_index(m, k, 1, p)]))
 					continue;
-				snprintf(cpus, sizeof(cpus), "%d,%d", m->pair[p][0], m->pair[p][1]);
 				/* both: the two modes as interleaved arms of one cell */
-				snprintf(mode, sizeof(mode), "%s", m->nmodes == 2 ? "both" : agent_mode_name(m->modes[md]));
-				for (size_t j = 0; j < CP_ARRAY_SIZE(pass); j++)
-					if (pass[j][1]) {
-						argv[argc++] = (char *)pass[j][0];
-						argv[argc++] = (char *)pass[j][1];
-					}
-				rc = sweep_plan_add(&x->plan, argc, argv, ++line, "matrix", e);
+				add_cell(x, m->k[k], m->pair[p][0], m->pair[p][1], m->nmodes == 2 ? -1 : md);
 			}
-	return rc;
 }
 
 /* FILE.part for a new run: its base (FILE's rows, when adding to it) put
@@ -145,8 +132,8 @@ static int mx_state_new(struct mx_cmd *x, struct cp_err *e)
 		rc = csv_merge("resume", path, x->file, &n, e);
 	state_path(x, path, sizeof(path), SWEEP_STATE_RAW_BASE);
 	unlink(path);
-	if (!rc && x->o->resume && x->o->raw && !access(x->o->raw, F_OK))
-		rc = csv_merge("raw", path, x->o->raw, &n, e);
+	if (!rc && x->o->resume && x->o->c.out.raw && !access(x->o->c.out.raw, F_OK))
+		rc = csv_merge("raw", path, x->o->c.out.raw, &n, e);
 	return rc;
 }
 
@@ -214,10 +201,10 @@ static int mx_finish(struct mx_cmd *x, int done, struct cp_err *e)
 	state_path(x, base, sizeof(base), SWEEP_STATE_BASE);
 	snprintf(rows, sizeof(rows), "%s/matrix.csv", x->sweep);
 	rc = mx_write(x->o->resume ? "resume" : "out", x->file, base, rows, e);
-	if (!rc && x->o->raw) {
+	if (!rc && x->o->c.out.raw) {
 		state_path(x, base, sizeof(base), SWEEP_STATE_RAW_BASE);
 		snprintf(rows, sizeof(rows), "%s/raw/matrix.csv", x->sweep);
-		rc = mx_write("raw", x->o->raw, base, rows, e);
+		rc = mx_write("raw", x->o->c.out.raw, base, rows, e);
 	}
 	if (!rc && done)
 		sweep_state_remove(x->state);
@@ -227,16 +214,16 @@ static int mx_finish(struct mx_cmd *x, int done, struct cp_err *e)
 /* The sweep of the cells, then FILE; the rows out as measured without one. */
 int mx_run(struct mx_cmd *x, struct cp_err *e)
 {
-	const struct opts *o = x->o;
+	const struct matrix_req *o = x->o;
 	struct sweep_here h = { .run = mx_cell, .arg = x, .what = "matrix", .unit = "measurements",
 				.samples = x->cap, .min_samples = MATRIX_MIN_SAMPLES, .extra_samples = 23,
-				.raw = x->keep && o->raw };
-	struct sweep_cfg cfg = { .dir = x->sweep, .resume = x->resuming, .o = o, .here = &h,
-				 .resume_cmd = "cachepong matrix --resume" };
+				.raw = x->keep && o->c.out.raw };
+	struct sweep_cfg cfg = { .dir = x->sweep, .resume = x->resuming, .argc = o->c.argc, .argv = o->c.argv,
+				 .here = &h, .resume_cmd = "cachepong matrix --resume" };
 	struct cp_err fe = { 0 };
 	int rc, frc = 0;
 
-	if (opt_isset(o, OPT_budget))
+	if (req_given(&o->c, OPT_budget))
 		cfg.budget = cfg.budget_total = o->budget;
 	if (x->keep && !x->resuming && (rc = mx_state_new(x, e)))
 		return rc;

@@ -1,4 +1,4 @@
-/* cmd_matrix.c: `cachepong matrix`: the round trip of every pair of CPUs.
+/* matrix_cmd.c: `cachepong matrix`: the round trip of every pair of CPUs.
  *
  * Scales to big machines (2 x 96 cores x SMT = 384 CPUs, 73,536 pairs):
  * the plan and its estimate come first (--dry-run stops there; with
@@ -26,6 +26,7 @@
 #include "experiment.h"
 #include "matrix_int.h"
 #include "runctl.h"
+#include "sweep_int.h"
 #include "csvmerge.h"
 #include "csvread.h"
 #include "matrix.h"
@@ -40,20 +41,30 @@
 
 #define MATRIX_DEF_TARGET_CI 1.0
 
+#define T struct matrix_req
+static const struct req_opt matrix_opts[] = {
+	REQ_OPT(T, c.place.cpus, cpus, NULL), REQ_OPT(T, c.place.topology_xml, topology_xml, NULL),
+	REQ_OPTS_TIMING(T, REQ_TEXT(MATRIX_DEF_SAMPLES), "20"), REQ_OPT_ITERS(T), REQ_OPT_TARGET_CI(T),
+	REQ_OPTS_OUTPUT(T), REQ_OPT(T, c.mem.shm, shm, NULL), REQ_OPT(T, c.mem.pages, pages, NULL),
+	REQ_OPT_MODE(T, "thread"), REQ_OPT(T, op, op, "cas"), REQ_OPT(T, layout, layout, NULL),
+	REQ_OPT(T, spin, spin, NULL), REQ_OPT(T, poll, poll, NULL), REQ_OPT(T, impl, impl, NULL),
+	REQ_OPT(T, budget, budget, NULL), REQ_OPT(T, dry_run, dry_run, NULL), REQ_OPT(T, resume, resume, NULL),
+};
+#undef T
 
-static int plan_ops_modes(const struct opts *o, struct mx *m, struct cp_err *e)
+
+static int plan_ops_modes(const struct matrix_req *o, struct mx *m, struct cp_err *e)
 {
 	const char *names = kernel_names("pingpong");
-	char *copy = cp_xstrdup(!o->op || !strcmp(o->op, "all") ? (o->op ? names : "cas") : o->op);
+	char *copy = cp_xstrdup(!strcmp(o->op, "all") ? names : o->op);
 	char *save = NULL;
-	const char *mode = o->mode ? o->mode : "thread";
 	int rc = 0;
 
 	for (char *t = strtok_r(copy, "|,", &save); t && !rc; t = strtok_r(NULL, "|,", &save)) {
 		if (m->nk == (int)CP_ARRAY_SIZE(m->k))
 			break;
 		/* --op all --poll rmw: the ops that have an atomic to poll with */
-		if (o->op && !strcmp(o->op, "all") && o->poll && !kernel_has_poll("pingpong", t, o->poll))
+		if (!strcmp(o->op, "all") && o->poll && !kernel_has_poll("pingpong", t, o->poll))
 			continue;
 		if (!(m->k[m->nk++] = kernel_find("pingpong", t, o->impl, o->spin, o->poll, e)))
 			rc = e->code;
@@ -61,7 +72,17 @@ static int plan_ops_modes(const struct opts *o, struct mx *m, struct cp_err *e)
 	free(copy);
 	if (rc)
 		return rc;
-	return agent_modes_parse(mode, m->modes, &m->nmodes, e);
+	{
+		/* both: the two modes as interleaved arms of each pair's cell */
+		struct agent_modes am;
+
+		if ((rc = agent_modes_parse(o->c.mode, 0, &am, e)))
+			return rc;
+		m->modes[0] = am.m[0];
+		m->modes[1] = am.m[1];
+		m->nmodes = am.n;
+	}
+	return 0;
 }
 
 /* Every pair a < b (in list order), shuffled by a fixed LCG. */
@@ -150,7 +171,7 @@ int mx_mark_done(struct mx *m, const char *path, struct cp_err *e)
 	return rc;
 }
 
-static void print_plan(FILE *f, const struct opts *o, const struct cp_topo *t, const struct mx *m,
+static void print_plan(FILE *f, const struct matrix_req *o, const struct cp_topo *t, const struct mx *m,
 		       uint64_t samples, double target, double est)
 {
 	struct topo_class *cls = NULL;
@@ -161,7 +182,7 @@ static void print_plan(FILE *f, const struct opts *o, const struct cp_topo *t, c
 	fprintf(f, "machine: %s%s, %d CPUs\n", topo_cpu_model(t),
 		topo_is_thissystem(t) ? "" : " (from --topology-xml)", m->ncpu);
 	fprintf(f, "pairs: %llu\n", (unsigned long long)m->npairs);
-	if (!o->cpus && !topo_classes(t, &cls, &ncls))
+	if (!o->c.place.cpus && !topo_classes(t, &cls, &ncls))
 		for (int i = 0; i < ncls; i++)
 			fprintf(f, "  %-20s %llu pairs%s%s\n", cls[i].name, (unsigned long long)cls[i].pairs,
 				cls[i].kinds[0] ? " " : "", cls[i].kinds);
@@ -180,59 +201,62 @@ static void print_plan(FILE *f, const struct opts *o, const struct cp_topo *t, c
 }
 
 /* The options that cannot go together, then ops, modes, outputs, topology. */
-static void mx_check(struct mx_cmd *x, struct cp_err *e)
+static int mx_check(struct mx_cmd *x, struct cp_err *e)
 {
-	const struct opts *o = x->o;
+	const struct matrix_req *o = x->o;
+	const struct req_output *out = &o->c.out;
+	int fmt;
 
-	if (o->argc)
-		cp_die(CP_EUSAGE, "matrix: unexpected argument '%s': it takes options only", o->argv[0]);
-	if (o->resume && o->out && strcmp(o->resume, o->out))
-		cp_die(CP_EUSAGE, "--out %s: --resume %s adds to that file: give one of them", o->out, o->resume);
-	if (o->topology_xml && !o->dry_run && !getenv(CP_VALIDATE_ENV))
-		cp_die(CP_EUSAGE, "--topology-xml %s: the matrix measures this machine; a saved topology "
-		       "only plans one (with --dry-run)", o->topology_xml);
-	if (o->resume && o->format && strcmp(o->format, "csv"))
-		cp_die(CP_EUSAGE, "--format %s: --resume adds CSV rows to a CSV file: use --format csv", o->format);
-	if (opts_format(o, e) < 0 || plan_ops_modes(o, &x->m, e) ||
+	if (o->resume && out->out && strcmp(o->resume, out->out))
+		return cp_errf(e, CP_EUSAGE, "--out %s: --resume %s adds to that file: give one of them", out->out,
+			       o->resume);
+	if (o->c.place.topology_xml && !o->dry_run && !o->c.checking)
+		return cp_errf(e, CP_EUSAGE, "--topology-xml %s: the matrix measures this machine; a saved topology "
+			       "only plans one (with --dry-run)", o->c.place.topology_xml);
+	if (o->resume && out->format && strcmp(out->format, "csv"))
+		return cp_errf(e, CP_EUSAGE, "--format %s: --resume adds CSV rows to a CSV file: use --format csv",
+			       out->format);
+	if ((fmt = req_format(&o->c, e)) < 0 || plan_ops_modes(o, &x->m, e) ||
 	    (x->file && tmp_target_check(o->resume ? "resume" : "out", x->file, e)) ||
-	    (o->raw && tmp_target_check("raw", o->raw, e)) || topo_load(o->topology_xml, &x->t, e))
-		cp_exit_err(e);
-	x->keep = x->file && (o->resume || opts_format(o, e) == FMT_CSV);
+	    (out->raw && tmp_target_check("raw", out->raw, e)) || topo_load(o->c.place.topology_xml, &x->t, e))
+		return e->code;
+	x->keep = x->file && (o->resume || fmt == FMT_CSV);
 	if (x->keep) {
 		snprintf(x->state, sizeof(x->state), "%s.part", x->file);
 		snprintf(x->sweep, sizeof(x->sweep), "%s/%s", x->state, SWEEP_STATE_SWEEP);
 	}
+	return 0;
 }
 
 /* --resume: the interrupted run in FILE.part goes on (its plan), or FILE's
  * rows are the base of a new run that measures what FILE lacks. */
-static void mx_resume(struct mx_cmd *x, struct cp_err *e)
+static int mx_resume(struct mx_cmd *x, struct cp_err *e)
 {
 	char base[4300];
 
 	/* refuse a foreign file before anything */
 	if (!access(x->file, F_OK) && mx_mark_done(NULL, x->file, e))
-		cp_exit_err(e);
+		return e->code;
 	x->resuming = schema_dir_version(x->sweep) > 0;
 	if (!x->resuming && access(x->file, F_OK))
-		cp_die(CP_EUSAGE, "--resume %s: no such file (and no interrupted run in %s)", x->file, x->state);
+		return cp_errf(e, CP_EUSAGE, "--resume %s: no such file (and no interrupted run in %s)", x->file,
+			       x->state);
 	snprintf(base, sizeof(base), "%s/%s", x->state, SWEEP_STATE_BASE);
 	if (!x->resuming)
 		snprintf(base, sizeof(base), "%s", x->file);
-	if (!access(base, F_OK) && mx_mark_done(&x->m, base, e))
-		cp_exit_err(e);
+	return !access(base, F_OK) ? mx_mark_done(&x->m, base, e) : 0;
 }
 
 /* The CPUs (--cpus or all allowed), the pairs, and what --resume has. */
-static void mx_pairs(struct mx_cmd *x, struct cp_err *e)
+static int mx_pairs(struct mx_cmd *x, struct cp_err *e)
 {
-	const struct opts *o = x->o;
+	const char *cpus = x->o->c.place.cpus;
 	struct mx *m = &x->m;
 	uint64_t total;
 
-	if (o->cpus) {
-		if (parse_cpulist(o->cpus, "cpus", &x->own, e) || topo_check_cpus(x->t, x->own.cpu, x->own.n, e))
-			cp_exit_err(e);
+	if (cpus) {
+		if (parse_cpulist(cpus, "cpus", &x->own, e) || topo_check_cpus(x->t, x->own.cpu, x->own.n, e))
+			return e->code;
 		m->cpu = x->own.cpu;
 		m->ncpu = x->own.n;
 	} else {
@@ -240,49 +264,52 @@ static void mx_pairs(struct mx_cmd *x, struct cp_err *e)
 		m->ncpu = topo_ncpus(x->t);
 	}
 	if (m->ncpu < 2)
-		cp_die(o->cpus ? CP_EUSAGE : CP_EUNAVAIL, "%sthe matrix needs two CPUs, %s %d", o->cpus ? "--cpus: " : "",
-		       o->cpus ? "the list has" : "this process may use", m->ncpu);
+		return cp_errf(e, cpus ? CP_EUSAGE : CP_EUNAVAIL, "%sthe matrix needs two CPUs, %s %d",
+			       cpus ? "--cpus: " : "", cpus ? "the list has" : "this process may use", m->ncpu);
 	make_pairs(m);
 	total = m->npairs * (uint64_t)m->nk * (uint64_t)m->nmodes;
 	m->done = cp_xcalloc(total ? total : 1, 1);
-	if (o->resume)
-		mx_resume(x, e);
+	x->todo = total;
+	if (x->o->resume && mx_resume(x, e))
+		return e->code;
 	x->todo = total - m->ndone;
+	return 0;
 }
 
 /* Samples per pair: --samples, or what --budget allows; --target-ci. */
-static void mx_samples(struct mx_cmd *x)
+static int mx_samples(struct mx_cmd *x, struct cp_err *e)
 {
-	const struct opts *o = x->o;
-	int proc = x->m.nmodes == 2 || x->m.modes[0] == AGENT_PROCESS;
+	const struct matrix_req *o = x->o;
+	int proc = x->m.nmodes == 2 || x->m.modes[0] == AGENT_PROCESS, samples = req_given(&o->c, OPT_samples);
 
-	x->cap = opt_isset(o, OPT_samples) ? o->samples : MATRIX_DEF_SAMPLES;
-	x->target = opt_isset(o, OPT_target_ci) ? o->target_ci : opt_isset(o, OPT_samples) ? 0 : MATRIX_DEF_TARGET_CI;
-	if (opt_isset(o, OPT_budget)) {
+	x->cap = o->c.smp.samples;
+	x->target = req_given(&o->c, OPT_target_ci) ? o->c.smp.target_ci : samples ? 0 : MATRIX_DEF_TARGET_CI;
+	if (req_given(&o->c, OPT_budget)) {
 		uint64_t fit = matrix_samples_for(x->todo, o->budget, proc);
 		char a[32], b[32];
 
 		if (!fit && x->todo)
-			cp_die(CP_EUSAGE, "--budget %s: too short for %llu pair measurements: they need at "
-			       "least %s at %d samples per pair; allowed: a longer --budget, fewer CPUs "
-			       "(--cpus), fewer --op or one --mode",
-			       cp_fmt_dur(o->budget, a, sizeof(a)), (unsigned long long)x->todo,
-			       cp_fmt_dur(matrix_estimate(x->todo, MATRIX_MIN_SAMPLES, proc), b, sizeof(b)),
-			       MATRIX_MIN_SAMPLES);
-		if (!opt_isset(o, OPT_samples))
+			return cp_errf(e, CP_EUSAGE, "--budget %s: too short for %llu pair measurements: they need at "
+				       "least %s at %d samples per pair; allowed: a longer --budget, fewer CPUs "
+				       "(--cpus), fewer --op or one --mode",
+				       cp_fmt_dur(o->budget, a, sizeof(a)), (unsigned long long)x->todo,
+				       cp_fmt_dur(matrix_estimate(x->todo, MATRIX_MIN_SAMPLES, proc), b, sizeof(b)),
+				       MATRIX_MIN_SAMPLES);
+		if (!samples)
 			x->cap = 5 * MATRIX_DEF_SAMPLES;
 		if (fit < x->cap)
 			x->cap = fit;
 	}
 	for (int md = 0; md < x->m.nmodes; md++)
 		x->est += matrix_estimate(x->todo / (uint64_t)x->m.nmodes, x->cap, x->m.modes[md] == AGENT_PROCESS);
+	return 0;
 }
 
 /* The sweep of a matrix whose rows go out as measured: TMPDIR/
  * cachepong-matrix.PID, removed at the end; those of processes that are
  * gone (killed by SIGKILL) are removed first. */
 #define MX_TEMP_PREFIX "cachepong-matrix."
-static void mx_temp_dir(struct mx_cmd *x)
+static int mx_temp_dir(struct mx_cmd *x, struct cp_err *e)
 {
 	const char *tmp = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
 	DIR *d = opendir(tmp);
@@ -302,37 +329,38 @@ static void mx_temp_dir(struct mx_cmd *x)
 	snprintf(x->sweep, sizeof(x->sweep), "%s/" MX_TEMP_PREFIX "%ld", tmp, (long)getpid());
 	sweep_dir_remove(x->sweep); /* one this pid's predecessor left */
 	if (mkdir(x->sweep, 0700))
-		cp_die(CP_ERUN, "matrix: cannot make the directory %s: %s", x->sweep, strerror(errno));
+		return cp_errf(e, CP_ERUN, "matrix: cannot make the directory %s: %s", x->sweep, strerror(errno));
+	return 0;
 }
 
 /* Every option checked, the plan made and the rows' way out opened before
- * the plan is said. */
-static void mx_open(struct mx_cmd *x, struct cp_err *e)
+ * the plan is said; *stop when the run ends there (a dry run, a check,
+ * nothing to measure). */
+static int mx_open(struct mx_cmd *x, int *stop, struct cp_err *e)
 {
-	const struct opts *o = x->o;
+	const struct matrix_req *o = x->o;
 	/* both modes on one memory kind: only the address space differs */
-	const struct pp_mem mem = { o->shm ? o->shm : x->m.nmodes == 2 ? "anon" : NULL, o->pages, o->layout };
+	const struct pp_mem mem = { o->c.mem.shm ? o->c.mem.shm : x->m.nmodes == 2 ? "anon" : NULL, o->c.mem.pages,
+				    o->layout, o->poll };
 	unsigned modes = 0;
-	char path[4400];
 
+	*stop = 1;
 	for (int md = 0; md < x->m.nmodes; md++)
 		modes |= 1u << x->m.modes[md];
-	if ((!o->dry_run || topo_is_thissystem(x->t)) && pp_run_init(&x->run, o, &mem, modes, e))
-		cp_exit_err(e);
-	if (o->dry_run || (!x->todo && !x->resuming))
-		return;
+	if ((!o->dry_run || topo_is_thissystem(x->t)) && pp_run_init(&x->run, &o->c, &mem, modes, e))
+		return e->code;
+	if (o->dry_run || o->c.checking || (!x->todo && !x->resuming))
+		return 0;
 	if (x->keep && !o->resume && !access(x->state, F_OK))
-		cp_die(CP_EUSAGE, "--out %s: %s holds an interrupted matrix: continue it with --resume %s, or "
-		       "remove %s", x->file, x->state, x->file, x->state);
-	snprintf(path, sizeof(path), "%s/plan.txt", x->sweep);
-	if (x->resuming ? sweep_plan_read(path, 1, &x->plan, e) : mx_plan_new(x, e))
-		cp_exit_err(e);
-	if (!x->keep) {
-		mx_temp_dir(x);
-		if (opts_result_open(o, &x->sink, e))
-			cp_exit_err(e);
+		return cp_errf(e, CP_EUSAGE, "--out %s: %s holds an interrupted matrix: continue it with --resume %s, "
+			       "or remove %s", x->file, x->state, x->file, x->state);
+	mx_plan(x);
+	if (!x->keep && (mx_temp_dir(x, e) || req_sink_open(&o->c, &x->sink, e)))
+		return e->code;
+	if (x->sink)
 		result_set_timer(x->sink, &x->run.timer);
-	}
+	*stop = 0;
+	return 0;
 }
 
 static void mx_free(struct mx_cmd *x)
@@ -342,47 +370,45 @@ static void mx_free(struct mx_cmd *x)
 	free(x->m.pair);
 	free(x->m.done);
 	cpulist_free(&x->own);
+	for (int i = 0; i < x->plan.n; i++)
+		free(x->cell[i].line);
+	free(x->cell);
 	sweep_plan_free(&x->plan);
 }
 
-int cmd_matrix(struct opts *o)
+static int matrix_run(const void *req, struct cp_err *e)
 {
-	struct cp_err e = { 0 };
-	struct mx_cmd x = { .o = o, .file = o->resume ? o->resume : o->out };
-	int rc;
+	const struct matrix_req *o = req;
+	struct mx_cmd x = { .o = o, .file = o->resume ? o->resume : o->c.out.out };
+	int rc, stop;
 
-	mx_check(&x, &e);
-	mx_pairs(&x, &e);
-	mx_samples(&x);
-	mx_open(&x, &e);
+	if ((rc = mx_check(&x, e)) || (rc = mx_pairs(&x, e)) || (rc = mx_samples(&x, e)) ||
+	    (rc = mx_open(&x, &stop, e)) || o->c.checking)
+		goto out;
 	print_plan(o->dry_run ? stdout : stderr, o, x.t, &x.m, x.cap, x.target, x.est);
-	if (o->dry_run || (!x.todo && !x.resuming)) {
+	if (stop) {
 		if (!x.todo && !o->dry_run)
 			fprintf(stderr, "matrix: every pair is in %s already\n", x.file);
-		mx_free(&x);
-		return CP_OK;
+		goto out;
 	}
-	rc = mx_run(&x, &e);
+	rc = mx_run(&x, e);
 	if (x.sink) {
 		struct cp_err ce = { 0 };
 		int crc = result_close(x.sink, &ce);
 
 		if (crc && !rc) {
 			rc = crc;
-			e = ce;
+			*e = ce;
 		}
 	}
+out:
 	mx_free(&x);
 	if (rc == SWEEP_INTERRUPTED)
 		return CP_EINTR;
-	if (rc)
-		cp_exit_err(&e);
-	return runctl_exit_code(CP_OK);
+	return rc ? rc : runctl_exit_code(CP_OK);
 }
 
 /* ---- the experiment ---- */
-
-void rep_matrix(struct rep *r);   /* its report section (report_sections.c) */
 
 /* all pairs, last: it takes what the budget leaves */
 static const struct exp_preset matrix_presets[] = {
@@ -398,17 +424,18 @@ static const struct exp_figure matrix_figures[] = {
 };
 
 const struct experiment exp_matrix = {
-	.cmd = { "matrix", cmd_matrix, "",
-		 O(cpus) | O(topology_xml) | O(op) | O(mode) | O(shm) | O(pages) | O(layout) | O(spin) |
-		 O(poll) | O(impl) | CP_OPTS_SAMPLE | O(budget) | O(dry_run) | O(resume) | CP_OPTS_OUTPUT,
-		 "round trip of every pair of CPUs (a core-to-core heat map), with an estimate, a budget, resume",
-		 "--resume FILE: the CSV an interrupted matrix --out FILE left; --iters: the default makes a sample of ~50 us" },
+	.name = "matrix",
+	.summary = "round trip of every pair of CPUs (a core-to-core heat map), with an estimate, a budget, resume",
+	.notes = "--resume FILE: the CSV an interrupted matrix --out FILE left; --iters: the default makes a "
+		 "sample of ~50 us",
+	EXP_REQUEST(struct matrix_req, matrix_opts),
+	.run = matrix_run,
 	.family = "pingpong",
 	/* its cost is the pairs' ping-pong cells (sweep_est.c's matrix_estimate) */
-	.prior = { 0.3, 0.05, 1e-3, 0, 100, 10, 1000, "", "" },
+	.prior = { .cell_fixed = 0.3, .meas_fixed = 0.05, .t_sample = 1e-3, .per_byte = 0,
+		   .min_samples = 10, .max_samples = 1000, .all = "" },
 	.arms = EXP_ARMS_IN_RUN,
 	.presets = EXP_ITEMS(matrix_presets),
 	.figures = EXP_ITEMS(matrix_figures),
-	.report = rep_matrix,
 	.overlay = EXP_OVERLAY_HEAT,
 };

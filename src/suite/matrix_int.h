@@ -1,5 +1,7 @@
-/* matrix_int.h: what the matrix command (cmd_matrix.c) and its run as a
- * sweep (matrix_sweep.c) share. */
+/* matrix_int.h: what the matrix command (matrix_cmd.c) and its run as a
+ * sweep (matrix_run.c) share.  The matrix is an experiment that runs as a
+ * sweep of its own cells, so it lives with the sweep, above the
+ * experiments whose ping-pong cell it measures. */
 #ifndef MATRIX_INT_H
 #define MATRIX_INT_H
 
@@ -7,9 +9,9 @@
 
 #include "csvread.h"
 #include "kernel.h"
-#include "opts.h"
 #include "parse.h"
 #include "pingpong.h"
+#include "request.h"
 #include "result.h"
 #include "sweep.h"
 #include "topo.h"
@@ -32,9 +34,26 @@ static inline uint64_t meas_index(const struct mx *m, int k, int md, uint64_t p)
 	return ((uint64_t)k * (uint64_t)m->nmodes + (uint64_t)md) * m->npairs + p;
 }
 
+/* What the matrix is asked: the shared options and its own. */
+struct matrix_req {
+	struct exp_req c;
+	const char *op, *layout, *spin, *poll, *impl, *resume;
+	double budget;
+	int dry_run;
+};
+
+/* One measurement, a cell of the matrix's sweep: a pair, an op, its
+ * mode(s) (two: interleaved arms), and the line that names it in the
+ * sweep's plan.txt and log. */
+struct mx_cell {
+	const struct kernel *k;
+	int a, b, md;            /* the pair; the mode's index (-1: both as arms) */
+	char *line;
+};
+
 /* One matrix command: what its steps share. */
 struct mx_cmd {
-	const struct opts *o;
+	const struct matrix_req *o;
 	struct mx m;
 	struct cp_topo *t;
 	struct pp_run run;
@@ -44,7 +63,8 @@ struct mx_cmd {
 	int keep;                     /* a CSV FILE: the state in FILE.part, resumable */
 	int resuming;                 /* FILE.part/sweep holds an interrupted run: it goes on */
 	char state[4200], sweep[4300];
-	struct sweep_plan plan;
+	struct mx_cell *cell;         /* the run's cells, in plan order */
+	struct sweep_plan plan;       /* their lines */
 	uint64_t cap, todo;
 	double target, est;
 };
@@ -52,8 +72,10 @@ struct mx_cmd {
 /* Check PATH is a matrix CSV and, with m, mark the measurements it holds
  * already (rows of this matrix). */
 int mx_mark_done(struct mx *m, const char *path, struct cp_err *e);
-/* The cells of a new run: every measurement the base does not hold. */
-int mx_plan_new(struct mx_cmd *x, struct cp_err *e);
+/* The run's cells: every measurement the base does not hold (a resumed
+ * run makes the same list again from FILE.part's base; the sweep checks
+ * it against the log). */
+void mx_plan(struct mx_cmd *x);
 /* The sweep of the cells, then FILE; the rows out as measured without one. */
 int mx_run(struct mx_cmd *x, struct cp_err *e);
 

@@ -1,0 +1,146 @@
+/* report_matrix.c: the all-pairs matrix's section: per op, mode and
+ * placement class, the spread of the pairs' medians (fastest, median,
+ * slowest pair) from matrix.csv, and its heat map. */
+#include "report_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct mgroup {
+	size_t first, ilo, ihi, nv;
+	int km;              /* which op x mode (first seen first) */
+	double lo, hi, med;
+};
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct mgroup *x = a, *y = b;
+
+	if (x->km != y->km)
+		return x->km - y->km;
+	return x->med < y->med ? -1 : x->med > y->med;
+}
+
+/* The same op, mode and placement class as row i (a round trip). */
+static int same_group(const struct csv *c, size_t i, size_t j)
+{
+	return !strcmp(csv_str(c, j, COL_metric), "round_trip") &&
+	       !strcmp(csv_str(c, j, COL_kernel), csv_str(c, i, COL_kernel)) &&
+	       !strcmp(csv_str(c, j, COL_mode), csv_str(c, i, COL_mode)) &&
+	       !strcmp(csv_str(c, j, COL_placement), csv_str(c, i, COL_placement));
+}
+
+/* Group x of the rows like row i: its pairs' medians, fastest, slowest
+ * and the median of them (v: scratch of c->nrow). */
+static void fill_group(const struct csv *c, size_t i, struct mgroup *x, double *v)
+{
+	x->first = i;
+	x->lo = INFINITY;
+	x->hi = -INFINITY;
+	for (size_t j = i; j < c->nrow; j++) {
+		double m = csv_val(c, j, COL_p50);
+
+		if (!same_group(c, i, j) || !isfinite(m))
+			continue;
+		v[x->nv++] = m;
+		if (m < x->lo) {
+			x->lo = m;
+			x->ilo = j;
+		}
+		if (m > x->hi) {
+			x->hi = m;
+			x->ihi = j;
+		}
+	}
+	if (!x->nv)
+		return;
+	qsort(v, x->nv, sizeof(double), cmp_d);
+	x->med = x->nv % 2 ? v[x->nv / 2] : (v[x->nv / 2 - 1] + v[x->nv / 2]) / 2;
+}
+
+/* One group per op x mode x class, sorted by op x mode, then nearest
+ * first; km[] the op x mode names.  Returns the number of groups. */
+static int matrix_groups(const struct csv *c, struct mgroup *g, int max, char (*km)[160], int *nkm)
+{
+	double *v = cp_xcalloc(c->nrow ? c->nrow : 1, sizeof(double));
+	int ng = 0;
+
+	for (size_t i = 0; i < c->nrow && ng < max; i++) {
+		char key[160];
+		int dup = 0, k;
+
+		/* the round trips; interleaved arms' comparison rows are not pairs' latencies */
+		if (strcmp(csv_str(c, i, COL_metric), "round_trip"))
+			continue;
+		for (int j = 0; j < ng && !dup; j++)
+			dup = same_group(c, g[j].first, i);
+		if (dup)
+			continue;
+		snprintf(key, sizeof(key), "%s, %s", csv_str(c, i, COL_kernel), csv_str(c, i, COL_mode));
+		for (k = 0; k < *nkm && strcmp(km[k], key); k++)
+			;
+		if (k == *nkm && *nkm < 16)
+			snprintf(km[(*nkm)++], sizeof(km[0]), "%s", key);
+		memset(&g[ng], 0, sizeof(g[ng]));
+		g[ng].km = k;
+		fill_group(c, i, &g[ng], v);
+		ng += g[ng].nv > 0;
+	}
+	free(v);
+	qsort(g, (size_t)ng, sizeof(g[0]), cmp_group);
+	return ng;
+}
+
+void rep_matrix(struct rep *r)
+{
+	static const char *const head[] = { "op", "mode", "placement class", "pairs",
+					    "fastest pair [ns]", "median of the pairs [ns]",
+					    "slowest pair [ns]" };
+	struct csv c;
+	struct mgroup g[64];
+	char km[16][160];
+	int ng, nkm = 0;
+
+	if (rep_load(r, "matrix.csv", &c))
+		return;
+	ng = matrix_groups(&c, g, 64, km, &nkm);
+	doc_h(r->d, 2, "Every pair of CPUs");
+	doc_p(r->d, "The median round trip of every pair of CPUs (cachepong matrix), grouped by the "
+		    "placement class of the pair, nearest first.");
+	doc_table(r->d, 7, head);
+	for (int i = 0; i < ng; i++) {
+		char cell[7][160];
+
+		snprintf(cell[0], 160, "%s", csv_str(&c, g[i].first, COL_kernel));
+		snprintf(cell[1], 160, "%s", csv_str(&c, g[i].first, COL_mode));
+		snprintf(cell[2], 160, "%s", csv_str(&c, g[i].first, COL_placement));
+		snprintf(cell[3], 160, "%zu", g[i].nv);
+		snprintf(cell[4], 160, "%.4g (CPUs %s)", g[i].lo, csv_str(&c, g[i].ilo, COL_cpus));
+		snprintf(cell[5], 160, "%.4g", g[i].med);
+		snprintf(cell[6], 160, "%.4g (CPUs %s)", g[i].hi, csv_str(&c, g[i].ihi, COL_cpus));
+		doc_row(r->d, 7, cell);
+	}
+	doc_table_end(r->d);
+	for (int k = 0; k < nkm; k++) {
+		char line[1200] = "";
+
+		for (int i = 0; i < ng; i++)
+			if (g[i].km == k)
+				snprintf(line + strlen(line), sizeof(line) - strlen(line),
+					 "%s%s %.4g ns (%zu pair%s, %.4g to %.4g)", line[0] ? ", " : "",
+					 csv_str(&c, g[i].first, COL_placement), g[i].med, g[i].nv, g[i].nv > 1 ? "s" : "",
+					 g[i].lo, g[i].hi);
+		rep_sum(r, "**Every pair of CPUs** (%s): the median round trip of the pairs of each "
+			   "placement class: %s.", km[k], line);
+	}
+	rep_figures(r, "matrix");
+	csv_free(&c);
+}
