@@ -170,8 +170,10 @@ int sweep_plan_probes(const struct sweep_plan *of, const char *xml, struct sweep
 
 		for (size_t k = 0; k < n && !seen; k++)
 			seen = t[k].x == x;
-		if (x && x->probe && !seen)
-			t[n++] = (struct sweep_template){ x, x->probe, (int)n + 1 };
+		if (x && x->probe && !seen) {
+			t[n] = (struct sweep_template){ x, x->probe, (int)n + 1 };
+			n++;
+		}
 	}
 	rc = sweep_plan_expand(t, n, xml, p, e);
 	if (!rc)
