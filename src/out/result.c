@@ -269,6 +269,8 @@ static void keep_row(struct cp_sink *s, const struct cp_row *r)
 
 			*p = *p ? cp_xstrdup(*p) : NULL;
 		}
+	for (int i = 0; i < CP_ROW_EXT_MAX; i++)
+		c->ext[i].value = c->ext[i].value ? cp_xstrdup(c->ext[i].value) : NULL;
 }
 
 static void free_rows(struct cp_sink *s)
@@ -277,6 +279,9 @@ static void free_rows(struct cp_sink *s)
 		for (size_t i = 0; i < COL_COUNT; i++)
 			if (result_cols[i].kind == C_STR)
 				free(*(char **)((char *)&s->rows[k] + result_cols[i].off));
+	for (size_t k = 0; k < s->nrows; k++)
+		for (int i = 0; i < CP_ROW_EXT_MAX; i++)
+			free((char *)s->rows[k].ext[i].value);
 	free(s->rows);
 	s->rows = NULL;
 	s->nrows = s->cap = 0;
