@@ -394,15 +394,31 @@ static size_t *draw_order(const struct fig_all *all)
 	return ord;
 }
 
+/* How long unit u will take: the slowest unit of its figure drawn so far,
+ * else the slowest of any (a CDF of raw samples takes longer than a bar
+ * chart of medians, and one drawn figure says more than a mean), else 0
+ * (nothing drawn yet). */
+static double unit_predict(const struct fig_all *all, const double *took, const struct fig_unit *u)
+{
+	double same = 0, any = 0;
+
+	for (size_t i = 0; i < all->n; i++) {
+		any = fmax(any, took[i]);
+		if (all->u[i].f == u->f)
+			same = fmax(same, took[i]);
+	}
+	return same > 0 ? same : any;
+}
+
 /* Draw every unit, plot_parallel() at once, those after the first of each
- * experiment (the first `nfirst` of the order) only before the deadline;
- * CP_EUNAVAIL when gnuplot is missing (nothing more is started). */
+ * experiment (the first `nfirst` of the order) only when they will end by
+ * the deadline; CP_EUNAVAIL when gnuplot is missing (nothing more is
+ * started). */
 static int draw_all(struct fig_all *all, const char *plots, double deadline, struct plot_set *ps,
 		    struct cp_err *e)
 {
 	size_t *ord = draw_order(all), next = 0, par = (size_t)plot_parallel(), nrun = 0, nfirst = 0, late = 0;
-	double unit_s = 0;   /* the mean time of the units drawn so far, from the start to the end */
-	size_t ndone = 0;
+	double *took = cp_xcalloc(all->n + 1, sizeof(double));   /* each unit's time, start to end */
 	struct fig_unit **run = cp_xcalloc(par, sizeof(*run));
 	struct plot_proc **procs = cp_xcalloc(par * CP_ARRAY_SIZE(plot_ext), sizeof(*procs));
 	int unavail = 0;
@@ -417,7 +433,7 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 			struct fig_unit *u = &all->u[ord[next++]];
 
 			/* after the first of each experiment: only one that will end in time */
-			if (next > nfirst && deadline > 0 && cp_now_s() + unit_s > deadline) {
+			if (next > nfirst && deadline > 0 && cp_now_s() + unit_predict(all, took, u) > deadline) {
 				late++;
 				continue;
 			}
@@ -437,13 +453,14 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 			plot_proc_wait_any(procs, np);
 		for (size_t r = 0; r < nrun;)
 			if (!unit_running(run[r])) {
-				unit_s += (cp_now_s() - run[r]->t0 - unit_s) / (double)++ndone;
+				took[run[r] - all->u] = cp_now_s() - run[r]->t0;
 				unavail |= unit_end(run[r], ps, e) == CP_EUNAVAIL;
 				run[r] = run[--nrun];
 			} else {
 				r++;
 			}
 	}
+	free(took);
 	free(procs);
 	free(run);
 	free(ord);

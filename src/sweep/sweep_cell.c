@@ -126,7 +126,9 @@ static int cell_outcome(struct sweep_run_state *r, int status, int timed_out, do
 		*st = ST_FAILED;
 	} else if (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == CP_ECAPPED) {
 		*st = WEXITSTATUS(status) ? ST_CAPPED : ST_DONE;
-		rc = sweep_append_rows(r->cfg->dir, "", out, &rows, e);
+		/* a cell stopped at its cap before its first measurement may
+		 * have written no file: it kept nothing */
+		rc = *st == ST_CAPPED && access(out, F_OK) ? 0 : sweep_append_rows(r->cfg->dir, "", out, &rows, e);
 		if (!rc && !access(raw, F_OK))
 			rc = sweep_append_rows(r->cfg->dir, "raw/", raw, &rawrows, e);
 		if (rc)
