@@ -23,7 +23,7 @@ int cmd_plot(struct opts *o)
 	if (sweep_meta_settle(o->argv[0]))
 		fprintf(stderr, "plot: %s/meta.json said \"running\", but that sweep's process is gone: "
 			"now \"killed\"; 'cachepong sweep --resume %s' continues it\n", o->argv[0], o->argv[0]);
-	rc = plot_render_dir(o->argv[0], 0, &ps, &e);
+	rc = plot_render_dir(o->argv[0], NULL, &ps, &e);
 	if (rc && rc != CP_EUNAVAIL)
 		cp_exit_err(&e);
 	for (int i = 0; i < ps.n; i++)

@@ -24,16 +24,20 @@
  * the budget, but never less than one figure per experiment needs (on an
  * emulated CPU, gnuplot alone may need half the budget); the sweep cannot
  * spend it. */
-#define REPORT_FIG_SAFETY 2.0
+#define REPORT_FIG_SAFETY 1.5
 #define REPORT_RESERVE_MIN 0.05
 #define REPORT_RESERVE_MAX 0.40
 #define REPORT_RESERVE_FIRSTS_MAX 0.60
-/* writing report.md and .html after the figures */
-#define REPORT_WRITE_S 1.0
-/* the figures may run this part of the budget past it (the report's goal
- * is the budget + 5%) before the ones after each experiment's first are
- * left out */
-#define REPORT_FIG_GRACE 0.03
+/* Writing report.md and .html after the figures reads every CSV again and
+ * scales with the machine as gnuplot does (measured: half a figure's time
+ * on an Intel KVM guest and under qemu's emulation): one figure's time is
+ * kept for it, at least this much. */
+#define REPORT_WRITE_PER_FIGURE 1.0
+#define REPORT_WRITE_MIN_S 0.25
+/* A figure running at the budget's end, the writing kept, is stopped this
+ * part of the budget past it (the report's goal is the budget + 5%, the
+ * rest left for the program's own start and end). */
+#define REPORT_FIG_GRACE 0.02
 
 /* The budget a report was started with: --budget, else the one its
  * meta.json keeps (a resume goes on within it), else the default. */
@@ -85,7 +89,8 @@ int cmd_report(struct opts *o)
 	const struct plan_req pr = plan_req_of(o, "standard");
 	char dir[4096];
 	int rc, src = CP_OK;
-	double t0 = cp_now_s(), total, reserve, all, firsts;
+	struct plot_deadline dl;
+	double t0 = cp_now_s(), total, reserve, one, all, firsts, write_s, t_sweep = 0, t_est, t_fig, t_write;
 
 	if (o->argc)
 		cp_die(CP_EUSAGE, "report: unexpected argument '%s': it takes options only", o->argv[0]);
@@ -94,10 +99,11 @@ int cmd_report(struct opts *o)
 		       "or --preset with it", o->resume);
 	cfg.dir = o->resume ? o->resume : o->dir ? o->dir : sweep_default_dir(dir, sizeof(dir));
 	total = report_budget(o);
-	plot_cost_estimate(&all, &firsts);
-	reserve = fmin(fmax(REPORT_FIG_SAFETY * all + REPORT_WRITE_S, total * REPORT_RESERVE_MIN),
-		       total * REPORT_RESERVE_MAX);
-	reserve = fmax(reserve, fmin(REPORT_FIG_SAFETY * firsts + REPORT_WRITE_S, total * REPORT_RESERVE_FIRSTS_MAX));
+	plot_cost_estimate(&one, &all, &firsts);
+	t_est = cp_now_s() - t0;
+	write_s = fmax(REPORT_WRITE_MIN_S, REPORT_WRITE_PER_FIGURE * one);
+	reserve = fmin(fmax(REPORT_FIG_SAFETY * all + write_s, total * REPORT_RESERVE_MIN), total * REPORT_RESERVE_MAX);
+	reserve = fmax(reserve, fmin(REPORT_FIG_SAFETY * firsts + write_s, total * REPORT_RESERVE_FIRSTS_MAX));
 	/* the cells get what is left of the budget, the estimate's time gone */
 	cfg.budget = total - reserve - (cp_now_s() - t0);
 	cfg.budget_total = total;
@@ -111,7 +117,9 @@ int cmd_report(struct opts *o)
 			cp_exit_err(&e);
 		fprintf(stderr, "report: %s, %d cells into %s, budget %.0f s (%.0f s kept for the figures "
 			"and the report)\n", p.origin, p.n, cfg.dir, total, reserve);
+		t_sweep = cp_now_s();
 		src = sweep_run(&cfg, &p, &e);
+		t_sweep = cp_now_s() - t_sweep;
 		sweep_plan_free(&p);
 		if (src == SWEEP_INTERRUPTED)
 			return src;
@@ -121,7 +129,10 @@ int cmd_report(struct opts *o)
 			fprintf(stderr, "cachepong: %s\n", e.msg);
 	}
 	/* the figures' deadline: the budget, the writing after them kept */
-	rc = plot_render_dir(cfg.dir, t0 + total * (1 + REPORT_FIG_GRACE) - REPORT_WRITE_S, &ps, &e);
+	t_fig = cp_now_s();
+	dl.soft = t0 + total - write_s;
+	dl.hard = t0 + total * (1 + REPORT_FIG_GRACE) - write_s;
+	rc = plot_render_dir(cfg.dir, &dl, &ps, &e);
 	if (rc == CP_EUNAVAIL)
 		fprintf(stderr, "cachepong: %s: the report has no figures\n", e.msg);
 	else if (rc)
@@ -130,11 +141,15 @@ int cmd_report(struct opts *o)
 		fprintf(stderr, "report: no figure: %s\n", ps.notes[i]);
 	fprintf(stderr, "report: %d figures drawn in %.1f s (%.1f s were set aside for them and the report)\n",
 		ps.n, ps.seconds, reserve);
+	t_write = cp_now_s();
 	rc = report_write(cfg.dir, &ps, &e);
 	free(ps.f);
 	if (rc)
 		cp_exit_err(&e);
 	report_closing(cfg.dir);
+	fprintf(stderr, "report: %.1f s in all (budget %.0f s): figures timed %.1f s, plan %.1f s, sweep %.1f s, "
+		"figures %.1f s, writing %.1f s\n", cp_now_s() - t0, total, t_est, t_fig - t0 - t_sweep - t_est,
+		t_sweep, t_write - t_fig, cp_now_s() - t_write);
 	printf("%s/report.md\n%s/report.html\n", cfg.dir, cfg.dir);
 	/* the report is written; a cell that failed still makes this exit 1 */
 	return src ? CP_ERUN : ps.failed ? CP_ERUN : CP_OK;

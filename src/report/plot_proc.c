@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ static void drain(struct plot_proc *p)
 	p->done = 1;
 }
 
-void plot_proc_wait_any(struct plot_proc **procs, int n)
+void plot_proc_wait_any(struct plot_proc **procs, int n, double until)
 {
 	struct pollfd pf[64];
 	int k = 0, any = 0;
@@ -76,7 +77,12 @@ void plot_proc_wait_any(struct plot_proc **procs, int n)
 		if (!procs[i]->done)
 			pf[k++] = (struct pollfd){ .fd = procs[i]->fd, .events = POLLIN };
 	while (k && !any) {
-		if (poll(pf, (nfds_t)k, -1) < 0 && errno != EINTR)
+		double left = until > 0 ? until - cp_now_s() : -1;
+		int ms = until > 0 ? (int)fmax(0, ceil(left * 1e3)) : -1;
+
+		if (until > 0 && left <= 0)
+			return;
+		if (poll(pf, (nfds_t)k, ms) < 0 && errno != EINTR)
 			return;
 		for (int i = 0, j = 0; i < n; i++) {
 			if (procs[i]->done)
@@ -86,6 +92,15 @@ void plot_proc_wait_any(struct plot_proc **procs, int n)
 			any |= procs[i]->done;
 			j++;
 		}
+	}
+}
+
+void plot_proc_stop(struct plot_proc *p)
+{
+	if (p->pid > 0 && !p->done) {
+		kill(p->pid, SIGKILL);
+		while (!p->done)
+			drain(p);
 	}
 }
 
@@ -116,6 +131,6 @@ int plot_gnuplot(const char *script, const char *vars, struct cp_err *e)
 	if (plot_proc_start(&p, script, vars, e))
 		return e->code;
 	while (!p.done)
-		plot_proc_wait_any(&pp, 1);
+		plot_proc_wait_any(&pp, 1, 0);
 	return plot_proc_result(&p, e);
 }

@@ -26,29 +26,37 @@ struct plot_set {
 	int nnotes;
 };
 
+/* When the figures must end (cp_now_s() seconds, 0: no end): those after
+ * the first of each experiment start only when they will end by `soft`;
+ * none starts that will not end by `hard`, and what runs at `hard` is
+ * stopped (a report's budget is a bound, not a wish). */
+struct plot_deadline {
+	double soft, hard;
+};
+
 /* Render every figure DIR's data allows into DIR/plots/ (PNG and SVG):
  * each experiment's first figure first, then the rest, plot_parallel() at
- * once; with a deadline (cp_now_s() seconds, 0: none), the figures after
- * the first of each experiment are started only before it, and the others
- * are one note (a report sets the time for its figures aside, measured:
- * only a machine where drawing is far slower than that meets it).
+ * once, within dl (NULL: none); the figures left out or stopped are notes
+ * (a report sets the time for its figures aside, measured: only a machine
+ * where drawing is far slower than that meets them).
  * Missing data is a note, not an error; a CSV without a needed column, or
  * gnuplot failing, counts in ->failed with a message on stderr.  gnuplot
- * missing is CP_EUNAVAIL. */
-int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e);
+ * missing: CP_EUNAVAIL, the figures drawn so far kept. */
+int plot_render_dir(const char *dir, const struct plot_deadline *dl, struct plot_set *ps, struct cp_err *e);
 
 /* The seconds one figure takes here, drawn as a report draws them: a
- * small one in both terminals, plot_parallel() at once, the slower of two
- * tries (0 when gnuplot is missing). */
+ * small one in both terminals, plot_parallel() at once, after one untimed
+ * gnuplot that warms what is cold (0 when gnuplot is missing). */
 double plot_figure_seconds(void);
 /* Figures drawn at once: half the CPUs this process may use (a figure is
  * two gnuplot processes), 1 to PLOT_PARALLEL_MAX. */
 #define PLOT_PARALLEL_MAX 4
 int plot_parallel(void);
-/* Seconds drawing every figure of a full run would take here, a measured
- * guess: plot_figure_seconds() times the figures a full results directory
- * gives; and drawing one figure per experiment (always drawn). */
-void plot_cost_estimate(double *all, double *firsts);
+/* Seconds one figure takes here (plot_figure_seconds()), drawing every
+ * figure of a full run would take (a measured guess: one times the
+ * figures a full results directory gives) and one figure per experiment
+ * (those drawn first). */
+void plot_cost_estimate(double *one, double *all, double *firsts);
 
 /* The plots/ directory with the .gp scripts: cp_data_dir("plots"), i.e.
  * $CACHEPONG_DATA/plots, beside the binary, or the installed share/cachepong. */

@@ -55,8 +55,11 @@ struct plot_proc {
 };
 /* Start gnuplot -e vars script. */
 int plot_proc_start(struct plot_proc *p, const char *script, const char *vars, struct cp_err *e);
-/* Until one of the procs that are not done is (reading what they say). */
-void plot_proc_wait_any(struct plot_proc **procs, int n);
+/* Until one of the procs that are not done is (reading what they say), or
+ * until cp_now_s() reaches `until` (0: no end). */
+void plot_proc_wait_any(struct plot_proc **procs, int n, double until);
+/* Kill a running one and reap it (its result then says killed). */
+void plot_proc_stop(struct plot_proc *p);
 /* 0, CP_EUNAVAIL (no gnuplot) or CP_ERUN with the end of its output. */
 int plot_proc_result(const struct plot_proc *p, struct cp_err *e);
 

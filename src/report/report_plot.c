@@ -128,7 +128,7 @@ static double time_batch(const char *script, const char *dir, const char *data, 
 			n++;
 		}
 	for (left = n; left > 0;) {
-		plot_proc_wait_any(pp, n);
+		plot_proc_wait_any(pp, n, 0);
 		left = 0;
 		for (int i = 0; i < n; i++)
 			left += !p[i].done;
@@ -145,7 +145,8 @@ static double time_batch(const char *script, const char *dir, const char *data, 
 
 double plot_figure_seconds(void)
 {
-	char gpdir[PATH_MAX], dir[PATH_MAX], data[PATH_MAX + 16], script[PATH_MAX + 16];
+	char gpdir[PATH_MAX], dir[PATH_MAX], data[PATH_MAX + 16], script[PATH_MAX + 16], vars[4 * PATH_MAX + 256];
+	char out[PATH_MAX + 32];
 	struct cp_err e = { 0 };
 	double secs = 0;
 
@@ -157,9 +158,15 @@ double plot_figure_seconds(void)
 		return 0;
 	snprintf(data, sizeof(data), "%s/rows.csv", dir);
 	snprintf(script, sizeof(script), "%s/bars.gp", gpdir);
-	/* twice, the slower kept: the machine moves between two figures too */
-	for (int n = 0; n < 2 && !e.code && !tmp_write_atomic("figure", data, sample_rows, NULL, &e); n++) {
-		secs = fmax(secs, time_batch(script, dir, data, &e) / plot_parallel());
+	snprintf(out, sizeof(out), "%s/warm.png", dir);
+	/* one gnuplot first, untimed: what a fresh machine has cold (its code
+	 * and fonts; an emulator translates gnuplot's code once) is not what
+	 * each figure costs; the draw learns from every figure it times */
+	if (!tmp_write_atomic("figure", data, sample_rows, NULL, &e)) {
+		sample_vars(vars, sizeof(vars), data, out, "png");
+		if (!plot_gnuplot(script, vars, &e))
+			secs = time_batch(script, dir, data, &e) / plot_parallel();
+		unlink(out);
 		unlink(data);
 	}
 	rmdir(dir);
@@ -176,11 +183,12 @@ int plot_parallel(void)
 	return n < 1 ? 1 : n > PLOT_PARALLEL_MAX ? PLOT_PARALLEL_MAX : n;
 }
 
-void plot_cost_estimate(double *all, double *firsts)
+void plot_cost_estimate(double *one_, double *all, double *firsts)
 {
 	size_t nfigures = 0;
 	double one = plot_figure_seconds();
 
+	*one_ = one;
 	for (size_t x = 0; x < experiment_count(); x++)
 		nfigures += experiment_at(x)->nfigures;
 	*all = one * (double)(nfigures * PLOT_FIGURES_PER_ROW);
@@ -223,6 +231,7 @@ struct fig_unit {
 	int start_rc;                  /* unit_start failed: nothing to put in place */
 	double t0;                     /* when it was started */
 	int drawn;
+	int stopped;                   /* killed at the hard deadline: not a failure */
 };
 
 struct fig_all {
@@ -327,7 +336,7 @@ static int unit_start(struct fig_unit *u, const char *plots, struct cp_err *e)
 /* A unit whose gnuplots ended: its figures put in place, or why not. */
 static int unit_end(struct fig_unit *u, struct plot_set *ps, struct cp_err *e)
 {
-	int rc = u->start_rc;
+	int rc = u->start_rc ? u->start_rc : u->stopped ? CP_ERUN : 0;
 
 	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
 		if (!rc)
@@ -339,7 +348,7 @@ static int unit_end(struct fig_unit *u, struct plot_set *ps, struct cp_err *e)
 			tmp_discard(&u->out[k]);
 	tmp_discard(&u->data);
 	u->drawn = !rc;
-	if (rc && rc != CP_EUNAVAIL && !u->start_rc) {
+	if (rc && rc != CP_EUNAVAIL && !u->start_rc && !u->stopped) {
 		fprintf(stderr, "cachepong: plot %s: %s\n", u->name, e->msg);
 		ps->failed++;
 	}
@@ -410,19 +419,64 @@ static double unit_predict(const struct fig_all *all, const double *took, const 
 	return same > 0 ? same : any;
 }
 
-/* Draw every unit, plot_parallel() at once, those after the first of each
- * experiment (the first `nfirst` of the order) only when they will end by
- * the deadline; CP_EUNAVAIL when gnuplot is missing (nothing more is
- * started). */
-static int draw_all(struct fig_all *all, const char *plots, double deadline, struct plot_set *ps,
+/* Whether unit u, the next'th of the order, may start now: one after the
+ * first of each experiment (the first `nfirst`) only when it will end by
+ * the soft deadline, any only when it will end by the hard one. */
+static int unit_in_time(const struct fig_all *all, const double *took, const struct fig_unit *u, size_t next,
+			size_t nfirst, const struct plot_deadline *dl)
+{
+	double end = cp_now_s() + unit_predict(all, took, u);
+
+	if (!dl)
+		return 1;
+	return !(next > nfirst && dl->soft > 0 && end > dl->soft) && !(dl->hard > 0 && end > dl->hard);
+}
+
+/* The units still running at the hard deadline are stopped. */
+static size_t stop_running(struct fig_unit **run, size_t nrun, const struct plot_deadline *dl)
+{
+	size_t n = 0;
+
+	if (!dl || !(dl->hard > 0) || cp_now_s() < dl->hard)
+		return 0;
+	for (size_t r = 0; r < nrun; r++)
+		if (unit_running(run[r])) {
+			for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+				plot_proc_stop(&run[r]->proc[k]);
+			run[r]->stopped = 1;
+			n++;
+		}
+	return n;
+}
+
+static void draw_notes(struct plot_set *ps, size_t late, size_t stopped, size_t n)
+{
+	char n1[32], n2[32];
+
+	snprintf(n2, sizeof(n2), "%zu", n);
+	if (late) {
+		snprintf(n1, sizeof(n1), "%zu figure%s", late, late > 1 ? "s" : "");
+		note(ps, "%s not drawn: drawing is slower here than the time set aside for it; `cachepong plot "
+			 "DIR` draws all %s", n1, n2);
+	}
+	if (stopped) {
+		snprintf(n1, sizeof(n1), "%zu figure%s", stopped, stopped > 1 ? "s" : "");
+		note(ps, "%s stopped unfinished at the end of the budget; `cachepong plot DIR` draws all %s", n1, n2);
+	}
+}
+
+/* Draw every unit, plot_parallel() at once, in draw_order() within the
+ * deadlines (NULL: none); CP_EUNAVAIL when gnuplot is missing (nothing
+ * more is started). */
+static int draw_all(struct fig_all *all, const char *plots, const struct plot_deadline *dl, struct plot_set *ps,
 		    struct cp_err *e)
 {
 	size_t *ord = draw_order(all), next = 0, par = (size_t)plot_parallel(), nrun = 0, nfirst = 0, late = 0;
+	size_t stopped = 0;
 	double *took = cp_xcalloc(all->n + 1, sizeof(double));   /* each unit's time, start to end */
 	struct fig_unit **run = cp_xcalloc(par, sizeof(*run));
 	struct plot_proc **procs = cp_xcalloc(par * CP_ARRAY_SIZE(plot_ext), sizeof(*procs));
 	int unavail = 0;
-	char n1[32], n2[32];
 
 	for (size_t i = 0; i < all->n; i++)
 		nfirst += !i || all->u[i].x != all->u[i - 1].x;
@@ -432,8 +486,7 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 		while (nrun < par && next < all->n && !unavail) {
 			struct fig_unit *u = &all->u[ord[next++]];
 
-			/* after the first of each experiment: only one that will end in time */
-			if (next > nfirst && deadline > 0 && cp_now_s() + unit_predict(all, took, u) > deadline) {
+			if (!unit_in_time(all, took, u, next, nfirst, dl)) {
 				late++;
 				continue;
 			}
@@ -450,7 +503,8 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 				if (run[r]->proc[k].pid && !run[r]->proc[k].done)
 					procs[np++] = &run[r]->proc[k];
 		if (np)
-			plot_proc_wait_any(procs, np);
+			plot_proc_wait_any(procs, np, dl ? dl->hard : 0);
+		stopped += stop_running(run, nrun, dl);
 		for (size_t r = 0; r < nrun;)
 			if (!unit_running(run[r])) {
 				took[run[r] - all->u] = cp_now_s() - run[r]->t0;
@@ -464,16 +518,11 @@ static int draw_all(struct fig_all *all, const char *plots, double deadline, str
 	free(procs);
 	free(run);
 	free(ord);
-	if (late) {
-		snprintf(n1, sizeof(n1), "%zu figures", late);
-		snprintf(n2, sizeof(n2), "%zu", all->n);
-		note(ps, "%s not drawn: drawing is slower here than the time set aside for it; `cachepong plot "
-			 "DIR` draws all %s", n1, n2);
-	}
+	draw_notes(ps, late, stopped, all->n);
 	return unavail ? CP_EUNAVAIL : 0;
 }
 
-int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struct cp_err *e)
+int plot_render_dir(const char *dir, const struct plot_deadline *dl, struct plot_set *ps, struct cp_err *e)
 {
 	double t0 = cp_now_s();
 	char gpdir[PATH_MAX], plots[4200], cpu[256], path[4200];
@@ -502,7 +551,7 @@ int plot_render_dir(const char *dir, double deadline, struct plot_set *ps, struc
 	for (size_t x = 0; x < experiment_count(); x++)
 		for (size_t i = 0; i < experiment_at(x)->nfigures; i++)
 			collect_figure(dir, gpdir, cpu, x, &experiment_at(x)->figures[i], &all, ps, e);
-	rc = draw_all(&all, plots, deadline, ps, e);
+	rc = draw_all(&all, plots, dl, ps, e);
 	for (size_t i = 0; i < all.n; i++) {
 		if (all.u[i].drawn)
 			figure_add(ps, all.u[i].f, all.u[i].name, all.u[i].key, all.u[i].src->fa.nf);

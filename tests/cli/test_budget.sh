@@ -10,6 +10,9 @@
 #  - a 30 s and a 60 s report with a slow or a bimodal primitive finish
 #    within their budget + 5%, exit 0, with a figure for every experiment,
 #    the slow cell capped and the report saying so;
+#  - a figure that hangs (a gnuplot that never ends, put first on PATH) is
+#    stopped at the end of the budget: the report ends in time, says so,
+#    and leaves no temporary and no process behind;
 #  - two runs never measure at once: the second waits for the first, naming
 #    it, and starts when it ends.
 # The shim needs the plain build (a sanitizer's runtime must come first in
@@ -146,6 +149,30 @@ assert rows, "no sync rows"
 for r in rows:
     assert r["modes"] != "" or int(r["samples"]) < 20, r
 EOF
+
+# ---- a figure that never ends ----
+# gnuplot is real except for the heat map's, which blocks until killed
+# (the report is bounded by timeout(1): a stop that fails fails here, not hangs)
+GNUPLOT=$(command -v gnuplot)
+mkdir -p "$TMP/hangbin"
+printf '#!/bin/sh\ncase "$*" in *heatmap.gp*) exec sleep 3600 ;; esac\nexec %s "$@"\n' "$GNUPLOT" >"$TMP/hangbin/gnuplot"
+chmod +x "$TMP/hangbin/gnuplot"
+t0=$(now)
+PATH="$TMP/hangbin:$PATH" timeout 120 "$CP" report --budget 30s --dir "$TMP/hang" >"$TMP/hang.out" 2>"$TMP/hang.err"
+rc=$?
+t=$(elapsed "$t0")
+left=$(ls "$TMP/hang/plots" | grep -c '\.tmp')
+if [ -z "$GNUPLOT" ]; then
+	notok "report with a hung figure" "gnuplot is not installed"
+elif [ "$rc" = 0 ] && echo "$t" | awk '{exit !($1 <= 30 * 1.05)}' &&
+	grep -q "1 figure stopped unfinished at the end of the budget" "$TMP/hang.err" &&
+	[ "$left" = 0 ] && ! ls "$TMP/hang/plots" | grep -q '^matrix.*\.png$' &&
+	ls "$TMP/hang/plots" | grep -q '^pingpong.*\.png$' && ! pgrep -f "sleep 3600" >/dev/null; then
+	ok "report with a figure that never ends: stopped at the budget's end, exit 0 in ${t} s, nothing left behind"
+else
+	notok "report with a hung figure" "rc $rc in ${t} s, $left temporaries: $(grep '^report:' "$TMP/hang.err" | tail -c 500)"
+	pkill -f "sleep 3600"
+fi
 
 # ---- one run at a time ----
 # the first holds the lock while it measures; the second is started once
