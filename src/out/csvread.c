@@ -150,6 +150,15 @@ int csv_read(const char *path, struct csv *c, struct cp_err *e)
 	return rc;
 }
 
+size_t csv_file_row(const struct csv *c, size_t i)
+{
+	size_t n = 0;
+
+	for (const char *s = c->text; s < c->line[i]; s++)
+		n += *s == '\n';
+	return n ? n - 1 : 0;
+}
+
 void csv_free(struct csv *c)
 {
 	for (size_t i = 0; i < c->nrow; i++)

@@ -34,6 +34,9 @@ int csv_read(const char *path, struct csv *c, struct cp_err *e);
 /* Same, from a string (for tests). */
 int csv_parse(const char *text, const char *name, struct csv *c, struct cp_err *e);
 void csv_free(struct csv *c);
+/* The data row of the file that row i is (0 the first after the header),
+ * when rows were dropped from c since it was read. */
+size_t csv_file_row(const struct csv *c, size_t i);
 
 /* Index of the column named name, or -1. */
 int csv_col(const struct csv *c, const char *name);

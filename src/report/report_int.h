@@ -123,6 +123,26 @@ void rawset_free(struct rawset *rs);
 const struct rawgroup *rawset_find(const struct rawset *rs, const struct csv *c, size_t i);
 
 /* ---- report_sections.c ---- */
+/* ---- report_drift.c: the run's epochs (its sentinel) ---- */
+struct cell_rows;
+struct rep_drift {
+	struct csv s;        /* sentinel.csv */
+	int loaded, epochs;
+	struct cell_rows *cells;   /* cells-done.log: each cell's rows */
+	size_t ncells;
+};
+void rep_drift_load(struct rep_drift *d, const char *dir);
+void rep_drift_free(struct rep_drift *d);
+/* The cell (1-based, 0: not known) and the epoch (1-based, 0: no
+ * sentinel) of data row `row` of the file (csv_file_row) of DIR/csv. */
+int rep_cell_of_row(const struct rep_drift *d, const char *csv, size_t row);
+int rep_epoch_of_row(const struct rep_drift *d, const char *csv, size_t row);
+/* The sentinel's reference in an epoch, ns (NAN: none). */
+double rep_epoch_ref(const struct rep_drift *d, int epoch);
+/* Into buf: "" when epochs ea and eb are one, else what a statement
+ * using numbers of both must add. */
+void rep_drift_caveat(const struct rep_drift *d, int ea, int eb, char *buf, size_t len);
+
 struct rep {
 	struct doc *d;
 	const char *dir;
@@ -130,11 +150,19 @@ struct rep {
 	char cpu[256], host[256];
 	double rt_ns;        /* typical ping-pong round trip (nearest class), for comparisons; NAN */
 	char rt_what[200];
+	int rt_epoch;        /* the epoch it was measured in (0: not known) */
+	struct rep_drift drift;
 	char sum[40][700];   /* the summary's bullets, written first */
 	int aa_n, aa_claims; /* the A/A controls of every experiment, and their false claims */
 	int nsum;
 };
 void rep_sum(struct rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The drift in the Conditions section, and the summary's bullet when the
+ * run has several epochs. */
+void rep_drift_conditions(struct rep *r, struct doc *doc);
+void rep_drift_summary(struct rep *r);
+/* After an experiment's section: when its cells span epochs, says so. */
+void rep_drift_section(struct rep *r, const char *experiment);
 
 /* Process vs thread, measured back to back: for every process row of
  * metric in c, its twin and the ratio of their medians (compare.h: one

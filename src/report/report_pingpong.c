@@ -226,6 +226,7 @@ static void yardstick(struct rep *r, const struct csv *c)
 			    cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm)))
 				continue;
 			r->rt_ns = csv_num(c, i, csv_at(c, COL_p50));
+			r->rt_epoch = rep_epoch_of_row(&r->drift, "pingpong.csv", csv_file_row(c, i));
 			snprintf(r->rt_what, sizeof(r->rt_what), "%s round trip at %s", csv_get(c, i, cke),
 				 csv_get(c, i, csv_at(c, COL_placement)));
 		}

@@ -183,6 +183,14 @@ int plot_parallel(void)
 	return n < 1 ? 1 : n > PLOT_PARALLEL_MAX ? PLOT_PARALLEL_MAX : n;
 }
 
+/* The figures of the run itself, not of an experiment: drawn from their
+ * file as it is, after the experiments' (each one its own first). */
+static const struct exp_figure run_figures[] = {
+	{ "sentinel", "sentinel.gp", "sentinel.csv", "", "", "", "",
+	  "The sentinel through the sweep (cas round trip before the cells): one colour per epoch, each epoch's "
+	  "reference and its band" },
+};
+
 void plot_cost_estimate(double *one_, double *all, double *firsts)
 {
 	size_t nfigures = 0;
@@ -191,8 +199,8 @@ void plot_cost_estimate(double *one_, double *all, double *firsts)
 	*one_ = one;
 	for (size_t x = 0; x < experiment_count(); x++)
 		nfigures += experiment_at(x)->nfigures;
-	*all = one * (double)(nfigures * PLOT_FIGURES_PER_ROW);
-	*firsts = one * (double)experiment_count();
+	*all = one * (double)(nfigures * PLOT_FIGURES_PER_ROW + CP_ARRAY_SIZE(run_figures));
+	*firsts = one * (double)(experiment_count() + CP_ARRAY_SIZE(run_figures));
 }
 
 
@@ -223,8 +231,8 @@ struct fig_csv {
 struct fig_unit {
 	size_t x;                      /* the experiment (registry order) */
 	const struct exp_figure *f;
-	const struct fig_csv *src;
-	char key[256], name[300], script[4200];
+	const struct fig_csv *src;     /* NULL: a run figure, drawn from `raw` as it is */
+	char key[256], name[300], script[4200], raw[4200];
 	char *vars;                    /* without data, out and term */
 	struct tmp_file data, out[CP_ARRAY_SIZE(plot_ext)];
 	struct plot_proc proc[CP_ARRAY_SIZE(plot_ext)];
@@ -300,6 +308,34 @@ static void collect_figure(const char *dir, const char *gpdir, const char *cpu, 
 	}
 }
 
+static void collect_run_figures(const char *dir, const char *gpdir, const char *cpu, struct fig_all *all)
+{
+	for (size_t k = 0; k < CP_ARRAY_SIZE(run_figures); k++) {
+		const struct exp_figure *f = &run_figures[k];
+		struct fig_unit *u;
+		struct csv c;
+		struct cp_err e = { 0 };
+		char path[4200];
+		size_t n;
+
+		snprintf(path, sizeof(path), "%.4000s/%s", dir, f->csv);
+		if (access(path, F_OK) || csv_read(path, &c, &e))
+			continue;
+		n = c.nrow;
+		csv_free(&c);
+		if (!n)
+			continue;
+		all->u = cp_xrealloc(all->u, (all->n + 1) * sizeof(*all->u));
+		u = &all->u[all->n++];
+		*u = (struct fig_unit){ .x = experiment_count() + k, .f = f };
+		snprintf(u->name, sizeof(u->name), "%s", f->kind);
+		snprintf(u->raw, sizeof(u->raw), "%s", path);
+		snprintf(u->script, sizeof(u->script), "%s/%s", gpdir, f->script);
+		u->vars = cp_xcalloc(600, 1);
+		plot_var(u->vars, 600, "cpu", cpu);
+	}
+}
+
 /* Start a unit: its rows to a temporary data file, then gnuplot once per
  * output format, each into its own temporary. */
 static int unit_start(struct fig_unit *u, const char *plots, struct cp_err *e)
@@ -309,20 +345,24 @@ static int unit_start(struct fig_unit *u, const char *plots, struct cp_err *e)
 	char *v = cp_xcalloc(vl, 1), num[32];
 	int rc = 0;
 
-	snprintf(path, sizeof(path), "%.3800s/.%.200s.csv", plots, u->name);
-	if (tmp_open(&u->data, "figure", path, e)) {
-		free(v);
-		return e->code;
+	if (u->src) {
+		snprintf(path, sizeof(path), "%.3800s/.%.200s.csv", plots, u->name);
+		if (tmp_open(&u->data, "figure", path, e)) {
+			free(v);
+			return e->code;
+		}
+		nrows = plot_facet_rows(u->data.f, &u->src->c, &u->src->fa, u->key, u->src->metric);
+		if (fflush(u->data.f))
+			rc = cp_errf(e, CP_ERUN, "%s: %s", u->data.tmp, strerror(errno));
+	} else {
+		nrows = 0;
 	}
-	nrows = plot_facet_rows(u->data.f, &u->src->c, &u->src->fa, u->key, u->src->metric);
-	if (fflush(u->data.f))
-		rc = cp_errf(e, CP_ERUN, "%s: %s", u->data.tmp, strerror(errno));
 	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext) && !rc; k++) {
 		snprintf(path, sizeof(path), "%.3800s/%.200s.%s", plots, u->name, plot_ext[k]);
 		if ((rc = tmp_reserve(&u->out[k], "figure", path, e)))
 			break;
 		snprintf(v, vl, "%s", u->vars);
-		plot_var(v, vl, "data", u->data.tmp);
+		plot_var(v, vl, "data", u->src ? u->data.tmp : u->raw);
 		snprintf(num, sizeof(num), "%zu", nrows);
 		plot_var(v, vl, "nsamples", num);
 		plot_var(v, vl, "out", u->out[k].tmp);
@@ -551,10 +591,11 @@ int plot_render_dir(const char *dir, const struct plot_deadline *dl, struct plot
 	for (size_t x = 0; x < experiment_count(); x++)
 		for (size_t i = 0; i < experiment_at(x)->nfigures; i++)
 			collect_figure(dir, gpdir, cpu, x, &experiment_at(x)->figures[i], &all, ps, e);
+	collect_run_figures(dir, gpdir, cpu, &all);
 	rc = draw_all(&all, plots, dl, ps, e);
 	for (size_t i = 0; i < all.n; i++) {
 		if (all.u[i].drawn)
-			figure_add(ps, all.u[i].f, all.u[i].name, all.u[i].key, all.u[i].src->fa.nf);
+			figure_add(ps, all.u[i].f, all.u[i].name, all.u[i].key, all.u[i].src ? all.u[i].src->fa.nf : 0);
 		free(all.u[i].vars);
 	}
 	for (size_t k = 0; k < all.ncsv; k++) {

@@ -31,9 +31,10 @@ static void setup_line(struct rep *r, const struct csv *c, size_t g, const char 
 	static const enum cp_col kcols[] = { COL_shm, COL_pages };
 	int cke = csv_at(c, COL_kernel), cmo = csv_at(c, COL_mode), cme = csv_at(c, COL_metric);
 	int c50 = csv_at(c, COL_p50), csz = csv_at(c, COL_size_bytes);
-	char list[1600] = "", a[32], t1[32], t2[32], sz[32], pg[400] = "", dom[600] = "";
+	char list[1600] = "", a[32], t1[32], t2[32], sz[32], pg[800] = "", dom[1100] = "";
 	double sum = 0, top = -1, size = 0, top_pp = NAN;
 	const char *topname = "";
+	size_t top_row = 0;
 
 	for (size_t i = 0; i < c->nrow; i++) {
 		long big, pp;
@@ -64,14 +65,20 @@ static void setup_line(struct rep *r, const struct csv *c, size_t g, const char 
 			top = csv_num(c, (size_t)big, c50);
 			topname = csv_get(c, i, cke);
 			top_pp = pp >= 0 ? csv_num(c, (size_t)pp, c50) : NAN;
+			top_row = pp >= 0 ? (size_t)pp : i;
 		}
 	}
 	if (!list[0])
 		return;
-	if (isfinite(r->rt_ns) && isfinite(top_pp))
+	if (isfinite(r->rt_ns) && isfinite(top_pp)) {
+		char cav[300];
+
+		rep_drift_caveat(&r->drift, r->rt_epoch, rep_epoch_of_row(&r->drift, "setup.csv", csv_file_row(c, top_row)),
+				 cav, sizeof(cav));
 		snprintf(pg, sizeof(pg), " A page of %s costs as much as %s cache-line round trips "
-			 "(%.150s, %s ns).", topname, fmt3(top_pp / r->rt_ns, a, sizeof(a)), r->rt_what,
-			 fmt3(r->rt_ns, t1, sizeof(t1)));
+			 "(%.150s, %s ns)%s.", topname, fmt3(top_pp / r->rt_ns, a, sizeof(a)), r->rt_what,
+			 fmt3(r->rt_ns, t1, sizeof(t1)), cav);
+	}
 	if (sum > 0)
 		snprintf(dom, sizeof(dom), " **%s dominates**: %.0f%% of create + attach + touch + "
 			 "detach.%s", topname, 100 * top / sum, pg);

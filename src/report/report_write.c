@@ -98,6 +98,7 @@ static void conditions(struct rep *r, struct doc *d)
 		if (list[0])
 			doc_p(d, "Settings: %s (the whole list, with the kernel's command line, is in meta.json).", list);
 	}
+	rep_drift_conditions(r, d);
 	json_decref(doc);
 }
 
@@ -216,19 +217,24 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 	report_json_str(path, "host", r.host, sizeof(r.host));
 	report_json_str(path, "cpu_model_name", r.cpu, sizeof(r.cpu));
 	aa_count(dir, &r.aa_n, &r.aa_claims);
+	rep_drift_load(&r.drift, dir);
 	doc_open_mem(&body, dir);
 	r.d = &body;
+	rep_drift_summary(&r);
 	/* one section per experiment, in registry order */
 	for (size_t x = 0; x < experiment_count(); x++)
 		for (size_t k = 0; k < CP_ARRAY_SIZE(sections); k++)
-			if (!strcmp(sections[k].name, experiment_at(x)->name))
+			if (!strcmp(sections[k].name, experiment_at(x)->name)) {
 				sections[k].write(&r);
+				rep_drift_section(&r, sections[k].name);
+			}
 	skipped(&r);
 	method(&body);
 
 	snprintf(title, sizeof(title), "cachepong: threads vs processes on %s", r.host[0] ? r.host : dir);
 	if ((rc = doc_open(&d, dir, title, e))) {
 		doc_free_mem(&body);
+		rep_drift_free(&r.drift);
 		return rc;
 	}
 	facts(&r, &d);
@@ -239,5 +245,6 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 	for (int i = 0; i < r.nsum; i++)
 		doc_li(&d, "%s", r.sum[i]);
 	doc_append(&d, &body);
+	rep_drift_free(&r.drift);
 	return doc_close(&d, e);
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "cp.h"
+#include "drift.h"
 #include "meta.h"
 #include "sweep.h"
 
@@ -58,6 +59,27 @@ struct sweep_quiet {
 };
 
 /* A sweep being run (sweep_run.c, sweep_cell.c, sweep_meta.c). */
+struct sweep_run_state;
+
+/* The sentinel (sweep_sentinel.c): its points, their epochs, its cost. */
+struct sweep_sentinel {
+	struct drift_pt *pt;   /* the sentinels so far */
+	double *at;            /* seconds since the sweep's start */
+	int *before;           /* the cell (1-based) each came before; 0: the A/A pair */
+	int *epoch;            /* epoch of each (drift_epochs) */
+	double *ref, *band;    /* each epoch's reference and band (drift_epochs) */
+	int n, cap, epochs;
+	double band_pct;       /* from the A/A pair (0: not yet) */
+	double spent, cost;    /* seconds spent on them, and the last one's */
+	double at0;            /* a resume's sentinels go on after this */
+	int off;               /* one failed: no more in this run */
+	char cpus[32];
+};
+void sweep_sentinel_begin(struct sweep_run_state *r);
+void sweep_sentinel_before(struct sweep_run_state *r, int i);
+void sweep_sentinel_end(struct sweep_run_state *r);
+void sweep_sentinel_free(struct sweep_sentinel *s);
+
 struct sweep_run_state {
 	const struct sweep_cfg *cfg;
 	struct sweep_plan *p;
@@ -83,6 +105,7 @@ struct sweep_run_state {
 	int *chosen;
 	double cap, probe_s;
 	struct sweep_quiet quiet;
+	struct sweep_sentinel sen;
 };
 
 

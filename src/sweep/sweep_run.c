@@ -194,6 +194,7 @@ static void run_free(struct sweep_run_state *r)
 	free(r->pred);
 	free(r->first);
 	free(r->chosen);
+	sweep_sentinel_free(&r->sen);
 	if (r->log)
 		fclose(r->log);
 	if (r->slog)
@@ -237,6 +238,7 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 	if (!cfg->here) {
 		sweep_quiet_before(r);
 		sweep_budget_begin(r);
+		sweep_sentinel_begin(r);
 	}
 	for (int i = 0; i < r->p->n && !rc && !runctl_stop_count(); i++) {
 		const struct sweep_cell *c = &r->p->cell[i];
@@ -260,6 +262,11 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 			}
 			continue;
 		}
+		/* the sentinel before a cell that will run, then its budget again */
+		if (sweep_budget_cell(r, i, left, why, sizeof(why))) {
+			sweep_sentinel_before(r, i);
+			left = cfg->budget - (cp_now_s() - r->t0);
+		}
 		if (!sweep_budget_cell(r, i, left, why, sizeof(why))) {
 			rc = sweep_log_cell(r, i, ST_BUDGET, 0, why, e);
 			if (!r->tty)
@@ -268,6 +275,8 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 		}
 		rc = sweep_run_cell(r, i, e);
 	}
+	if (!cfg->here && !rc && !runctl_stop_count())
+		sweep_sentinel_end(r);
 	return rc;
 }
 

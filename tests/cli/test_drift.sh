@@ -1,0 +1,119 @@
+#!/bin/sh
+# test_drift.sh: the sweep's sentinel and the run's epochs.
+#  - every sweep takes the A/A pair of sentinels before its first cell:
+#    sentinel.csv has them with the band they set, meta.json the summary
+#    and the timeline, the report the Conditions line;
+#  - a machine that moves under a sweep (every duration 4x from the fourth
+#    cell on, put in with the rawclock shim) is split into epochs: said on
+#    stderr when it happens, in sentinel.csv after the third cell, and in
+#    the report's summary, Conditions table and figure, and in the section
+#    whose cells span the two epochs.
+# The shim needs the plain build: this file runs with it only.
+. "$(dirname "$0")/lib.sh"
+export CACHEPONG_LOCK="$TMP/machine.lock"
+
+# sentinel.csv of DIR: its columns, the A/A pair first, epochs numbered
+# from 1; prints the most epochs
+sentinels() {
+	python3 - "$1" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/sentinel.csv")))
+assert len(rows) >= 2, "%d sentinels" % len(rows)
+for c in ("n", "at_s", "before_cell", "cpus", "p50", "ci_lo", "ci_hi", "epoch", "epoch_ref", "band_pct"):
+    assert c in rows[0], "no column " + c
+assert rows[0]["before_cell"] == "0" and rows[1]["before_cell"] == "0", "no A/A pair first"
+for r in rows:
+    assert float(r["ci_lo"]) <= float(r["p50"]) <= float(r["ci_hi"]) and float(r["p50"]) > 0, r
+    assert float(r["band_pct"]) >= 3, r["band_pct"]
+ep = [int(r["epoch"]) for r in rows]
+assert ep[0] == 1 and all(b - a in (0, 1) for a, b in zip(ep, ep[1:])), ep
+print(max(ep))
+EOF
+}
+
+# ---- a quiet sweep ----
+printf 'pingpong --placement llc --op cas --samples 200\npingpong --placement llc --op faa --samples 200\n' >"$TMP/q.plan"
+if "$CP" sweep --plan "$TMP/q.plan" --dir "$TMP/q" >/dev/null 2>"$TMP/q.err" && n=$(sentinels "$TMP/q" 2>"$TMP/q.py") &&
+	python3 - "$TMP/q/meta.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))["extra"]
+assert m["sentinel"].startswith("cas round trip"), m.get("sentinel")
+assert m["sentinel_n"] >= 2 and m["sentinel_band_pct"] >= 3 and m["sentinel_epochs"] >= 1, m
+tl = [p.split(":") for p in m["sentinel_timeline"].split(";")]
+assert len(tl) == m["sentinel_n"] and all(float(v) > 0 for _, v in tl), tl
+EOF
+then
+	ok "a sweep's sentinels: the A/A pair first, the band, $n epoch(s), the timeline in meta.json"
+else
+	notok "quiet sweep's sentinels" "$(tail -c 300 "$TMP/q.err") $(cat "$TMP/q.py" 2>/dev/null | tail -3)"
+fi
+if "$CP" report --resume "$TMP/q" >/dev/null 2>&1 && grep -q "^Sentinel: the cas round trip between two threads on CPUs" "$TMP/q/report.md"; then
+	ok "the report's Conditions name the sentinel and its band"
+else
+	notok "report's sentinel line" "$(grep -n -i sentinel "$TMP/q/report.md" | head -3)"
+fi
+
+# ---- a machine that moves ----
+# build/tests/librawclock.so (tests/faults/rawclock.c) makes every duration
+# measured 4 times what it was, in the processes started once $TMP/moved
+# exists: the test creates it when three cells are done.  (A busy loop on
+# the sentinel's CPU does not move a sentinel here: see rawclock.c.)
+SHIM=$ROOT/build/tests/librawclock.so
+if [ ! -f "$SHIM" ]; then
+	notok "fault shim" "$SHIM is not built (make unit-bins)"
+	finish
+fi
+: >"$TMP/m.plan"
+for i in 1 2 3 4 5 6; do
+	echo "pingpong --placement llc --op cas --samples 10000000 --time-limit 1.5s" >>"$TMP/m.plan"
+done
+LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/moved" \
+	"$CP" sweep --plan "$TMP/m.plan" --dir "$TMP/m" >/dev/null 2>"$TMP/m.err" &
+sw=$!
+moved=""
+# once three cells are done (a condition, polled)
+for _ in $(seq 1 600); do
+	if [ -f "$TMP/m/cells-done.log" ] && [ "$(wc -l <"$TMP/m/cells-done.log")" -ge 3 ]; then
+		: >"$TMP/moved"
+		moved=1
+		break
+	fi
+	kill -0 "$sw" 2>/dev/null || break
+	sleep 0.1
+done
+wait "$sw"
+rc=$?
+if [ -z "$moved" ]; then
+	notok "a moving machine" "the sweep ended (rc $rc) before three cells were done: $(tail -c 300 "$TMP/m.err")"
+elif n=$(sentinels "$TMP/m" 2>"$TMP/m.py") && [ "$n" -ge 2 ] && grep -q "sweep: the machine moved: the sentinel" "$TMP/m.err" &&
+	python3 - "$TMP/m/sentinel.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+moved = [r for r in rows if r["epoch"] != "1"]
+assert moved, "no sentinel outside epoch 1"
+assert int(moved[0]["before_cell"]) >= 4 or moved[0]["before_cell"] == "7", moved[0]
+assert float(moved[0]["p50"]) > float(rows[0]["epoch_ref"]) * (1 + float(rows[0]["band_pct"]) / 100), moved[0]
+EOF
+then
+	ok "the machine moved after cell 3 (every duration x4): $n epochs, the change said on stderr, after cell 3"
+else
+	notok "a moving machine" "rc $rc: $(grep 'moved\|sentinel' "$TMP/m.err" | head -3) $(cat "$TMP/m.py" 2>/dev/null | tail -2) $(cat "$TMP/m/sentinel.csv" 2>/dev/null)"
+fi
+# the ping-pong section spans two epochs when a sentinel of epoch 2 came
+# before one of its cells (not when only the one after the last did)
+if "$CP" report --resume "$TMP/m" >/dev/null 2>&1 && grep -q "The machine moved during this run" "$TMP/m/report.md" &&
+	grep -q "| epoch | from (s into the sweep) |" "$TMP/m/report.md" && [ -s "$TMP/m/plots/sentinel.png" ] &&
+	python3 - "$TMP/m" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/sentinel.csv")))
+spans = any(r["epoch"] != "1" and 1 <= int(r["before_cell"]) <= 6 for r in rows)
+said = "*The cells of this section were measured in epochs 1, 2" in open(d + "/report.md").read()
+assert spans == said, "cells in two epochs: %s, the section says so: %s" % (spans, said)
+EOF
+then
+	ok "the report says the machine moved: summary, table of epochs, figure, the section over two epochs"
+else
+	notok "report of a moving machine" "$(grep -n -i 'moved\|epoch' "$TMP/m/report.md" | head -4)"
+fi
+finish
