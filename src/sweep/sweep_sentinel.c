@@ -2,16 +2,16 @@
  * the run knows when the machine moved under it.
  *
  * The sentinel is the cas round trip between two threads at the plan's
- * first ping-pong placement (its representative pair), SWEEP_SENTINEL_SAMPLES
- * samples in a child like a cell's.  Two are taken back to back before
- * the first cell (the A/A pair: they set the band, drift.h), then one
- * before each cell that runs and one after the last, as long as the
- * sentinels stay within SWEEP_SENTINEL_SHARE of the time so far (with the
- * coming cell's): on a slow machine they thin out rather than eat the
- * budget, and where not even SWEEP_SENTINEL_MIN_N fit in that share of a
- * budget there are none after the first (meta.json says why).  Each goes to sentinel.csv (rewritten whole, atomically) with
- * its epoch; a sentinel outside the band starts a new epoch, said on
- * stderr; meta.json gets the summary and the timeline. */
+ * first ping-pong placement (its representative pair), in a child like a
+ * cell's.  Two are taken back to back before the first cell (the A/A
+ * pair: they set the band, drift.h), then one before each cell that runs
+ * and one after the last, as long as the sentinels stay within
+ * SWEEP_SENTINEL_SHARE of the time so far (with the coming cell's): on a
+ * slow machine they thin out rather than eat the budget, and where not
+ * even SWEEP_SENTINEL_MIN_N fit in that share of a budget there are none
+ * after the first (meta.json says why).  Each goes to sentinel.csv
+ * (rewritten whole, atomically) with its epoch (drift_epochs); a new
+ * epoch is said on stderr; meta.json gets the summary and the timeline. */
 #include "sweep.h"
 
 #include <math.h>
