@@ -139,19 +139,24 @@ int cmd_compare(struct opts *o)
 	struct compare_cmd x = { 0 };
 	struct cp_err e = { 0 };
 	struct compare_req q;
+	uint64_t base = 1;
 	int rc;
 
 	if (!o->dir)
 		cp_die(CP_EUSAGE, "compare: --dir OUT is needed: where report.md and report.html go");
+	/* a run's number: checked before the directories are read */
+	if (opt_isset(o, OPT_baseline) && parse_u64(o->baseline, "baseline", 1, COMPARE_MAX, &base, &e))
+		cp_die(CP_EUSAGE, "--baseline: invalid value '%s': allowed: 1 to %d (a run's number)", o->baseline,
+		       COMPARE_MAX);
 	if ((rc = gather(o, &x, &e)) || (rc = labels(o, &x, &e)))
 		cp_exit_err(&e);
-	if (opt_isset(o, OPT_baseline) && (int)o->baseline > x.n)
-		cp_die(CP_EUSAGE, "--baseline: invalid value '%llu': allowed: 1 to %d (the directories' count)",
-		       (unsigned long long)o->baseline, x.n);
+	if ((int)base > x.n)
+		cp_die(CP_EUSAGE, "--baseline: invalid value '%s': allowed: 1 to %d (the directories' count)",
+		       o->baseline, x.n);
 	if ((rc = out_dir(o->dir, &e)))
 		cp_exit_err(&e);
 	q = (struct compare_req){ x.dirs, (const char *const *)x.labels, x.n,
-				  opt_isset(o, OPT_baseline) ? (int)o->baseline - 1 : 0, o->dir,
+				  opt_isset(o, OPT_baseline) ? (int)base - 1 : 0, o->dir,
 				  (const char *const *)x.missing, x.nmissing };
 	rc = compare_write(&q, &e);
 	for (int k = 0; k < COMPARE_MAX; k++)

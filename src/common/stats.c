@@ -36,7 +36,7 @@ double stats_quantile_sorted(const double *sorted, size_t n, double q)
  * n > ~1074, so each pmf term is exp(log C(n,i) - n log 2), the log being
  * carried by the recurrence C(n,i+1) = C(n,i) (n-i)/(i+1).  Terms more than
  * ~12 sigma below the mean are < 1e-30 and skipped. */
-static size_t ci_k(size_t n)
+static size_t ci_k(size_t n, double tail)
 {
 	double nd = (double)n, sd = sqrt(nd) / 2;
 	size_t i0 = 0, i;
@@ -45,10 +45,10 @@ static size_t ci_k(size_t n)
 	if (nd / 2 - 12 * sd > 0)
 		i0 = (size_t)(nd / 2 - 12 * sd);
 	lp = lgamma(nd + 1) - lgamma((double)i0 + 1) - lgamma(nd - (double)i0 + 1) - nd * M_LN2;
-	/* k = the largest k with P(B <= k-1) <= 0.025; 0 when even P(B = 0) is too big */
+	/* k = the largest k with P(B <= k-1) <= tail; 0 when even P(B = 0) is too big */
 	for (i = i0; i <= n / 2; i++) {
 		cdf += exp(lp);
-		if (cdf > 0.025)
+		if (cdf > tail)
 			return i;   /* P(B <= i) > 0.025 so k - 1 = i - 1 */
 		lp += log((nd - (double)i) / ((double)i + 1));
 	}
@@ -57,11 +57,16 @@ static size_t ci_k(size_t n)
 
 int stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
 {
+	return n < 6 ? -1 : stats_median_ci_ranks_at(n, 0.95, lo, hi);
+}
+
+int stats_median_ci_ranks_at(size_t n, double conf, size_t *lo, size_t *hi)
+{
 	size_t k;
 
-	if (n < 6)
+	if (!n || !(conf > 0 && conf < 1))
 		return -1;
-	k = ci_k(n);
+	k = ci_k(n, (1 - conf) / 2);
 	if (k < 1)
 		return -1;
 	*lo = k - 1;     /* 0-based rank of X_(k) */

@@ -29,6 +29,10 @@ void stats_compute(const double *samples, size_t n, struct cp_stats *s);
  * the classic table: n=10 -> x(2),x(9); n=100 -> x(40),x(61)).  It needs
  * n >= 6 (for n = 5 even [x(1), x(5)] covers only 93.75%); returns -1 below. */
 int stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+/* The same rule at confidence conf (0 < conf < 1): tail (1 - conf) / 2.
+ * Returns -1 when n is too small for an interval of that coverage
+ * (n >= log2(2 / (1 - conf)): 6 at 95%, 8 at 98.3%). */
+int stats_median_ci_ranks_at(size_t n, double conf, size_t *lo, size_t *hi);
 
 /* Half-width of the CI relative to the median, in percent (for --target-ci);
  * INFINITY when the CI is not defined. */

@@ -77,19 +77,29 @@ void verdict_ratios(const double *a, const double *b, size_t npairs, size_t k, d
 int verdict_from_blocks(const double *a, const double *b, size_t npairs, size_t k, double margin_pct,
 			struct cp_verdict *out)
 {
+	return verdict_from_blocks_at(a, b, npairs, k, margin_pct, VERDICT_CONF, out);
+}
+
+int verdict_from_blocks_at(const double *a, const double *b, size_t npairs, size_t k, double margin_pct,
+			   double conf, struct cp_verdict *out)
+{
 	double *r;
-	struct cp_stats st;
+	size_t lo, hi;
 
 	memset(out, 0, sizeof(*out));
 	if (!npairs || !k)
 		return -1;
 	r = cp_xcalloc(npairs, sizeof(double));
 	verdict_ratios(a, b, npairs, k, r);
-	stats_compute(r, npairs, &st);
-	out->est = st.p50;
-	out->lo = st.ci_lo;
-	out->hi = st.ci_hi;
+	qsort(r, npairs, sizeof(double), cmp_d);
+	out->est = stats_quantile_sorted(r, npairs, 0.5);
+	out->lo = out->hi = NAN;
+	if (npairs >= 6 && !stats_median_ci_ranks_at(npairs, conf, &lo, &hi)) {
+		out->lo = r[lo];
+		out->hi = r[hi];
+	}
 	out->margin_pct = margin_pct;
+	out->conf = conf;
 	out->pairs = npairs;
 	out->v = verdict_decide(out->est, out->lo, out->hi, margin_pct);
 	out->more = out->v == VERDICT_inconclusive ? more_pairs(out) : 0;
@@ -97,3 +107,7 @@ int verdict_from_blocks(const double *a, const double *b, size_t npairs, size_t 
 	return 0;
 }
 
+double verdict_family_conf(unsigned comparisons)
+{
+	return 1 - (1 - VERDICT_CONF) / (comparisons ? comparisons : 1);
+}

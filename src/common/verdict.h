@@ -32,6 +32,7 @@ struct cp_verdict {
 	enum verdict v;
 	double est, lo, hi;    /* B / A: median of the block ratios, 95% interval */
 	double margin_pct;
+	double conf;           /* the interval's coverage (0.95, or less per comparison of several) */
 	size_t pairs;
 	uint64_t more;         /* inconclusive: more block pairs likely to settle it; else 0 */
 };
@@ -40,12 +41,24 @@ const char *verdict_name(enum verdict v);
 
 /* Default --margin, percent. */
 #define VERDICT_MARGIN_PCT 5
+/* The coverage of one comparison's interval, and of all the comparisons
+ * of one design together. */
+#define VERDICT_CONF 0.95
 
 /* a[p * k .. p * k + k) and b[...]: block p of each arm (k samples).
  * Fewer than 6 pairs give no interval: inconclusive.  Returns 0, or -1
  * when npairs or k is 0. */
 int verdict_from_blocks(const double *a, const double *b, size_t npairs, size_t k, double margin_pct,
 			struct cp_verdict *out);
+
+/* The same at coverage conf: a design of several comparisons (k arms,
+ * each against the baseline) gives each the coverage
+ * verdict_family_conf(k - 1), so that all k - 1 intervals hold together
+ * with probability >= VERDICT_CONF (Bonferroni: the arms' ratios share
+ * the baseline's blocks, and Bonferroni needs no independence). */
+int verdict_from_blocks_at(const double *a, const double *b, size_t npairs, size_t k, double margin_pct,
+			   double conf, struct cp_verdict *out);
+double verdict_family_conf(unsigned comparisons);
 
 /* The block ratios alone: ratio[p] = median(b block p) / median(a block p). */
 void verdict_ratios(const double *a, const double *b, size_t npairs, size_t k, double *ratio);

@@ -314,6 +314,7 @@ static const struct exp_figure coherence_figures[] = {
 	  "xcol='holder'; xname='where the line was'; series='state mode'",
 	  "One operation on a line left in state M, E, S or I by another CPU (its class) or by "
 	  "the measuring CPU itself (self); whiskers: 95% CI of the median" },
+	EXP_FOREST("coherence"),
 };
 
 const struct experiment exp_coherence = {

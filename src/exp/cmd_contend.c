@@ -575,6 +575,7 @@ static const struct exp_figure contend_figures[] = {
 	{ "contend-fairness", "contend.gp", "contend.csv", "fairness",
 	  "experiment kernel metric unit agents p50 ci_lo ci_hi layout mode", "kernel",
 	  "series='layout mode shm'", "Contention: fairness (slowest agent / fastest)" },
+	EXP_FOREST("contend"),
 };
 
 const struct experiment exp_contend = {

@@ -420,6 +420,7 @@ static const struct exp_figure copy_figures[] = {
 	{ "copy-latency", "size.gp", "copy.csv", "latency",
 	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
 	  "series='kernel mode shm'", "Copying vs sharing: time per message against its size" },
+	EXP_FOREST("copy"),
 };
 
 const struct experiment exp_copy = {

@@ -20,7 +20,7 @@
 /* What pingpong is asked: the shared options and its own. */
 struct pingpong_req {
 	struct exp_req c;
-	const char *op, *layout, *spin, *poll, *impl;
+	const char *op, *layout, *spin, *poll, *impl, *baseline;
 };
 
 #define T struct pingpong_req
@@ -28,7 +28,7 @@ static const struct req_opt pingpong_opts[] = {
 	REQ_OPTS_PLACE(T), REQ_OPTS_TIMING(T, "200", "20"), REQ_OPT_ITERS(T), REQ_OPT_TARGET_CI(T),
 	REQ_OPTS_COUNTERS(T), REQ_OPTS_OUTPUT(T), REQ_OPTS_MEMORY(T), REQ_OPT_MODE(T, "thread"), REQ_OPT_MARGIN(T),
 	REQ_OPT(T, op, op, "all"), REQ_OPT(T, layout, layout, NULL), REQ_OPT(T, spin, spin, NULL),
-	REQ_OPT(T, poll, poll, NULL), REQ_OPT(T, impl, impl, NULL),
+	REQ_OPT(T, poll, poll, NULL), REQ_OPT(T, impl, impl, NULL), REQ_OPT(T, baseline, baseline, NULL),
 };
 #undef T
 
@@ -39,7 +39,59 @@ struct pp_plan {
 	int nmodes;
 	int interleave;         /* the two modes are arms measured interleaved */
 	double margin_pct;
+	/* k arms over one key (NULL: none): the key, its values, the baseline */
+	const char *key;
+	char *vals;             /* the list, cut at its commas */
+	const char *val[ARMS_MAX];
+	unsigned narms, ref;
 };
+
+static int has_polls(const struct pp_plan *p, const char *op, const char *poll)
+{
+	if (!p->key || strcmp(p->key, "poll"))
+		return kernel_has_poll("pingpong", op, poll);
+	for (unsigned x = 0; x < p->narms; x++)
+		if (!kernel_has_poll("pingpong", op, p->val[x]))
+			return 0;
+	return 1;
+}
+
+/* The one key whose option holds a list: its values are the arms. */
+static int plan_keys(const struct pingpong_req *o, struct pp_plan *p, struct cp_err *e)
+{
+	const char *list = NULL, *v;
+	char *save = NULL;
+
+#define PP_KEY_LIST(f, member)                                                                            \
+	if ((v = o->member) && strchr(v, ',')) {                                                          \
+		if (p->key)                                                                               \
+			return cp_errf(e, CP_EUSAGE, "--%s %s and --%s %s: arms over one key at a time, allowed: " \
+				       "a list on one of --shm, --pages, --layout, --poll, --impl", p->key, list ? list : "", \
+				       #f, v);                                                                    \
+		p->key = #f;                                                                              \
+		list = v;                                                                                 \
+	}
+	PP_ARM_KEYS(PP_KEY_LIST)
+#undef PP_KEY_LIST
+	if (!p->key)
+		return o->baseline ? cp_errf(e, CP_EUSAGE, "--baseline %s: needs arms: a list on one of --shm, --pages, "
+					     "--layout, --poll, --impl", o->baseline) : 0;
+	p->vals = cp_xstrdup(list);
+	for (char *t = strtok_r(p->vals, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (p->narms == ARMS_MAX)
+			return cp_errf(e, CP_EUSAGE, "--%s %s: more than %d arms, allowed: 2 to %d", p->key, list, ARMS_MAX,
+				       ARMS_MAX);
+		p->val[p->narms++] = t;
+	}
+	if (p->narms < 2)
+		return cp_errf(e, CP_EUSAGE, "--%s %s: %u arm, allowed: 2 to %d values", p->key, list, p->narms, ARMS_MAX);
+	for (p->ref = 0; o->baseline && p->ref < p->narms && strcmp(p->val[p->ref], o->baseline); p->ref++)
+		;
+	if (p->ref == p->narms)
+		return cp_errf(e, CP_EUSAGE, "--baseline %s: not one of the arms, allowed: the values of --%s %s",
+			       o->baseline, p->key, list);
+	return 0;
+}
 
 static int plan_ops(const struct pingpong_req *o, struct pp_plan *p, struct cp_err *e)
 {
@@ -57,10 +109,12 @@ static int plan_ops(const struct pingpong_req *o, struct pp_plan *p, struct cp_e
 		for (int i = 0; i < idx[j]; i++)
 			s = strchr(s, '|') + 1;
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(s, "|"), s);
-		/* --op all --poll rmw: the ops that have an atomic to poll with */
-		if (all && o->poll && !kernel_has_poll("pingpong", name, o->poll))
+		/* --op all --poll rmw: the ops that have an atomic to poll with
+		 * (every arm's, with arms over --poll) */
+		if (all && o->poll && !has_polls(p, name, o->poll))
 			continue;
-		if (!(p->k[p->nk++] = kernel_find("pingpong", name, o->impl, o->spin, o->poll, e)))
+		if (!(p->k[p->nk++] = kernel_find("pingpong", name, p->key ? NULL : o->impl, o->spin,
+						  p->key ? NULL : o->poll, e)))
 			return e->code;
 	}
 	return 0;
@@ -76,17 +130,86 @@ static int plan_modes(const struct pingpong_req *o, struct pp_plan *p, struct cp
 	p->nmodes = am.n;
 	p->interleave = am.n == 2;
 	p->margin_pct = o->c.margin;
-	return rc ? rc : req_check_margin(&o->c, p->interleave, "--mode both or A:B", e);
+	if (!rc && p->key && am.n != 1)
+		return cp_errf(e, CP_EUSAGE, "--mode %s with arms over --%s: one mode per design, allowed: --mode thread "
+			       "or process with a list, or --mode both without one", o->c.mode, p->key);
+	return rc ? rc : req_check_margin(&o->c, p->interleave || p->key, "--mode both or A:B, or a list on a key",
+					  e);
 }
 
-/* One pair x op: the cell, or the two arms and their comparison. */
+/* The memory of arm x: the cell's, with the key's value. */
+static struct pp_mem arm_mem(const struct pp_plan *p, const struct pp_mem *m, unsigned x)
+{
+	struct pp_mem a = *m;
+
+	if (!strcmp(p->key, "shm"))
+		a.shm = p->val[x];
+	else if (!strcmp(p->key, "pages"))
+		a.pages = p->val[x];
+	else if (!strcmp(p->key, "layout"))
+		a.layout = p->val[x];
+	else if (!strcmp(p->key, "poll"))
+		a.poll = p->val[x];
+	return a;
+}
+
+/* Each arm's run, checked like a cell of its own. */
+static int karms_init(const struct pingpong_req *o, const struct pp_plan *p, const struct pp_mem *m,
+		      unsigned modes, struct pp_karms *d, struct cp_err *e)
+{
+	size_t off = 0;
+	int rc = 0;
+
+	d->key = p->key;
+	d->k = p->narms;
+	d->ref = p->ref;
+	d->mode = p->modes[0];
+	d->margin_pct = p->margin_pct;
+	off = (size_t)snprintf(d->name, sizeof(d->name), "%s=", p->key);
+	for (unsigned x = 0; x < p->narms && !rc; x++) {
+		struct pp_mem a = arm_mem(p, m, x);
+
+		d->arm[x].value = p->val[x];
+		off += (size_t)snprintf(d->name + off, off < sizeof(d->name) ? sizeof(d->name) - off : 0, "%s%s",
+					x ? ":" : "", p->val[x]);
+		rc = pp_run_init(&d->arm[x].run, &o->c, &a, modes, e);
+	}
+	return rc;
+}
+
+static void karms_free(struct pp_karms *d)
+{
+	for (unsigned x = 0; x < d->k; x++)
+		pp_run_free(&d->arm[x].run);
+}
+
+/* The kernels of op k's arms (poll or impl as the key says). */
+static int karms_kernels(const struct pingpong_req *o, const struct pp_plan *p, const struct kernel *k,
+			 struct pp_karms *d, struct cp_err *e)
+{
+	for (unsigned x = 0; x < d->k; x++) {
+		const char *impl = !strcmp(p->key, "impl") ? p->val[x] : o->impl;
+		const char *poll = !strcmp(p->key, "poll") ? p->val[x] : o->poll;
+
+		if (!(d->arm[x].k = kernel_find("pingpong", k->name, impl, o->spin, poll, e)))
+			return e->code;
+	}
+	return 0;
+}
+
+/* One pair x op: the cell, the two arms of --mode both and their
+ * comparison, or the k arms over a key. */
 static int measure(const struct pp_run *run, const struct pp_plan *plan, const struct kernel *k, const int *pair,
-		   const struct pingpong_req *o, const char *cls, struct cp_sink *sink, struct cp_err *e)
+		   const struct pingpong_req *o, const char *cls, struct pp_karms *kd, struct cp_sink *sink,
+		   struct cp_err *e)
 {
 	struct cp_row rows[3];
 	double *raw[3] = { NULL, NULL, NULL };
 	int rc = 0, n = plan->interleave ? 3 : 1;
 
+	if (plan->key)
+		return karms_kernels(o, plan, k, kd, e) ? e->code
+			: pp_measure_karms(kd, pair[0], pair[1], o->c.mem.mem_node, cls, sink, e);
 	if (plan->interleave)
 		rc = pp_measure_arms(run, k, plan->modes, pair[0], pair[1], o->c.mem.mem_node, cls, plan->margin_pct,
 				     rows, raw, sink, e);
@@ -109,34 +232,42 @@ static int pingpong_run(const void *req, struct cp_err *e)
 	const struct pingpong_req *o = req;
 	struct pp_plan plan = { 0 };
 	struct pp_run run = { 0 };
+	struct pp_karms *kd = cp_xcalloc(1, sizeof(*kd));
 	struct cp_placement pl = { 0 };
 	struct cp_sink *sink = NULL;
 	struct pp_mem mem;
 	unsigned modes = 0;
 	int rc;
 
-	if (req_format(&o->c, e) < 0 || plan_ops(o, &plan, e) || plan_modes(o, &plan, e))
-		return e->code;
+	if (req_format(&o->c, e) < 0 || plan_keys(o, &plan, e) || plan_ops(o, &plan, e) || plan_modes(o, &plan, e)) {
+		rc = e->code;
+		goto out;
+	}
 	for (int i = 0; i < plan.nmodes; i++)
 		modes |= 1u << plan.modes[i];
 	/* both: one memory kind for the two rows, so only the address space differs */
 	mem = (struct pp_mem){ o->c.mem.shm ? o->c.mem.shm : plan.nmodes == 2 ? "anon" : NULL, o->c.mem.pages, o->layout,
 			       o->poll };
-	if ((rc = pp_run_init(&run, &o->c, &mem, modes, e)) || (rc = req_resolve_pairs(run.topo, &o->c, &pl, e)) ||
-	    o->c.checking || (rc = req_sink_open(&o->c, &sink, e)))
+	if (plan.key)
+		mem = arm_mem(&plan, &mem, plan.ref);
+	if ((rc = pp_run_init(&run, &o->c, &mem, modes, e)) || (plan.key && (rc = karms_init(o, &plan, &mem, modes, kd, e))) ||
+	    (rc = req_resolve_pairs(run.topo, &o->c, &pl, e)) || o->c.checking || (rc = req_sink_open(&o->c, &sink, e)))
 		goto out;
 	result_set_timer(sink, &run.timer);
 	if (run.timer.warning[0])
 		result_meta_note(sink, "timer: %s", run.timer.warning);
 	for (int p = 0; p < pl.npairs && !rc && !runctl_time_up(); p++)
 		for (int k = 0; k < plan.nk && !rc && !runctl_time_up(); k++)
-			rc = measure(&run, &plan, plan.k[k], pl.pairs[p], o, pl.class_name, sink, e);
+			rc = measure(&run, &plan, plan.k[k], pl.pairs[p], o, pl.class_name, kd, sink, e);
 	if (rc)
 		result_abort(sink);
 	else
 		rc = result_close(sink, e);
 out:
 	cp_placement_free(&pl);
+	karms_free(kd);
+	free(kd);
+	free(plan.vals);
 	pp_run_free(&run);
 	return rc ? rc : runctl_exit_code(CP_OK);
 }
@@ -151,7 +282,15 @@ static const struct exp_preset pingpong_presets[] = {
 	 * positives on this machine */
 	{ EXP_QUICK, "pingpong --placement {near} --op cas --mode both --shm {anon,sysv} --warmup 5" },
 	{ EXP_QUICK, "pingpong --placement {near} --op cas --mode process:process --shm anon --warmup 5" },
+	{ EXP_QUICK, "pingpong --placement {near} --op cas --mode thread --shm {pshm-arms} --warmup 5" },
 	{ EXP_STANDARD, "pingpong --placement {class} --op all --mode thread --shm heap" },
+	/* which memory kind, which page size: k arms measured interleaved in
+	 * one cell, each against the first, with an A/A design of as many
+	 * identical arms beside them */
+	{ EXP_STANDARD, "pingpong --placement {class} --op cas --mode thread --shm heap,{pshm-arms}" },
+	{ EXP_STANDARD, "pingpong --placement {class} --op cas --mode process --shm {pshm-arms}" },
+	{ EXP_STANDARD, "pingpong --placement {class} --op cas --mode thread --shm heap --pages {pages-arms}" },
+	{ EXP_STANDARD, "pingpong --placement {near} --op cas --mode thread --shm {pshm-aa}" },
 	{ EXP_STANDARD, "pingpong --placement {class} --op all --mode both --shm {pshm}" },
 	{ EXP_STANDARD, "pingpong --placement {class} --op all --mode {thread:thread,process:process} --shm {pshm}" },
 	{ EXP_FULL, "pingpong --placement {class} --pairs 4 --op all --mode thread --shm heap --layout {one-line,two-lines}" },
@@ -169,6 +308,7 @@ static const struct exp_figure pingpong_figures[] = {
 	  "experiment kernel metric unit value placement mode shm pages layout impl", "kernel placement",
 	  "series='mode shm pages layout impl'",
 	  "Distribution of the ping-pong samples: tails and modes the median hides" },
+	EXP_FOREST("pingpong"),
 };
 
 const struct experiment exp_pingpong = {
@@ -181,6 +321,9 @@ const struct experiment exp_pingpong = {
 	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.004, .t_sample = 55e-6, .per_byte = 0,
 		   .min_samples = 30, .max_samples = 1000, .all = "" },
 	.arms = EXP_ARMS_IN_RUN,
+#define PP_KEY_NAME(f, member) " " #f
+	.arm_keys = PP_ARM_KEYS(PP_KEY_NAME),
+#undef PP_KEY_NAME
 	.presets = EXP_ITEMS(pingpong_presets),
 	.probe = "pingpong --placement {near} --op cas --mode thread --samples 20 --warmup 3",
 	.figures = EXP_ITEMS(pingpong_figures),

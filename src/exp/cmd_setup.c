@@ -299,12 +299,12 @@ static int measure_arms(struct costs *c, const struct su_plan *pl, const struct 
 		rc = emit(c, pl, &x.cell, &x.m[k], e);
 	}
 	for (unsigned r = 0; r < cell->w->nroles && !rc && a.pairs; r++) {
-		struct arms_runs ar = { .v = { x.m[0].ns[r], x.m[1].ns[r] }, .pairs = a.pairs, .iters = 1,
-					.capped = a.capped, .verdict = a.verdict };
+		struct arms_runs ar = { .k = 2, .v = { x.m[0].ns[r], x.m[1].ns[r] }, .pairs = a.pairs, .iters = 1,
+					.capped = a.capped, .verdict = { a.verdict[0], a.verdict[1] } };
 		struct cp_row row;
 
 		if (r)
-			verdict_from_blocks(ar.v[0], ar.v[1], ar.pairs, ARMS_BLOCK, c->margin_pct, &ar.verdict);
+			verdict_from_blocks(ar.v[0], ar.v[1], ar.pairs, ARMS_BLOCK, c->margin_pct, &ar.verdict[1]);
 		x.cell.mode = c->modes[0];
 		role_row(c, pl, &x.cell, &x.m[0], r, &row);
 		exp_counters_none(c->run.counters, &row);
@@ -493,6 +493,7 @@ static const struct exp_figure setup_figures[] = {
 	{ "setup-per-page", "size.gp", "setup.csv", "per_page",
 	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi shm pages mode", "kernel",
 	  "series='shm pages mode'; mlabel='time per page'", "The same per page" },
+	EXP_FOREST("setup"),
 };
 
 const struct experiment exp_setup = {

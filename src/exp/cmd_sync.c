@@ -435,6 +435,7 @@ static const struct exp_figure sync_figures[] = {
 	  "experiment kernel metric unit p50 ci_lo ci_hi mode placement", "placement",
 	  "xcol='kernel'; xname='primitive'; series='mode shm'",
 	  "Waking the other side: round trip through each primitive, threads vs processes" },
+	EXP_FOREST("sync"),
 };
 
 const struct experiment exp_sync = {

@@ -52,6 +52,15 @@ struct exp_figure {
 	const char *caption;
 };
 
+/* The forest plot of an experiment's interleaved comparisons (its
+ * comparison rows, metric ratio): one line each, B / A and its interval
+ * against the margin. */
+#define EXP_FOREST(name)                                                                              \
+	{ name "-forest", "forest.gp", name ".csv", "ratio",                                          \
+	  "experiment kernel mode arms placement metric p50 ci_lo ci_hi verdict margin ci_level", "", "", \
+	  "Every interleaved comparison: B / A, the median of the block ratios, with its interval "   \
+	  "against the margin (shaded), coloured by the verdict; A/A controls (identical arms) marked" }
+
 /* How --mode both measures the two modes: one after the other, or as
  * interleaved arms within one run of the agents (arms.h), or as
  * interleaved arms of one run per block (costs_arms_run). */
@@ -78,6 +87,9 @@ struct experiment {
 	const char *family;          /* kernel family --op names (NULL: none) */
 	struct exp_prior prior;
 	enum exp_arms arms;
+	/* options whose list is the arms of one cell (a run per block, like
+	 * EXP_ARMS_RUNS), space-separated; NULL: none */
+	const char *arm_keys;
 	const struct exp_preset *presets;
 	size_t npresets;
 	/* a template like the presets' of a short run (a fraction of a second)

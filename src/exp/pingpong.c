@@ -236,32 +236,33 @@ static int cell_run(const struct pp_run *r, struct pp_shared *P, struct agents_c
 	return rc ? rc : check_final_line(P, e);
 }
 
-/* A row from n values v (copied into *raw, which the row points to),
- * sampled by smp. */
-static void fill_row(const struct pp_run *r, const struct pp_shared *P, const struct sampler *smp, const char *mode,
-		     int cpu_a, int cpu_b, const char *placement, const double *v, uint64_t n, struct cp_row *row,
-		     double **raw)
+/* A row of kernel k on memory shm (the line seen on node `node`) from n
+ * values v (copied into *raw, which the row points to), sampled by smp
+ * (NULL: the caller sets what the sampler knows). */
+static void fill_row(const struct pp_run *r, const struct kernel *k, const struct cp_shm *shm, int node,
+		     const struct sampler *smp, const char *mode, int cpu_a, int cpu_b, const char *placement,
+		     const double *v, uint64_t n, struct cp_row *row, double **raw)
 {
-	const struct kernel *k = P->k;
-
 	memset(row, 0, sizeof(*row));
 	row->experiment = "pingpong";
 	row->kernel = k->name;
 	row->impl = k->impl;
 	row->mode = mode;
-	row->shm = shm_kind_name(&P->shm);
-	row->pages = shm_page_name(&P->shm);
+	row->shm = shm_kind_name(shm);
+	row->pages = shm_page_name(shm);
 	row->layout = r->two_lines ? "two-lines" : "one-line";
 	row->poll = k->poll;
 	row->placement = placement;
 	snprintf(row->cpus, sizeof(row->cpus), "%d;%d", cpu_a, cpu_b);
-	row->mem_node = P->node_seen;
+	row->mem_node = node;
 	row->size_bytes = (uint64_t)r->granule;
 	row->agents = 2;
 	row->samples = n;
-	row->iters_per_sample = smp->iters_used;
-	row->sample_ns = sampler_sample_ns(smp);
-	row->stop = sampler_stop(smp);
+	if (smp) {
+		row->iters_per_sample = smp->iters_used;
+		row->sample_ns = sampler_sample_ns(smp);
+		row->stop = sampler_stop(smp);
+	}
 	row->metric = "round_trip";
 	row->unit = "ns";
 	row->ticks_per_ns = r->timer.has_cycles ? r->timer.ticks_per_ns : 0;
@@ -302,7 +303,8 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 	sampler_init(&P->smp, &req, &pp_tune, P->v);
 	rc = cell_run(r, P, &cfg, &sh, e);
 	if (!rc) {
-		fill_row(r, P, &P->smp, agent_mode_name(mode), cpu_a, cpu_b, placement, P->v, P->smp.nsamples, row, raw);
+		fill_row(r, P->k, &P->shm, P->node_seen, &P->smp, agent_mode_name(mode), cpu_a, cpu_b, placement, P->v,
+			 P->smp.nsamples, row, raw);
 		if (r->counters)
 			exp_counters_row(sh, r->counters, (double)(P->smp.nsamples * P->smp.iters_used), row, sink);
 		if (P->node_seen < 0 && sink)
@@ -310,6 +312,23 @@ int pp_measure(const struct pp_run *r, const struct kernel *k, enum agent_mode m
 	}
 	cell_free(P, psize, sh);
 	return rc;
+}
+
+/* Arm x's counts: A's in the arm's blocks, and its partner's (agent
+ * 1 + x), per round trip of the arm's timed samples. */
+static void arm_counters(const struct pp_run *r, const struct arms *a, const struct agents_shared *sh, unsigned x,
+			 struct cp_row *row, struct cp_sink *sink)
+{
+	struct agents_shared *acc = exp_ctr_acc_new(2);
+
+	exp_ctr_acc_add(acc, 0, sh, 0);
+	for (int i = 0; i < CP_MAX_COUNTERS; i++) {
+		acc->slot[0].ctr[i] = a->a_ctr[x][i];
+		acc->slot[0].ctr_valid[i] &= a->a_ctr_valid[i];
+	}
+	exp_ctr_acc_add(acc, 1, sh, 1 + x);
+	exp_counters_row(acc, r->counters, (double)(a->smp[x].nsamples * a->smp[x].iters_used), row, sink);
+	exp_ctr_acc_free(acc);
 }
 
 /* The comparison row: the block ratios (arm 1 / arm 0) and the verdict. */
@@ -322,7 +341,8 @@ static void fill_ratio(const struct pp_run *r, const struct pp_shared *P, const 
 	size_t len;
 
 	verdict_ratios(a->smp[0].v, a->smp[1].v, a->pairs_done, ARMS_BLOCK, ratio);
-	fill_row(r, P, &a->smp[a->smp[1].capped], mode, cpu_a, cpu_b, placement, ratio, a->pairs_done, row, raw);
+	fill_row(r, P->k, &P->shm, P->node_seen, &a->smp[a->smp[1].capped], mode, cpu_a, cpu_b, placement, ratio,
+		 a->pairs_done, row, raw);
 	row->sample_ns = 0;
 	free(ratio);
 	result_set_verdict(row, &a->verdict);
@@ -350,7 +370,7 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 	uint64_t nv = arms_max_values(r->samples, r->target_ci > 0);
 	enum agent_mode modes[3] = { AGENT_THREAD, arm[0], arm[1] };
 	int cpus[3] = { cpu_a, cpu_b, cpu_b };
-	struct agents_cfg cfg = { .modes = modes, .n = 3, .cpus = cpus };
+	struct agents_cfg cfg = { .modes = modes, .n = 3, .cpus = cpus, .counters = r->counters };
 	struct agents_shared *sh = NULL;
 	struct pp_shared *P;
 	static char cmp[32];
@@ -373,8 +393,10 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 		P->smp.iters_used = a->smp[0].iters_used;
 		snprintf(cmp, sizeof(cmp), "%s:%s", agent_mode_name(arm[0]), agent_mode_name(arm[1]));
 		for (int x = 0; x < 2; x++) {
-			fill_row(r, P, &a->smp[x], agent_mode_name(arm[x]), cpu_a, cpu_b, placement, a->smp[x].v,
-				 a->smp[x].nsamples, &rows[x], &raw[x]);
+			fill_row(r, P->k, &P->shm, P->node_seen, &a->smp[x], agent_mode_name(arm[x]), cpu_a, cpu_b,
+				 placement, a->smp[x].v, a->smp[x].nsamples, &rows[x], &raw[x]);
+			if (r->counters)
+				arm_counters(r, a, sh, x, &rows[x], sink);
 			/* the gate that stopped one arm stopped the comparison */
 			rows[x].stop = sampler_stop(&a->smp[a->smp[0].capped ? 0 : a->smp[1].capped ? 1 : x]);
 			rows[x].arms = cmp;
@@ -382,12 +404,139 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 		}
 		fill_ratio(r, P, cmp, cpu_a, cpu_b, placement, &rows[2], &raw[2]);
 		rows[2].arms = cmp;
-		if (r->counters && sink)
-			result_meta_note(sink, "counters: not split between interleaved arms (agent A serves both)");
+		exp_counters_ratio(&rows[0], &rows[1], &rows[2]);
 		if (P->node_seen < 0 && sink)
 			result_meta_note(sink, "node of the line unknown: %s", P->node_why);
 	}
 	cell_free(P, psize, sh);
+	return rc;
+}
+
+/* ---- k arms over one key ---- */
+
+struct karm_cell {
+	const struct pp_karms *d;
+	int cpus[2], node, node_seen[ARMS_MAX];
+	struct cp_shm shm[ARMS_MAX];    /* each arm's last mapping (its kind and pages, for the rows) */
+	struct exp_arm_ctr ctr;
+};
+
+/* One block of arm x: a cell of its own on a fresh mapping, so that the
+ * blocks of an arm sample several physical lines and no arm keeps one
+ * lucky (or unlucky) line. */
+static int karm_block(void *arg, int x, const struct sampler_req *req, double *v, struct arms_block_out *out,
+		      struct cp_err *e)
+{
+	struct karm_cell *kc = arg;
+	const struct pp_karm *a = &kc->d->arm[x];
+	const char *shm = a->run.shm ? a->run.shm : kc->d->mode == AGENT_PROCESS ? "anon" : "heap";
+	struct agents_cfg cfg = { .mode = kc->d->mode, .n = 2, .cpus = kc->cpus, .counters = a->run.counters };
+	struct agents_shared *sh = NULL;
+	struct pp_shared *P;
+	size_t psize;
+	int rc;
+
+	if (!(P = cell_new(&a->run, a->k, shm, kc->node, sampler_max_samples(req) * sizeof(double), &psize, e)))
+		return e->code;
+	sampler_init(&P->smp, req, &pp_tune, P->v);
+	rc = cell_run(&a->run, P, &cfg, &sh, e);
+	if (!rc) {
+		memcpy(v, P->v, req->samples * sizeof(double));
+		out->iters = P->smp.iters_used;
+		out->sample_ns = sampler_sample_ns(&P->smp);
+		kc->shm[x] = P->shm;
+		kc->node_seen[x] = P->node_seen;
+		exp_arm_ctr_add(a->run.counters, &kc->ctr, x, sh);
+	}
+	cell_free(P, psize, sh);
+	return rc;
+}
+
+static void set_key(struct cp_row *row, const char *key, const char *value)
+{
+#define PP_KEY_SET(f, member)      \
+	if (!strcmp(key, #f))      \
+		row->f = value;
+	PP_ARM_KEYS(PP_KEY_SET)
+#undef PP_KEY_SET
+}
+
+/* Arm x's row, with its counts per round trip. */
+static void karm_row(const struct karm_cell *kc, const struct arms_runs *a, unsigned x, const char *placement,
+		     struct cp_row *row, double **raw, struct cp_sink *sink)
+{
+	static char arm[ARMS_MAX][8];
+	const struct pp_karm *ka = &kc->d->arm[x];
+
+	fill_row(&ka->run, ka->k, &kc->shm[x], kc->node_seen[x], NULL, agent_mode_name(kc->d->mode), kc->cpus[0],
+		 kc->cpus[1], placement, a->v[x], a->pairs * ARMS_BLOCK, row, raw);
+	row->iters_per_sample = a->iters;
+	row->sample_ns = a->sample_ns[x];
+	snprintf(arm[x], sizeof(arm[x]), "%u", x + 1);
+	row->arms = kc->d->name;
+	row->arm = arm[x];
+	if (ka->run.counters)
+		exp_counters_row(kc->ctr.acc[x], ka->run.counters, (double)(a->pairs * ARMS_BLOCK * a->iters), row,
+				 sink);
+}
+
+/* The comparison row of arm x against the baseline (rows[ref]). */
+static int karm_cmp(const struct karm_cell *kc, const struct arms_runs *a, unsigned x, const struct cp_row *rows,
+		    struct cp_sink *sink, struct cp_err *e)
+{
+	static char label[ARMS_MAX][160], which[ARMS_MAX][16], note[ARMS_MAX][600];
+	const struct pp_karms *d = kc->d;
+	const double *v[2] = { a->v[a->ref], a->v[x] };
+	const uint64_t n[2] = { a->pairs * ARMS_BLOCK, a->pairs * ARMS_BLOCK };
+	struct cp_row row = rows[a->ref];
+	double *ratio;
+	int rc;
+
+	exp_arms_row(a, x, &row, agent_mode_name(d->mode), &ratio);
+	exp_counters_ratio(&rows[a->ref], &rows[x], &row);
+	row.arms = d->name;
+	snprintf(which[x], sizeof(which[x]), "%u:%u", a->ref + 1, x + 1);
+	row.arm = which[x];
+	snprintf(label[x], sizeof(label[x]), "%s:%s", d->arm[a->ref].value, d->arm[x].value);
+	set_key(&row, d->key, label[x]);
+	snprintf(note[x], sizeof(note[x]), "arm %u / arm %u; interval at %.4g%% (%u comparisons with the baseline, "
+		 "Bonferroni)", x + 1, a->ref + 1, 100 * a->verdict[x].conf, a->k - 1);
+	exp_arms_modes_note(v, n, note[x], sizeof(note[x]));
+	row.note = note[x];
+	rc = result_add(sink, &row, e);
+	free(ratio);
+	return rc;
+}
+
+int pp_measure_karms(const struct pp_karms *d, int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
+		     struct cp_sink *sink, struct cp_err *e)
+{
+	const struct pp_run *r = &d->arm[0].run;
+	struct sampler_req req = pp_req(r);
+	struct arms_design des = { .k = d->k, .ref = d->ref, .margin_pct = d->margin_pct };
+	struct karm_cell kc = { .d = d, .cpus = { cpu_a, cpu_b } };
+	struct cp_row rows[ARMS_MAX];
+	double *raw[ARMS_MAX] = { NULL };
+	struct arms_runs a = { 0 };
+	int rc;
+
+	if ((rc = cell_check(r, cpu_a, cpu_b, mem_spec, &kc.node, e)))
+		return rc;
+	rc = arms_runs_measure_k(&req, &des, karm_block, &kc, &a, e);
+	for (unsigned x = 0; x < a.k && !rc && a.pairs; x++) {
+		karm_row(&kc, &a, x, placement, &rows[x], &raw[x], sink);
+		rows[x].stop = arms_runs_stop(&a, r->target_ci);
+		rc = result_add(sink, &rows[x], e);
+	}
+	for (unsigned x = 0; x < a.k && !rc && a.pairs; x++)
+		if (x != a.ref)
+			rc = karm_cmp(&kc, &a, x, rows, sink, e);
+	for (unsigned x = 0; x < ARMS_MAX; x++)
+		free(raw[x]);
+	if (!rc && kc.node_seen[0] < 0 && a.pairs && sink)
+		result_meta_note(sink, "node of the line unknown");
+	exp_arm_ctr_free(&kc.ctr);
+	arms_runs_free(&a);
 	return rc;
 }
 

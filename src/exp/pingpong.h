@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "agents.h"
+#include "arms.h"
 #include "cp.h"
 #include "kernel.h"
 #include "request.h"
@@ -41,6 +42,30 @@ struct pp_mem {
  * timer, counters, topology) from the request's shared options.  `modes`
  * says which modes will run (bit 0 thread, bit 1 process) for the shm
  * checks. */
+/* ---- k arms over one key ----
+ * The options whose lists are arms of one cell: X(option and the row's
+ * column of that name, the member of pingpong's request that holds it). */
+#define PP_ARM_KEYS(X) X(shm, c.mem.shm) X(pages, c.mem.pages) X(layout, layout) X(poll, poll) X(impl, impl)
+
+struct pp_karm {
+	struct pp_run run;          /* the cell's run with the key's value (shares topo and counters) */
+	const struct kernel *k;     /* the arm's kernel (poll, impl) */
+	const char *value;          /* the key's value */
+};
+struct pp_karms {
+	const char *key;            /* one of PP_ARM_KEYS */
+	char name[256];             /* the arms column: KEY=V1:V2:... */
+	unsigned k, ref;            /* arms; the baseline */
+	struct pp_karm arm[ARMS_MAX];
+	enum agent_mode mode;
+	double margin_pct;
+};
+/* The k arms, a run of the agents per block (arms_runs_measure_k), every
+ * block on a fresh mapping of its arm's kind: the arms' rows, then one
+ * comparison row per arm against the baseline, added to sink. */
+int pp_measure_karms(const struct pp_karms *d, int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
+		     struct cp_sink *sink, struct cp_err *e);
+
 int pp_run_init(struct pp_run *r, const struct exp_req *q, const struct pp_mem *m, unsigned modes,
 		struct cp_err *e);
 void pp_run_free(struct pp_run *r);

@@ -33,6 +33,19 @@ void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_c
 	}
 }
 
+void exp_counters_ratio(const struct cp_row *base, const struct cp_row *arm, struct cp_row *cmp)
+{
+	cmp->ncounters = base->ncounters;
+	for (int i = 0; i < base->ncounters; i++) {
+		const struct cp_counter_val *b = &base->counters[i], *x = &arm->counters[i];
+		struct cp_counter_val *v = &cmp->counters[i];
+
+		*v = *b;
+		v->valid = b->valid && i < arm->ncounters && x->valid && b->per_op > 0;
+		v->per_op = v->valid ? x->per_op / b->per_op : 0;
+	}
+}
+
 void exp_counters_none(const struct cp_counters_cfg *cfg, struct cp_row *row)
 {
 	int n = cfg ? counters_nevents(cfg) : 0;
@@ -98,18 +111,18 @@ void exp_arm_ctr_add(const struct cp_counters_cfg *cfg, struct exp_arm_ctr *a, i
 
 void exp_arm_ctr_free(struct exp_arm_ctr *a)
 {
-	for (int x = 0; x < 2; x++) {
+	for (int x = 0; x < ARMS_MAX; x++) {
 		exp_ctr_acc_free(a->acc[x]);
 		a->acc[x] = NULL;
 	}
 }
 
-void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio)
+void exp_arms_row(const struct arms_runs *a, unsigned x, struct cp_row *row, const char *mode, double **ratio)
 {
 	int nctr = row->ncounters;
 
 	*ratio = cp_xcalloc(a->pairs ? a->pairs : 1, sizeof(double));
-	verdict_ratios(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, *ratio);
+	verdict_ratios(a->v[a->ref], a->v[x], a->pairs, ARMS_BLOCK, *ratio);
 	stats_compute(*ratio, a->pairs, &row->st);
 	row->mode = mode;
 	row->arms = mode;
@@ -117,7 +130,7 @@ void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mod
 	row->samples = a->pairs;
 	row->raw = *ratio;
 	row->nraw = a->pairs;
-	result_set_verdict(row, &a->verdict);
+	result_set_verdict(row, &a->verdict[x]);
 	row->stop = a->capped ? "time-limit" : NULL;
 	row->sample_ns = 0;
 	memset(&row->modes, 0, sizeof(row->modes));
@@ -156,7 +169,7 @@ int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row 
 	double *ratio;
 	int rc;
 
-	exp_arms_row(a, row, mode, &ratio);
+	exp_arms_row(a, 1, row, mode, &ratio);
 	/* NULL keeps the row's own note */
 	snprintf(keep, sizeof(keep), "%s", note ? note : row->note ? row->note : "");
 	snprintf(buf, sizeof(buf), "%s", keep);

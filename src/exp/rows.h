@@ -15,6 +15,10 @@
 void exp_counters_row(const struct agents_shared *sh, const struct cp_counters_cfg *cfg, double ops,
 		      struct cp_row *row, struct cp_sink *sink);
 
+/* The counter columns of a comparison row: arm's count per op / base's,
+ * each where both have it and base's is not 0 (else without a value). */
+void exp_counters_ratio(const struct cp_row *base, const struct cp_row *arm, struct cp_row *cmp);
+
 /* The counter columns of cfg on row, every one without a value (a row
  * that counts nothing in a file whose columns the counted rows fixed). */
 void exp_counters_none(const struct cp_counters_cfg *cfg, struct cp_row *row);
@@ -30,17 +34,17 @@ void exp_ctr_acc_free(struct agents_shared *acc);
  * each arm's agents' counts summed over its blocks' runs (timed samples
  * only, as the sampler brackets them), for the arm's rows. */
 struct exp_arm_ctr {
-	struct agents_shared *acc[2];   /* NULL until the arm's first run, or without counters */
+	struct agents_shared *acc[ARMS_MAX];   /* NULL until the arm's first run, or without counters */
 };
 void exp_arm_ctr_add(const struct cp_counters_cfg *cfg, struct exp_arm_ctr *a, int arm,
 		     const struct agents_shared *sh);
 void exp_arm_ctr_free(struct exp_arm_ctr *a);
 
-/* Turn a filled row of arm 0 into the comparison row of arms of one run
- * per block: mode (e.g. "thread:process"), metric ratio, the block pairs'
- * ratios as its samples in *ratio (the caller frees), their median, its
- * interval and the verdict. */
-void exp_arms_row(const struct arms_runs *a, struct cp_row *row, const char *mode, double **ratio);
+/* Turn a filled row of the baseline into the comparison row of arm x
+ * against it (arms of one run per block): mode (e.g. "thread:process"),
+ * metric ratio, the rounds' ratios as its samples in *ratio (the caller
+ * frees), their median, its interval and the verdict. */
+void exp_arms_row(const struct arms_runs *a, unsigned x, struct cp_row *row, const char *mode, double **ratio);
 /* exp_arms_row with its note (NULL keeps row's), added to the sink, which
  * the arms' rows were added to after result_arm(sink, mode, 0 and 1). */
 /* Append to note (len bytes) what an arm's samples have when they have

@@ -167,6 +167,12 @@ void agent_counters_stop(struct agent_ctx *c)
 		counters_stop(c->cs);
 }
 
+void agent_counters_totals(struct agent_ctx *c, uint64_t *vals, uint8_t *valid)
+{
+	if (c->cs)
+		counters_read(c->cs, vals, valid);
+}
+
 struct agent_start {
 	struct agent_ctx ctx;
 	const struct agents_cfg *cfg;

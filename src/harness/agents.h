@@ -122,5 +122,8 @@ int agent_check_cpu(struct agent_ctx *c, int after);
  * of several regions add up in the slot. */
 void agent_counters_start(struct agent_ctx *c);
 void agent_counters_stop(struct agent_ctx *c);
+/* The agent's totals so far (between regions: a read, no reset); nothing
+ * without counters. */
+void agent_counters_totals(struct agent_ctx *c, uint64_t *vals, uint8_t *valid);
 
 #endif

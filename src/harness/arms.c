@@ -15,12 +15,37 @@
 /* a parked partner looks at the abort flag this often */
 #define ARMS_PARK_CHECK_NS 100000000L
 
-uint64_t arms_pairs(uint64_t samples)
+unsigned arms_square_rows(unsigned k)
 {
-	uint64_t p = (samples + ARMS_BLOCK - 1) / ARMS_BLOCK;
+	return k % 2 ? 2 * k : k;
+}
+
+/* Row r of the Williams square: the first row is 0, 1, k-1, 2, k-2, ...
+ * (each step alternately forward and back), row r adds r mod k; for odd k
+ * rows k .. 2k-1 are rows 0 .. k-1 reversed. */
+unsigned arms_order(unsigned k, uint64_t round, unsigned j)
+{
+	unsigned rows = arms_square_rows(k), r = (unsigned)(round % rows), first;
+
+	if (r >= k) {
+		r -= k;
+		j = k - 1 - j;
+	}
+	first = j % 2 ? (j + 1) / 2 : (k - j / 2) % k;
+	return (first + r) % k;
+}
+
+uint64_t arms_rounds(unsigned k, uint64_t samples)
+{
+	uint64_t p = (samples + ARMS_BLOCK - 1) / ARMS_BLOCK, rows = arms_square_rows(k);
 
 	p = p < ARMS_MIN_PAIRS ? ARMS_MIN_PAIRS : p;
-	return p + p % 2; /* whole ABBA quadruples */
+	return (p + rows - 1) / rows * rows; /* whole squares */
+}
+
+uint64_t arms_pairs(uint64_t samples)
+{
+	return arms_rounds(2, samples);
 }
 
 uint64_t arms_max_values(uint64_t samples, int grow)
@@ -108,15 +133,42 @@ static int partner(struct agent_ctx *c, struct arms *a, const struct sampler_ops
 	}
 }
 
-int arms_go_on(const double *v0, const double *v1, uint64_t pairs, uint64_t base, uint64_t cap, int grow,
-	       double margin_pct, struct cp_verdict *v)
+void arms_verdicts(const double *const *v, unsigned k, unsigned ref, uint64_t rounds, double margin_pct,
+		   struct cp_verdict *vd)
 {
+	double conf = verdict_family_conf(k - 1);
+
+	for (unsigned x = 0; x < k; x++)
+		if (x != ref)
+			verdict_from_blocks_at(v[ref], v[x], rounds, ARMS_BLOCK, margin_pct, conf, &vd[x]);
+}
+
+int arms_go_on(const double *const *v, unsigned k, unsigned ref, uint64_t pairs, uint64_t base, uint64_t cap,
+	       int grow, double margin_pct, struct cp_verdict *vd)
+{
+	int open = 0;
+
 	if (pairs < base)
 		return 1;
 	if (!grow || pairs >= cap)
 		return 0;
-	verdict_from_blocks(v0, v1, pairs, ARMS_BLOCK, margin_pct, v);
-	return v->v == VERDICT_inconclusive;
+	arms_verdicts(v, k, ref, pairs, margin_pct, vd);
+	for (unsigned x = 0; x < k; x++)
+		open |= x != ref && vd[x].v == VERDICT_inconclusive;
+	return open;
+}
+
+/* A after a block of arm x: what its counters took since the last
+ * block goes to arm x. */
+static void a_counts(struct agent_ctx *c, struct arms *a, unsigned x, uint64_t *last)
+{
+	uint64_t now[CP_MAX_COUNTERS] = { 0 };
+
+	agent_counters_totals(c, now, a->a_ctr_valid);
+	for (int i = 0; i < CP_MAX_COUNTERS; i++) {
+		a->a_ctr[x][i] += now[i] - last[i];
+		last[i] = now[i];
+	}
 }
 
 /* A: pair p's block of arm x is announced as (p + 1) << 1 | x, so each
@@ -124,7 +176,9 @@ int arms_go_on(const double *v0, const double *v1, uint64_t pairs, uint64_t base
  * no block yet). */
 static int agent_a(struct agent_ctx *c, struct arms *a, const struct sampler_ops *ops, void *st)
 {
-	uint64_t p = 0;
+	const double *v[2] = { a->smp[0].v, a->smp[1].v };
+	struct cp_verdict vd[2];
+	uint64_t p = 0, last[CP_MAX_COUNTERS] = { 0 };
 	int rc = 0, stopped = 0;
 
 	if ((rc = sampler_calibrate(c, &a->smp[0], ops, st)))
@@ -132,15 +186,16 @@ static int agent_a(struct agent_ctx *c, struct arms *a, const struct sampler_ops
 	a->smp[1].iters_used = a->smp[0].iters_used;
 	if ((rc = agent_check_cpu(c, 0)))
 		goto out;
-	for (; !stopped && (p % 2 || arms_go_on(a->smp[0].v, a->smp[1].v, p, a->pairs, a->max_pairs, a->grow,
-						     a->margin_pct, &a->verdict)); p++)
+	for (; !stopped && (p % 2 || arms_go_on(v, 2, 0, p, a->pairs, a->max_pairs, a->grow, a->margin_pct, vd));
+	     p++)
 		for (unsigned j = 0; j < 2 && !stopped; j++) {
-			unsigned x = arms_order(p, j);
+			unsigned x = arms_order(2, p, j);
 
 			publish(a, (uint32_t)((p + 1) << 1 | x));
 			if ((rc = sampler_block(c, &a->smp[x], ops, st, ARMS_WARM, p * ARMS_BLOCK, ARMS_BLOCK,
 						&stopped)))
 				goto out;
+			a_counts(c, a, x, last);
 		}
 	a->pairs_done = stopped ? p - 1 : p;
 	verdict_from_blocks(a->smp[0].v, a->smp[1].v, a->pairs_done, ARMS_BLOCK, a->margin_pct, &a->verdict);
@@ -150,11 +205,6 @@ static int agent_a(struct agent_ctx *c, struct arms *a, const struct sampler_ops
 out:
 	publish(a, ARMS_DONE);
 	return rc;
-}
-
-unsigned arms_order(uint64_t pair, unsigned j)
-{
-	return pair % 2 ? 1 - j : j;
 }
 
 int arms_run(struct agent_ctx *c, struct arms *a, const struct sampler_ops *ops, void *st)
@@ -178,53 +228,83 @@ const char *arms_runs_stop(const struct arms_runs *a, double target_ci)
 {
 	if (a->capped)
 		return "time-limit";
+	for (unsigned x = 0; target_ci > 0 && x < a->k; x++)
+		if (x != a->ref && a->verdict[x].v == VERDICT_inconclusive)
+			return "max-samples";
 	if (target_ci > 0)
-		return a->verdict.v == VERDICT_inconclusive ? "max-samples" : "target-ci";
+		return "target-ci";
 	return "samples";
 }
 
 int arms_runs_measure(const struct sampler_req *req, double margin_pct, arms_block_fn fn, void *arg,
 		      struct arms_runs *a, struct cp_err *e)
 {
-	uint64_t base = arms_pairs(req->samples), cap = base * (req->target_ci > 0 ? ARMS_GROWTH : 1), p;
+	const struct arms_design d = { .k = 2, .ref = 0, .margin_pct = margin_pct };
+
+	return arms_runs_measure_k(req, &d, fn, arg, a, e);
+}
+
+/* Round p: one block of each arm in the square's order.  Past the deadline
+ * no block starts: rounds 0 .. p-1 are whole and a part of round p is not
+ * counted. */
+static int one_round(const struct sampler_req *req, arms_block_fn fn, void *arg, struct arms_runs *a, uint64_t p,
+		     struct cp_err *e)
+{
 	struct sampler_req b = *req;
 	int rc = 0;
 
-	memset(a, 0, sizeof(*a));
-	for (int x = 0; x < 2; x++)
-		a->v[x] = cp_xcalloc(cap * ARMS_BLOCK, sizeof(double));
 	b.samples = ARMS_BLOCK;
 	b.max_samples = 0;
 	b.target_ci = 0;
 	b.warmup = req->warmup > ARMS_WARM ? req->warmup : ARMS_WARM;
 	b.deadline = 0; /* a block is taken whole: the deadline is checked between blocks */
-	for (p = 0; !rc && !stopped_by(req) && !a->capped &&
-		    (p % 2 || arms_go_on(a->v[0], a->v[1], p, base, cap, req->target_ci > 0, margin_pct, &a->verdict));
-	     p++)
-		for (unsigned j = 0; j < 2 && !rc && !stopped_by(req); j++) {
-			unsigned x = arms_order(p, j);
-			struct arms_block_out out = { 0 };
+	for (unsigned j = 0; j < a->k && !rc && !stopped_by(req); j++) {
+		unsigned x = arms_order(a->k, p, j);
+		struct arms_block_out out = { 0 };
 
-			/* past it, pairs 0 .. p-1 are whole; a half of pair p is not counted */
-			if ((a->capped = past_deadline(req)))
-				goto done;
-			/* --iters, else what the first block calibrated (0 before it) */
-			b.iters = req->iters ? req->iters : a->iters;
-			rc = fn(arg, (int)x, &b, a->v[x] + p * ARMS_BLOCK, &out, e);
-			a->iters = out.iters;
-			/* the mean over the arm's blocks so far */
-			a->sample_ns[x] += (out.sample_ns - a->sample_ns[x]) / (double)(p + 1);
-		}
-done:
-	a->pairs = rc || stopped_by(req) ? 0 : p;
+		if ((a->capped = past_deadline(req)))
+			break;
+		/* --iters, else what the first block calibrated (0 before it) */
+		b.iters = req->iters ? req->iters : a->iters;
+		rc = fn(arg, (int)x, &b, a->v[x] + p * ARMS_BLOCK, &out, e);
+		a->iters = out.iters;
+		/* the mean over the arm's blocks so far */
+		a->sample_ns[x] += (out.sample_ns - a->sample_ns[x]) / (double)(p + 1);
+	}
+	return rc;
+}
+
+int arms_runs_measure_k(const struct sampler_req *req, const struct arms_design *d, arms_block_fn fn, void *arg,
+			struct arms_runs *a, struct cp_err *e)
+{
+	uint64_t base = arms_rounds(d->k, req->samples), cap = base * (req->target_ci > 0 ? ARMS_GROWTH : 1), p;
+	unsigned rows = arms_square_rows(d->k);
+	int rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (d->k < 2 || d->k > ARMS_MAX || d->ref >= d->k)
+		return cp_errf(e, CP_EUSAGE, "arms: %u arms, baseline %u: 2 to %d arms allowed", d->k, d->ref,
+			       ARMS_MAX);
+	a->k = d->k;
+	a->ref = d->ref;
+	for (unsigned x = 0; x < a->k; x++)
+		a->v[x] = cp_xcalloc(cap * ARMS_BLOCK, sizeof(double));
+	for (p = 0; !rc && !stopped_by(req) && !a->capped &&
+		    (p % rows || arms_go_on((const double *const *)a->v, a->k, a->ref, p, base, cap,
+					     req->target_ci > 0, d->margin_pct, a->verdict));
+	     p++)
+		rc = one_round(req, fn, arg, a, p, e);
+	/* a round cut by the deadline is not counted */
+	a->pairs = rc || stopped_by(req) ? 0 : a->capped ? p - 1 : p;
 	if (a->pairs)
-		verdict_from_blocks(a->v[0], a->v[1], a->pairs, ARMS_BLOCK, margin_pct, &a->verdict);
+		arms_verdicts((const double *const *)a->v, a->k, a->ref, a->pairs, d->margin_pct, a->verdict);
 	return rc;
 }
 
 void arms_runs_free(struct arms_runs *a)
 {
-	free(a->v[0]);
-	free(a->v[1]);
-	a->v[0] = a->v[1] = NULL;
+	for (unsigned x = 0; x < ARMS_MAX; x++) {
+		free(a->v[x]);
+		a->v[x] = NULL;
+	}
 }

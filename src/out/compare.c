@@ -21,10 +21,26 @@ int cmp_twins(const char *const *proc, const char *const *thr)
 
 int cmp_is_aa(const char *pair)
 {
-	const char *colon = strchr(pair, ':');
+	const char *eq = strchr(pair, '='), *v = eq ? eq + 1 : pair, *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : 0;
 
-	return colon && colon[1] && strlen(colon + 1) == (size_t)(colon - pair) &&
-	       !strncmp(pair, colon + 1, (size_t)(colon - pair));
+	if (!colon)
+		return 0;
+	for (const char *p = v;;) {
+		const char *c = strchr(p, ':');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+
+		if (len != n || strncmp(p, v, n))
+			return 0;
+		if (!c)
+			return 1;
+		p = c + 1;
+	}
+}
+
+int cmp_row_aa(const char *mode, const char *arms)
+{
+	return strchr(mode, ':') ? cmp_is_aa(mode) : strchr(arms, '=') && cmp_is_aa(arms);
 }
 
 int cmp_control_arm(const char *arms, const char *arm)

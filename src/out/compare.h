@@ -17,8 +17,12 @@
  * are the rows' values by column id, as the CSV writes them. */
 int cmp_twins(const char *const *proc, const char *const *thr);
 
-/* Whether pair ("thread:thread") is an A/A control: two identical arms. */
+/* Whether pair ("thread:thread", or "shm=anon:anon:anon") is an A/A
+ * control: identical arms. */
 int cmp_is_aa(const char *pair);
+/* A comparison row of an A/A design: two identical modes (mode
+ * thread:thread) or k identical values of a key (arms shm=anon:anon:...). */
+int cmp_row_aa(const char *mode, const char *arms);
 /* Whether a row with these arms and arm columns measured an arm of an A/A
  * control.  Such a row is there for its comparison row's verdict (the
  * method's false-positive rate); it is not another measurement of its

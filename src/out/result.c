@@ -434,5 +434,7 @@ void result_set_verdict(struct cp_row *row, const struct cp_verdict *v)
 	row->st.ci_hi = v->hi;
 	row->verdict = verdict_name(v->v);
 	row->margin_pct = v->margin_pct;
+	/* 95, 97.5, 98.33: two decimals say it */
+	row->ci_level_pct = round(10000 * (v->conf > 0 ? v->conf : VERDICT_CONF)) / 100;
 	row->blocks = v->pairs;
 }

@@ -54,6 +54,7 @@ struct cp_row {
 	double ticks_per_ns;      /* timer ticks per ns (cycles columns = ns x this); 0 when the timer has no ticks */
 	const char *verdict;      /* comparison rows: equivalent, slower, faster, inconclusive; NULL */
 	double margin_pct;        /* comparison rows: the margin of the verdict, percent; 0 otherwise */
+	double ci_level_pct;      /* comparison rows: the coverage of ci_lo..ci_hi, percent; 0 otherwise */
 	uint64_t blocks;          /* comparison rows: block pairs behind the interval; 0 otherwise */
 	const char *note;         /* free text, e.g. "thp verified", NULL */
 	/* the columns of some experiments only (the schema's C_EXT: state,

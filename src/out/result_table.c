@@ -103,8 +103,10 @@ static int table_verdicts(const struct cp_sink *s, FILE *f)
 
 	for (size_t i = 0; i < s->nrows; i++) {
 		const struct cp_row *r = &s->rows[i];
-		const char *colon = r->mode ? strchr(r->mode, ':') : NULL;
-		char a[32], b[32], c[32], m[32];
+		int col = schema_cmp_col(r->mode, r->arms);
+		char a[32], b[32], c[32], m[32], pair[160], lvl[48];
+		const char *ab = col >= 0 ? result_cell(r, (enum cp_col)col, pair, sizeof(pair)) : "";
+		const char *colon = strchr(ab, ':');
 
 		if (!r->verdict || !colon)
 			continue;
@@ -115,10 +117,14 @@ static int table_verdicts(const struct cp_sink *s, FILE *f)
 		fmt_num(b, sizeof(b), r->st.ci_lo);
 		fmt_num(c, sizeof(c), r->st.ci_hi);
 		snprintf(m, sizeof(m), "%g", r->margin_pct);
-		fprintf(f, "  %s, %s, %s, cpus %s: %s / %.*s %s [%s, %s]: %s at a %s%% margin (%llu block pairs)\n",
-			r->kernel ? r->kernel : "", r->shm ? r->shm : "", r->placement ? r->placement : "", r->cpus,
-			colon + 1, (int)(colon - r->mode), r->mode, a, b, c, r->verdict, m,
-			(unsigned long long)r->blocks);
+		/* an interval of one of several comparisons says its coverage */
+		lvl[0] = 0;
+		if (r->ci_level_pct > 0 && (r->ci_level_pct < 95 || r->ci_level_pct > 95))
+			snprintf(lvl, sizeof(lvl), ", interval at %g%%", r->ci_level_pct);
+		fprintf(f, "  %s, %s, %s, cpus %s: %s / %.*s %s [%s, %s]: %s at a %s%% margin (%llu %s%s)\n",
+			r->kernel ? r->kernel : "", col == COL_shm ? r->mode : r->shm ? r->shm : "",
+			r->placement ? r->placement : "", r->cpus, colon + 1, (int)(colon - ab), ab, a, b, c, r->verdict,
+			m, (unsigned long long)r->blocks, col == COL_mode ? "block pairs" : "rounds", lvl);
 	}
 	return n;
 }

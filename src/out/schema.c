@@ -22,6 +22,23 @@ const char *schema_col_name(enum cp_col id)
 	return (unsigned)id < COL_COUNT ? columns[id].name : "";
 }
 
+int schema_col_by_name(const char *name, size_t len)
+{
+	for (int k = 0; k < COL_COUNT; k++)
+		if (strlen(schema_col_name((enum cp_col)k)) == len && !strncmp(schema_col_name((enum cp_col)k), name, len))
+			return k;
+	return -1;
+}
+
+int schema_cmp_col(const char *mode, const char *arms)
+{
+	const char *eq = arms ? strchr(arms, '=') : NULL;
+
+	if (mode && strchr(mode, ':'))
+		return COL_mode;
+	return eq ? schema_col_by_name(arms, (size_t)(eq - arms)) : -1;
+}
+
 int schema_col_key(enum cp_col id)
 {
 	return (unsigned)id < COL_COUNT && columns[id].key;

@@ -10,7 +10,9 @@
 #ifndef SCHEMA_H
 #define SCHEMA_H
 
-#define CP_SCHEMA_VERSION 4
+#include <stddef.h>
+
+#define CP_SCHEMA_VERSION 5
 
 /* A results directory (sweep, report) holds this file: "cachepong results
  * directory" and "schema N". */
@@ -62,6 +64,7 @@
 	X(p50_cycles, C_CYCLES, st.p50, 0) \
 	X(verdict, C_STR, verdict, 0) \
 	X(margin, C_POS, margin_pct, 0) \
+	X(ci_level, C_POS, ci_level_pct, 0) \
 	X(blocks, C_CNT, blocks, 0) \
 	X(note, C_STR, note, 0)
 
@@ -72,6 +75,13 @@ enum cp_col {
 #undef CP_COL_ID
 	COL_COUNT
 };
+
+/* The id of the column named name[0..len), or -1. */
+int schema_col_by_name(const char *name, size_t len);
+/* A comparison row's "A:B" (ratio B / A) sits in one column: mode for the
+ * arms of two modes (thread:process), else the key of k arms (arms
+ * "shm=anon:sysv:...": column shm holds "anon:sysv").  Its id, or -1. */
+int schema_cmp_col(const char *mode, const char *arms);
 
 /* The name of column id ("p50"); whether it identifies the cell. */
 const char *schema_col_name(enum cp_col id);

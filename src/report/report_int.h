@@ -157,6 +157,10 @@ struct rep {
 	int nsum;
 };
 void rep_sum(struct rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* report_karms.c: the section of the designs of k arms over one key in
+ * DIR/csvname, and the summary's answers from their verdicts (which
+ * memory kind, which page size). */
+void rep_karms(struct rep *r, const char *csvname);
 /* The drift in the Conditions section, and the summary's bullet when the
  * run has several epochs. */
 void rep_drift_conditions(struct rep *r, struct doc *doc);

@@ -270,6 +270,8 @@ void rep_pingpong(struct rep *r)
 	yardstick(r, &c);
 	rep_figures(r, "pingpong");
 	rep_figures(r, "pingpong-cdf");
+	rep_karms(r, "pingpong.csv");
+	rep_figures(r, "pingpong-forest");
 	free(x.ab);
 	free(x.aa);
 	csv_free(&c);

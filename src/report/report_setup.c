@@ -24,8 +24,59 @@ static int in_lifecycle(const char *step)
 	return 0;
 }
 
-/* One memory kind's summary line: every step at the largest size. */
-static void setup_line(struct rep *r, const struct csv *c, size_t g, const char *mode)
+/* What the memory kinds' lines add up to, for the summary's one bullet. */
+struct setup_sum {
+	int n, same;              /* kinds; whether one step dominates in all */
+	char dom[32], size[32], pages[32], cav[300];
+	double share_lo, share_hi, pp_lo, pp_hi, rt_lo, rt_hi;
+	char kind_lo[32], kind_hi[32];
+};
+
+static void sum_add(struct setup_sum *u, const char *kind, const char *dom, double share, double pp, double rt)
+{
+	if (!u->n++) {
+		snprintf(u->dom, sizeof(u->dom), "%s", dom);
+		u->same = 1;
+		u->share_lo = u->share_hi = share;
+		u->pp_lo = u->pp_hi = pp;
+		u->rt_lo = u->rt_hi = rt;
+		snprintf(u->kind_lo, sizeof(u->kind_lo), "%s", kind);
+		snprintf(u->kind_hi, sizeof(u->kind_hi), "%s", kind);
+		return;
+	}
+	u->same &= !strcmp(u->dom, dom);
+	u->share_lo = fmin(u->share_lo, share);
+	u->share_hi = fmax(u->share_hi, share);
+	u->rt_lo = fmin(u->rt_lo, rt);
+	u->rt_hi = fmax(u->rt_hi, rt);
+	if (pp < u->pp_lo)
+		u->pp_lo = pp, snprintf(u->kind_lo, sizeof(u->kind_lo), "%s", kind);
+	if (pp > u->pp_hi)
+		u->pp_hi = pp, snprintf(u->kind_hi, sizeof(u->kind_hi), "%s", kind);
+}
+
+/* The summary's bullet: the kinds' lines in one (the section has them). */
+static void sum_write(struct rep *r, const struct setup_sum *u, const char *mode)
+{
+	char a[32], b[32], x[32], y[32], rt[600] = "";
+
+	if (!u->n)
+		return;
+	if (isfinite(u->rt_lo))
+		snprintf(rt, sizeof(rt), ", as much as %s to %s cache-line round trips (%.150s)%s", fmt3(u->rt_lo, x, sizeof(x)),
+			 fmt3(u->rt_hi, y, sizeof(y)), r->rt_what, u->cav);
+	if (u->same)
+		rep_sum(r, "**Setting up shared memory** (%d kinds, %s, %s pages, %s): **%s dominates** in every kind, "
+			   "%.0f%% to %.0f%% of create + attach + touch + detach; a page of %s costs %s (%s) to %s (%s)%s.",
+			u->n, u->size, u->pages, mode, u->dom, u->share_lo, u->share_hi, u->dom,
+			rep_htime(u->pp_lo, a, sizeof(a)), u->kind_lo, rep_htime(u->pp_hi, b, sizeof(b)), u->kind_hi, rt);
+	else
+		rep_sum(r, "**Setting up shared memory** (%d kinds, %s, %s pages, %s): the step that dominates differs "
+			   "between the kinds: see the section.", u->n, u->size, u->pages, mode);
+}
+
+/* One memory kind's line in the section: every step at the largest size. */
+static void setup_line(struct rep *r, const struct csv *c, size_t g, const char *mode, struct setup_sum *u)
 {
 	static const enum cp_col scols[] = { COL_kernel, COL_shm, COL_pages, COL_mode, COL_agents };
 	static const enum cp_col kcols[] = { COL_shm, COL_pages };
@@ -75,6 +126,8 @@ static void setup_line(struct rep *r, const struct csv *c, size_t g, const char 
 
 		rep_drift_caveat(&r->drift, r->rt_epoch, rep_epoch_of_row(&r->drift, "setup.csv", csv_file_row(c, top_row)),
 				 cav, sizeof(cav));
+		if (cav[0])
+			snprintf(u->cav, sizeof(u->cav), "%s", cav);
 		snprintf(pg, sizeof(pg), " A page of %s costs as much as %s cache-line round trips "
 			 "(%.150s, %s ns)%s.", topname, fmt3(top_pp / r->rt_ns, a, sizeof(a)), r->rt_what,
 			 fmt3(r->rt_ns, t1, sizeof(t1)), cav);
@@ -82,10 +135,15 @@ static void setup_line(struct rep *r, const struct csv *c, size_t g, const char 
 	if (sum > 0)
 		snprintf(dom, sizeof(dom), " **%s dominates**: %.0f%% of create + attach + touch + "
 			 "detach.%s", topname, 100 * top / sum, pg);
-	rep_sum(r, "**Setting up %s memory** (%s pages, %s) for %s: %s.%s",
-		csv_get(c, g, csv_at(c, COL_shm)), csv_get(c, g, csv_at(c, COL_pages)),
-		!strcmp(mode, "process") ? "processes" : "threads",
-		rep_hsize(size, sz, sizeof(sz)), list, dom);
+	doc_li(r->d, "**%s memory** (%s pages, %s) for %s: %s.%s", csv_get(c, g, csv_at(c, COL_shm)),
+	       csv_get(c, g, csv_at(c, COL_pages)), !strcmp(mode, "process") ? "processes" : "threads",
+	       rep_hsize(size, sz, sizeof(sz)), list, dom);
+	if (sum > 0 && isfinite(top_pp)) {
+		snprintf(u->size, sizeof(u->size), "%s", sz);
+		snprintf(u->pages, sizeof(u->pages), "%s", csv_get(c, g, csv_at(c, COL_pages)));
+		sum_add(u, csv_get(c, g, csv_at(c, COL_shm)), topname, 100 * top / sum, top_pp,
+			isfinite(r->rt_ns) ? top_pp / r->rt_ns : NAN);
+	}
 }
 
 void rep_setup(struct rep *r)
@@ -96,6 +154,7 @@ void rep_setup(struct rep *r)
 					    "per page: median ns [95% CI]", "per MiB: µs",
 					    "smallest size: total µs" };
 	size_t g[64], s[256];
+	struct setup_sum u = { 0 };
 	struct csv c;
 	int ng, ns, c50, csz, has_proc = 0;
 
@@ -131,10 +190,12 @@ void rep_setup(struct rep *r)
 		has_proc |= !strcmp(cell[3], "process");
 	}
 	doc_table_end(r->d);
-	/* the summary: processes (the sharing case), each memory kind */
+	/* each memory kind in a line, processes (the sharing case); the summary gets them in one */
 	ng = rep_groups(&c, "total", gcols, 2, g, 64);
+	doc_p(r->d, "Every step at the largest size, per memory kind:");
 	for (int i = 0; i < ng; i++)
-		setup_line(r, &c, g[i], has_proc ? "process" : "thread");
+		setup_line(r, &c, g[i], has_proc ? "process" : "thread", &u);
+	sum_write(r, &u, has_proc ? "processes" : "threads");
 	rep_verdicts(r, &c, "Threads vs processes, step by step, measured as interleaved arms");
 	rep_figures(r, "setup");
 	rep_figures(r, "setup-per-page");

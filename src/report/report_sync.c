@@ -7,6 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One bullet: the fastest primitive of each mode and the spin beside it.
+ * Each primitive is a cell of its own: a ranking of separate cells, said
+ * so; the verdicts are the interleaved arms'. */
+static void sync_summary(struct rep *r, const struct csv *c, const int best[2], const int spin[2])
+{
+	char text[600] = "", a[32], b[32];
+	size_t o = 0;
+	int c50 = csv_at(c, COL_p50);
+
+	for (int m = 0; m < 2; m++) {
+		if (best[m] < 0)
+			continue;
+		o += (size_t)snprintf(text + o, sizeof(text) > o ? sizeof(text) - o : 0, "%sbetween %ss %s, %s ns",
+				      o ? "; " : "", m ? "processe" : "thread",
+				      csv_get(c, (size_t)best[m], csv_at(c, COL_kernel)),
+				      fmt3(csv_num(c, (size_t)best[m], c50), a, sizeof(a)));
+		if (spin[m] >= 0)
+			o += (size_t)snprintf(text + o, sizeof(text) > o ? sizeof(text) - o : 0,
+					      " (spinning instead: %s ns, a busy CPU)",
+					      fmt3(csv_num(c, (size_t)spin[m], c50), b, sizeof(b)));
+	}
+	if (o)
+		rep_sum(r, "**Fastest wake-up** (round trip): %s. Each primitive is a cell of its own: a ranking of cells "
+			   "measured apart, not a verdict (the interleaved ones are in the section).", text);
+}
+
 void rep_sync(struct rep *r)
 {
 	static const char *const head[] = { "primitive", "mode", "memory", "placement",
@@ -14,7 +40,7 @@ void rep_sync(struct rep *r)
 	struct csv c;
 	struct rawset rs = { 0 };
 	struct pair_cmp *x = NULL;
-	char path[4300], a[160];
+	char path[4300];
 	int n, c50, cm, best[2] = { -1, -1 }, spin[2] = { -1, -1 };
 	const char *metric = "round_trip";
 
@@ -49,19 +75,7 @@ void rep_sync(struct rep *r)
 			spin[proc] = (int)i;
 	}
 	doc_table_end(r->d);
-	for (int m = 0; m < 2; m++) {
-		char sp[200] = "", b[32];
-
-		if (best[m] < 0)
-			continue;
-		if (spin[m] >= 0)
-			snprintf(sp, sizeof(sp), " (spinning on a shared line instead: %s ns, %.0fx faster, "
-				 "at the price of a busy CPU)", fmt3(csv_num(&c, (size_t)spin[m], c50), b, sizeof(b)),
-				 csv_num(&c, (size_t)best[m], c50) / csv_num(&c, (size_t)spin[m], c50));
-		rep_sum(r, "**Fastest wake-up** between %ss: %s, %s ns round trip%s.",
-			m ? "processe" : "thread", csv_get(&c, (size_t)best[m], csv_at(&c, COL_kernel)),
-			fmt3(csv_num(&c, (size_t)best[m], c50), a, sizeof(a)), sp);
-	}
+	sync_summary(r, &c, best, spin);
 	/* the interleaved arms' verdicts; cells measured back to back are
 	 * shown as ratios, not judged */
 	if (!rep_verdicts(r, &c, "Interleaved arms: threads vs processes (on a shared futex), and a "

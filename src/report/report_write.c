@@ -194,7 +194,7 @@ static void aa_count(const char *dir, int *n, int *claims)
 		for (size_t i = 0; i < c.nrow; i++) {
 			const char *v = csv_str(&c, i, COL_verdict);
 
-			if (!v[0] || strcmp(csv_str(&c, i, COL_metric), "ratio") || !cmp_is_aa(csv_str(&c, i, COL_mode)))
+			if (!v[0] || strcmp(csv_str(&c, i, COL_metric), "ratio") || !cmp_row_aa(csv_str(&c, i, COL_mode), csv_str(&c, i, COL_arms)))
 				continue;
 			(*n)++;
 			*claims += !strcmp(v, "slower") || !strcmp(v, "faster");

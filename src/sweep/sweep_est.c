@@ -110,22 +110,37 @@ static uint64_t matrix_pairs(const struct sweep_cell *c)
 /* --mode both as interleaved arms: at least ARMS_MIN_PAIRS block pairs of
  * ARMS_BLOCK samples after ARMS_WARM passes each; with one run per block,
  * a run's start-up ARMS_MIN_PAIRS times per mode instead of once. */
+/* Whether one of x's arm keys holds a list in c: k arms, a run per block. */
+static int key_arms(const struct sweep_cell *c, const struct experiment *x)
+{
+	char key[32];
+	int n;
+
+	for (const char *k = x->arm_keys; k && sscanf(k, " %31s%n", key, &n) == 1; k += n) {
+		const char *v = sweep_cell_opt(c, key);
+
+		if (v && strchr(v, ','))
+			return 1;
+	}
+	return 0;
+}
+
 static void arms_cost(const struct sweep_cell *c, const struct exp_prior *p, double m, double nsizes,
 		      struct sweep_cost *k)
 {
 	const struct experiment *x = c->exp;
 	const char *mode = cell_value(c, "mode");
-	int both = mode && (!strcmp(mode, "both") || strchr(mode, ':'));
+	int keys = x && key_arms(c, x), both = keys || (mode && (!strcmp(mode, "both") || strchr(mode, ':')));
 	uint64_t least = (uint64_t)ARMS_MIN_PAIRS * ARMS_BLOCK;
 
-	if (!x || x->arms == EXP_ARMS_NONE || !both)
+	if (!x || (x->arms == EXP_ARMS_NONE && !keys) || !both)
 		return;
 	/* A:B counts as one value of --mode, but measures two arms */
 	k->per_sample *= (double)(ARMS_BLOCK + ARMS_WARM) / ARMS_BLOCK * (mode && strchr(mode, ':') ? 2 : 1);
 	k->def_samples = k->def_samples > least ? k->def_samples : least;
 	k->min_samples = k->min_samples > least ? k->min_samples : least;
 	k->max_samples = k->max_samples > least ? k->max_samples : least;
-	if (x->arms == EXP_ARMS_RUNS)
+	if (x->arms == EXP_ARMS_RUNS || keys)
 		k->fixed += m * nsizes * p->meas_fixed * (ARMS_MIN_PAIRS - 1);
 }
 

@@ -16,7 +16,11 @@
 /* {class}: every placement class present, nearest first; {near}:
  * the nearest; {pshm}: every memory kind processes can share; {ncpu}: the
  * allowed CPUs; {agents}: 1, 2, 4 ... and ncpu (a scaling curve that stays
- * short on 384 CPUs).  A value list in braces {a,b} expands too. */
+ * short on 384 CPUs).  A value list in braces {a,b} expands too.  Lists
+ * that stay one value, the arms of one cell: {pshm-arms} the kinds of
+ * {pshm} as "anon,sysv,..."; {pshm-aa} as many arms, all anon (the A/A
+ * control of that design); {pages-arms} the page kinds this machine gives
+ * a thread's heap ("4k,thp,huge", those it has). */
 
 struct values {
 	char *cls[64];
@@ -24,7 +28,16 @@ struct values {
 	char *pshm[16];
 	int npshm;
 	int ncpu;
+	char pshm_arms[200], pshm_aa[200], pages_arms[200];
 };
+
+/* Append name to a comma list. */
+static void list_add(char *list, size_t len, const char *name)
+{
+	size_t o = strlen(list);
+
+	snprintf(list + o, len > o ? len - o : 0, "%s%s", o ? "," : "", name);
+}
 
 static int add_line(struct sweep_plan *p, const struct experiment *x, const char *line, int idx, int ncpu)
 {
@@ -62,6 +75,12 @@ static int expand(struct sweep_plan *p, const struct experiment *x, const char *
 	} else if (!strcmp(key, "pshm")) {
 		for (int i = 0; i < v->npshm; i++)
 			vals[n++] = v->pshm[i];
+	} else if (!strcmp(key, "pshm-arms")) {
+		vals[n++] = v->pshm_arms;
+	} else if (!strcmp(key, "pshm-aa")) {
+		vals[n++] = v->pshm_aa;
+	} else if (!strcmp(key, "pages-arms")) {
+		vals[n++] = v->pages_arms;
 	} else if (!strcmp(key, "ncpu")) {
 		snprintf(num, sizeof(num), "%d", v->ncpu);
 		vals[n++] = num;
@@ -120,8 +139,19 @@ static int gather(const char *xml, struct values *v, struct cp_err *e)
 	     k = strtok_r(NULL, "|", &save)) {
 		struct cp_err ignore = { 0 };
 
-		if (strcmp(k, "private") && !shm_check(k, NULL, 1, &ignore))
+		if (strcmp(k, "private") && !shm_check(k, NULL, 1, &ignore)) {
 			v->pshm[v->npshm++] = cp_xstrdup(k);
+			list_add(v->pshm_arms, sizeof(v->pshm_arms), k);
+			list_add(v->pshm_aa, sizeof(v->pshm_aa), "anon");
+		}
+	}
+	free(names);
+	names = cp_xstrdup(shm_page_names());
+	for (char *k = strtok_r(names, "|", &save); k; k = strtok_r(NULL, "|", &save)) {
+		struct cp_err ignore = { 0 };
+
+		if (!shm_check("heap", k, 0, &ignore))
+			list_add(v->pages_arms, sizeof(v->pages_arms), k);
 	}
 	free(names);
 	if (!v->ncls)

@@ -251,6 +251,107 @@ out=$("$CP" pingpong --cpus 0,1 --op cas --mode both --format table 2>&1)
 printf '%s\n' "$out" | grep -Eq 'process / thread [0-9.]+ \[[0-9.]+, [0-9.]+\]: (equivalent|slower|faster|inconclusive) at a 5% margin' &&
 	ok "arms: the table states the verdict" || notok "arms: the table states the verdict" "$out"
 
+# k arms over one key: a list on --shm is a design of one cell, each arm
+# against the baseline (--baseline, default the first), intervals at
+# 100 - 5/(k-1) % so that the k-1 hold together at 95%
+for base in "" sysv; do
+	if "$CP" pingpong --cpus 0,1 --op cas --mode thread --shm anon,sysv,posix,memfd ${base:+--baseline $base} \
+		--format csv >"$TMP/karm.csv" 2>"$TMP/karm.err"; then
+		bad=$(python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+base = sys.argv[2] or 'anon'
+kinds = ['anon', 'sysv', 'posix', 'memfd']
+err = []
+arms = [r for r in rows if r['metric'] == 'round_trip']
+cmp = [r for r in rows if r['metric'] == 'ratio']
+if [r['shm'] for r in arms] != kinds: err.append('arm kinds %s' % [r['shm'] for r in arms])
+if [r['arm'] for r in arms] != ['1', '2', '3', '4']: err.append('arm numbers %s' % [r['arm'] for r in arms])
+if any(r['arms'] != 'shm=anon:sysv:posix:memfd' or r['mode'] != 'thread' for r in rows): err.append('arms/mode columns')
+want = ['%s:%s' % (base, k) for k in kinds if k != base]
+if [r['shm'] for r in cmp] != want: err.append('comparisons %s, want %s' % ([r['shm'] for r in cmp], want))
+ref = kinds.index(base) + 1
+if [r['arm'].split(':')[0] for r in cmp] != [str(ref)] * 3: err.append('baseline arm %s' % [r['arm'] for r in cmp])
+rounds = {int(r['blocks']) for r in cmp}
+if len(rounds) != 1 or min(rounds) < 20 or min(rounds) % 4: err.append('rounds %s' % rounds)
+if any(int(r['samples']) != 10 * min(rounds) for r in arms): err.append('arm samples')
+for r in cmp:
+    if r['verdict'] not in ('equivalent', 'slower', 'faster', 'inconclusive'): err.append('verdict ' + repr(r['verdict']))
+    if abs(float(r['ci_level']) - 98.33) > 0.01: err.append('ci_level ' + r['ci_level'])
+    if not float(r['ci_lo']) <= float(r['p50']) <= float(r['ci_hi']): err.append('interval')
+if any(r['verdict'] or r['ci_level'] for r in arms): err.append('arm rows carry comparison columns')
+print('; '.join(err))
+" "$TMP/karm.csv" "$base" 2>&1)
+		[ -z "$bad" ] && ok "k arms over --shm${base:+ --baseline $base}: rows, baseline, verdicts" ||
+			notok "k arms over --shm${base:+ --baseline $base}" "$bad"
+	else
+		notok "k arms over --shm${base:+ --baseline $base}" "exit $?: $(head -c 300 "$TMP/karm.err")"
+	fi
+done
+# the other keys: one design each, its key column holds the pairs
+for kv in "layout one-line,two-lines" "poll load,rmw"; do
+	set -- $kv
+	if "$CP" pingpong --cpus 0,1 --op cas --"$1" "$2" --format csv >"$TMP/karm2.csv" 2>"$TMP/karm2.err"; then
+		bad=$(python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+key, vals = sys.argv[2], sys.argv[3].split(',')
+c = [r for r in rows if r['metric'] == 'ratio']
+a = [r for r in rows if r['metric'] == 'round_trip']
+assert [r[key] for r in a] == vals, [r[key] for r in a]
+assert len(c) == 1 and c[0][key] == ':'.join(vals) and c[0]['arms'] == key + '=' + ':'.join(vals), c
+assert float(c[0]['ci_level']) == 95 and c[0]['verdict'], c
+" "$TMP/karm2.csv" "$1" "$2" 2>&1)
+		[ -z "$bad" ] && ok "k arms over --$1" || notok "k arms over --$1" "$bad"
+	else
+		notok "k arms over --$1" "exit $?: $(head -c 300 "$TMP/karm2.err")"
+	fi
+done
+out=$("$CP" pingpong --cpus 0,1 --op cas --shm anon,sysv,memfd --format table 2>&1)
+printf '%s\n' "$out" | grep -Eq 'memfd / anon [0-9.]+ \[[0-9.]+, [0-9.]+\]: (equivalent|slower|faster|inconclusive) at a 5% margin \(24 rounds, interval at 97.5%\)' &&
+	ok "k arms: the table states each verdict and its coverage" || notok "k arms: the table" "$out"
+
+# counters per arm: each arm's rows count over its own blocks (page faults
+# and context switches are software events: every machine has them); the
+# comparison row carries the arms' ratio where both counted something
+for m in both k; do
+	case $m in both) args="--mode both" ;; k) args="--shm anon,sysv" ;; esac
+	# shellcheck disable=SC2086  # args is a list of words
+	if "$CP" pingpong --cpus 0,1 --op cas $args --counters perf --events page-faults,context-switches,cycles \
+		--format json >"$TMP/ctr.json" 2>"$TMP/ctr.err"; then
+		bad=$(python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))['results']
+err = []
+arms = [x for x in r if x['metric'] == 'round_trip']
+if len(arms) != 2: err.append('%d arm rows' % len(arms))
+for x in arms:
+    c = {k[4:]: v for k, v in x.items() if k.startswith('ctr:')}
+    for ev in ('page-faults', 'context-switches'):
+        if not isinstance(c.get(ev), (int, float)): err.append('arm %s: %s is %r' % (x['arm'], ev, c.get(ev)))
+    # no PMU here: cycles is unavailable, null, never 0
+    if 'cycles' not in c: err.append('arm %s: no cycles key' % x['arm'])
+    elif c['cycles'] is not None and c['cycles'] == 0: err.append('cycles reported as 0')
+print('; '.join(err))
+" "$TMP/ctr.json" 2>&1)
+		[ -z "$bad" ] && ok "counters per arm ($m): JSON" || notok "counters per arm ($m)" "$bad"
+	else
+		notok "counters per arm ($m)" "exit $?: $(head -c 300 "$TMP/ctr.err")"
+	fi
+done
+if "$CP" pingpong --cpus 0,1 --op cas --mode both --counters perf --events page-faults --format csv \
+	>"$TMP/ctr.csv" 2>"$TMP/ctr.err"; then
+	python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+arms = [r for r in rows if r['metric'] == 'round_trip']
+assert len(arms) == 2 and all(r['ctr:page-faults'] != '' for r in arms), arms
+" "$TMP/ctr.csv" 2>"$TMP/ctr.py" && ok "counters per arm: CSV column on each arm" ||
+		notok "counters per arm: CSV" "$(cat "$TMP/ctr.py")"
+else
+	notok "counters per arm: CSV" "exit $?: $(head -c 300 "$TMP/ctr.err")"
+fi
+
 # the result file of a failed run is not left half-written
 "$CP" pingpong --cpus 0,1 --mode process --samples 10000000 --iters 1000 --timeout 1 \
 	--format csv --out "$TMP/never.csv" >/dev/null 2>&1 &

@@ -183,7 +183,7 @@ static void csv(void **state)
 	assert_non_null(strstr(t,
 		"experiment,kernel,impl,mode,arms,arm,shm,pages,layout,poll,state,holder,placement,cpus,cpu_a,cpu_b,"
 		"mem_node,size_bytes,agents,samples,iters_per_sample,sample_ns,stop,metric,unit,min,p10,p50,"
-		"p90,p99,max,mean,stddev,ci_lo,ci_hi,modes,mode_p50,mode_weight,p50_cycles,verdict,margin,blocks,note,"
+		"p90,p99,max,mean,stddev,ci_lo,ci_hi,modes,mode_p50,mode_weight,p50_cycles,verdict,margin,ci_level,blocks,note,"
 		"ctr:PAPI_L1_DCM,"
 		"ctr:perf::PAGE-FAULTS\n") == t);
 	/* row 1: cpus joined by ';', no mem_node, p50 5.5 -> 11 cycles, quoted note,
@@ -191,13 +191,13 @@ static void csv(void **state)
 	assert_non_null(strstr(t, "\npingpong,cas,asm,thread,,,anon,4k,one-line,load,,,cpus,0;1,0,1,,64,2,10,1000,,,"
 			       "round_trip,ns,1,1.9,5.5,9.1,9.91,10,5.5,"));
 	/* modes: 10 samples are too few to test (empty, not 1) */
-	assert_non_null(strstr(t, ",2,9,,,,11,,,,\"a, \"\"quoted\"\" note\",1.5,\n"));
+	assert_non_null(strstr(t, ",2,9,,,,11,,,,,\"a, \"\"quoted\"\" note\",1.5,\n"));
 	/* row 2: no cycles (no ticks), invalid first counter empty */
 	assert_non_null(strstr(t, "\npingpong,cas,asm,process,thread:process,2,anon,4k,one-line,load,,,cpus,0;1,0,1,,64,"));
-	assert_non_null(strstr(t, ",12,19,,,,,,,,,,0.25\n"));
+	assert_non_null(strstr(t, ",12,19,,,,,,,,,,,0.25\n"));
 	/* row 3: empty impl/layout/cpu_b, node 0, no CI, ns/page is a time: cycles 400 */
 	assert_non_null(strstr(t, "\nsetup,touch,,thread,,,anon,4k,,,,,cpus,1,1,,0,64,1,3,"));
-	assert_non_null(strstr(t, ",,,,,,400,,,,\"line1\nline2\",1.5,\n"));
+	assert_non_null(strstr(t, ",,,,,,400,,,,,\"line1\nline2\",1.5,\n"));
 	free(t);
 	t = slurp(raw);
 	assert_int_equal(count_lines(t), 1 + 10 + 10 + 3);

@@ -170,7 +170,7 @@ static void abba(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < 8; i++)
-		assert_int_equal(arms_order(i / 2, i % 2), want[i]);
+		assert_int_equal(arms_order(2, i / 2, i % 2), want[i]);
 }
 
 int main(void)
