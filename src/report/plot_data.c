@@ -152,12 +152,15 @@ void plot_facet_key(const struct csv *c, size_t i, const struct facets *fa, char
 		snprintf(key + strlen(key), len - strlen(key), "%s%s", k ? " " : "", csv_get(c, i, csv_col(c, fa->fcol[k])));
 }
 
-/* Whether row i is drawn: of the figure's metric and not an arm of an A/A
- * control (compare.h). */
+/* Whether row i is drawn: of the figure's metric, not an arm of an A/A
+ * control (compare.h), and not an arm of a k-arm design (arms "KEY=..."):
+ * those are compared in their forest plot and tabled in the report, and
+ * as bars they would stand on the bars of the cells measured alone. */
 int plot_drawn(const struct csv *c, size_t i, const char *metric)
 {
 	return !strcmp(csv_str(c, i, COL_metric), metric) &&
-	       !cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm));
+	       !cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm)) &&
+	       (!strcmp(metric, "ratio") || !strchr(csv_str(c, i, COL_arms), '='));
 }
 
 /* Keep every sample, or thin: the order statistics evenly spaced over

@@ -120,6 +120,23 @@ double rep_epoch_ref(const struct rep_drift *d, int epoch)
 	return NAN;
 }
 
+double rep_drift_pct(const struct rep_drift *d)
+{
+	double *v, mid, half;
+	size_t n = d->loaded ? d->s.nrow : 0;
+
+	if (n < 2)
+		return NAN;
+	v = cp_xcalloc(n, sizeof(double));
+	for (size_t i = 0; i < n; i++)
+		v[i] = atof(sget(d, i, "p50"));
+	qsort(v, n, sizeof(double), rep_cmp_double);
+	mid = v[n / 2];
+	half = (v[n - 1] - v[0]) / 2;
+	free(v);
+	return mid > 0 ? 100 * half / mid : NAN;
+}
+
 void rep_drift_caveat(const struct rep_drift *d, int ea, int eb, char *buf, size_t len)
 {
 	double a = rep_epoch_ref(d, ea), b = rep_epoch_ref(d, eb);

@@ -79,8 +79,8 @@ int plot_figure_csv(const char *path, const struct exp_figure *f, int *failed, s
 /* The first of the figure's metrics ("a|b") that some row has, or "". */
 void plot_figure_metric(const struct csv *c, const struct exp_figure *f, char *metric, size_t len);
 void plot_facet_key(const struct csv *c, size_t i, const struct facets *fa, char *key, size_t len);
-/* Whether row i is drawn: of the figure's metric and not an arm of an A/A
- * control (compare.h). */
+/* Whether row i is drawn: of the figure's metric, not an arm of an A/A
+ * control (compare.h) nor of a k-arm design (but their comparison rows). */
 int plot_drawn(const struct csv *c, size_t i, const char *metric);
 /* The rows drawn in facet `key` (header first) into f, a raw file's
  * thinned (see PLOT_CDF_POINTS); returns how many rows were drawn from. */
@@ -139,6 +139,10 @@ int rep_cell_of_row(const struct rep_drift *d, const char *csv, size_t row);
 int rep_epoch_of_row(const struct rep_drift *d, const char *csv, size_t row);
 /* The sentinel's reference in an epoch, ns (NAN: none). */
 double rep_epoch_ref(const struct rep_drift *d, int epoch);
+/* The run's drift: half the range of the sentinel's medians over the
+ * run, percent of their median (NAN: fewer than two sentinels).  The
+ * uncertainty that numbers of separate cells carry besides their own. */
+double rep_drift_pct(const struct rep_drift *d);
 /* Into buf: "" when epochs ea and eb are one, else what a statement
  * using numbers of both must add. */
 void rep_drift_caveat(const struct rep_drift *d, int ea, int eb, char *buf, size_t len);

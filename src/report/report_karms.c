@@ -71,17 +71,37 @@ static void key_pair(const struct csv *c, size_t i, char *key, size_t klen, cons
 	*pair = col >= 0 ? csv_str(c, i, (enum cp_col)col) : "?:?";
 }
 
+/* The row of arm idx of comparison row i's design (-1: not found). */
+static long arm_row(const struct csv *c, size_t i, const char *idx)
+{
+	static const enum cp_col cols[] = { COL_experiment, COL_kernel, COL_mode, COL_arms, COL_placement, COL_cpus };
+
+	for (size_t j = 0; j < c->nrow; j++) {
+		size_t k;
+
+		if (strcmp(csv_str(c, j, COL_arm), idx) || !strcmp(csv_str(c, j, COL_metric), "ratio"))
+			continue;
+		for (k = 0; k < CP_ARRAY_SIZE(cols); k++)
+			if (strcmp(csv_str(c, j, cols[k]), csv_str(c, i, cols[k])))
+				break;
+		if (k == CP_ARRAY_SIZE(cols))
+			return (long)j;
+	}
+	return -1;
+}
+
 static void design_table(struct rep *r, const struct csv *c, const struct design *d, int nd)
 {
-	static const char *const head[] = { "placement, op, mode", "arms", "B / A", "ratio [interval]",
-					    "interval at", "verdict (margin, rounds)" };
+	static const char *const head[] = { "placement, op, mode", "arms", "B / A", "B: median [95% CI]",
+					    "ratio [interval]", "interval at", "verdict (margin, rounds)" };
 
-	doc_table(r->d, 6, head);
+	doc_table(r->d, 7, head);
 	for (int k = 0; k < nd; k++)
 		for (int j = 0; j < d[k].n; j++) {
 			size_t i = d[k].row[j];
-			char cell[6][160], key[32];
-			const char *pair, *colon;
+			char cell[7][160], key[32];
+			const char *pair, *colon, *x = strchr(csv_str(c, i, COL_arm), ':');
+			long b = x ? arm_row(c, i, x + 1) : -1;
 
 			key_pair(c, i, key, sizeof(key), &pair);
 			colon = strchr(pair, ':');
@@ -90,12 +110,17 @@ static void design_table(struct rep *r, const struct csv *c, const struct design
 			snprintf(cell[1], 160, "%s%s", csv_str(c, i, COL_arms), d[k].aa ? " (A/A)" : "");
 			snprintf(cell[2], 160, "%s / %.*s", colon ? colon + 1 : pair, colon ? (int)(colon - pair) : 0,
 				 pair);
+			if (b >= 0)
+				snprintf(cell[3] + strlen(rep_median(c, (size_t)b, cell[3], 140)), 20, " %s",
+					 csv_str(c, (size_t)b, COL_unit));
+			else
+				snprintf(cell[3], 160, "n/a");
 			fmt_ci(csv_num(c, i, csv_at(c, COL_p50)), csv_num(c, i, csv_at(c, COL_ci_lo)),
-			       csv_num(c, i, csv_at(c, COL_ci_hi)), cell[3], 160);
-			snprintf(cell[4], 160, "%s%%", csv_str(c, i, COL_ci_level));
-			snprintf(cell[5], 160, "%s (%s%%, %s)", csv_str(c, i, COL_verdict), csv_str(c, i, COL_margin),
+			       csv_num(c, i, csv_at(c, COL_ci_hi)), cell[4], 160);
+			snprintf(cell[5], 160, "%s%%", csv_str(c, i, COL_ci_level));
+			snprintf(cell[6], 160, "%s (%s%%, %s)", csv_str(c, i, COL_verdict), csv_str(c, i, COL_margin),
 				 csv_str(c, i, COL_blocks));
-			doc_row(r->d, 6, cell);
+			doc_row(r->d, 7, cell);
 		}
 	doc_table_end(r->d);
 }

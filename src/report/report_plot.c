@@ -250,8 +250,8 @@ struct fig_all {
 };
 
 /* The units of figure f of experiment x: one per facet value. */
-static void collect_figure(const char *dir, const char *gpdir, const char *cpu, size_t x, const struct exp_figure *f,
-			   struct fig_all *all, struct plot_set *ps, struct cp_err *e)
+static void collect_figure(const char *dir, const char *gpdir, const char *cpu, const char *drift, size_t x,
+			   const struct exp_figure *f, struct fig_all *all, struct plot_set *ps, struct cp_err *e)
 {
 	char path[4200], *save = NULL;
 	struct fig_csv *s;
@@ -297,6 +297,9 @@ static void collect_figure(const char *dir, const char *gpdir, const char *cpu, 
 		tame(u->name);
 		snprintf(u->script, sizeof(u->script), "%s/%s", gpdir, f->script);
 		plot_var(vars, sizeof(vars), "cpu", cpu);
+		/* bars of separate cells carry the run's drift (bars.gp) */
+		if (drift[0])
+			plot_var(vars, sizeof(vars), "drift", drift);
 		plot_var(vars, sizeof(vars), "metric", s->metric);
 		for (int k = 0; k < s->fa.nf; k++)
 			plot_var(vars, sizeof(vars), s->fa.fcol[k], csv_get(&s->c, i, csv_col(&s->c, s->fa.fcol[k])));
@@ -565,8 +568,9 @@ static int draw_all(struct fig_all *all, const char *plots, const struct plot_de
 int plot_render_dir(const char *dir, const struct plot_deadline *dl, struct plot_set *ps, struct cp_err *e)
 {
 	double t0 = cp_now_s();
-	char gpdir[PATH_MAX], plots[4200], cpu[256], path[4200];
+	char gpdir[PATH_MAX], plots[4200], cpu[256], path[4200], drift[32] = "";
 	struct fig_all all = { 0 };
+	struct rep_drift dr;
 	struct stat st;
 	int rc;
 
@@ -587,10 +591,14 @@ int plot_render_dir(const char *dir, const struct plot_deadline *dl, struct plot
 		snprintf(path, sizeof(path), "%s/topo.json", dir);
 		report_json_str(path, "cpu_model", cpu, sizeof(cpu));
 	}
+	rep_drift_load(&dr, dir);
+	if (isfinite(rep_drift_pct(&dr)))
+		snprintf(drift, sizeof(drift), "%.2f", rep_drift_pct(&dr));
+	rep_drift_free(&dr);
 	/* the experiments' figures (their descriptors), in registry order */
 	for (size_t x = 0; x < experiment_count(); x++)
 		for (size_t i = 0; i < experiment_at(x)->nfigures; i++)
-			collect_figure(dir, gpdir, cpu, x, &experiment_at(x)->figures[i], &all, ps, e);
+			collect_figure(dir, gpdir, cpu, drift, x, &experiment_at(x)->figures[i], &all, ps, e);
 	collect_run_figures(dir, gpdir, cpu, &all);
 	rc = draw_all(&all, plots, dl, ps, e);
 	for (size_t i = 0; i < all.n; i++) {

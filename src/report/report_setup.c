@@ -65,11 +65,18 @@ static void sum_write(struct rep *r, const struct setup_sum *u, const char *mode
 	if (isfinite(u->rt_lo))
 		snprintf(rt, sizeof(rt), ", as much as %s to %s cache-line round trips (%.150s)%s", fmt3(u->rt_lo, x, sizeof(x)),
 			 fmt3(u->rt_hi, y, sizeof(y)), r->rt_what, u->cav);
-	if (u->same)
+	if (u->same) {
+		char share[64];
+
+		if (round(u->share_lo) == round(u->share_hi))
+			snprintf(share, sizeof(share), "%.0f%%", u->share_lo);
+		else
+			snprintf(share, sizeof(share), "%.0f%% to %.0f%%", u->share_lo, u->share_hi);
 		rep_sum(r, "**Setting up shared memory** (%d kinds, %s, %s pages, %s): **%s dominates** in every kind, "
-			   "%.0f%% to %.0f%% of create + attach + touch + detach; a page of %s costs %s (%s) to %s (%s)%s.",
-			u->n, u->size, u->pages, mode, u->dom, u->share_lo, u->share_hi, u->dom,
-			rep_htime(u->pp_lo, a, sizeof(a)), u->kind_lo, rep_htime(u->pp_hi, b, sizeof(b)), u->kind_hi, rt);
+			   "%s of create + attach + touch + detach; a page of %s costs %s (%s) to %s (%s)%s.",
+			u->n, u->size, u->pages, mode, u->dom, share, u->dom, rep_htime(u->pp_lo, a, sizeof(a)),
+			u->kind_lo, rep_htime(u->pp_hi, b, sizeof(b)), u->kind_hi, rt);
+	}
 	else
 		rep_sum(r, "**Setting up shared memory** (%d kinds, %s, %s pages, %s): the step that dominates differs "
 			   "between the kinds: see the section.", u->n, u->size, u->pages, mode);

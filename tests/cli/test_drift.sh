@@ -67,6 +67,9 @@ fi
 for i in 1 2 3 4 5 6; do
 	echo "pingpong --placement llc --op cas --samples 10000000 --time-limit 1.5s" >>"$TMP/m.plan"
 done
+# last, a cost the report puts beside a round trip of cell 1 ("a page of
+# touch costs as much as N round trips"): across the epochs, it must say so
+echo "setup --shm anon --sizes 1M --mode process --what touch --samples 5" >>"$TMP/m.plan"
 LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/moved" \
 	"$CP" sweep --plan "$TMP/m.plan" --dir "$TMP/m" >/dev/null 2>"$TMP/m.err" &
 sw=$!
@@ -108,11 +111,28 @@ import csv, sys
 d = sys.argv[1]
 rows = list(csv.DictReader(open(d + "/sentinel.csv")))
 spans = any(r["epoch"] != "1" and 1 <= int(r["before_cell"]) <= 6 for r in rows)
-said = "*The cells of this section were measured in epochs 1, 2" in open(d + "/report.md").read()
+md = open(d + "/report.md").read()
+said = "*The cells of this section were measured in epochs 1, 2" in md
 assert spans == said, "cells in two epochs: %s, the section says so: %s" % (spans, said)
+# the setup cell (7) in another epoch than the round trip of cell 1: the
+# statement that divides one by the other says so, in the summary too
+late = any(r["epoch"] != "1" and 1 <= int(r["before_cell"]) <= 7 for r in rows)
+assert late, "the shift was not seen before the setup cell: %s" % [(r["before_cell"], r["epoch"]) for r in rows]
+summary = md.split("## Summary", 1)[1].split("\n## ", 1)[0]
+for where, text in (("summary", summary), ("section", md)):
+    line = [l for l in text.splitlines() if "cache-line round trips" in l]
+    assert line, "no page-vs-round-trip statement in the " + where
+    assert "measured in different epochs of this run, 1 and 2" in line[0], where + ": " + line[0]
+# the bars of separate cells carry the run's drift: half the sentinel's range
+p50 = sorted(float(r["p50"]) for r in rows)
+want = 100 * (p50[-1] - p50[0]) / 2 / p50[len(p50) // 2]
+svg = open(d + "/plots/pingpong-cas.svg").read()
+import re
+m = re.search(r"grey: \+-([0-9.]+)%, the run's drift", svg)
+assert m and abs(float(m.group(1)) - want) < 0.15, "bars' drift band %s, sentinel says %.1f" % (m and m.group(1), want)
 EOF
 then
-	ok "the report says the machine moved: summary, table of epochs, figure, the section over two epochs"
+	ok "the report says the machine moved: summary, table of epochs, figure, the section over two epochs, the statement across them, the bars' drift band"
 else
 	notok "report of a moving machine" "$(grep -n -i 'moved\|epoch' "$TMP/m/report.md" | head -4)"
 fi
