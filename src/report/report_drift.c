@@ -79,16 +79,35 @@ static const char *sget(const struct rep_drift *d, size_t i, const char *col)
 	return csv_get(&d->s, i, csv_col(&d->s, col));
 }
 
-/* The epoch of cell `cell` (1-based): that of the last sentinel taken
- * before it (0: no sentinel). */
+/* Whether sentinel i was taken inside its cell (a long cell's own; the
+ * column is absent from older runs' files). */
+static int inside(const struct rep_drift *d, size_t i)
+{
+	return csv_col(&d->s, "inside") >= 0 && atoi(sget(d, i, "inside"));
+}
+
+/* The epoch of cell `cell` (1-based) when it began: that of the last
+ * sentinel taken before it (0: no sentinel). */
 static int epoch_of_cell(const struct rep_drift *d, int cell)
 {
 	int ep = 0;
 
 	for (size_t i = 0; d->loaded && i < d->s.nrow; i++)
-		if (atoi(sget(d, i, "before_cell")) <= cell)
+		if (atoi(sget(d, i, "before_cell")) < cell || (atoi(sget(d, i, "before_cell")) == cell && !inside(d, i)))
 			ep = atoi(sget(d, i, "epoch"));
 	return ep;
+}
+
+/* The epochs of the sentinels taken inside cell `cell` (a long cell:
+ * the matrix), marked in seen[]. */
+static void epochs_inside(const struct rep_drift *d, int cell, int *seen, int max)
+{
+	for (size_t i = 0; d->loaded && i < d->s.nrow; i++) {
+		int ep = atoi(sget(d, i, "epoch"));
+
+		if (inside(d, i) && atoi(sget(d, i, "before_cell")) == cell && ep > 0 && ep < max)
+			seen[ep] = 1;
+	}
 }
 
 int rep_cell_of_row(const struct rep_drift *d, const char *csv, size_t row)
@@ -236,11 +255,14 @@ void rep_drift_section(struct rep *r, const char *experiment)
 	for (size_t k = 0; k < d->ncells; k++) {
 		int ep = strcmp(d->cells[k].csv, csv) || !d->cells[k].rows ? 0 : epoch_of_cell(d, d->cells[k].cell);
 
-		if (ep > 0 && ep < 64 && !seen[ep]) {
+		if (ep > 0 && ep < 64)
 			seen[ep] = 1;
-			n++;
-		}
+		/* a long cell the machine moved during */
+		if (ep > 0)
+			epochs_inside(d, d->cells[k].cell, seen, 64);
 	}
+	for (int ep = 1; ep < 64; ep++)
+		n += seen[ep];
 	if (n < 2)
 		return;
 	for (int ep = 1; ep < 64; ep++)

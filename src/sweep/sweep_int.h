@@ -62,10 +62,14 @@ struct sweep_quiet {
 struct sweep_run_state;
 
 /* The sentinel (sweep_sentinel.c): its points, their epochs, its cost. */
+struct sweep_sen_when {
+	double at;             /* seconds since the sweep's start */
+	int before;            /* the cell (1-based) it came before, or was taken inside; 0: the A/A pair */
+	int inside;            /* taken inside cell `before` (a long cell's own sweep) */
+};
 struct sweep_sentinel {
-	struct drift_pt *pt;   /* the sentinels so far */
-	double *at;            /* seconds since the sweep's start */
-	int *before;           /* the cell (1-based) each came before; 0: the A/A pair */
+	struct drift_pt *pt;   /* the sentinels so far (drift_epochs reads them as one array) */
+	struct sweep_sen_when *when;
 	int *epoch;            /* epoch of each (drift_epochs) */
 	double *ref, *band;    /* each epoch's reference and band (drift_epochs) */
 	int n, cap, epochs;
@@ -74,10 +78,22 @@ struct sweep_sentinel {
 	double at0;            /* a resume's sentinels go on after this */
 	int off;               /* one failed: no more in this run */
 	char cpus[32];
+	/* inside a long cell: its sweep takes one every `every` s into `side`
+	 * (CACHEPONG_SENTINEL_INSIDE from the sweep above), the last at `last` */
+	double every, last;
+	char side[4200], place[64];
 };
 void sweep_sentinel_begin(struct sweep_run_state *r);
 void sweep_sentinel_before(struct sweep_run_state *r, int i);
 void sweep_sentinel_end(struct sweep_run_state *r);
+/* Around cell i of the sweep: a long one is asked for sentinels of its own
+ * (arm), which are then taken into the run's (collect). */
+void sweep_sentinel_inside_arm(struct sweep_run_state *r, int i);
+void sweep_sentinel_inside_collect(struct sweep_run_state *r, int i);
+/* In a long cell's own sweep (cfg->here): whether asked (begin), and one
+ * before a cell when `every` has passed (here). */
+void sweep_sentinel_here_begin(struct sweep_run_state *r);
+void sweep_sentinel_here(struct sweep_run_state *r);
 void sweep_sentinel_free(struct sweep_sentinel *s);
 
 struct sweep_run_state {

@@ -239,6 +239,8 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 		sweep_quiet_before(r);
 		sweep_budget_begin(r);
 		sweep_sentinel_begin(r);
+	} else {
+		sweep_sentinel_here_begin(r);
 	}
 	for (int i = 0; i < r->p->n && !rc && !runctl_stop_count(); i++) {
 		const struct sweep_cell *c = &r->p->cell[i];
@@ -255,6 +257,7 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 		if (cfg->here) {
 			int stop = 0;
 
+			sweep_sentinel_here(r);
 			rc = sweep_here_cell(r, i, &stop, e);
 			if (stop) {
 				cfg->here->exhausted = 1;
@@ -273,7 +276,9 @@ static int run_cells(struct sweep_run_state *r, struct cp_err *e)
 				fprintf(stderr, "sweep: [%d/%d] over budget: %s: %s\n", i + 1, r->p->n, c->line, why);
 			continue;
 		}
+		sweep_sentinel_inside_arm(r, i);
 		rc = sweep_run_cell(r, i, e);
+		sweep_sentinel_inside_collect(r, i);
 	}
 	if (!cfg->here && !rc && !runctl_stop_count())
 		sweep_sentinel_end(r);

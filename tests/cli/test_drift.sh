@@ -7,7 +7,9 @@
 #    cell on, put in with the rawclock shim) is split into epochs: said on
 #    stderr when it happens, in sentinel.csv after the third cell, and in
 #    the report's summary, Conditions table and figure, and in the section
-#    whose cells span the two epochs.
+#    whose cells span the two epochs;
+#  - a long cell (the matrix) takes sentinels inside it, and one the
+#    machine moves during spans two epochs in the report.
 # The shim needs the plain build: this file runs with it only.
 . "$(dirname "$0")/lib.sh"
 export CACHEPONG_LOCK="$TMP/machine.lock"
@@ -19,7 +21,7 @@ sentinels() {
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "/sentinel.csv")))
 assert len(rows) >= 2, "%d sentinels" % len(rows)
-for c in ("n", "at_s", "before_cell", "cpus", "p50", "ci_lo", "ci_hi", "epoch", "epoch_ref", "band_pct"):
+for c in ("n", "at_s", "before_cell", "inside", "cpus", "p50", "ci_lo", "ci_hi", "epoch", "epoch_ref", "band_pct"):
     assert c in rows[0], "no column " + c
 assert rows[0]["before_cell"] == "0" and rows[1]["before_cell"] == "0", "no A/A pair first"
 for r in rows:
@@ -136,4 +138,46 @@ then
 else
 	notok "report of a moving machine" "$(grep -n -i 'moved\|epoch' "$TMP/m/report.md" | head -4)"
 fi
+
+# ---- a machine that moves during a long cell ----
+# the matrix (4 ops on the pair, ~2 s each) takes sentinels of its own
+# between its pairs' cells; the shift comes once the first is in
+printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode thread --samples 40000\n' >"$TMP/x.plan"
+LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/xmoved" \
+	"$CP" sweep --plan "$TMP/x.plan" --dir "$TMP/x" >/dev/null 2>"$TMP/x.err" &
+sw=$!
+moved=""
+for _ in $(seq 1 600); do
+	if [ -s "$TMP/x/.sentinel-inside" ]; then
+		: >"$TMP/xmoved"
+		moved=1
+		break
+	fi
+	kill -0 "$sw" 2>/dev/null || break
+	sleep 0.1
+done
+wait "$sw"
+rc=$?
+if [ -n "$moved" ] && [ "$rc" = 0 ] && "$CP" report --resume "$TMP/x" >/dev/null 2>&1 &&
+	python3 - "$TMP/x" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/sentinel.csv")))
+ins = [r for r in rows if r["inside"] == "1"]
+assert len(ins) >= 2, "sentinels inside the matrix: %d" % len(ins)
+assert all(r["before_cell"] == "2" for r in ins), [r["before_cell"] for r in ins]
+assert any(r["epoch"] == "2" for r in ins), "no new epoch inside the matrix: %s" % [(r["p50"], r["epoch"]) for r in rows]
+md = open(d + "/report.md").read()
+sec = md.split("\n## ", )
+mx = [x for x in sec if x.lower().startswith("every pair")]
+assert mx, "no matrix section"
+assert "*The cells of this section were measured in epochs 1, 2" in mx[0], mx[0][-600:]
+EOF
+then
+	ok "a long cell takes sentinels inside: the matrix the machine moved during spans epochs 1, 2"
+else
+	notok "sentinels inside a long cell" "rc $rc moved '$moved': $(cat "$TMP/x/sentinel.csv" 2>/dev/null) $(grep moved "$TMP/x.err")"
+fi
+[ ! -e "$TMP/x/.sentinel-inside" ] && ok "the side file of the sentinels inside is gone" ||
+	notok "side file left" "$(ls -a "$TMP/x")"
 finish
