@@ -309,6 +309,12 @@ static const struct exp_figure pingpong_figures[] = {
 	  "series='mode shm pages layout impl'",
 	  "Distribution of the ping-pong samples: tails and modes the median hides" },
 	EXP_FOREST("pingpong"),
+	/* the summary's: the comparisons that answer the report's question */
+	{ "pingpong-verdicts", "forest.gp", "pingpong.csv", "ratio",
+	  "experiment kernel mode arms placement metric p50 ci_lo ci_hi verdict margin ci_level", "",
+	  "noaa='1'; onekernel='1'",
+	  "The comparisons that answer the question, at one op: threads vs processes, and the memory kinds and "
+	  "page kinds as k arms of one cell (A/A controls counted in the text)" },
 };
 
 const struct experiment exp_pingpong = {

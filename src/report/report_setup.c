@@ -62,9 +62,12 @@ static void sum_write(struct rep *r, const struct setup_sum *u, const char *mode
 
 	if (!u->n)
 		return;
-	if (isfinite(u->rt_lo))
+	if (isfinite(u->rt_lo) && u->n > 1)
 		snprintf(rt, sizeof(rt), ", as much as %s to %s cache-line round trips (%.150s)%s", fmt3(u->rt_lo, x, sizeof(x)),
 			 fmt3(u->rt_hi, y, sizeof(y)), r->rt_what, u->cav);
+	else if (isfinite(u->rt_lo))
+		snprintf(rt, sizeof(rt), ", as much as %s cache-line round trips (%.150s)%s", fmt3(u->rt_lo, x, sizeof(x)),
+			 r->rt_what, u->cav);
 	if (u->same) {
 		char share[64];
 
@@ -72,10 +75,15 @@ static void sum_write(struct rep *r, const struct setup_sum *u, const char *mode
 			snprintf(share, sizeof(share), "%.0f%%", u->share_lo);
 		else
 			snprintf(share, sizeof(share), "%.0f%% to %.0f%%", u->share_lo, u->share_hi);
-		rep_sum(r, "**Setting up shared memory** (%d kinds, %s, %s pages, %s): **%s dominates** in every kind, "
-			   "%s of create + attach + touch + detach; a page of %s costs %s (%s) to %s (%s)%s.",
-			u->n, u->size, u->pages, mode, u->dom, share, u->dom, rep_htime(u->pp_lo, a, sizeof(a)),
-			u->kind_lo, rep_htime(u->pp_hi, b, sizeof(b)), u->kind_hi, rt);
+		if (u->n == 1)
+			rep_sum(r, "**Setting up %s memory** (%s, %s pages, %s): **%s dominates**, %s of create + attach + "
+				   "touch + detach; a page of %s costs %s%s.", u->kind_lo, u->size, u->pages, mode, u->dom,
+				share, u->dom, rep_htime(u->pp_lo, a, sizeof(a)), rt);
+		else
+			rep_sum(r, "**Setting up shared memory** (%d kinds, %s, %s pages, %s): **%s dominates** in every "
+				   "kind, %s of create + attach + touch + detach; a page of %s costs %s (%s) to %s (%s)%s.",
+				u->n, u->size, u->pages, mode, u->dom, share, u->dom, rep_htime(u->pp_lo, a, sizeof(a)),
+				u->kind_lo, rep_htime(u->pp_hi, b, sizeof(b)), u->kind_hi, rt);
 	}
 	else
 		rep_sum(r, "**Setting up shared memory** (%d kinds, %s, %s pages, %s): the step that dominates differs "

@@ -244,6 +244,10 @@ int report_write(const char *dir, const struct plot_set *ps, struct cp_err *e)
 		doc_p(&d, "This directory holds no measured rows: nothing to report.");
 	for (int i = 0; i < r.nsum; i++)
 		doc_li(&d, "%s", r.sum[i]);
+	/* one forest of the answer's verdicts (pingpong's own figure) */
+	for (int i = 0; i < ps->n; i++)
+		if (!strcmp(ps->f[i].kind, "pingpong-verdicts"))
+			doc_figure(&d, ps->f[i].name, ps->f[i].caption);
 	doc_append(&d, &body);
 	rep_drift_free(&r.drift);
 	return doc_close(&d, e);

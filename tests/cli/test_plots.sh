@@ -14,7 +14,7 @@ RAWHDR="experiment,kernel,impl,mode,shm,pages,layout,placement,cpus,size_bytes,a
 row() {
 	awk -v hdr="$1" -v kv="$2" 'BEGIN {
 		n = split(hdr, h, ","); m = split(kv, a, " ")
-		for (i = 1; i <= m; i++) { split(a[i], p, "="); v[p[1]] = p[2] }
+		for (i = 1; i <= m; i++) { e = index(a[i], "="); v[substr(a[i], 1, e - 1)] = substr(a[i], e + 1) }
 		for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "," : ""), ((h[i] in v) ? v[h[i]] : "")
 		print "" }'
 }
@@ -217,6 +217,51 @@ grep -q "A/A controls (two identical arms): 1 of 2 claimed a difference, the met
 grep -qF 'futex (llc, anon): process / process 1.100 \[1.060, 1.200\]: **slower** at a 5% margin (20 block pairs), an A/A control' "$TMP/arms/report.md" &&
 	ok "report: a section lists its A/A controls as such" ||
 	notok "report: A/A in a section" "$(grep 'process / process' "$TMP/arms/report.md")"
+
+# k arms over one key: the report's answers (which memory kind) come from
+# their verdicts, an A/A design's claims are counted, and the forest plots
+# (per experiment, and the summary's at one op without A/A) are drawn
+cp -r "$D" "$TMP/karms"
+rm -rf "$TMP/karms/raw"
+K="experiment=pingpong kernel=cas impl=asm mode=thread pages=4k layout=one-line placement=llc cpus=0;1 cpu_a=0 cpu_b=1 size_bytes=64 agents=2"
+{
+	echo "$HDR"
+	a=1
+	for s in heap anon sysv; do
+		row "$HDR" "$K arms=shm=heap:anon:sysv arm=$a shm=$s metric=round_trip unit=ns $(stat $((100 + 5 * a)))"
+		a=$((a + 1))
+	done
+	row "$HDR" "$K arms=shm=heap:anon:sysv arm=1:2 shm=heap:anon metric=ratio unit=ratio samples=24 p50=1.01 ci_lo=0.99 ci_hi=1.03 verdict=equivalent margin=5 ci_level=97.5 blocks=24"
+	row "$HDR" "$K arms=shm=heap:anon:sysv arm=1:3 shm=heap:sysv metric=ratio unit=ratio samples=24 p50=1.1 ci_lo=1.05 ci_hi=1.15 verdict=slower margin=5 ci_level=97.5 blocks=24"
+	for a in 1 2; do
+		row "$HDR" "$K arms=shm=anon:anon arm=$a shm=anon metric=round_trip unit=ns $(stat 100)"
+	done
+	row "$HDR" "$K arms=shm=anon:anon arm=1:2 shm=anon:anon metric=ratio unit=ratio samples=20 p50=1.08 ci_lo=1.06 ci_hi=1.1 verdict=slower margin=5 ci_level=95 blocks=20"
+} >"$TMP/karms/pingpong.csv"
+"$CP" report --resume "$TMP/karms" >/dev/null 2>"$TMP/karms.err"
+sum=$(sed -n '/^## Summary/,/^## /p' "$TMP/karms/report.md")
+printf '%s\n' "$sum" | grep -qF '**Which memory kind?** thread cas at llc: anon equivalent to heap within 5%; sysv slower 1.100 \[1.050, 1.150\]' &&
+	ok "report: which memory kind, from the k-arm verdicts" ||
+	notok "report: which memory kind" "$(printf '%s\n' "$sum" | grep -i 'memory kind')"
+printf '%s\n' "$sum" | grep -qF '**Which page size?** Not answered in this run' &&
+	ok "report: no page design, the page question not answered" || notok "report: which page size" "$(printf '%s\n' "$sum" | grep -i 'page size')"
+grep -q 'A/A designs (identical arms): 1 of 1 comparisons claimed a difference' "$TMP/karms/report.md" &&
+	ok "report: an A/A design's claim is counted" || notok "report: A/A design" "$(grep -i 'A/A' "$TMP/karms/report.md" | head -3)"
+grep -qF '| llc, cas, thread | shm=heap:anon:sysv | sysv / heap | 115.0 \[112.7, 117.3\] ns | 1.10 \[1.05, 1.15\] | 97.5% | slower (5%, 24) |' "$TMP/karms/report.md" &&
+	ok "report: the designs' table, each arm's median beside its ratio" ||
+	notok "report: designs' table" "$(grep '| llc, cas, thread |' "$TMP/karms/report.md" | head -3)"
+if [ -s "$TMP/karms/plots/pingpong-forest.png" ] && [ -s "$TMP/karms/plots/pingpong-verdicts.svg" ] &&
+	printf '%s\n' "$sum" | grep -q 'plots/pingpong-verdicts.png' &&
+	grep -c 'anon / anon \[A/A\]' "$TMP/karms/plots/pingpong-forest.svg" | grep -q '^1$' &&
+	! grep -q '\[A/A\]' "$TMP/karms/plots/pingpong-verdicts.svg" &&
+	grep -q 'thread shm (97.5%): sysv / heap' "$TMP/karms/plots/pingpong-forest.svg"; then
+	ok "forest plots: every comparison (A/A marked, coverage noted); the summary's without A/A"
+else
+	notok "forest plots" "$(ls "$TMP/karms/plots" | tr '\n' ' ') $(grep -o '[a-z ]*/ [a-z]*[^<]*' "$TMP/karms/plots/pingpong-forest.svg" | head -5)"
+fi
+# bars leave the arms of designs out (their forest and table show them)
+! grep -q 'thread/heap' "$TMP/karms/plots/pingpong-cas.svg" 2>/dev/null &&
+	ok "bars: the arms of k-arm designs are not bars" || notok "bars with design arms" "$(grep -o 'thread/[a-z]*' "$TMP/karms/plots/pingpong-cas.svg" | sort -u)"
 sed -i 's/,slower,5,\([0-9.]*\),20,/,equivalent,5,\1,20,/' "$TMP/arms/pingpong.csv"
 "$CP" report --resume "$TMP/arms" >/dev/null 2>&1
 grep -q "as fast as between threads?\*\* Yes: equivalent within 5% in every comparison" "$TMP/arms/report.md" &&
