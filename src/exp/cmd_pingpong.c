@@ -66,7 +66,7 @@ static int plan_keys(const struct pingpong_req *o, struct pp_plan *p, struct cp_
 	if ((v = o->member) && strchr(v, ',')) {                                                          \
 		if (p->key)                                                                               \
 			return cp_errf(e, CP_EUSAGE, "--%s %s and --%s %s: arms over one key at a time, allowed: " \
-				       "a list on one of --shm, --pages, --layout, --poll, --impl", p->key, list ? list : "", \
+				       "a list on one of --shm, --pages, --layout, --poll, --impl, --placement", p->key, list ? list : "", \
 				       #f, v);                                                                    \
 		p->key = #f;                                                                              \
 		list = v;                                                                                 \
@@ -75,7 +75,7 @@ static int plan_keys(const struct pingpong_req *o, struct pp_plan *p, struct cp_
 #undef PP_KEY_LIST
 	if (!p->key)
 		return o->baseline ? cp_errf(e, CP_EUSAGE, "--baseline %s: needs arms: a list on one of --shm, --pages, "
-					     "--layout, --poll, --impl", o->baseline) : 0;
+					     "--layout, --poll, --impl, --placement", o->baseline) : 0;
 	p->vals = cp_xstrdup(list);
 	for (char *t = strtok_r(p->vals, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		if (p->narms == ARMS_MAX)
@@ -197,19 +197,53 @@ static int karms_kernels(const struct pingpong_req *o, const struct pp_plan *p, 
 	return 0;
 }
 
-/* One pair x op: the cell, the two arms of --mode both and their
- * comparison, or the k arms over a key. */
-static int measure(const struct pp_run *run, const struct pp_plan *plan, const struct kernel *k, const int *pair,
-		   const struct pingpong_req *o, const char *cls, struct pp_karms *kd, struct cp_sink *sink,
-		   struct cp_err *e)
+/* The pairs the cells run on: the cell's placement (pl[0]), or, with
+ * placements as arms, each arm's (pl[x]); *np: how many designs (the
+ * fewest pairs any arm has). */
+static int resolve_pairs(const struct pingpong_req *o, const struct pp_plan *plan, const struct pp_run *run,
+			 struct cp_placement *pl, int *np, struct cp_err *e)
 {
+	int rc;
+
+	if (!plan->key || strcmp(plan->key, "placement")) {
+		rc = req_resolve_pairs(run->topo, &o->c, &pl[0], e);
+		*np = pl[0].npairs;
+		return rc;
+	}
+	*np = INT32_MAX;
+	for (unsigned x = 0; x < plan->narms; x++) {
+		struct exp_req q = o->c;
+
+		q.place.placement = plan->val[x];
+		if ((rc = req_resolve_pairs(run->topo, &q, &pl[x], e)))
+			return rc;
+		*np = pl[x].npairs < *np ? pl[x].npairs : *np;
+	}
+	return 0;
+}
+
+/* One pair x op: the cell, the two arms of --mode both and their
+ * comparison, or the k arms over a key (pl[x]: arm x's placement when
+ * placements are the arms, else pl[0] for every arm). */
+static int measure(const struct pp_run *run, const struct pp_plan *plan, const struct kernel *k,
+		   const struct cp_placement *pl, int p, const struct pingpong_req *o, struct pp_karms *kd,
+		   struct cp_sink *sink, struct cp_err *e)
+{
+	const int *pair = pl[0].pairs[p];
+	const char *cls = pl[0].class_name;
 	struct cp_row rows[3];
 	double *raw[3] = { NULL, NULL, NULL };
 	int rc = 0, n = plan->interleave ? 3 : 1;
 
+	for (unsigned x = 0; plan->key && x < kd->k; x++) {
+		const struct cp_placement *q = &pl[strcmp(plan->key, "placement") ? 0 : x];
+
+		kd->arm[x].cpus[0] = q->pairs[p][0];
+		kd->arm[x].cpus[1] = q->pairs[p][1];
+		kd->arm[x].placement = q->class_name;
+	}
 	if (plan->key)
-		return karms_kernels(o, plan, k, kd, e) ? e->code
-			: pp_measure_karms(kd, pair[0], pair[1], o->c.mem.mem_node, cls, sink, e);
+		return karms_kernels(o, plan, k, kd, e) ? e->code : pp_measure_karms(kd, o->c.mem.mem_node, sink, e);
 	if (plan->interleave)
 		rc = pp_measure_arms(run, k, plan->modes, pair[0], pair[1], o->c.mem.mem_node, cls, plan->margin_pct,
 				     rows, raw, sink, e);
@@ -233,12 +267,13 @@ static int pingpong_run(const void *req, struct cp_err *e)
 	struct pp_plan plan = { 0 };
 	struct pp_run run = { 0 };
 	struct pp_karms *kd = cp_xcalloc(1, sizeof(*kd));
-	struct cp_placement pl = { 0 };
+	struct cp_placement pl[ARMS_MAX];
 	struct cp_sink *sink = NULL;
 	struct pp_mem mem;
 	unsigned modes = 0;
-	int rc;
+	int rc, np = 0;
 
+	memset(pl, 0, sizeof(pl));
 	if (req_format(&o->c, e) < 0 || plan_keys(o, &plan, e) || plan_ops(o, &plan, e) || plan_modes(o, &plan, e)) {
 		rc = e->code;
 		goto out;
@@ -251,20 +286,21 @@ static int pingpong_run(const void *req, struct cp_err *e)
 	if (plan.key)
 		mem = arm_mem(&plan, &mem, plan.ref);
 	if ((rc = pp_run_init(&run, &o->c, &mem, modes, e)) || (plan.key && (rc = karms_init(o, &plan, &mem, modes, kd, e))) ||
-	    (rc = req_resolve_pairs(run.topo, &o->c, &pl, e)) || o->c.checking || (rc = req_sink_open(&o->c, &sink, e)))
+	    (rc = resolve_pairs(o, &plan, &run, pl, &np, e)) || o->c.checking || (rc = req_sink_open(&o->c, &sink, e)))
 		goto out;
 	result_set_timer(sink, &run.timer);
 	if (run.timer.warning[0])
 		result_meta_note(sink, "timer: %s", run.timer.warning);
-	for (int p = 0; p < pl.npairs && !rc && !runctl_time_up(); p++)
+	for (int p = 0; p < np && !rc && !runctl_time_up(); p++)
 		for (int k = 0; k < plan.nk && !rc && !runctl_time_up(); k++)
-			rc = measure(&run, &plan, plan.k[k], pl.pairs[p], o, pl.class_name, kd, sink, e);
+			rc = measure(&run, &plan, plan.k[k], pl, p, o, kd, sink, e);
 	if (rc)
 		result_abort(sink);
 	else
 		rc = result_close(sink, e);
 out:
-	cp_placement_free(&pl);
+	for (int x = 0; x < ARMS_MAX; x++)
+		cp_placement_free(&pl[x]);
 	karms_free(kd);
 	free(kd);
 	free(plan.vals);

@@ -416,7 +416,7 @@ int pp_measure_arms(const struct pp_run *r, const struct kernel *k, const enum a
 
 struct karm_cell {
 	const struct pp_karms *d;
-	int cpus[2], node, node_seen[ARMS_MAX];
+	int node[ARMS_MAX], node_seen[ARMS_MAX];
 	struct cp_shm shm[ARMS_MAX];    /* each arm's last mapping (its kind and pages, for the rows) */
 	struct exp_arm_ctr ctr;
 };
@@ -430,13 +430,13 @@ static int karm_block(void *arg, int x, const struct sampler_req *req, double *v
 	struct karm_cell *kc = arg;
 	const struct pp_karm *a = &kc->d->arm[x];
 	const char *shm = a->run.shm ? a->run.shm : kc->d->mode == AGENT_PROCESS ? "anon" : "heap";
-	struct agents_cfg cfg = { .mode = kc->d->mode, .n = 2, .cpus = kc->cpus, .counters = a->run.counters };
+	struct agents_cfg cfg = { .mode = kc->d->mode, .n = 2, .cpus = (int *)a->cpus, .counters = a->run.counters };
 	struct agents_shared *sh = NULL;
 	struct pp_shared *P;
 	size_t psize;
 	int rc;
 
-	if (!(P = cell_new(&a->run, a->k, shm, kc->node, sampler_max_samples(req) * sizeof(double), &psize, e)))
+	if (!(P = cell_new(&a->run, a->k, shm, kc->node[x], sampler_max_samples(req) * sizeof(double), &psize, e)))
 		return e->code;
 	sampler_init(&P->smp, req, &pp_tune, P->v);
 	rc = cell_run(&a->run, P, &cfg, &sh, e);
@@ -462,14 +462,14 @@ static void set_key(struct cp_row *row, const char *key, const char *value)
 }
 
 /* Arm x's row, with its counts per round trip. */
-static void karm_row(const struct karm_cell *kc, const struct arms_runs *a, unsigned x, const char *placement,
-		     struct cp_row *row, double **raw, struct cp_sink *sink)
+static void karm_row(const struct karm_cell *kc, const struct arms_runs *a, unsigned x, struct cp_row *row,
+		     double **raw, struct cp_sink *sink)
 {
 	static char arm[ARMS_MAX][8];
 	const struct pp_karm *ka = &kc->d->arm[x];
 
-	fill_row(&ka->run, ka->k, &kc->shm[x], kc->node_seen[x], NULL, agent_mode_name(kc->d->mode), kc->cpus[0],
-		 kc->cpus[1], placement, a->v[x], a->pairs * ARMS_BLOCK, row, raw);
+	fill_row(&ka->run, ka->k, &kc->shm[x], kc->node_seen[x], NULL, agent_mode_name(kc->d->mode), ka->cpus[0],
+		 ka->cpus[1], ka->placement, a->v[x], a->pairs * ARMS_BLOCK, row, raw);
 	row->iters_per_sample = a->iters;
 	row->sample_ns = a->sample_ns[x];
 	snprintf(arm[x], sizeof(arm[x]), "%u", x + 1);
@@ -508,23 +508,23 @@ static int karm_cmp(const struct karm_cell *kc, const struct arms_runs *a, unsig
 	return rc;
 }
 
-int pp_measure_karms(const struct pp_karms *d, int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
-		     struct cp_sink *sink, struct cp_err *e)
+int pp_measure_karms(const struct pp_karms *d, const char *mem_spec, struct cp_sink *sink, struct cp_err *e)
 {
 	const struct pp_run *r = &d->arm[0].run;
 	struct sampler_req req = pp_req(r);
 	struct arms_design des = { .k = d->k, .ref = d->ref, .margin_pct = d->margin_pct };
-	struct karm_cell kc = { .d = d, .cpus = { cpu_a, cpu_b } };
+	struct karm_cell kc = { .d = d };
 	struct cp_row rows[ARMS_MAX];
 	double *raw[ARMS_MAX] = { NULL };
 	struct arms_runs a = { 0 };
 	int rc;
 
-	if ((rc = cell_check(r, cpu_a, cpu_b, mem_spec, &kc.node, e)))
-		return rc;
+	for (unsigned x = 0; x < d->k; x++)
+		if ((rc = cell_check(&d->arm[x].run, d->arm[x].cpus[0], d->arm[x].cpus[1], mem_spec, &kc.node[x], e)))
+			return rc;
 	rc = arms_runs_measure_k(&req, &des, karm_block, &kc, &a, e);
 	for (unsigned x = 0; x < a.k && !rc && a.pairs; x++) {
-		karm_row(&kc, &a, x, placement, &rows[x], &raw[x], sink);
+		karm_row(&kc, &a, x, &rows[x], &raw[x], sink);
 		rows[x].stop = arms_runs_stop(&a, r->target_ci);
 		rc = result_add(sink, &rows[x], e);
 	}

@@ -45,12 +45,16 @@ struct pp_mem {
 /* ---- k arms over one key ----
  * The options whose lists are arms of one cell: X(option and the row's
  * column of that name, the member of pingpong's request that holds it). */
-#define PP_ARM_KEYS(X) X(shm, c.mem.shm) X(pages, c.mem.pages) X(layout, layout) X(poll, poll) X(impl, impl)
+#define PP_ARM_KEYS(X)                                                                            \
+	X(shm, c.mem.shm) X(pages, c.mem.pages) X(layout, layout) X(poll, poll) X(impl, impl)      \
+	X(placement, c.place.placement)
 
 struct pp_karm {
 	struct pp_run run;          /* the cell's run with the key's value (shares topo and counters) */
 	const struct kernel *k;     /* the arm's kernel (poll, impl) */
 	const char *value;          /* the key's value */
+	int cpus[2];                /* the arm's pair (placement arms: each its class's) */
+	const char *placement;      /* its class, for the rows */
 };
 struct pp_karms {
 	const char *key;            /* one of PP_ARM_KEYS */
@@ -63,8 +67,7 @@ struct pp_karms {
 /* The k arms, a run of the agents per block (arms_runs_measure_k), every
  * block on a fresh mapping of its arm's kind: the arms' rows, then one
  * comparison row per arm against the baseline, added to sink. */
-int pp_measure_karms(const struct pp_karms *d, int cpu_a, int cpu_b, const char *mem_spec, const char *placement,
-		     struct cp_sink *sink, struct cp_err *e);
+int pp_measure_karms(const struct pp_karms *d, const char *mem_spec, struct cp_sink *sink, struct cp_err *e);
 
 int pp_run_init(struct pp_run *r, const struct exp_req *q, const struct pp_mem *m, unsigned modes,
 		struct cp_err *e);

@@ -148,7 +148,7 @@ void sweep_cell_cost(const struct sweep_cell *c, struct sweep_cost *k)
 {
 	const struct exp_prior *p = prior_of(c);
 	static const char *const lists[] = { "op", "mode", "shm", "pages", "layout", "agents",
-					     "what", "prim", "via" };
+					     "what", "prim", "via", "poll", "impl", "placement" };
 	double m = 1, nsizes = 1, bytes = 0;
 	const char *v;
 

@@ -288,10 +288,15 @@ print('; '.join(err))
 		notok "k arms over --shm${base:+ --baseline $base}" "exit $?: $(head -c 300 "$TMP/karm.err")"
 	fi
 done
-# the other keys: one design each, its key column holds the pairs
-for kv in "layout one-line,two-lines" "poll load,rmw"; do
+# the other keys: one design each, its key column holds the pairs; a
+# placement listed twice is the A/A design of placements (one class here)
+cls=$("$CP" pingpong --cpus 0,1 --op cas --samples 6 --warmup 1 --format csv 2>/dev/null |
+	python3 -c 'import csv, sys; print(next(csv.DictReader(sys.stdin))["placement"])')
+for kv in "layout one-line,two-lines" "poll load,rmw" "placement $cls,$cls"; do
 	set -- $kv
-	if "$CP" pingpong --cpus 0,1 --op cas --"$1" "$2" --format csv >"$TMP/karm2.csv" 2>"$TMP/karm2.err"; then
+	where="--cpus 0,1"; [ "$1" = placement ] && where=""
+	# shellcheck disable=SC2086  # where is a list of words
+	if "$CP" pingpong $where --op cas --"$1" "$2" --format csv >"$TMP/karm2.csv" 2>"$TMP/karm2.err"; then
 		bad=$(python3 -c "
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
