@@ -4,6 +4,7 @@
  * A statement that puts numbers of two cells together says when they
  * come from different epochs; the Conditions section shows the drift. */
 #include "report_int.h"
+#include "meta.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -202,7 +203,7 @@ void rep_drift_conditions(struct rep *r, struct doc *doc)
 		char path[4300], why[300];
 
 		snprintf(path, sizeof(path), "%s/meta.json", r->dir);
-		if (!strncmp(report_json_str(path, "sentinel", why, sizeof(why)), "off: ", 5))
+		if (!strncmp(meta_read_str(path, "sentinel", why, sizeof(why)), "off: ", 5))
 			doc_p(doc, "No sentinel in this run (%s): whether the machine moved between cells was not "
 				   "watched.", why + 5);
 		return;
