@@ -33,6 +33,20 @@ print(max(ep))
 EOF
 }
 
+# The machine moves (FILE is created) once the shell condition COND holds,
+# polled while process PID runs; prints 1 when it did.
+move_when() {
+	for _ in $(seq 1 600); do
+		if eval "$1"; then
+			: >"$2"
+			echo 1
+			return
+		fi
+		kill -0 "$3" 2>/dev/null || return
+		sleep 0.1
+	done
+}
+
 # ---- a quiet sweep ----
 printf 'pingpong --placement llc --op cas --samples 200\npingpong --placement llc --op faa --samples 200\n' >"$TMP/q.plan"
 if "$CP" sweep --plan "$TMP/q.plan" --dir "$TMP/q" >/dev/null 2>"$TMP/q.err" && n=$(sentinels "$TMP/q" 2>"$TMP/q.py") &&
@@ -75,17 +89,8 @@ echo "setup --shm anon --sizes 1M --mode process --what touch --samples 5" >>"$T
 LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/moved" \
 	"$CP" sweep --plan "$TMP/m.plan" --dir "$TMP/m" >/dev/null 2>"$TMP/m.err" &
 sw=$!
-moved=""
 # once three cells are done (a condition, polled)
-for _ in $(seq 1 600); do
-	if [ -f "$TMP/m/cells-done.log" ] && [ "$(wc -l <"$TMP/m/cells-done.log")" -ge 3 ]; then
-		: >"$TMP/moved"
-		moved=1
-		break
-	fi
-	kill -0 "$sw" 2>/dev/null || break
-	sleep 0.1
-done
+moved=$(move_when '[ -f "$TMP/m/cells-done.log" ] && [ "$(wc -l <"$TMP/m/cells-done.log")" -ge 3 ]' "$TMP/moved" "$sw")
 wait "$sw"
 rc=$?
 if [ -z "$moved" ]; then
@@ -146,16 +151,7 @@ printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode 
 LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/xmoved" \
 	"$CP" sweep --plan "$TMP/x.plan" --dir "$TMP/x" >/dev/null 2>"$TMP/x.err" &
 sw=$!
-moved=""
-for _ in $(seq 1 600); do
-	if [ -s "$TMP/x/.sentinel-inside" ]; then
-		: >"$TMP/xmoved"
-		moved=1
-		break
-	fi
-	kill -0 "$sw" 2>/dev/null || break
-	sleep 0.1
-done
+moved=$(move_when '[ -s "$TMP/x/.sentinel-inside" ]' "$TMP/xmoved" "$sw")
 wait "$sw"
 rc=$?
 if [ -n "$moved" ] && [ "$rc" = 0 ] && "$CP" report --resume "$TMP/x" >/dev/null 2>&1 &&

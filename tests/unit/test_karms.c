@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "arms.h"
+#include "seeded.h"
 #include "verdict.h"
 
 #define KARMS 4
@@ -30,15 +31,12 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static double uniform(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
+	return seeded_uniform(&rng);
 }
 
 static double normal(void)
 {
-	return sqrt(-2 * log(uniform())) * cos(2 * M_PI * uniform());
+	return seeded_normal(&rng);
 }
 
 struct sim {

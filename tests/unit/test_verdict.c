@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "arms.h"
+#include "seeded.h"
 #include "verdict.h"
 
 #define PAIRS ARMS_MIN_PAIRS
@@ -23,15 +24,12 @@ static uint64_t rng = 88172645463325252ull;
 
 static double uniform(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
+	return seeded_uniform(&rng);
 }
 
 static double normal(void)
 {
-	return sqrt(-2 * log(uniform())) * cos(2 * M_PI * uniform());
+	return seeded_normal(&rng);
 }
 
 /* One simulated run: arm b is `effect` times arm a; per block a drift
