@@ -226,7 +226,7 @@ static int measure_arms(const struct coh_run *r, const struct coh_plan *p, const
 		struct cp_row row = x.row[0];
 
 		exp_counters_none(r->counters, &row);
-		rc = exp_arms_add(sink, &a, &row, p->mode_pair, NULL, e);
+		rc = exp_arms_add(sink, &a, &row, p->mode_pair, NULL, r->counters, &x.ctr, e);
 	}
 	exp_arm_ctr_free(&x.ctr);
 	arms_runs_free(&a);

@@ -490,13 +490,14 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 		result_arm(c->sink, c->mode_pair, x);
 		rc = emit(c, cell, &v, cell->ctr.acc[x], e);
 	}
-	exp_arm_ctr_free(&cell->ctr);
 	if (!rc && a.pairs) {
 		ct_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
 		exp_counters_none(c->run.counters, &row);
-		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "throughput: arm 2 / arm 1", e);
+		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "throughput: arm 2 / arm 1", c->run.counters, &cell->ctr,
+				  e);
 	}
+	exp_arm_ctr_free(&cell->ctr);
 	free(cell->res[0]);
 	free(cell->res[1]);
 	arms_runs_free(&a);

@@ -341,13 +341,13 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 			  &(struct cv_sampled){ a.pairs * ARMS_BLOCK, a.iters, a.sample_ns[x],
 						arms_runs_stop(&a, c->run.target_ci) }, cell->ctr.acc[x], e);
 	}
-	exp_arm_ctr_free(&cell->ctr);
 	if (!rc && a.pairs) {
 		cv_row(c, cell, &row);
 		row.iters_per_sample = a.iters;
 		exp_counters_none(c->run.counters, &row);
-		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "latency: arm 2 / arm 1", e);
+		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "latency: arm 2 / arm 1", c->run.counters, &cell->ctr, e);
 	}
+	exp_arm_ctr_free(&cell->ctr);
 	arms_runs_free(&a);
 	return rc;
 }

@@ -308,7 +308,7 @@ static int measure_arms(struct costs *c, const struct su_plan *pl, const struct 
 		x.cell.mode = c->modes[0];
 		role_row(c, pl, &x.cell, &x.m[0], r, &row);
 		exp_counters_none(c->run.counters, &row);
-		rc = exp_arms_add(c->sink, &ar, &row, c->mode_pair, "time of the step: arm 2 / arm 1", e);
+		rc = exp_arms_add(c->sink, &ar, &row, c->mode_pair, "time of the step: arm 2 / arm 1", NULL, NULL, e);
 	}
 	arms_runs_free(&a);
 	meas_free(&x.m[0]);

@@ -279,12 +279,12 @@ static int measure_blocking_arms(struct costs *c, struct sy_cell *cell, struct c
 		result_arm(c->sink, cell->arms->name, x);
 		rc = result_add(c->sink, &row, e);
 	}
-	exp_arm_ctr_free(&cell->ctr);
 	exp_counters_none(c->run.counters, &row);
 	if (!rc && a.pairs)
 		rc = exp_arms_add(c->sink, &a, &row, cell->arms->name,
 				  cell->arms->futex_shared[0] != cell->arms->futex_shared[1]
-					  ? "futex shared / private, between threads" : NULL, e);
+					  ? "futex shared / private, between threads" : NULL, c->run.counters, &cell->ctr, e);
+	exp_arm_ctr_free(&cell->ctr);
 	arms_runs_free(&a);
 	return rc;
 }

@@ -159,8 +159,37 @@ void exp_arms_modes_note(const double *const v[2], const uint64_t n[2], char *no
 	}
 }
 
+/* Arm x's count of event i over its agents; 0 when not valid. */
+static int arm_sum(const struct exp_arm_ctr *a, int x, int i, double *sum)
+{
+	const struct agents_shared *s = a->acc[x];
+
+	*sum = 0;
+	for (unsigned k = 0; s && k < s->n; k++) {
+		if (!s->slot[k].ctr_valid[i])
+			return 0;
+		*sum += (double)s->slot[k].ctr[i];
+	}
+	return s != NULL;
+}
+
+void exp_arm_ctr_ratio(const struct cp_counters_cfg *cfg, const struct exp_arm_ctr *a, struct cp_row *row)
+{
+	int n = cfg ? counters_nevents(cfg) : 0;
+
+	exp_counters_none(cfg, row);
+	for (int i = 0; i < n && i < CP_MAX_COUNTERS; i++) {
+		double s0, s1;
+
+		if (arm_sum(a, 0, i, &s0) && arm_sum(a, 1, i, &s1) && s0 > 0) {
+			row->counters[i].valid = 1;
+			row->counters[i].per_op = s1 / s0;
+		}
+	}
+}
+
 int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
-		 const char *note, struct cp_err *e)
+		 const char *note, const struct cp_counters_cfg *cfg, const struct exp_arm_ctr *ctr, struct cp_err *e)
 {
 	static char buf[1200];
 	char keep[600];
@@ -170,6 +199,8 @@ int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row 
 	int rc;
 
 	exp_arms_row(a, 1, row, mode, &ratio);
+	if (cfg && ctr)
+		exp_arm_ctr_ratio(cfg, ctr, row);
 	/* NULL keeps the row's own note */
 	snprintf(keep, sizeof(keep), "%s", note ? note : row->note ? row->note : "");
 	snprintf(buf, sizeof(buf), "%s", keep);

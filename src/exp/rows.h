@@ -51,7 +51,14 @@ void exp_arms_row(const struct arms_runs *a, unsigned x, struct cp_row *row, con
  * several modes ("arm 2 has 2 modes (...)"): the ratio of medians then
  * compares mixtures. */
 void exp_arms_modes_note(const double *const v[2], const uint64_t n[2], char *note, size_t len);
+/* ctr (NULL: none): the arms' counts, for the comparison row's counter
+ * columns (exp_arm_ctr_ratio). */
 int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
-		 const char *note, struct cp_err *e);
+		 const char *note, const struct cp_counters_cfg *cfg, const struct exp_arm_ctr *ctr, struct cp_err *e);
+/* The counter columns of the comparison row of two arms of one run per
+ * block: arm 2's count / arm 1's, summed over their agents (both arms take
+ * the same operations: the same iterations and block pairs), each where
+ * both have it and arm 1's is not 0. */
+void exp_arm_ctr_ratio(const struct cp_counters_cfg *cfg, const struct exp_arm_ctr *a, struct cp_row *row);
 
 #endif

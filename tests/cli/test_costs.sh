@@ -282,8 +282,10 @@ else
 fi
 
 # counters of interleaved arms (a run of the agents per block): each arm's
-# rows count their own blocks' timed samples; the comparison row none.  A
-# pipe round trip blocks on both sides: at least one switch per round trip.
+# rows count their own blocks' timed samples; the comparison row holds arm
+# 2's count / arm 1's (the same operations), empty where arm 1 counted
+# none.  A pipe round trip blocks on both sides: at least one switch per
+# round trip.
 n="sync/copy/contend --mode both: counters per arm"
 if "$CP" counters list --counters perf --events context-switches >/dev/null 2>&1; then
 	for cmd in "sync --prim pipe --iters 50" "copy --via pipe --sizes 4K --iters 50" \
@@ -299,8 +301,15 @@ for r in arms:
     v = r["ctr:context-switches"]
     if v == "": err.append("arm %s %s %s: no count" % (r["arm"], r["mode"], r["metric"]))
     elif r["kernel"] == "pipe" and float(v) < 0.5: err.append("pipe arm %s: %s switches per round trip" % (r["arm"], v))
+a1 = [float(r["ctr:context-switches"]) for r in arms if r["arm"] == "1" and r["ctr:context-switches"] != ""]
+a2 = [float(r["ctr:context-switches"]) for r in arms if r["arm"] == "2" and r["ctr:context-switches"] != ""]
 for r in cmp:
-    if r["ctr:context-switches"] != "": err.append("comparison row counted: " + r["ctr:context-switches"])
+    v = r["ctr:context-switches"]
+    if a1 and a2 and a1[0] > 0:
+        if v == "" or abs(float(v) - a2[0] / a1[0]) > 1e-4 * a2[0] / a1[0] + 1e-9:
+            err.append("comparison row %r, arms %s / %s" % (v, a2[0], a1[0]))
+    elif v != "":
+        err.append("comparison row counted %s where arm 1 counted none" % v)
 ' <"$TMP/out.csv"
 	done
 else
