@@ -465,7 +465,7 @@ static void set_key(struct cp_row *row, const char *key, const char *value)
 static void karm_row(const struct karm_cell *kc, const struct arms_runs *a, unsigned x, struct cp_row *row,
 		     double **raw, struct cp_sink *sink)
 {
-	static char arm[ARMS_MAX][8];
+	static char arm[ARMS_MAX][12];
 	const struct pp_karm *ka = &kc->d->arm[x];
 
 	fill_row(&ka->run, ka->k, &kc->shm[x], kc->node_seen[x], NULL, agent_mode_name(kc->d->mode), ka->cpus[0],
@@ -484,7 +484,7 @@ static void karm_row(const struct karm_cell *kc, const struct arms_runs *a, unsi
 static int karm_cmp(const struct karm_cell *kc, const struct arms_runs *a, unsigned x, const struct cp_row *rows,
 		    struct cp_sink *sink, struct cp_err *e)
 {
-	static char label[ARMS_MAX][160], which[ARMS_MAX][16], note[ARMS_MAX][600];
+	static char label[ARMS_MAX][160], which[ARMS_MAX][24], note[ARMS_MAX][600];
 	const struct pp_karms *d = kc->d;
 	const double *v[2] = { a->v[a->ref], a->v[x] };
 	const uint64_t n[2] = { a->pairs * ARMS_BLOCK, a->pairs * ARMS_BLOCK };
