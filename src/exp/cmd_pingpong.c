@@ -20,7 +20,7 @@
 /* What pingpong is asked: the shared options and its own. */
 struct pingpong_req {
 	struct exp_req c;
-	const char *op, *layout, *spin, *poll, *impl, *baseline;
+	const char *op, *layout, *spin, *poll, *impl, *baseline, *arms;
 };
 
 #define T struct pingpong_req
@@ -29,6 +29,7 @@ static const struct req_opt pingpong_opts[] = {
 	REQ_OPTS_COUNTERS(T), REQ_OPTS_OUTPUT(T), REQ_OPTS_MEMORY(T), REQ_OPT_MODE(T, "thread"), REQ_OPT_MARGIN(T),
 	REQ_OPT(T, op, op, "all"), REQ_OPT(T, layout, layout, NULL), REQ_OPT(T, spin, spin, NULL),
 	REQ_OPT(T, poll, poll, NULL), REQ_OPT(T, impl, impl, NULL), REQ_OPT(T, baseline, baseline, NULL),
+	REQ_OPT(T, arms, arms, NULL),
 };
 #undef T
 
@@ -56,11 +57,51 @@ static int has_polls(const struct pp_plan *p, const char *op, const char *poll)
 	return 1;
 }
 
+/* --arms KEY: op (its values come from the ops, plan_op_arms), or the
+ * key that holds the list. */
+static int arms_named(const struct pingpong_req *o, struct pp_plan *p, const char *list, struct cp_err *e)
+{
+	if (!strcmp(o->arms, "op")) {
+		if (p->key)
+			return cp_errf(e, CP_EUSAGE, "--arms op and --%s %s: arms over one key at a time", p->key, list);
+		p->key = "op";
+		return 0;
+	}
+#define PP_KEY_IS(f, member) !strcmp(o->arms, #f) ||
+	if (!(PP_ARM_KEYS(PP_KEY_IS) 0))
+		return cp_errf(e, CP_EUSAGE, "--arms %s: allowed: op, shm, pages, layout, poll, impl, placement", o->arms);
+#undef PP_KEY_IS
+	if (!p->key || strcmp(p->key, o->arms))
+		return cp_errf(e, CP_EUSAGE, "--arms %s: --%s holds no list of 2 to %d values", o->arms, o->arms, ARMS_MAX);
+	return 0;
+}
+
+/* The ops as arms (--arms op): the ops the plan found, one design. */
+static int plan_op_arms(const struct pingpong_req *o, struct pp_plan *p, struct cp_err *e)
+{
+	if (!p->key || strcmp(p->key, "op"))
+		return 0;
+	if (p->nk < 2 || p->nk > ARMS_MAX)
+		return cp_errf(e, CP_EUSAGE, "--arms op with --op %s: %d ops, allowed: 2 to %d", o->op ? o->op : "all", p->nk,
+			       ARMS_MAX);
+	for (int x = 0; x < p->nk; x++)
+		p->val[x] = p->k[x]->name;
+	p->narms = (unsigned)p->nk;
+	for (p->ref = 0; o->baseline && p->ref < p->narms && strcmp(p->val[p->ref], o->baseline); p->ref++)
+		;
+	if (p->ref == p->narms)
+		return cp_errf(e, CP_EUSAGE, "--baseline %s: not one of the arms, allowed: the ops of --op %s", o->baseline,
+			       o->op ? o->op : "all");
+	p->nk = 1; /* one design per pair: its arms are the ops */
+	return 0;
+}
+
 /* The one key whose option holds a list: its values are the arms. */
 static int plan_keys(const struct pingpong_req *o, struct pp_plan *p, struct cp_err *e)
 {
 	const char *list = NULL, *v;
 	char *save = NULL;
+	int rc;
 
 #define PP_KEY_LIST(f, member)                                                                            \
 	if ((v = o->member) && strchr(v, ',')) {                                                          \
@@ -73,6 +114,10 @@ static int plan_keys(const struct pingpong_req *o, struct pp_plan *p, struct cp_
 	}
 	PP_ARM_KEYS(PP_KEY_LIST)
 #undef PP_KEY_LIST
+	if (o->arms && (rc = arms_named(o, p, list, e)))
+		return rc;
+	if (p->key && !strcmp(p->key, "op"))
+		return 0; /* the values: plan_op_arms */
 	if (!p->key)
 		return o->baseline ? cp_errf(e, CP_EUSAGE, "--baseline %s: needs arms: a list on one of --shm, --pages, "
 					     "--layout, --poll, --impl, --placement", o->baseline) : 0;
@@ -160,12 +205,13 @@ static int karms_init(const struct pingpong_req *o, const struct pp_plan *p, con
 	size_t off = 0;
 	int rc = 0;
 
-	d->key = p->key;
+	/* the arms column names the rows' column: --op's is kernel */
+	d->key = strcmp(p->key, "op") ? p->key : "kernel";
 	d->k = p->narms;
 	d->ref = p->ref;
 	d->mode = p->modes[0];
 	d->margin_pct = p->margin_pct;
-	off = (size_t)snprintf(d->name, sizeof(d->name), "%s=", p->key);
+	off = (size_t)snprintf(d->name, sizeof(d->name), "%s=", d->key);
 	for (unsigned x = 0; x < p->narms && !rc; x++) {
 		struct pp_mem a = arm_mem(p, m, x);
 
@@ -190,8 +236,9 @@ static int karms_kernels(const struct pingpong_req *o, const struct pp_plan *p, 
 	for (unsigned x = 0; x < d->k; x++) {
 		const char *impl = !strcmp(p->key, "impl") ? p->val[x] : o->impl;
 		const char *poll = !strcmp(p->key, "poll") ? p->val[x] : o->poll;
+		const char *op = !strcmp(p->key, "op") ? p->val[x] : k->name;
 
-		if (!(d->arm[x].k = kernel_find("pingpong", k->name, impl, o->spin, poll, e)))
+		if (!(d->arm[x].k = kernel_find("pingpong", op, impl, o->spin, poll, e)))
 			return e->code;
 	}
 	return 0;
@@ -274,7 +321,8 @@ static int pingpong_run(const void *req, struct cp_err *e)
 	int rc, np = 0;
 
 	memset(pl, 0, sizeof(pl));
-	if (req_format(&o->c, e) < 0 || plan_keys(o, &plan, e) || plan_ops(o, &plan, e) || plan_modes(o, &plan, e)) {
+	if (req_format(&o->c, e) < 0 || plan_keys(o, &plan, e) || plan_ops(o, &plan, e) || plan_op_arms(o, &plan, e) ||
+	    plan_modes(o, &plan, e)) {
 		rc = e->code;
 		goto out;
 	}

@@ -454,6 +454,8 @@ static int karm_block(void *arg, int x, const struct sampler_req *req, double *v
 
 static void set_key(struct cp_row *row, const char *key, const char *value)
 {
+	if (!strcmp(key, "kernel"))
+		row->kernel = value; /* ops as arms */
 #define PP_KEY_SET(f, member)      \
 	if (!strcmp(key, #f))      \
 		row->f = value;

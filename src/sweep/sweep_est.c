@@ -116,6 +116,8 @@ static int key_arms(const struct sweep_cell *c, const struct experiment *x)
 	char key[32];
 	int n;
 
+	if (sweep_cell_opt(c, "arms"))
+		return 1; /* --arms op: the op list is the arms */
 	for (const char *k = x->arm_keys; k && sscanf(k, " %31s%n", key, &n) == 1; k += n) {
 		const char *v = sweep_cell_opt(c, key);
 

@@ -312,6 +312,23 @@ assert float(c[0]['ci_level']) == 95 and c[0]['verdict'], c
 		notok "k arms over --$1" "exit $?: $(head -c 300 "$TMP/karm2.err")"
 	fi
 done
+# ops as arms: --arms op makes the op list one design (the rows' kernel
+# column holds the pair), --baseline one of the ops
+if "$CP" pingpong --cpus 0,1 --arms op --op cas,faa,xchg --baseline faa --format csv >"$TMP/karm3.csv" 2>"$TMP/karm3.err" &&
+	python3 - "$TMP/karm3.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+a = [r for r in rows if r["metric"] == "round_trip"]
+c = [r for r in rows if r["metric"] == "ratio"]
+assert [r["kernel"] for r in a] == ["cas", "faa", "xchg"] and all(r["arms"] == "kernel=cas:faa:xchg" for r in rows), a
+assert [r["kernel"] for r in c] == ["faa:cas", "faa:xchg"] and [r["arm"] for r in c] == ["2:1", "2:3"], c
+assert all(abs(float(r["ci_level"]) - 97.5) < 1e-9 and r["verdict"] for r in c), c
+EOF
+then
+	ok "k arms over --op (--arms op, --baseline faa)"
+else
+	notok "k arms over --op" "$(head -c 300 "$TMP/karm3.err")"
+fi
 out=$("$CP" pingpong --cpus 0,1 --op cas --shm anon,sysv,memfd --format table 2>&1)
 printf '%s\n' "$out" | grep -Eq 'memfd / anon [0-9.]+ \[[0-9.]+, [0-9.]+\]: (equivalent|slower|faster|inconclusive) at a 5% margin \(24 rounds, interval at 97.5%\)' &&
 	ok "k arms: the table states each verdict and its coverage" || notok "k arms: the table" "$out"
