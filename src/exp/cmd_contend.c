@@ -489,6 +489,9 @@ static int measure_arms(struct costs *c, struct ct_cell *cell, struct cp_err *e)
 		cell->mode = c->modes[x];
 		result_arm(c->sink, c->mode_pair, x);
 		rc = emit(c, cell, &v, cell->ctr.acc[x], e);
+		/* the arms' counts are of the operations each did in its time */
+		for (uint64_t s = 0; s < v.ns * cell->n; s++)
+			cell->ctr.ops[x] += (double)v.res[s].ops;
 	}
 	if (!rc && a.pairs) {
 		ct_row(c, cell, &row);

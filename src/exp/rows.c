@@ -114,6 +114,7 @@ void exp_arm_ctr_free(struct exp_arm_ctr *a)
 	for (int x = 0; x < ARMS_MAX; x++) {
 		exp_ctr_acc_free(a->acc[x]);
 		a->acc[x] = NULL;
+		a->ops[x] = 0;
 	}
 }
 
@@ -184,6 +185,8 @@ void exp_arm_ctr_ratio(const struct cp_counters_cfg *cfg, const struct exp_arm_c
 		if (arm_sum(a, 0, i, &s0) && arm_sum(a, 1, i, &s1) && s0 > 0) {
 			row->counters[i].valid = 1;
 			row->counters[i].per_op = s1 / s0;
+			if (a->ops[0] > 0 && a->ops[1] > 0)
+				row->counters[i].per_op *= a->ops[0] / a->ops[1];
 		}
 	}
 }

@@ -35,6 +35,7 @@ void exp_ctr_acc_free(struct agents_shared *acc);
  * only, as the sampler brackets them), for the arm's rows. */
 struct exp_arm_ctr {
 	struct agents_shared *acc[ARMS_MAX];   /* NULL until the arm's first run, or without counters */
+	double ops[ARMS_MAX];  /* the operations the counts are of, when the arms' differ (0: alike) */
 };
 void exp_arm_ctr_add(const struct cp_counters_cfg *cfg, struct exp_arm_ctr *a, int arm,
 		     const struct agents_shared *sh);
@@ -56,9 +57,9 @@ void exp_arms_modes_note(const double *const v[2], const uint64_t n[2], char *no
 int exp_arms_add(struct cp_sink *sink, const struct arms_runs *a, struct cp_row *row, const char *mode,
 		 const char *note, const struct cp_counters_cfg *cfg, const struct exp_arm_ctr *ctr, struct cp_err *e);
 /* The counter columns of the comparison row of two arms of one run per
- * block: arm 2's count / arm 1's, summed over their agents (both arms take
- * the same operations: the same iterations and block pairs), each where
- * both have it and arm 1's is not 0. */
+ * block: arm 2's count per operation / arm 1's, summed over their agents
+ * (the operations: a->ops when set, else alike: the same iterations and
+ * block pairs), each where both have it and arm 1's is not 0. */
 void exp_arm_ctr_ratio(const struct cp_counters_cfg *cfg, const struct exp_arm_ctr *a, struct cp_row *row);
 
 #endif
