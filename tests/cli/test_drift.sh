@@ -145,13 +145,15 @@ else
 fi
 
 # ---- a machine that moves during a long cell ----
-# the matrix (4 ops on the pair, ~2 s each) takes sentinels of its own
-# between its pairs' cells; the shift comes once the first is in
-printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode thread --samples 40000\n' >"$TMP/x.plan"
+# the matrix (4 ops on the pair, ~3 s each) takes sentinels of its own
+# between its pairs' cells; the shift comes once the sentinel before it is
+# in (the matrix, or at least every sentinel it starts, runs shifted)
+printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode thread --samples 60000\n' >"$TMP/x.plan"
 LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/xmoved" \
 	"$CP" sweep --plan "$TMP/x.plan" --dir "$TMP/x" >/dev/null 2>"$TMP/x.err" &
 sw=$!
-moved=$(move_when '[ -s "$TMP/x/.sentinel-inside" ]' "$TMP/xmoved" "$sw")
+moved=$(move_when '[ -f "$TMP/x/sentinel.csv" ] && [ -n "$(awk -F, '"'"'$3 == 2'"'"' "$TMP/x/sentinel.csv")" ]' \
+	"$TMP/xmoved" "$sw")
 wait "$sw"
 rc=$?
 if [ -n "$moved" ] && [ "$rc" = 0 ] && "$CP" report --resume "$TMP/x" >/dev/null 2>&1 &&
@@ -163,6 +165,8 @@ ins = [r for r in rows if r["inside"] == "1"]
 assert len(ins) >= 2, "sentinels inside the matrix: %d" % len(ins)
 assert all(r["before_cell"] == "2" for r in ins), [r["before_cell"] for r in ins]
 assert any(r["epoch"] == "2" for r in ins), "no new epoch inside the matrix: %s" % [(r["p50"], r["epoch"]) for r in rows]
+before = [r for r in rows if r["before_cell"] == "2" and r["inside"] == "0"]
+assert before and before[-1]["epoch"] == "1", "the matrix began in epoch %s" % [r["epoch"] for r in before]
 md = open(d + "/report.md").read()
 sec = md.split("\n## ", )
 mx = [x for x in sec if x.lower().startswith("every pair")]
