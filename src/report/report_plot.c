@@ -237,6 +237,7 @@ struct fig_unit {
 	struct tmp_file data, out[CP_ARRAY_SIZE(plot_ext)];
 	struct plot_proc proc[CP_ARRAY_SIZE(plot_ext)];
 	int start_rc;                  /* unit_start failed: nothing to put in place */
+	size_t nrows;                  /* the rows its data has */
 	double t0;                     /* when it was started */
 	int drawn;
 	int stopped;                   /* killed at the hard deadline: not a failure */
@@ -355,6 +356,7 @@ static int unit_start(struct fig_unit *u, const char *plots, struct cp_err *e)
 			return e->code;
 		}
 		nrows = plot_facet_rows(u->data.f, &u->src->c, &u->src->fa, u->key, u->src->metric);
+		u->nrows = nrows;
 		if (fflush(u->data.f))
 			rc = cp_errf(e, CP_ERUN, "%s: %s", u->data.tmp, strerror(errno));
 	} else {
@@ -377,10 +379,51 @@ static int unit_start(struct fig_unit *u, const char *plots, struct cp_err *e)
 }
 
 /* A unit whose gnuplots ended: its figures put in place, or why not. */
-static int unit_end(struct fig_unit *u, struct plot_set *ps, struct cp_err *e)
+/* A gnuplot killed by a signal it did not ask for (a crash: seen under
+ * load, with nothing on its stderr) is drawn once more, in this process's
+ * turn; a second crash is the figure's failure. */
+static int unit_redraw(struct fig_unit *u, const char *plots, struct cp_err *e)
+{
+	size_t vl = strlen(u->vars) + 10000;
+	char *v = cp_xcalloc(vl, 1), num[32];
+	int sig = 0, rc;
+
+	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+		if (WIFSIGNALED(u->proc[k].status))
+			sig = WTERMSIG(u->proc[k].status);
+	snprintf(v, vl, "%s", u->vars);
+	plot_var(v, vl, "data", u->src ? u->data.tmp : u->raw);
+	snprintf(num, sizeof(num), "%zu", u->nrows);
+	plot_var(v, vl, "nsamples", num);
+	rc = plot_draw(u->script, v, plots, u->name, e);
+	free(v);
+	fprintf(stderr, "cachepong: plot %s: gnuplot died of signal %d; drawn again: %s\n", u->name, sig,
+		rc ? "failed too" : "done");
+	return rc;
+}
+
+static int crashed(const struct fig_unit *u)
+{
+	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+		if (WIFSIGNALED(u->proc[k].status))
+			return 1;
+	return 0;
+}
+
+static int unit_end(struct fig_unit *u, const char *plots, struct plot_set *ps, struct cp_err *e)
 {
 	int rc = u->start_rc ? u->start_rc : u->stopped ? CP_ERUN : 0;
 
+	if (!rc && crashed(u)) {
+		for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
+			tmp_discard(&u->out[k]);
+		rc = unit_redraw(u, plots, e);
+		tmp_discard(&u->data);
+		u->drawn = !rc;
+		if (rc)
+			ps->failed++;
+		return rc;
+	}
 	for (size_t k = 0; k < CP_ARRAY_SIZE(plot_ext); k++)
 		if (!rc)
 			rc = plot_proc_result(&u->proc[k], e);
@@ -551,7 +594,7 @@ static int draw_all(struct fig_all *all, const char *plots, const struct plot_de
 		for (size_t r = 0; r < nrun;)
 			if (!unit_running(run[r])) {
 				took[run[r] - all->u] = cp_now_s() - run[r]->t0;
-				unavail |= unit_end(run[r], ps, e) == CP_EUNAVAIL;
+				unavail |= unit_end(run[r], plots, ps, e) == CP_EUNAVAIL;
 				run[r] = run[--nrun];
 			} else {
 				r++;

@@ -293,4 +293,31 @@ done
 grep -q "Is memory shared between processes as fast as between threads" "$R/report.md" &&
 	ok "quick report answers the question" || notok "quick report" "$(head -30 "$R/report.md")"
 
+# a gnuplot that dies of a signal (a crash, nothing on its stderr) is run
+# once more; one that always dies fails its figure and the report says so
+GNUPLOT=$(command -v gnuplot)
+if [ -n "$GNUPLOT" ]; then
+	mkdir -p "$TMP/segv"
+	for mode in once always; do
+		rm -f "$TMP/segv/crashed"
+		printf '#!/bin/sh
+case "$*" in *forest.gp*) if [ %s ] || [ ! -e "%s" ]; then : >"%s"; kill -SEGV $$; fi ;; esac
+exec %s "$@"
+' \
+			"$([ $mode = always ] && echo 1 || echo '')" "$TMP/segv/crashed" "$TMP/segv/crashed" "$GNUPLOT" >"$TMP/segv/gnuplot"
+		chmod +x "$TMP/segv/gnuplot"
+		rm -rf "$TMP/segv-$mode" && cp -r "$TMP/karms" "$TMP/segv-$mode"
+		PATH="$TMP/segv:$PATH" "$CP" report --resume "$TMP/segv-$mode" >/dev/null 2>"$TMP/segv-$mode.err"
+		rc=$?
+		case $mode in
+		once) [ "$rc" = 0 ] && grep -q "plot pingpong-forest: gnuplot died of signal 11; drawn again: done" "$TMP/segv-$mode.err" &&
+			[ -s "$TMP/segv-$mode/plots/pingpong-forest.png" ] && ok "a crashed gnuplot is run once more" ||
+			notok "gnuplot crash once" "rc $rc: $(tail -3 "$TMP/segv-$mode.err")" ;;
+		always) [ "$rc" != 0 ] && grep -q "drawn again: failed too" "$TMP/segv-$mode.err" &&
+			[ -z "$(ls "$TMP/segv-$mode/plots" | grep tmp)" ] && ok "a gnuplot that always crashes fails its figure, nothing left" ||
+			notok "gnuplot crash always" "rc $rc: $(tail -3 "$TMP/segv-$mode.err")" ;;
+		esac
+	done
+fi
+
 finish

@@ -65,9 +65,18 @@ static int delayed(void)
 	return (double)(x >> 11) / 9007199254740992.0 < p;
 }
 
+static long (*real)(long, ...);
+
+/* Resolved once at load, before any thread: a lazy dlsym from the
+ * threads of another program the preload reaches (gnuplot's) is a lock
+ * taken where it may not be. */
+__attribute__((constructor)) static void resolve(void)
+{
+	real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+}
+
 long syscall(long number, ...)
 {
-	static long (*real)(long, ...);
 	long a[6];
 	va_list ap;
 
