@@ -13,7 +13,7 @@
  * (rewritten whole, atomically) with its epoch (drift_epochs); a new
  * epoch is said on stderr; meta.json gets the summary and the timeline.
  *
- * Inside a long cell: a cell predicted to take several sentinel intervals
+ * Inside a long cell: a cell predicted to take a sentinel interval or more
  * (the interval: one sentinel's time over SWEEP_SENTINEL_SHARE, at least
  * SWEEP_SENTINEL_EVERY_MIN s) is started with CACHEPONG_SENTINEL_INSIDE
  * = "INTERVAL;FILE;PLACEMENT".  A command that runs a sweep of its own
@@ -287,7 +287,7 @@ void sweep_sentinel_inside_arm(struct sweep_run_state *r, int i)
 	const char *place = sentinel_place(r->p);
 	char side[4200], env[4400];
 
-	if (s->off || !s->n || !(s->band_pct > 0) || r->pred[i] < 2 * inside_every(s))
+	if (s->off || !s->n || !(s->band_pct > 0) || r->pred[i] < inside_every(s))
 		return;
 	sweep_path(r, side, sizeof(side), SWEEP_SENTINEL_SIDE);
 	unlink(side);

@@ -145,10 +145,10 @@ else
 fi
 
 # ---- a machine that moves during a long cell ----
-# the matrix (4 ops on the pair, ~3 s each) takes sentinels of its own
+# the matrix (4 ops on the pair, ~7 s each) takes sentinels of its own
 # between its pairs' cells; the shift comes once the sentinel before it is
 # in (the matrix, or at least every sentinel it starts, runs shifted)
-printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode thread --samples 60000\n' >"$TMP/x.plan"
+printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode thread --samples 150000\n' >"$TMP/x.plan"
 LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/xmoved" \
 	"$CP" sweep --plan "$TMP/x.plan" --dir "$TMP/x" >/dev/null 2>"$TMP/x.err" &
 sw=$!
