@@ -85,8 +85,11 @@ int drift_epochs(const struct drift_pt *p, int n, double band_pct, int *epoch, d
 			cand = -1;
 			take_in(&c, lv, dev, &ndev);
 			epoch[i] = ne - 1;
-		} else if (cand >= 0 && fabs(lv - log(p[cand].v)) <= b) {
-			/* a second one out, where the first was: the epoch began there */
+		} else if (cand >= 0 && (lv - c.ref) * (log(p[cand].v) - c.ref) > 0) {
+			/* a second one out on the same side: the epoch began at the
+			 * first.  The two need not agree: a host that moves vCPUs
+			 * moves the sentinel by +-20% inside its new state too, and
+			 * jitter does not fall twice out of the band the same way */
 			ne++;
 			c.n = 0;
 			take_in(&c, log(p[cand].v), dev, &ndev);

@@ -10,9 +10,10 @@
  * references either (a machine whose sentinel wanders by 20% between two
  * cells gets a band that holds it).  An epoch's reference is the median
  * of its sentinels so far.  A sentinel outside the band is pending; the
- * next one decides: outside too, on the same level (within the band of
- * the first), and the new epoch began at the first; inside, and the first
- * was jitter.  A lone sentinel outside at the end starts nothing.  The
+ * next one decides: outside too, on the same side of the reference, and
+ * the new epoch began at the first (the two need not agree with each
+ * other: a moved machine wanders in its new state too); inside, and the
+ * first was jitter.  A lone sentinel outside at the end starts nothing.  The
  * figures of cells in different epochs are not compared as if measured
  * together. */
 #ifndef DRIFT_H

@@ -69,6 +69,28 @@ static void jitter_then_move(void **state)
 	assert_true(ref[1] > 2.5 * ref[0]);
 }
 
+/* Measured on the Intel guest under a x4 clock: 163, then 149 (out, low),
+ * then 680 and 559 (out, high, 20% apart): the two high ones start an
+ * epoch though they disagree; the low one alone starts nothing. */
+static void move_that_wanders(void **state)
+{
+	static const double v[] = { 163.4, 163.3, 148.8, 679.7, 558.8 };
+	struct drift_pt p[5];
+	int ep[5], n;
+	double ref[5], band[5];
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		p[i] = (struct drift_pt)PT(v[i]);
+	n = drift_epochs(p, 5, 4.83, ep, ref, band);
+	assert_int_equal(n, 2);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ep[i], 0);
+	assert_int_equal(ep[3], 1);
+	assert_int_equal(ep[4], 1);
+	assert_true(ref[1] > 3 * ref[0]);
+}
+
 static void noise_within(void **state)
 {
 	struct drift_pt p[64];
@@ -93,6 +115,7 @@ int main(void)
 		cmocka_unit_test(band),
 		cmocka_unit_test(step),
 		cmocka_unit_test(jitter_then_move),
+		cmocka_unit_test(move_that_wanders),
 		cmocka_unit_test(noise_within),
 	};
 
