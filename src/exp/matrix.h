@@ -7,6 +7,8 @@
 
 #define MATRIX_MIN_SAMPLES 20
 #define MATRIX_DEF_SAMPLES 200
+/* --parallel: the parent's fork of one pair's process, seconds */
+#define MATRIX_FORK_S 0.2e-3
 
 /* Seconds for npairs pairs at `samples` samples each (plus warm-up),
  * threads or processes. */

@@ -69,6 +69,15 @@ struct pp_karms {
  * comparison row per arm against the baseline, added to sink. */
 int pp_measure_karms(const struct pp_karms *d, const char *mem_spec, struct cp_sink *sink, struct cp_err *e);
 
+/* n disjoint pairs measured at the same time (pp_together.c): a process
+ * per pair, each a cell of its own as pp_measure's (rows[i], raw[i]: the
+ * caller frees raw[i]), all released together; win[i]: the start and end
+ * of pair i's cell, seconds (cp_now_s).  Counters are not taken. */
+int pp_measure_together(const struct pp_run *r, const struct kernel *k, enum agent_mode mode, int n,
+			const int (*pair)[2], const char *const *placement, struct cp_row *rows, double **raw,
+			double (*win)[2], struct cp_err *e);
+/* The least share of one window that another overlaps (1: all at once). */
+double pp_overlap(const double (*win)[2], int n);
 int pp_run_init(struct pp_run *r, const struct exp_req *q, const struct pp_mem *m, unsigned modes,
 		struct cp_err *e);
 void pp_run_free(struct pp_run *r);

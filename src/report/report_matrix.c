@@ -2,6 +2,7 @@
  * placement class, the spread of the pairs' medians (fastest, median,
  * slowest pair) from matrix.csv, and its heat map. */
 #include "report_int.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -18,7 +19,14 @@ struct mgroup {
 	size_t first, ilo, ihi, nv;
 	int km;              /* which op x mode (first seen first) */
 	double lo, hi, med;
+	double ci_lo, ci_hi; /* the median's 95% interval over the pairs (NaN: too few) */
 };
+
+/* A row the matrix measured as a pair's cell: not a --parallel check. */
+static int pair_row(const struct csv *c, size_t j)
+{
+	return !strcmp(csv_str(c, j, COL_metric), "round_trip") && strncmp(csv_str(c, j, COL_arms), "parallel=", 9);
+}
 
 static int cmp_group(const void *a, const void *b)
 {
@@ -32,7 +40,7 @@ static int cmp_group(const void *a, const void *b)
 /* The same op, mode and placement class as row i (a round trip). */
 static int same_group(const struct csv *c, size_t i, size_t j)
 {
-	return !strcmp(csv_str(c, j, COL_metric), "round_trip") &&
+	return pair_row(c, j) &&
 	       !strcmp(csv_str(c, j, COL_kernel), csv_str(c, i, COL_kernel)) &&
 	       !strcmp(csv_str(c, j, COL_mode), csv_str(c, i, COL_mode)) &&
 	       !strcmp(csv_str(c, j, COL_placement), csv_str(c, i, COL_placement));
@@ -64,6 +72,15 @@ static void fill_group(const struct csv *c, size_t i, struct mgroup *x, double *
 		return;
 	qsort(v, x->nv, sizeof(double), cmp_d);
 	x->med = x->nv % 2 ? v[x->nv / 2] : (v[x->nv / 2 - 1] + v[x->nv / 2]) / 2;
+	{
+		size_t lo, hi;
+
+		x->ci_lo = x->ci_hi = NAN;
+		if (!stats_median_ci_ranks(x->nv, &lo, &hi)) {
+			x->ci_lo = v[lo];
+			x->ci_hi = v[hi];
+		}
+	}
 }
 
 /* One group per op x mode x class, sorted by op x mode, then nearest
@@ -78,7 +95,7 @@ static int matrix_groups(const struct csv *c, struct mgroup *g, int max, char (*
 		int dup = 0, k;
 
 		/* the round trips; interleaved arms' comparison rows are not pairs' latencies */
-		if (strcmp(csv_str(c, i, COL_metric), "round_trip"))
+		if (!pair_row(c, i))
 			continue;
 		for (int j = 0; j < ng && !dup; j++)
 			dup = same_group(c, g[j].first, i);
@@ -99,10 +116,75 @@ static int matrix_groups(const struct csv *c, struct mgroup *g, int max, char (*
 	return ng;
 }
 
+/* The pairs far from their class: over 3 robust sigmas (MAD) and 10% off
+ * the class's median; the topology did not predict them. */
+static void rep_matrix_far(struct rep *r, const struct csv *c, const struct mgroup *g, int ng)
+{
+	double *d = cp_xcalloc(c->nrow ? c->nrow : 1, sizeof(double));
+	int said = 0;
+
+	for (int i = 0; i < ng; i++) {
+		size_t n = 0;
+		double mad;
+
+		for (size_t j = 0; j < c->nrow; j++)
+			if (same_group(c, g[i].first, j) && isfinite(csv_val(c, j, COL_p50)))
+				d[n++] = fabs(csv_val(c, j, COL_p50) - g[i].med);
+		if (n < 4)
+			continue;
+		qsort(d, n, sizeof(double), cmp_d);
+		mad = 1.4826 * (n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2);
+		for (size_t j = 0; j < c->nrow && said < 20; j++) {
+			double v = csv_val(c, j, COL_p50);
+
+			if (!same_group(c, g[i].first, j) || !(fabs(v - g[i].med) > fmax(3 * mad, 0.1 * g[i].med)))
+				continue;
+			if (!said++)
+				doc_p(r->d, "Pairs far from their class (over 3 robust sigmas and 10%% from its median): "
+					    "the topology did not predict them.");
+			doc_p(r->d, "- CPUs %s (%s, %s): %.4g ns, the class's median %.4g ns",
+			      csv_str(c, j, COL_cpus), csv_str(c, j, COL_placement), csv_str(c, j, COL_kernel), v,
+			      g[i].med);
+		}
+	}
+	free(d);
+}
+
+/* --parallel auto's checks: each pair alone and with others at once. */
+static void rep_matrix_checks(struct rep *r, const struct csv *c)
+{
+	static const char *const head[] = { "pair (CPUs)", "class", "pairs at once", "parallel / alone, interval",
+					    "verdict" };
+	int n = 0;
+
+	for (size_t i = 0; i < c->nrow; i++) {
+		char cell[5][160];
+
+		if (strcmp(csv_str(c, i, COL_arm), "1:2") || strncmp(csv_str(c, i, COL_arms), "parallel=", 9))
+			continue;
+		if (!n++) {
+			doc_p(r->d, "The matrix ran disjoint pairs at once (--parallel auto) after these checks: each "
+				    "pair alone and with the others at once, as interleaved arms; the number at once "
+				    "stays only when every parallel figure is equivalent to its alone figure within the "
+				    "margin, else it is halved and checked again.");
+			doc_table(r->d, 5, head);
+		}
+		snprintf(cell[0], 160, "%s", csv_str(c, i, COL_cpus));
+		snprintf(cell[1], 160, "%s", csv_str(c, i, COL_placement));
+		snprintf(cell[2], 160, "%s", csv_str(c, i, COL_arms) + strlen("parallel=1:"));
+		snprintf(cell[3], 160, "%.4f [%.4f, %.4f]", csv_val(c, i, COL_p50), csv_val(c, i, COL_ci_lo),
+			 csv_val(c, i, COL_ci_hi));
+		snprintf(cell[4], 160, "%s (margin %s%%)", csv_str(c, i, COL_verdict), csv_str(c, i, COL_margin));
+		doc_row(r->d, 5, cell);
+	}
+	if (n)
+		doc_table_end(r->d);
+}
+
 void rep_matrix(struct rep *r)
 {
 	static const char *const head[] = { "op", "mode", "placement class", "pairs",
-					    "fastest pair [ns]", "median of the pairs [ns]",
+					    "fastest pair [ns]", "median of the pairs [ns], 95% interval",
 					    "slowest pair [ns]" };
 	struct csv c;
 	struct mgroup g[64];
@@ -124,11 +206,16 @@ void rep_matrix(struct rep *r)
 		snprintf(cell[2], 160, "%s", csv_str(&c, g[i].first, COL_placement));
 		snprintf(cell[3], 160, "%zu", g[i].nv);
 		snprintf(cell[4], 160, "%.4g (CPUs %s)", g[i].lo, csv_str(&c, g[i].ilo, COL_cpus));
-		snprintf(cell[5], 160, "%.4g", g[i].med);
+		if (isfinite(g[i].ci_lo))
+			snprintf(cell[5], 160, "%.4g [%.4g, %.4g]", g[i].med, g[i].ci_lo, g[i].ci_hi);
+		else
+			snprintf(cell[5], 160, "%.4g (too few pairs for an interval)", g[i].med);
 		snprintf(cell[6], 160, "%.4g (CPUs %s)", g[i].hi, csv_str(&c, g[i].ihi, COL_cpus));
 		doc_row(r->d, 7, cell);
 	}
 	doc_table_end(r->d);
+	rep_matrix_far(r, &c, g, ng);
+	rep_matrix_checks(r, &c);
 	for (int k = 0; k < nkm; k++) {
 		char line[1200] = "";
 

@@ -49,6 +49,7 @@ static const struct req_opt matrix_opts[] = {
 	REQ_OPT_MODE(T, "thread"), REQ_OPT(T, op, op, "cas"), REQ_OPT(T, layout, layout, NULL),
 	REQ_OPT(T, spin, spin, NULL), REQ_OPT(T, poll, poll, NULL), REQ_OPT(T, impl, impl, NULL),
 	REQ_OPT(T, budget, budget, NULL), REQ_OPT(T, dry_run, dry_run, NULL), REQ_OPT(T, resume, resume, NULL),
+	REQ_OPT(T, parallel, parallel, NULL), REQ_OPT(T, per_class, per_class, NULL),
 };
 #undef T
 
@@ -149,7 +150,8 @@ int mx_mark_done(struct mx *m, const char *path, struct cp_err *e)
 	for (size_t i = 0; m && !rc && i < c.nrow; i++) {
 		int a = atoi(csv_get(&c, i, col[1])), b = atoi(csv_get(&c, i, col[2]));
 
-		if (strcmp(csv_get(&c, i, col[5]), "round_trip"))
+		/* the --parallel auto checks' rows measure no cell of the matrix */
+		if (strcmp(csv_get(&c, i, col[5]), "round_trip") || !strncmp(csv_str(&c, i, COL_arms), "parallel=", 9))
 			continue;
 		for (int k = 0; k < m->nk; k++)
 			for (int md = 0; md < m->nmodes; md++) {
@@ -200,6 +202,34 @@ static void print_plan(FILE *f, const struct matrix_req *o, const struct cp_topo
 		proc ? "forked" : "started");
 }
 
+/* What --per-class and --parallel made of the plan. */
+static void print_par(FILE *f, const struct mx_cmd *x)
+{
+	if (x->o->per_class) {
+		fprintf(f, "sample: %llu pairs per class, spread over packages, and %llu other pairs at random to check "
+			   "that the classes hold (--per-class %llu), instead of every pair\n",
+			(unsigned long long)x->o->per_class, (unsigned long long)x->m.nrandom,
+			(unsigned long long)x->o->per_class);
+		for (uint64_t p = 0; p < x->m.npairs; p++) {
+			char cls[64];
+
+			topo_class_of_pair(x->t, x->m.pair[p][0], x->m.pair[p][1], cls, sizeof(cls));
+			fprintf(f, "  pair %d,%d %s%s\n", x->m.pair[p][0], x->m.pair[p][1], cls,
+				p >= x->m.npairs - x->m.nrandom ? " (random)" : "");
+		}
+	}
+	if (x->par > 1 && x->par_auto)
+		fprintf(f, "parallel: %d pairs at once, no CPU in two (auto: the most there can be); before the matrix "
+			   "a few pairs, one per class first, are measured alone and with the others at once as "
+			   "interleaved arms, and %d stays only if every parallel figure is equivalent to its alone "
+			   "figure within 3%%, else it is halved and checked again\n", x->par, x->par);
+	else if (x->par > 1)
+		fprintf(f, "parallel: %d pairs at once, no CPU in two (not checked against pairs alone: "
+			   "--parallel auto checks)\n", x->par);
+	else if (x->par_auto)
+		fprintf(f, "parallel: one pair at a time (%d CPUs)\n", x->m.ncpu);
+}
+
 /* The options that cannot go together, then ops, modes, outputs, topology. */
 static int mx_check(struct mx_cmd *x, struct cp_err *e)
 {
@@ -213,6 +243,13 @@ static int mx_check(struct mx_cmd *x, struct cp_err *e)
 	if (o->c.place.topology_xml && !o->dry_run && !o->c.checking)
 		return cp_errf(e, CP_EUSAGE, "--topology-xml %s: the matrix measures this machine; a saved topology "
 			       "only plans one (with --dry-run)", o->c.place.topology_xml);
+	if (o->per_class && o->c.place.cpus)
+		return cp_errf(e, CP_EUSAGE, "--per-class %llu: it samples the classes of the whole machine; --cpus %s "
+			       "names the CPUs of a matrix: give one of them", (unsigned long long)o->per_class,
+			       o->c.place.cpus);
+	if (o->parallel && o->c.mode && !strcmp(o->c.mode, "both"))
+		return cp_errf(e, CP_EUSAGE, "--parallel %s: with --mode both the two modes are interleaved arms of "
+			       "each pair's cell; allowed: --mode thread or --mode process", o->parallel);
 	if (o->resume && out->format && strcmp(out->format, "csv"))
 		return cp_errf(e, CP_EUSAGE, "--format %s: --resume adds CSV rows to a CSV file: use --format csv",
 			       out->format);
@@ -267,6 +304,17 @@ static int mx_pairs(struct mx_cmd *x, struct cp_err *e)
 		return cp_errf(e, cpus ? CP_EUSAGE : CP_EUNAVAIL, "%sthe matrix needs two CPUs, %s %d",
 			       cpus ? "--cpus: " : "", cpus ? "the list has" : "this process may use", m->ncpu);
 	make_pairs(m);
+	if (x->o->per_class) {
+		int (*all)[2] = m->pair;
+		uint64_t nall = m->npairs;
+		int rc = mx_per_class(m, x->t, x->o->per_class, all, nall, e);
+
+		free(all);
+		if (rc)
+			return rc;
+	}
+	if (mx_parallel_parse(x->o->parallel, m->ncpu, &x->par, &x->par_auto, e))
+		return e->code;
 	total = m->npairs * (uint64_t)m->nk * (uint64_t)m->nmodes;
 	m->done = cp_xcalloc(total ? total : 1, 1);
 	x->todo = total;
@@ -276,32 +324,57 @@ static int mx_pairs(struct mx_cmd *x, struct cp_err *e)
 	return 0;
 }
 
-/* Samples per pair: --samples, or what --budget allows; --target-ci. */
+/* The cells of op k, mode md: its pending pairs, or their groups at
+ * --parallel N. */
+static uint64_t mx_units(const struct mx_cmd *x, int k, int md)
+{
+	uint64_t *pend, *order, *start, np = mx_pending(&x->m, k, md, &pend), ng = np;
+
+	if (x->par > 1) {
+		order = cp_xcalloc(np ? np : 1, sizeof(uint64_t));
+		ng = mx_groups(&x->m, pend, np, x->par, order, &start);
+		free(order);
+		free(start);
+	}
+	free(pend);
+	return ng;
+}
+
+/* Samples per pair: --samples, or what --budget allows; --target-ci.  At
+ * --parallel N a group of pairs costs what one pair does, plus the fork of
+ * a process per pair (MATRIX_FORK_S each, in turn). */
 static int mx_samples(struct mx_cmd *x, struct cp_err *e)
 {
 	const struct matrix_req *o = x->o;
 	int proc = x->m.nmodes == 2 || x->m.modes[0] == AGENT_PROCESS, samples = req_given(&o->c, OPT_samples);
+	uint64_t units[2] = { 0, 0 };
+	double fork_s = x->par > 1 ? (double)x->todo * MATRIX_FORK_S : 0;
 
+	for (int k = 0; k < x->m.nk; k++)
+		for (int md = 0; md < x->m.nmodes; md++)
+			units[md] += mx_units(x, k, md);
 	x->cap = o->c.smp.samples;
 	x->target = req_given(&o->c, OPT_target_ci) ? o->c.smp.target_ci : samples ? 0 : MATRIX_DEF_TARGET_CI;
 	if (req_given(&o->c, OPT_budget)) {
-		uint64_t fit = matrix_samples_for(x->todo, o->budget, proc);
+		uint64_t fit = matrix_samples_for(units[0] + units[1], o->budget - fork_s, proc);
 		char a[32], b[32];
 
 		if (!fit && x->todo)
 			return cp_errf(e, CP_EUSAGE, "--budget %s: too short for %llu pair measurements: they need at "
-				       "least %s at %d samples per pair; allowed: a longer --budget, fewer CPUs "
-				       "(--cpus), fewer --op or one --mode",
+				       "least %s at %d samples per pair; allowed: a longer --budget, --parallel, "
+				       "--per-class, fewer CPUs (--cpus), fewer --op or one --mode",
 				       cp_fmt_dur(o->budget, a, sizeof(a)), (unsigned long long)x->todo,
-				       cp_fmt_dur(matrix_estimate(x->todo, MATRIX_MIN_SAMPLES, proc), b, sizeof(b)),
+				       cp_fmt_dur(fork_s + matrix_estimate(units[0] + units[1], MATRIX_MIN_SAMPLES, proc),
+						  b, sizeof(b)),
 				       MATRIX_MIN_SAMPLES);
 		if (!samples)
 			x->cap = 5 * MATRIX_DEF_SAMPLES;
 		if (fit < x->cap)
 			x->cap = fit;
 	}
+	x->est = fork_s;
 	for (int md = 0; md < x->m.nmodes; md++)
-		x->est += matrix_estimate(x->todo / (uint64_t)x->m.nmodes, x->cap, x->m.modes[md] == AGENT_PROCESS);
+		x->est += matrix_estimate(units[md], x->cap, x->m.modes[md] == AGENT_PROCESS);
 	return 0;
 }
 
@@ -354,7 +427,6 @@ static int mx_open(struct mx_cmd *x, int *stop, struct cp_err *e)
 	if (x->keep && !o->resume && !access(x->state, F_OK))
 		return cp_errf(e, CP_EUSAGE, "--out %s: %s holds an interrupted matrix: continue it with --resume %s, "
 			       "or remove %s", x->file, x->state, x->file, x->state);
-	mx_plan(x);
 	if (!x->keep && (mx_temp_dir(x, e) || req_sink_open(&o->c, &x->sink, e)))
 		return e->code;
 	if (x->sink)
@@ -370,8 +442,10 @@ static void mx_free(struct mx_cmd *x)
 	free(x->m.pair);
 	free(x->m.done);
 	cpulist_free(&x->own);
-	for (int i = 0; i < x->plan.n; i++)
+	for (int i = 0; i < x->plan.n; i++) {
 		free(x->cell[i].line);
+		free(x->cell[i].pair);
+	}
 	free(x->cell);
 	sweep_plan_free(&x->plan);
 }
@@ -386,6 +460,7 @@ static int matrix_run(const void *req, struct cp_err *e)
 	    (rc = mx_open(&x, &stop, e)) || o->c.checking)
 		goto out;
 	print_plan(o->dry_run ? stdout : stderr, o, x.t, &x.m, x.cap, x.target, x.est);
+	print_par(o->dry_run ? stdout : stderr, &x);
 	if (stop) {
 		if (!x.todo && !o->dry_run)
 			fprintf(stderr, "matrix: every pair is in %s already\n", x.file);

@@ -32,6 +32,54 @@ static void state_path(const struct mx_cmd *x, char *buf, size_t len, const char
 	snprintf(buf, len, "%s/%s", x->state, name);
 }
 
+/* A group of pairs measured at the same time: each pair's row, with a note
+ * of how many ran at once and how much their cells overlapped. */
+static int mx_group_cell(struct mx_cmd *x, const struct mx_cell *s, struct cp_sink *cs, double *sample_s,
+			 uint64_t *taken, struct cp_err *e)
+{
+	struct cp_row *rows = cp_xcalloc((size_t)s->np, sizeof(*rows));
+	double **raw = cp_xcalloc((size_t)s->np, sizeof(*raw)), (*win)[2] = cp_xcalloc((size_t)s->np, sizeof(*win));
+	char (*cls)[64] = cp_xcalloc((size_t)s->np, sizeof(*cls));
+	const char **place = cp_xcalloc((size_t)s->np, sizeof(*place));
+	static char note[160];
+	int rc;
+
+	for (int i = 0; i < s->np; i++) {
+		topo_class_of_pair(x->t, s->pair[i][0], s->pair[i][1], cls[i], sizeof(cls[i]));
+		place[i] = cls[i];
+	}
+	rc = pp_measure_together(&x->run, s->k, x->m.modes[s->md], s->np, (const int (*)[2])s->pair, place, rows, raw,
+				 win, e);
+	snprintf(note, sizeof(note), "%d pairs at once (--parallel); each pair's cell overlapped every other's for "
+		 ">= %.0f%% of its time", s->np, 100 * pp_overlap((const double (*)[2])win, s->np));
+	*sample_s = 0;
+	*taken = 0;
+	for (int i = 0; i < s->np && !rc; i++) {
+		rows[i].experiment = "matrix";
+		rows[i].note = note;
+		rc = result_add(cs, &rows[i], e);
+		if (!rc && x->sink)
+			rc = result_add(x->sink, &rows[i], e);
+		/* the group takes as long as its longest pair */
+		if (rows[i].samples > *taken) {
+			*taken = rows[i].samples;
+			*sample_s = rows[i].st.mean * (double)rows[i].iters_per_sample * 1e-9;
+		}
+	}
+	if (rc)
+		result_abort(cs);
+	else
+		rc = result_close(cs, e);
+	for (int i = 0; i < s->np; i++)
+		free(raw[i]);
+	free(raw);
+	free(rows);
+	free(win);
+	free(cls);
+	free(place);
+	return rc;
+}
+
 /* One cell (sweep_here): measured, its rows to out (and raw), and to the
  * command's own sink when the rows go out as measured. */
 static int mx_cell(void *arg, int i, uint64_t samples, const char *out, const char *raw, double *sample_s,
@@ -52,6 +100,8 @@ static int mx_cell(void *arg, int i, uint64_t samples, const char *out, const ch
 	x->run.max_samples = samples;
 	x->run.samples = x->target > 0 && samples > MATRIX_MIN_SAMPLES ? MATRIX_MIN_SAMPLES : samples;
 	x->run.target_ci = x->target;
+	if (s->np)
+		return mx_group_cell(x, s, cs, sample_s, taken, e);
 	topo_class_of_pair(x->t, s->a, s->b, cls, sizeof(cls));
 	if (s->md < 0) {
 		n = 3;
@@ -96,8 +146,54 @@ static void add_cell(struct mx_cmd *x, const struct kernel *k, int a, int b, int
 		if (pass[j][1])
 			off += (size_t)snprintf(line + off, sizeof(line) - off, " --%s %s", pass[j][0], pass[j][1]);
 	x->cell = cp_xrealloc(x->cell, ((size_t)x->plan.n + 1) * sizeof(*x->cell));
-	x->cell[x->plan.n] = (struct mx_cell){ k, a, b, md, cp_xstrdup(line) };
+	x->cell[x->plan.n] = (struct mx_cell){ k, a, b, md, 0, NULL, cp_xstrdup(line) };
 	sweep_plan_add_line(&x->plan, line);
+}
+
+/* A cell of n pairs at once (pairs p[0..n) of m->pair): its line names the
+ * group by its number and first pair (a line is a name, never parsed). */
+static void add_group(struct mx_cmd *x, const struct kernel *k, int md, const uint64_t *p, int n, uint64_t g,
+		      uint64_t ng)
+{
+	char line[256];
+	int (*pair)[2] = cp_xcalloc((size_t)n, sizeof(*pair));
+
+	for (int i = 0; i < n; i++) {
+		pair[i][0] = x->m.pair[p[i]][0];
+		pair[i][1] = x->m.pair[p[i]][1];
+	}
+	snprintf(line, sizeof(line), "matrix --op %s --mode %s --parallel %d: group %llu of %llu, %d pairs from %d,%d",
+		 k->name, agent_mode_name(x->m.modes[md]), x->par, (unsigned long long)g + 1, (unsigned long long)ng,
+		 n, pair[0][0], pair[0][1]);
+	x->cell = cp_xrealloc(x->cell, ((size_t)x->plan.n + 1) * sizeof(*x->cell));
+	x->cell[x->plan.n] = (struct mx_cell){ k, pair[0][0], pair[0][1], md, n, pair, cp_xstrdup(line) };
+	sweep_plan_add_line(&x->plan, line);
+}
+
+uint64_t mx_pending(const struct mx *m, int k, int md, uint64_t **pend)
+{
+	uint64_t n = 0;
+
+	*pend = cp_xcalloc(m->npairs ? m->npairs : 1, sizeof(uint64_t));
+	for (uint64_t p = 0; p < m->npairs; p++)
+		if (!m->done[meas_index(m, k, md, p)])
+			(*pend)[n++] = p;
+	return n;
+}
+
+/* The groups of op k, mode md, at x->par pairs at once. */
+static void plan_groups(struct mx_cmd *x, int k, int md)
+{
+	uint64_t *pend, *order, *start, np = mx_pending(&x->m, k, md, &pend), ng;
+
+	order = cp_xcalloc(np ? np : 1, sizeof(uint64_t));
+	ng = mx_groups(&x->m, pend, np, x->par, order, &start);
+	for (uint64_t g = 0; g < ng; g++)
+		add_group(x, x->m.k[k], md, order + start[g], (int)(start[g + 1] - start[g]), g, ng);
+	x->ngroups += ng;
+	free(start);
+	free(order);
+	free(pend);
 }
 
 void mx_plan(struct mx_cmd *x)
@@ -106,14 +202,20 @@ void mx_plan(struct mx_cmd *x)
 
 	snprintf(x->plan.origin, sizeof(x->plan.origin), "matrix%s%s", x->file ? " --out " : "",
 		 x->file ? x->file : "");
+	x->ngroups = 0;
 	for (int k = 0; k < m->nk; k++)
-		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes); md++)
+		for (int md = 0; md < (m->nmodes == 2 ? 1 : m->nmodes); md++) {
+			if (x->par > 1) {
+				plan_groups(x, k, md);
+				continue;
+			}
 			for (uint64_t p = 0; p < m->npairs; p++) {
 				if (m->done[meas_index(m, k, md, p)] && (m->nmodes == 1 || m->done[meas_index(m, k, 1, p)]))
 					continue;
 				/* both: the two modes as interleaved arms of one cell */
 				add_cell(x, m->k[k], m->pair[p][0], m->pair[p][1], m->nmodes == 2 ? -1 : md);
 			}
+		}
 }
 
 /* FILE.part for a new run: its base (FILE's rows, when adding to it) put
@@ -211,6 +313,57 @@ static int mx_finish(struct mx_cmd *x, int done, struct cp_err *e)
 	return rc;
 }
 
+/* --parallel auto, before the plan: checked by a new run (its rows to the
+ * sink, or into FILE.part's base, so that FILE keeps them), taken from
+ * FILE.part/parallel by a resumed one (the N its plan was dealt at). */
+static int mx_settle_par(struct mx_cmd *x, struct cp_err *e)
+{
+	char path[4300], tmp[4300], base[4300];
+	uint64_t *pend, np;
+	int rc, v = 0;
+	FILE *f;
+
+	if (!x->par_auto || x->par < 2)
+		return 0;
+	state_path(x, path, sizeof(path), "parallel");
+	if (x->keep && x->resuming) {
+		if ((f = fopen(path, "r"))) {
+			if (fscanf(f, "%d", &v) != 1)
+				v = 0;
+			fclose(f);
+		}
+		if (v < 1 || v > x->par)
+			return cp_errf(e, CP_EUSAGE, "--resume %s: %s does not say how many pairs the interrupted run "
+				       "measured at once; allowed: the options of that run", x->file, path);
+		x->par = v;
+		return 0;
+	}
+	np = mx_pending(&x->m, 0, 0, &pend);
+	if (!x->keep) {
+		rc = mx_validate(x, pend, np, x->sink, e);
+	} else {
+		struct cp_sink_req req = { .format = FMT_CSV, .out = tmp, .argc = x->o->c.argc, .argv = x->o->c.argv };
+		struct cp_sink *vs = NULL;
+		size_t n;
+
+		state_path(x, tmp, sizeof(tmp), "parallel.csv");
+		state_path(x, base, sizeof(base), SWEEP_STATE_BASE);
+		if (!(rc = result_open(&req, &vs, e))) {
+			if ((rc = mx_validate(x, pend, np, vs, e)))
+				result_abort(vs);
+			else
+				rc = result_close(vs, e);
+		}
+		if (!rc)
+			rc = csv_merge("out", base, tmp, &n, e);
+		unlink(tmp);
+		if (!rc && (!(f = fopen(path, "w")) || fprintf(f, "%d\n", x->par) < 0 || fclose(f)))
+			rc = cp_errf(e, CP_ERUN, "--out %s: cannot write %s: %s", x->file, path, strerror(errno));
+	}
+	free(pend);
+	return rc;
+}
+
 /* The sweep of the cells, then FILE; the rows out as measured without one. */
 int mx_run(struct mx_cmd *x, struct cp_err *e)
 {
@@ -227,6 +380,9 @@ int mx_run(struct mx_cmd *x, struct cp_err *e)
 		cfg.budget = cfg.budget_total = o->budget;
 	if (x->keep && !x->resuming && (rc = mx_state_new(x, e)))
 		return rc;
+	if ((rc = mx_settle_par(x, e)))
+		return rc;
+	mx_plan(x);
 	if (x->resuming)
 		fprintf(stderr, "matrix: continuing the interrupted run in %s\n", x->state);
 	rc = sweep_run(&cfg, &x->plan, e);

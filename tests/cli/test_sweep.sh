@@ -52,6 +52,35 @@ for x in "$TOPO"/*.xml; do
 	sum=$(printf '%s\n' "$out" | awk '/^  [a-z].* pairs/ { s += $2 } END { print s + 0 }')
 	[ "$sum" = "$pairs" ] && ok "matrix plan $name: classes add up" ||
 		notok "matrix plan $name: classes add up" "sum $sum of classes, $pairs pairs"
+	# --per-class 2: every class of the full plan in the sample, 2 pairs
+	# each (or all it has), 2 random ones besides, no pair twice
+	"$CP" matrix --dry-run --topology-xml "$x" --per-class 2 >"$TMP/pc.txt" 2>&1
+	if printf '%s\n' "$out" | python3 -c '
+import re, sys
+full = {}
+for m in re.finditer(r"^  ([a-z][^ ]*) +([0-9]+) pairs", sys.stdin.read(), re.M):
+    full[m.group(1)] = full.get(m.group(1), 0) + int(m.group(2))  # hybrid: one line per kind
+got = [l.split() for l in open(sys.argv[1]) if l.startswith("  pair ")]
+assert full and got, "no classes or no sample"
+pairs = [tuple(sorted(map(int, g[1].split(",")))) for g in got]
+assert len(set(pairs)) == len(pairs), "a pair twice"
+cls = {}
+for g in got:
+    if len(g) == 3:
+        cls[g[2]] = cls.get(g[2], 0) + 1
+assert set(cls) == set(full), "classes %s, plan %s" % (sorted(cls), sorted(full))
+for c, n in cls.items():
+    assert n == min(2, full[c]), "%s: %d pairs" % (c, n)
+assert sum(1 for g in got if g[-1] == "(random)") == min(2, sum(full.values()) - len(cls)), "random pairs"
+' "$TMP/pc.txt" 2>"$TMP/pc.py"; then
+		ok "matrix --per-class 2 on $name: every class, 2 pairs each, 2 random"
+	else
+		notok "matrix --per-class 2 on $name" "$(tail -1 "$TMP/pc.py")"
+	fi
+	# --parallel auto: half the PUs at once, as many pairs in all
+	par=$("$CP" matrix --dry-run --topology-xml "$x" --parallel auto | sed -n 's/^parallel: \([0-9]*\) pairs at once.*/\1/p')
+	[ "$par" = $((n / 2)) ] && ok "matrix --parallel auto on $name: $par pairs at once" ||
+		notok "matrix --parallel auto on $name" "'$par' pairs at once for $n PUs"
 done
 
 zen4=$TOPO/AMD-19h-Zen4-2xEpyc-9654.xml
@@ -70,6 +99,14 @@ est=$(printf '%s\n' "$fit" | field estimate_s)
 awk -v e="$est" 'BEGIN { exit !(e > 300 && e <= 600) }' &&
 	ok "matrix --budget 10m sizes the samples to fit ($est s)" ||
 	notok "matrix --budget 10m sizes the samples" "estimate $est s: $fit"
+# all 73,536 pairs in minutes: disjoint pairs at once
+est=$("$CP" matrix --dry-run --topology-xml "$zen4" --parallel auto | field estimate_s)
+awk -v e="$est" 'BEGIN { exit !(e > 0 && e <= 120) }' &&
+	ok "matrix --parallel auto on 2x EPYC 9654: all pairs in $est s (2 min at most)" ||
+	notok "matrix --parallel auto on 2x EPYC 9654" "estimate '$est' s"
+"$CP" matrix --dry-run --topology-xml "$zen4" --parallel auto --budget 2m >"$TMP/pb.txt" 2>&1 &&
+	grep -q "^parallel: 192 pairs at once" "$TMP/pb.txt" && ok "matrix --parallel auto --budget 2m fits 73,536 pairs" ||
+	notok "matrix --parallel auto --budget 2m" "$(head -c 300 "$TMP/pb.txt")"
 expect_exit "matrix --budget too short" 2 "budget 30 s: too short for 73536 pair measurements" \
 	"$CP" matrix --dry-run --topology-xml "$zen4" --budget 30s
 expect_exit "matrix --topology-xml measures nothing" 2 "only plans one \\(with --dry-run\\)" \

@@ -210,6 +210,49 @@ got = sorted((min(int(r["cpu_a"]), int(r["cpu_b"])), max(int(r["cpu_a"]), int(r[
 want = sorted((i * t + x, i * t + y) for i in range(cores) for x in range(t) for y in range(x + 1, t))
 if got != want: err.append("pairs %s, want %s" % (got, want))
 ' "$T" "$((S * C))"
+	part_parallel
+}
+
+# disjoint pairs at once: every pair exactly once, no CPU in two pairs of a
+# group, the group's cells overlapping in time (each pair's agents are
+# checked on their CPUs before and after their timed region, or the run fails)
+part_parallel() {
+	if "$CP" matrix --parallel 2 --op cas --samples 5 --out "$OUT/par.csv" >"$TMP/m.txt" 2>"$TMP/err"; then
+		py "matrix --parallel 2: every pair of $NCPU CPUs once, at most 2 at a time, their cells overlapping" "$OUT/par.csv" '
+import itertools, re
+n = int(sys.argv[2])
+got = sorted(tuple(sorted((int(r["cpu_a"]), int(r["cpu_b"])))) for r in rows)
+if got != list(itertools.combinations(range(n), 2)): err.append("pairs %s" % got[:8])
+ovl = []
+for r in rows:
+    m = re.search(r"([0-9]+) pairs at once .* >= ([0-9]+)% of its time", r["note"])
+    if not m: err.append("no group note: %r" % r["note"]); break
+    if int(m.group(1)) not in (1, 2): err.append("%s pairs at once" % m.group(1))
+    if m.group(1) == "2": ovl.append(int(m.group(2)))
+if not ovl: err.append("no group of two")
+elif sorted(ovl)[len(ovl) // 2] < 50: err.append("the groups overlapped little: %s" % ovl)
+' "$NCPU"
+	else
+		notok "matrix --parallel 2" "exit $?: $(grep -v 'warning: timer' "$TMP/err" | head -c 300)"
+	fi
+	# auto checks 4 pairs at once against alone before it trusts them; its
+	# checks are rows of the results (alone, parallel, their ratio)
+	if "$CP" matrix --parallel auto --per-class 1 --op cas --samples 5 --out "$OUT/pauto.csv" >"$TMP/m.txt" 2>"$TMP/err"; then
+		py "matrix --parallel auto --per-class 1: the checks as rows, the N it settled on said" "$OUT/pauto.csv" '
+chk = [r for r in rows if r["arms"].startswith("parallel=")]
+cmp = [r for r in chk if r["arm"] == "1:2"]
+if not cmp: err.append("no check rows")
+for r in cmp:
+    if r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive"): err.append("verdict %r" % r["verdict"])
+    if not float(r["ci_lo"]) <= float(r["p50"]) <= float(r["ci_hi"]): err.append("interval")
+if len([r for r in chk if r["arm"] in ("1", "2")]) != 2 * len(cmp): err.append("arms rows")
+cells = [r for r in rows if not r["arms"]]
+if len(cells) < 4: err.append("%d pairs measured" % len(cells))
+' && grep -q "matrix: --parallel auto: [0-9]* pairs\? at once" "$TMP/err" && ok "the N auto settled on is said" ||
+			notok "matrix --parallel auto: N said" "$(grep parallel "$TMP/err" | head -c 300)"
+	else
+		notok "matrix --parallel auto" "exit $?: $(grep -v 'warning: timer' "$TMP/err" | head -c 300)"
+	fi
 }
 
 part_hugepages() {
