@@ -10,6 +10,7 @@
 #           topology's logical order "0 40 4 44 ..." (default: by OS number)
 #   pkgb    positions (0-based, in order) where a new package starts, e.g. "20"
 #   llcb    positions where a new last-level cache starts
+#   run     the machine and the run's start, for the title (default: none)
 #   cbmin, cbmax  the colour scale's ends (cachepong compare: one scale for
 #           the matrices of several runs); default: this matrix's range
 cp_d = ARG0; cp_k = strlen(cp_d); while (cp_k > 0 && cp_d[cp_k:cp_k] ne "/") { cp_k = cp_k - 1 }
@@ -18,6 +19,7 @@ if (!exists("metric")) { metric = "round_trip" }
 if (!exists("order")) { order = "" }
 if (!exists("pkgb")) { pkgb = "" }
 if (!exists("llcb")) { llcb = "" }
+if (!exists("run")) { run = "" }
 if (!exists("width")) { width = 900 }
 if (!exists("height")) { height = 820 }
 load libdir."common.gp"
@@ -48,10 +50,10 @@ unset table
 if (vmin < vmax) { set cbrange [vmin : vmax] } else { set cbrange [vmin * 0.9 : vmin * 1.1 + 1e-9] }
 if (exists("cbmin") && exists("cbmax")) { set cbrange [real(cbmin) : real(cbmax)] }
 if (!exists("what")) { what = sprintf("core-to-core %s (%s, %s)", pretty(metric), cp_kern, cp_mode) }
-set title sprintf("%s: median of each pair%s%s", what, cpunl, \
+set title sprintf("%s: median of each pair%s%s%s", what, cpunl, run eq "" ? "" : "\n".run, \
 	(pkgb ne "" || llcb ne "") ? "\nlines: package boundaries (black), last-level cache boundaries (white, dashed)" : "")
 set cblabel sprintf("median %s [%s]", pretty(metric), cp_unit)
-set xlabel "CPU (OS number)"
+set xlabel (order eq "" ? "CPU (OS number)" : "CPU (OS number), in topology order: package, die, L3, core, SMT siblings together")
 set ylabel "CPU (OS number)"
 set size ratio -1
 set xrange [-0.5 : n - 0.5]

@@ -88,6 +88,11 @@ size_t plot_facet_rows(FILE *f, const struct csv *c, const struct facets *fa, co
 /* The heat map's CPU order and boundaries, from DIR/topology.xml, as
  * gnuplot variables. */
 void plot_heat_topology(const char *dir, const struct csv *c, char *vars, size_t len);
+/* DIR/plots/matrix-classes.csv: the matrix's class table as rows (each
+ * class's median over its pairs, its 95% interval, the fastest and slowest
+ * pair), for its bar figure; removed when DIR has no matrix. */
+#define REP_MATRIX_CLASSES "plots/matrix-classes.csv"
+void rep_matrix_classes_csv(const char *dir);
 
 /* ---- report_plot.c ---- */
 /* Append name='value' (quoted for gnuplot) to the -e variables. */

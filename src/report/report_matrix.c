@@ -3,6 +3,9 @@
  * slowest pair) from matrix.csv, and its heat map. */
 #include "report_int.h"
 #include "stats.h"
+#include "tmpname.h"
+
+#include <unistd.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -150,6 +153,23 @@ static void rep_matrix_far(struct rep *r, const struct csv *c, const struct mgro
 	free(d);
 }
 
+/* How the pairs were measured: at once (the rows' notes say how many). */
+static void rep_matrix_how(struct rep *r, const struct csv *c)
+{
+	int most = 0;
+
+	for (size_t i = 0; i < c->nrow; i++) {
+		const char *note = csv_str(c, i, COL_note);
+		int n;
+
+		if (pair_row(c, i) && sscanf(note, "%d pairs at once", &n) == 1 && n > most)
+			most = n;
+	}
+	if (most > 1)
+		doc_p(r->d, "Disjoint pairs were measured at once (--parallel), up to %d at a time; each row's note "
+			    "says how many ran with it and how much their cells overlapped.", most);
+}
+
 /* --parallel auto's checks: each pair alone and with others at once. */
 static void rep_matrix_checks(struct rep *r, const struct csv *c)
 {
@@ -181,6 +201,52 @@ static void rep_matrix_checks(struct rep *r, const struct csv *c)
 		doc_table_end(r->d);
 }
 
+struct classes_out {
+	const struct csv *c;
+	const struct mgroup *g;
+	int ng;
+};
+
+static int write_classes(FILE *f, void *arg)
+{
+	const struct classes_out *o = arg;
+
+	fputs("experiment,kernel,mode,metric,unit,placement,pairs,p50,ci_lo,ci_hi,min,max\n", f);
+	for (int i = 0; i < o->ng; i++) {
+		const struct mgroup *g = &o->g[i];
+
+		/* too few pairs for an interval: the fastest to the slowest */
+		fprintf(f, "matrix,%s,%s,round_trip,ns,%s,%zu,%.6g,%.6g,%.6g,%.6g,%.6g\n", csv_str(o->c, g->first, COL_kernel),
+			csv_str(o->c, g->first, COL_mode), csv_str(o->c, g->first, COL_placement), g->nv, g->med,
+			isfinite(g->ci_lo) ? g->ci_lo : g->lo, isfinite(g->ci_hi) ? g->ci_hi : g->hi, g->lo, g->hi);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+void rep_matrix_classes_csv(const char *dir)
+{
+	char path[4200], out[4300];
+	struct cp_err e = { 0 };
+	struct mgroup g[64];
+	char km[16][160];
+	int nkm = 0;
+	struct csv c;
+
+	snprintf(path, sizeof(path), "%s/matrix.csv", dir);
+	snprintf(out, sizeof(out), "%s/" REP_MATRIX_CLASSES, dir);
+	if (access(path, F_OK) || csv_read(path, &c, &e)) {
+		unlink(out);
+		return;
+	}
+	{
+		struct classes_out o = { &c, g, matrix_groups(&c, g, 64, km, &nkm) };
+
+		if (!o.ng || tmp_write_atomic("plot", out, write_classes, &o, &e))
+			unlink(out);
+	}
+	csv_free(&c);
+}
+
 void rep_matrix(struct rep *r)
 {
 	static const char *const head[] = { "op", "mode", "placement class", "pairs",
@@ -196,7 +262,9 @@ void rep_matrix(struct rep *r)
 	ng = matrix_groups(&c, g, 64, km, &nkm);
 	doc_h(r->d, 2, "Every pair of CPUs");
 	doc_p(r->d, "The median round trip of every pair of CPUs (cachepong matrix), grouped by the "
-		    "placement class of the pair, nearest first.");
+		    "placement class of the pair, nearest first; the interval is the 95%% interval of the median "
+		    "over the class's pairs.");
+	rep_matrix_how(r, &c);
 	doc_table(r->d, 7, head);
 	for (int i = 0; i < ng; i++) {
 		char cell[7][160];

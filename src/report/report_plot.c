@@ -306,8 +306,18 @@ static void collect_figure(const char *dir, const char *gpdir, const char *cpu, 
 			plot_var(vars, sizeof(vars), s->fa.fcol[k], csv_get(&s->c, i, csv_col(&s->c, s->fa.fcol[k])));
 		if (f->vars[0])
 			snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "; %s", f->vars);
-		if (!strcmp(f->script, "heatmap.gp"))
+		if (!strcmp(f->script, "heatmap.gp")) {
+			/* which machine and when: heat maps of several runs side by side */
+			char meta[4200], host[128] = "", when[64] = "", run[256];
+
+			snprintf(meta, sizeof(meta), "%s/meta.json", dir);
+			report_json_str(meta, "host", host, sizeof(host));
+			report_json_str(meta, "start_utc", when, sizeof(when));
+			snprintf(run, sizeof(run), "%s%s%s", host, host[0] && when[0] ? ", " : "", when);
+			if (run[0])
+				plot_var(vars, sizeof(vars), "run", run);
 			plot_heat_topology(dir, &s->c, vars, sizeof(vars));
+		}
 		u->vars = cp_xstrdup(vars);
 	}
 }
@@ -638,6 +648,7 @@ int plot_render_dir(const char *dir, const struct plot_deadline *dl, struct plot
 	if (isfinite(rep_drift_pct(&dr)))
 		snprintf(drift, sizeof(drift), "%.2f", rep_drift_pct(&dr));
 	rep_drift_free(&dr);
+	rep_matrix_classes_csv(dir);
 	/* the experiments' figures (their descriptors), in registry order */
 	for (size_t x = 0; x < experiment_count(); x++)
 		for (size_t i = 0; i < experiment_at(x)->nfigures; i++)

@@ -205,11 +205,11 @@ static void print_plan(FILE *f, const struct matrix_req *o, const struct cp_topo
 /* What --per-class and --parallel made of the plan. */
 static void print_par(FILE *f, const struct mx_cmd *x)
 {
-	if (x->o->per_class) {
+	if (x->per_class) {
 		fprintf(f, "sample: %llu pairs per class, spread over packages, and %llu other pairs at random to check "
 			   "that the classes hold (--per-class %llu), instead of every pair\n",
-			(unsigned long long)x->o->per_class, (unsigned long long)x->m.nrandom,
-			(unsigned long long)x->o->per_class);
+			(unsigned long long)x->per_class, (unsigned long long)x->m.nrandom,
+			(unsigned long long)x->per_class);
 		for (uint64_t p = 0; p < x->m.npairs; p++) {
 			char cls[64];
 
@@ -304,17 +304,15 @@ static int mx_pairs(struct mx_cmd *x, struct cp_err *e)
 		return cp_errf(e, cpus ? CP_EUSAGE : CP_EUNAVAIL, "%sthe matrix needs two CPUs, %s %d",
 			       cpus ? "--cpus: " : "", cpus ? "the list has" : "this process may use", m->ncpu);
 	make_pairs(m);
-	if (x->o->per_class) {
+	if (x->per_class) {
 		int (*all)[2] = m->pair;
 		uint64_t nall = m->npairs;
-		int rc = mx_per_class(m, x->t, x->o->per_class, all, nall, e);
+		int rc = mx_per_class(m, x->t, x->per_class, all, nall, e);
 
 		free(all);
 		if (rc)
 			return rc;
 	}
-	if (mx_parallel_parse(x->o->parallel, m->ncpu, &x->par, &x->par_auto, e))
-		return e->code;
 	total = m->npairs * (uint64_t)m->nk * (uint64_t)m->nmodes;
 	m->done = cp_xcalloc(total ? total : 1, 1);
 	x->todo = total;
@@ -338,6 +336,50 @@ static uint64_t mx_units(const struct mx_cmd *x, int k, int md)
 	}
 	free(pend);
 	return ng;
+}
+
+/* --budget without --parallel or --per-class, too short for every pair
+ * one at a time at the least samples: disjoint pairs at once (auto), and
+ * if that is still too long, the class sample with the most pairs per
+ * class that fits; said first.  Not for a --resume, whose plan is set. */
+static int mx_fit_budget(struct mx_cmd *x, struct cp_err *e)
+{
+	const struct matrix_req *o = x->o;
+	int proc = x->m.nmodes == 2 || x->m.modes[0] == AGENT_PROCESS;
+	static const uint64_t per_class[] = { 16, 8, 4, 2, 1 };
+	char a[32], b[32];
+	double need = matrix_estimate(x->todo, MATRIX_MIN_SAMPLES, proc);
+
+	if (!req_given(&o->c, OPT_budget) || o->parallel || o->per_class || o->resume || o->c.place.cpus ||
+	    x->m.nmodes == 2 || need <= o->budget || x->m.ncpu < 4)
+		return 0;
+	fprintf(o->dry_run ? stdout : stderr, "budget: %s is too short for every pair one at a time (%s at least): ",
+		cp_fmt_dur(o->budget, a, sizeof(a)), cp_fmt_dur(need, b, sizeof(b)));
+	x->par = x->m.ncpu / 2;
+	x->par_auto = 1;
+	need = (double)x->todo * MATRIX_FORK_S;
+	for (int k = 0; k < x->m.nk; k++)
+		need += matrix_estimate(mx_units(x, k, 0), MATRIX_MIN_SAMPLES, proc);
+	if (need <= o->budget) {
+		fprintf(o->dry_run ? stdout : stderr, "disjoint pairs at once (--parallel auto)\n");
+		return 0;
+	}
+	for (size_t i = 0; i < CP_ARRAY_SIZE(per_class); i++) {
+		free(x->m.pair);
+		free(x->m.done);
+		x->m.ndone = 0;
+		x->per_class = per_class[i];
+		if (mx_pairs(x, e))
+			return e->code;
+		need = (double)x->todo * MATRIX_FORK_S;
+		for (int k = 0; k < x->m.nk; k++)
+			need += matrix_estimate(mx_units(x, k, 0), MATRIX_MIN_SAMPLES, proc);
+		if (need <= o->budget)
+			break;
+	}
+	fprintf(o->dry_run ? stdout : stderr, "a sample of %llu pairs per class (--per-class %llu), disjoint pairs at "
+		"once (--parallel auto)\n", (unsigned long long)x->per_class, (unsigned long long)x->per_class);
+	return 0;
 }
 
 /* Samples per pair: --samples, or what --budget allows; --target-ci.  At
@@ -453,10 +495,12 @@ static void mx_free(struct mx_cmd *x)
 static int matrix_run(const void *req, struct cp_err *e)
 {
 	const struct matrix_req *o = req;
-	struct mx_cmd x = { .o = o, .file = o->resume ? o->resume : o->c.out.out };
+	struct mx_cmd x = { .o = o, .file = o->resume ? o->resume : o->c.out.out, .per_class = o->per_class };
 	int rc, stop;
 
-	if ((rc = mx_check(&x, e)) || (rc = mx_pairs(&x, e)) || (rc = mx_samples(&x, e)) ||
+	if ((rc = mx_check(&x, e)) || (rc = mx_pairs(&x, e)) ||
+	    (rc = mx_parallel_parse(o->parallel, x.m.ncpu, &x.par, &x.par_auto, e)) || (rc = mx_fit_budget(&x, e)) ||
+	    (rc = mx_samples(&x, e)) ||
 	    (rc = mx_open(&x, &stop, e)) || o->c.checking)
 		goto out;
 	print_plan(o->dry_run ? stdout : stderr, o, x.t, &x.m, x.cap, x.target, x.est);
@@ -496,6 +540,10 @@ static const struct exp_figure matrix_figures[] = {
 	{ "matrix", "heatmap.gp", "matrix.csv", "round_trip",
 	  "experiment kernel mode metric unit cpu_a cpu_b p50", "kernel mode", "",
 	  "Core-to-core round trip of every pair of CPUs" },
+	{ "matrix-classes", "bars.gp", "plots/matrix-classes.csv", "round_trip",
+	  "experiment kernel mode metric unit placement p50 ci_lo ci_hi", "", "series='kernel mode'; xname='placement class'; "
+	  "what='matrix, the pairs of each class'",
+	  "Each placement class: the median round trip over its pairs, with its 95% interval over the pairs" },
 };
 
 const struct experiment exp_matrix = {

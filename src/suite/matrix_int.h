@@ -72,6 +72,7 @@ struct mx_cmd {
 	uint64_t cap, todo;
 	double target, est;
 	int par, par_auto;            /* pairs at once (--parallel); auto: to be checked */
+	uint64_t per_class;           /* --per-class, or what --budget chose */
 	uint64_t ngroups;             /* cells of the plan with par > 1 */
 };
 

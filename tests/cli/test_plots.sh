@@ -320,4 +320,82 @@ exec %s "$@"
 	done
 fi
 
+# ---- the heat map's CPUs in topology order (the run's topology.xml) ----
+# six CPUs of a 2x EPYC 9654 (SMT siblings n, n + 192; package 1 from 96)
+# and five of a hybrid Raptor Lake: the x axis's labels left to right
+heat_order() {
+	_d=$TMP/heat-$1
+	mkdir -p "$_d" && cp "$TOPO/$1.xml" "$_d/topology.xml"
+	python3 -c '
+import itertools, sys
+cpus = [int(c) for c in sys.argv[2].split()]
+with open(sys.argv[1], "w") as f:
+    f.write("experiment,kernel,mode,metric,unit,placement,cpus,cpu_a,cpu_b,p50,ci_lo,ci_hi\n")
+    for a, b in itertools.combinations(sorted(cpus), 2):
+        f.write("matrix,cas,thread,round_trip,ns,x,%d;%d,%d,%d,%d,%d,%d\n" % (a, b, a, b, 100 + a % 7, 90, 130))
+' "$_d/matrix.csv" "$2" && "$CP" plot "$_d" >/dev/null 2>"$_d.err" && python3 -c '
+import re, sys
+from collections import defaultdict
+svg = open(sys.argv[1]).read()
+lab = re.findall(r"<g transform=\"translate\(([-0-9.]+),([-0-9.]+)\)[^>]*>\s*<text>([0-9]+)</text>", svg)
+by = defaultdict(list)
+for x, y, t in lab:
+    by[y].append((float(x), t))
+assert by, "no tick labels"
+print(" ".join(t for x, t in sorted(max(by.values(), key=len))))
+' "$_d/plots/matrix-cas-thread.svg"
+}
+if [ -n "$(command -v gnuplot)" ]; then
+	got=$(heat_order AMD-19h-Zen4-2xEpyc-9654 "288 0 96 193 1 192" 2>&1)
+	[ "$got" = "0 192 1 193 96 288" ] && grep -q "package boundaries" "$TMP/heat-AMD-19h-Zen4-2xEpyc-9654/plots/matrix-cas-thread.svg" &&
+		ok "heat map of a 2x EPYC 9654: CPUs by package and core, SMT siblings side by side ($got), package line" ||
+		notok "heat map order, 2x EPYC 9654" "x labels '$got', want '0 192 1 193 96 288'"
+	got=$(heat_order Intel-RaptorLake-Corei7-1370P "19 12 2 1 0" 2>&1)
+	[ "$got" = "0 1 2 12 19" ] && ok "heat map of a hybrid Raptor Lake: P-cores (siblings together), then E-cores ($got)" ||
+		notok "heat map order, Raptor Lake" "x labels '$got', want '0 1 2 12 19'"
+	[ -s "$TMP/heat-AMD-19h-Zen4-2xEpyc-9654/plots/matrix-classes.svg" ] &&
+		ok "the matrix's class bars drawn beside its heat map" || notok "matrix class bars" "no matrix-classes.svg"
+fi
+
+# ---- the report's matrix section: classes with intervals, pairs at once,
+# the --parallel checks, a pair far from its class ----
+R=$TMP/mxrep
+cp -r "$ROOT/results/reference" "$R" && rm -rf "$R/plots" && python3 - "$R/matrix.csv" <<'PYEOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+base, cols = rows[0], list(rows[0].keys())
+out = []
+def add(**kv):
+    r = dict(base); r.update({k: str(v) for k, v in kv.items()}); out.append(r)
+# 12 llc pairs two at a time, one of them far (300 ns against ~100)
+for i in range(12):
+    v = 300 if i == 5 else 100 + i % 3
+    add(cpus="%d;%d" % (2 * i, 2 * i + 1), cpu_a=2 * i, cpu_b=2 * i + 1, p50=v, ci_lo=v - 1, ci_hi=v + 1,
+        note="2 pairs at once (--parallel); each pair's cell overlapped every other's for >= 97% of its time")
+# the check of auto: both arms and their ratio
+for arm, v in (("1", 100), ("2", 101)):
+    add(arms="parallel=1:2", arm=arm, cpus="0;1", cpu_a=0, cpu_b=1, p50=v, ci_lo=v - 1, ci_hi=v + 1, note="check")
+add(arms="parallel=1:2", arm="1:2", cpus="0;1", cpu_a=0, cpu_b=1, metric="ratio", unit="", p50=1.01, ci_lo=0.995,
+    ci_hi=1.02, verdict="equivalent", margin=3, note="check")
+w = csv.DictWriter(open(sys.argv[1], "w"), fieldnames=cols)
+w.writeheader()
+w.writerows(out)
+PYEOF
+if "$CP" report --resume "$R" >/dev/null 2>"$R.err" && python3 - "$R/report.md" <<'PYEOF'
+import sys
+md = open(sys.argv[1]).read().replace("\\", "")  # markdown's escapes
+sec = md.split("## Every pair of CPUs", 1)[1].split("\n## ", 1)[0]
+assert "| cas | thread | llc | 12 |" in sec, "class row of 12 pairs (the checks not counted)"
+assert "median of the pairs [ns], 95% interval" in sec and "101 [100, 102]" in sec, "interval"
+assert "up to 2 at a time" in sec, "pairs at once"
+assert "| 0;1 | llc | 2 | 1.0100 [0.9950, 1.0200] | equivalent (margin 3%) |" in sec, "the check's row"
+assert "CPUs 10;11 (llc, cas): 300 ns" in sec, "the far pair"
+assert sec.count("CPUs ") >= 1 and "CPUs 0;1 (llc" not in sec.split("far from their class")[1], "a near pair listed as far"
+PYEOF
+then
+	ok "report's matrix section: class medians with intervals, pairs at once, the parallel checks, the far pair"
+else
+	notok "report's matrix section" "$(tail -c 300 "$R.err") $(grep -A12 '## Every pair' "$R/report.md" | head -14)"
+fi
+
 finish

@@ -107,8 +107,26 @@ awk -v e="$est" 'BEGIN { exit !(e > 0 && e <= 120) }' &&
 "$CP" matrix --dry-run --topology-xml "$zen4" --parallel auto --budget 2m >"$TMP/pb.txt" 2>&1 &&
 	grep -q "^parallel: 192 pairs at once" "$TMP/pb.txt" && ok "matrix --parallel auto --budget 2m fits 73,536 pairs" ||
 	notok "matrix --parallel auto --budget 2m" "$(head -c 300 "$TMP/pb.txt")"
-expect_exit "matrix --budget too short" 2 "budget 30 s: too short for 73536 pair measurements" \
-	"$CP" matrix --dry-run --topology-xml "$zen4" --budget 30s
+expect_exit "matrix --budget too short, one pair at a time asked" 2 "budget 30 s: too short for 73536 pair measurements" \
+	"$CP" matrix --dry-run --topology-xml "$zen4" --budget 30s --parallel 1
+# a budget too short for one pair at a time: pairs at once, then a class
+# sample, said in the first line
+out=$("$CP" matrix --dry-run --topology-xml "$zen4" --budget 2m)
+first=$(printf '%s\n' "$out" | head -1)
+est=$(printf '%s\n' "$out" | field estimate_s)
+case "$first" in
+"budget: 2 min 00 s is too short for every pair one at a time"*"disjoint pairs at once (--parallel auto)")
+	awk -v e="$est" 'BEGIN { exit !(e > 0 && e <= 120) }' && printf '%s\n' "$out" | grep -q "^pairs: 73536$" &&
+		ok "matrix --budget 2m on 384 CPUs: every pair, disjoint pairs at once, said first ($est s)" ||
+		notok "matrix --budget 2m on 384 CPUs" "estimate $est: $out" ;;
+*) notok "matrix --budget 2m on 384 CPUs: first line" "$first" ;;
+esac
+out=$("$CP" matrix --dry-run --topology-xml "$zen4" --budget 10s)
+est=$(printf '%s\n' "$out" | field estimate_s)
+printf '%s\n' "$out" | head -1 | grep -q "a sample of [0-9]* pairs per class (--per-class [0-9]*), disjoint pairs at once" &&
+	awk -v e="$est" 'BEGIN { exit !(e > 0 && e <= 10) }' &&
+	ok "matrix --budget 10s on 384 CPUs: a class sample at once, said first ($est s)" ||
+	notok "matrix --budget 10s on 384 CPUs" "$(printf '%s\n' "$out" | head -3)"
 expect_exit "matrix --topology-xml measures nothing" 2 "only plans one \\(with --dry-run\\)" \
 	"$CP" matrix --topology-xml "$zen4"
 expect_exit "matrix --cpus with one CPU" 2 "needs two CPUs" "$CP" matrix --cpus 0 --dry-run
