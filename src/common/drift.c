@@ -85,8 +85,17 @@ int drift_epochs(const struct drift_pt *p, int n, double band_pct, int *epoch, d
 			cand = -1;
 			take_in(&c, lv, dev, &ndev);
 			epoch[i] = ne - 1;
+		} else if (cand >= 0 && (lv - c.ref) * (log(p[cand].v) - c.ref) > 0 &&
+			   fabs(lv - log(p[cand].v)) > b && fabs(lv - c.ref) > fabs(log(p[cand].v) - c.ref)) {
+			/* a second one out on the same side, further out than the
+			 * first and not with it: the first was jitter, this one is
+			 * pending (a small outlier just before a big move) */
+			dev[ndev++] = fabs(log(p[cand].v) - c.ref);
+			cand = i;
+			epoch[i] = ne - 1;
 		} else if (cand >= 0 && (lv - c.ref) * (log(p[cand].v) - c.ref) > 0) {
-			/* a second one out on the same side: the epoch began at the
+			/* a second one out on the same side, with the first or
+			 * between it and the reference: the epoch began at the
 			 * first.  The two need not agree: a host that moves vCPUs
 			 * moves the sentinel by +-20% inside its new state too, and
 			 * jitter does not fall twice out of the band the same way */

@@ -10,10 +10,12 @@
  * references either (a machine whose sentinel wanders by 20% between two
  * cells gets a band that holds it).  An epoch's reference is the median
  * of its sentinels so far.  A sentinel outside the band is pending; the
- * next one decides: outside too, on the same side of the reference, and
- * the new epoch began at the first (the two need not agree with each
- * other: a moved machine wanders in its new state too); inside, and the
- * first was jitter.  A lone sentinel outside at the end starts nothing.  The
+ * next one decides: outside too, on the same side of the reference, with
+ * the first or between it and the reference, and the new epoch began at
+ * the first (the two need not agree with each other: a moved machine
+ * wanders in its new state too); further out and not with the first, and
+ * the first was jitter and this one is pending; inside, and the first was
+ * jitter.  A lone sentinel outside at the end starts nothing.  The
  * figures of cells in different epochs are not compared as if measured
  * together. */
 #ifndef DRIFT_H

@@ -91,6 +91,29 @@ static void move_that_wanders(void **state)
 	assert_true(ref[1] > 3 * ref[0]);
 }
 
+/* Measured in CI under a x4 clock: an outlier just out of the band
+ * (212 against 187, band 12.7%) right before the move (708, 677, 651):
+ * the move begins at 708, not at the outlier, and the last one out (805)
+ * alone starts nothing. */
+static void outlier_before_move(void **state)
+{
+	static const double v[] = { 185.7, 188.4, 212.4, 708.5, 677.4, 651.1, 805.3 };
+	struct drift_pt p[7];
+	int ep[7], n;
+	double ref[7], band[7];
+
+	(void)state;
+	for (int i = 0; i < 7; i++)
+		p[i] = (struct drift_pt)PT(v[i]);
+	n = drift_epochs(p, 7, 12.7, ep, ref, band);
+	assert_int_equal(n, 2);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ep[i], 0);
+	for (int i = 3; i < 7; i++)
+		assert_int_equal(ep[i], 1);
+	assert_true(ref[1] > 3 * ref[0]);
+}
+
 static void noise_within(void **state)
 {
 	struct drift_pt p[64];
@@ -116,6 +139,7 @@ int main(void)
 		cmocka_unit_test(step),
 		cmocka_unit_test(jitter_then_move),
 		cmocka_unit_test(move_that_wanders),
+		cmocka_unit_test(outlier_before_move),
 		cmocka_unit_test(noise_within),
 	};
 
