@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "request.h"
@@ -53,7 +55,16 @@ struct cv_shared {
 	struct sampler smp;
 	size_t size;
 	uint64_t expect, bytes, seq[2];
-	double v[];                       /* per timed sample: ns per message */
+	/* CPU time of each side (0: A, the sender; 1: B, the receiver) */
+	uint64_t nv;                      /* room per array of v */
+	/* user, system time from the start of the first timed sample to the
+	 * end of the last (getrusage: the kernel splits a thread's time at its
+	 * ticks, so only a span of many samples has a split worth reading) */
+	uint64_t ru_start[2][2], ru_ns[2][2];
+	int cpu_ok[2];                    /* its clocks could be read */
+	/* per timed sample: ns per message (A's), then each side's CPU ns
+	 * per message (its thread CPU clock): v[0 .. nv), v[nv (1 + side) ..) */
+	double v[];
 };
 
 /* A's and B's buffers: the shared one (own mapping in a process) and a
@@ -103,7 +114,65 @@ struct cv_agent_state {
 	struct cv_shared *P;
 	struct cv_side s;
 	uint64_t seq, expect;
+	uint64_t cpu0, user0, sys0;       /* this thread's CPU clocks before the sample */
 };
+
+static uint64_t tv_ns(const struct timeval *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_usec * 1000ull;
+}
+
+/* This thread's CPU time (its clock) and its user and system parts
+ * (getrusage); 0 when a clock cannot be read. */
+static int cpu_now(uint64_t *cpu, uint64_t *user, uint64_t *sys)
+{
+	struct timespec ts;
+	struct rusage ru;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) || getrusage(RUSAGE_THREAD, &ru))
+		return 0;
+	*cpu = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	*user = tv_ns(&ru.ru_utime);
+	*sys = tv_ns(&ru.ru_stime);
+	return 1;
+}
+
+/* Before each sample, untimed: the thread's CPU clocks (clock_gettime and
+ * getrusage: 0.45-0.48 us the pair on the Intel guest, outside the via's
+ * stamps; about one pair falls inside the sample's CPU time, i.e. under
+ * 0.5 us per sample, spread over its messages). */
+static int cv_prepare(struct agent_ctx *c, void *st, uint64_t pub)
+{
+	struct cv_agent_state *a = st;
+
+	(void)pub;
+	a->P->cpu_ok[c->id] = cpu_now(&a->cpu0, &a->user0, &a->sys0);
+	return 0;
+}
+
+/* After each sample: a timed one's CPU time per message, and the user
+ * and system time since the first timed one began. */
+static int cv_after(struct agent_ctx *c, void *st, int64_t idx, uint64_t iters, double ns, double *value)
+{
+	struct cv_agent_state *a = st;
+	struct cv_shared *P = a->P;
+	uint64_t cpu, user, sys;
+
+	(void)ns;
+	(void)value;
+	if (idx < 0 || (uint64_t)idx >= P->nv || !P->cpu_ok[c->id])
+		return 0;
+	if (!(P->cpu_ok[c->id] = cpu_now(&cpu, &user, &sys)))
+		return 0;
+	P->v[P->nv * (1 + c->id) + (uint64_t)idx] = (double)(cpu - a->cpu0) / (double)(iters ? iters : 1);
+	if (idx == 0) {
+		P->ru_start[c->id][0] = a->user0;
+		P->ru_start[c->id][1] = a->sys0;
+	}
+	P->ru_ns[c->id][0] = user - P->ru_start[c->id][0];
+	P->ru_ns[c->id][1] = sys - P->ru_start[c->id][1];
+	return 0;
+}
 
 /* The timed pass: `iters` messages through the via, which stamps around
  * them itself (A sends and waits for the acknowledgement; B checks). */
@@ -119,7 +188,8 @@ static int cv_pass(struct agent_ctx *c, void *st, uint64_t iters, uint64_t *tick
 	return __atomic_load_n(&c->sh->abort.v, __ATOMIC_ACQUIRE) ? costs_agent_left(c) : via_failed(c, P, &a->s);
 }
 
-static const struct sampler_ops cv_ops = { .pass = cv_pass, .self_timed = 1 };
+static const struct sampler_ops cv_ops = { .prepare = cv_prepare, .pass = cv_pass, .after = cv_after,
+					  .self_timed = 1 };
 
 static int cv_agent(struct agent_ctx *c)
 {
@@ -149,12 +219,22 @@ static int cv_agent(struct agent_ctx *c)
 	else
 		P->bytes = a.s.bytes;
 out:
+	if (P->via->finish)
+		P->via->finish(&a.s, side);
 	if (a.s.priv)
 		munmap(a.s.priv, P->size);
 	if (a.s.shared && (void *)a.s.shared != P->shm.addr)
 		shm_detach(&P->shm, a.s.shared);
 	return rc > 0 ? rc : rc < 0 ? c->sh->slot[c->id].rc : 0;
 }
+
+/* Each side's CPU time per message, per timed sample, and its user and
+ * system time over the span of its runs' samples (n samples). */
+struct cv_cpu {
+	double *v[2];
+	uint64_t n, msgs, ru_ns[2][2];
+	int ok;
+};
 
 struct cv_cell {
 	const struct cv_via *via;
@@ -167,7 +247,32 @@ struct cv_cell {
 	const char *shm, *pages;
 	int node_seen, bufsize;
 	struct exp_arm_ctr ctr;   /* interleaved arms: each arm's counts */
+	struct cv_cpu cpu[2];     /* interleaved arms: each arm's CPU time */
 };
+
+/* Append the n samples of run P (its CPU time) to cpu. */
+static void cpu_add(struct cv_cpu *cpu, const struct cv_shared *P, uint64_t n, uint64_t iters)
+{
+	if (!cpu->n)
+		cpu->ok = 1;
+	cpu->ok &= P->cpu_ok[0] && P->cpu_ok[1];
+	for (int side = 0; side < 2; side++) {
+		cpu->v[side] = cp_xrealloc(cpu->v[side], (size_t)(cpu->n + n) * sizeof(double));
+		memcpy(cpu->v[side] + cpu->n, P->v + P->nv * (1 + (uint64_t)side), (size_t)n * sizeof(double));
+		for (int k = 0; k < 2; k++)
+			cpu->ru_ns[side][k] += P->ru_ns[side][k];
+	}
+	cpu->n += n;
+	cpu->msgs += n * iters;
+}
+
+static void cpu_free(struct cv_cpu *cpu)
+{
+	free(cpu->v[0]);
+	free(cpu->v[1]);
+	memset(cpu, 0, sizeof(*cpu));
+}
+
 
 static int check_counts(const struct cv_cell *cell, const struct cv_shared *P, struct cp_err *e)
 {
@@ -237,6 +342,54 @@ static int emit(struct costs *c, const struct cv_cell *cell, const double *v, co
 	return rc;
 }
 
+/* The CPU-time rows: each side's CPU time per message (its thread's clock,
+ * per timed sample), with its user and system parts over the samples. */
+static int emit_cpu(struct costs *c, const struct cv_cell *cell, const struct cv_sampled *s,
+		    const struct cv_cpu *cpu, const struct agents_shared *sh, struct cp_err *e)
+{
+	static const char *const metric[2] = { "cpu_sender", "cpu_receiver" };
+	int rc = 0;
+
+	if (!cpu->ok) {
+		result_meta_note(c->sink, "copy %s: no CPU time: a thread CPU clock could not be read", cell->via->name);
+		return 0;
+	}
+	for (int side = 0; side < 2 && !rc; side++) {
+		char note[160];
+		struct cp_row row;
+
+		cv_row(c, cell, &row);
+		row.samples = cpu->n;
+		row.iters_per_sample = s->iters;
+		row.sample_ns = s->sample_ns;
+		row.stop = s->stop;
+		row.metric = metric[side];
+		row.unit = "ns/message";
+		row.ticks_per_ns = 0;
+		{
+			double all = (double)(cpu->ru_ns[side][0] + cpu->ru_ns[side][1]);
+
+			if (all > 0)
+				snprintf(note, sizeof(note), "system %.0f%% of its CPU time (getrusage from its first to "
+					 "its last timed sample; the kernel splits user and system at its ticks)",
+					 100 * (double)cpu->ru_ns[side][1] / all);
+			else
+				snprintf(note, sizeof(note), "user and system not split: the span was under one tick");
+		}
+		row.note = note;
+		stats_compute(cpu->v[side], cpu->n, &row.st);
+		row.raw = cpu->v[side];
+		row.nraw = cpu->n;
+		/* the counts of the same runs, per message, as on its latency row */
+		if (c->run.counters && sh)
+			exp_counters_row(sh, c->run.counters, (double)(s->n * s->iters), &row, c->sink);
+		else
+			exp_counters_none(c->run.counters, &row);
+		rc = result_add(c->sink, &row, e);
+	}
+	return rc;
+}
+
 /* One run of the pair with req: P with its values and the agents' slots,
  * checked; cv_run_free ends it. */
 struct cv_run {
@@ -255,8 +408,9 @@ static int cv_run(struct costs *c, struct cv_cell *cell, const struct sampler_re
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->psize = sizeof(struct cv_shared) + sampler_max_samples(req) * sizeof(double);
+	r->psize = sizeof(struct cv_shared) + 3 * sampler_max_samples(req) * sizeof(double);
 	P = r->P = cfg.arg = agents_shared_alloc(r->psize);
+	P->nv = sampler_max_samples(req);
 	P->via = cell->via;
 	sampler_init(&P->smp, req, &cv_tune, P->v);
 	P->size = cell->size;
@@ -297,10 +451,17 @@ static int measure(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 	struct cv_run r;
 	int rc = cv_run(c, cell, &req, &r, e);
 
-	if (!rc && !costs_interrupted(c))
-		rc = emit(c, cell, r.P->v,
-			  &(struct cv_sampled){ r.P->smp.nsamples, r.P->smp.iters_used, sampler_sample_ns(&r.P->smp),
-						sampler_stop(&r.P->smp) }, r.sh, e);
+	if (!rc && !costs_interrupted(c)) {
+		struct cv_sampled s = { r.P->smp.nsamples, r.P->smp.iters_used, sampler_sample_ns(&r.P->smp),
+					sampler_stop(&r.P->smp) };
+		struct cv_cpu cpu = { 0 };
+
+		rc = emit(c, cell, r.P->v, &s, r.sh, e);
+		cpu_add(&cpu, r.P, s.n, s.iters);
+		if (!rc)
+			rc = emit_cpu(c, cell, &s, &cpu, r.sh, e);
+		cpu_free(&cpu);
+	}
 	cv_run_free(cell, &r);
 	return rc;
 }
@@ -321,6 +482,7 @@ static int cv_block(struct costs *c, void *cv, int arm, const struct sampler_req
 		out->iters = r.P->smp.iters_used;
 		out->sample_ns = sampler_sample_ns(&r.P->smp);
 		exp_arm_ctr_add(c->run.counters, &cell->ctr, arm, r.sh);
+		cpu_add(&cell->cpu[arm], r.P, ARMS_BLOCK, r.P->smp.iters_used);
 	}
 	cv_run_free(cell, &r);
 	return rc;
@@ -337,9 +499,12 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 	for (int x = 0; x < 2 && !rc && a.pairs; x++) {
 		cell->mode = c->modes[x];
 		result_arm(c->sink, c->mode_pair, x);
-		rc = emit(c, cell, a.v[x],
-			  &(struct cv_sampled){ a.pairs * ARMS_BLOCK, a.iters, a.sample_ns[x],
-						arms_runs_stop(&a, c->run.target_ci) }, cell->ctr.acc[x], e);
+		struct cv_sampled s = { a.pairs * ARMS_BLOCK, a.iters, a.sample_ns[x],
+					arms_runs_stop(&a, c->run.target_ci) };
+
+		rc = emit(c, cell, a.v[x], &s, cell->ctr.acc[x], e);
+		if (!rc)
+			rc = emit_cpu(c, cell, &s, &cell->cpu[x], cell->ctr.acc[x], e);
 	}
 	if (!rc && a.pairs) {
 		cv_row(c, cell, &row);
@@ -348,8 +513,44 @@ static int measure_arms(struct costs *c, struct cv_cell *cell, struct cp_err *e)
 		rc = exp_arms_add(c->sink, &a, &row, c->mode_pair, "latency: arm 2 / arm 1", c->run.counters, &cell->ctr, e);
 	}
 	exp_arm_ctr_free(&cell->ctr);
+	cpu_free(&cell->cpu[0]);
+	cpu_free(&cell->cpu[1]);
 	arms_runs_free(&a);
 	return rc;
+}
+
+/* `copy --via list`: every via, and whether the DMA engine is usable here. */
+static int copy_list(void)
+{
+	for (size_t i = 0; i < cv_nvias; i++) {
+		char dsa[1200] = "";
+
+		if (!strcmp(cv_vias[i].name, "dsa"))
+			dsa_status(cv_dsa_root(), dsa, sizeof(dsa));
+		printf("%-17s %s%s%s\n", cv_vias[i].name, cv_vias[i].what, dsa[0] ? "\n                  " : "", dsa);
+	}
+	return CP_OK;
+}
+
+/* --via all: the DMA engine only where it is usable (said); named on its
+ * own, it is a via the user asked for and fails where it is not. */
+static void drop_unusable(const char *via, int *idx, int *n, struct costs *c)
+{
+	struct cp_err e = { 0 };
+	struct dsa_wq w;
+	int k = 0;
+
+	if (strcmp(via, "all"))
+		return;
+	for (int i = 0; i < *n; i++) {
+		if (!strcmp(cv_vias[idx[i]].name, "dsa") && dsa_find(cv_dsa_root(), &w, &e)) {
+			fprintf(stderr, "copy: --via all: dsa left out: %s\n", e.msg);
+			result_meta_note(c->sink, "copy --via all: dsa left out: %s", e.msg);
+			continue;
+		}
+		idx[k++] = idx[i];
+	}
+	*n = k;
 }
 
 static int copy_run(const void *req, struct cp_err *ep)
@@ -363,6 +564,8 @@ static int copy_run(const void *req, struct cp_err *ep)
 	int idx[16], n = 0, rc;
 	const char *kind;
 
+	if (!strcmp(o->via, "list"))
+		return copy_list();
 	if ((rc = costs_init(&c, &o->c, &e)) || (rc = costs_check_margin(&c, c.nmodes == 2, "--mode both", &e)) ||
 	    (rc = name_pick(o->via, "via", NAME_TABLE(cv_vias, cv_nvias), idx, 16, &n, &e)) ||
 	    (rc = costs_sizes(o->sizes, &sizes, &ns, &e)))
@@ -380,6 +583,7 @@ static int copy_run(const void *req, struct cp_err *ep)
 			goto out;
 	if ((rc = costs_pairs(&c, &pl, &e)) || o->c.checking || (rc = costs_open_sink(&c, &e)))
 		goto out;
+	drop_unusable(o->via, idx, &n, &c);
 	/* both modes: the two as interleaved arms of one comparison per cell */
 	for (int p = 0; p < pl.npairs && !rc; p++)
 		for (size_t s = 0; s < ns && !rc; s++)
@@ -420,17 +624,22 @@ static const struct exp_figure copy_figures[] = {
 	{ "copy-latency", "size.gp", "copy.csv", "latency",
 	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
 	  "series='kernel mode shm'", "Copying vs sharing: time per message against its size" },
+	{ "copy-cpu", "size.gp", "copy.csv", "cpu_receiver",
+	  "experiment kernel metric unit size_bytes p50 ci_lo ci_hi mode", "",
+	  "series='kernel mode shm'", "What a message costs the receiving CPU: its CPU time per message against the size" },
 	EXP_FOREST("copy"),
 };
 
 const struct experiment exp_copy = {
 	.name = "copy",
-	.summary = "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice ...",
-	.notes = "--iters: the default makes a sample of ~2 ms",
+	.summary = "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice, "
+		   "process_vm_readv, a DMA engine (DSA); its time and what it costs each CPU",
+	.notes = "--iters: the default makes a sample of ~2 ms; --via list: the vias, and whether a DMA engine "
+		 "(DSA) is usable here and why not",
 	EXP_REQUEST(struct copy_req, copy_opts),
 	.run = copy_run,
 	.prior = { .cell_fixed = 0.12, .meas_fixed = 0.005, .t_sample = 2.2e-3, .per_byte = 1e-9,
-		   .min_samples = 5, .max_samples = 100, .all = "via=6" },
+		   .min_samples = 5, .max_samples = 100, .all = "via=7" },
 	.arms = EXP_ARMS_RUNS,
 	.presets = EXP_ITEMS(copy_presets),
 	.probe = "copy --via shared,pipe --sizes 4K --placement {near} --mode thread --samples 5 --warmup 1",

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -147,6 +148,51 @@ static inline const uint64_t *vms_recv(struct cv_side *s, uint64_t n)
 		s->bytes += (uint64_t)k;
 	}
 	return s->priv;
+}
+
+/* ---- dsa: the Data Streaming Accelerator copies A's private message
+ * into the shared buffer (dsa.h), A waiting for its completion record;
+ * then A flags and B reads in place, as for memcpy ---- */
+
+static inline uint64_t *dsa_src(struct cv_side *s) { return s->priv; }
+
+static inline int dsa_send(struct cv_side *s, uint64_t n)
+{
+	const char *why = NULL;
+
+	if (dsa_copy(s->eng, s->shared, s->priv, msg_bytes(s), &why))
+		return fail(s, n, 0, 0, why);
+	return shared_send(s, n);
+}
+
+#define dsa_recv shared_recv
+
+const char *cv_dsa_root(void)
+{
+	const char *r = getenv(CV_DSA_ROOT_ENV);
+
+	return r ? r : "";
+}
+
+static int dsa_setup(struct cv_pair *p, size_t size, struct cp_err *e)
+{
+	(void)size;
+	p->rfd = p->wfd = -1;
+	return dsa_find(cv_dsa_root(), &p->dsa, e);
+}
+
+/* A opens the queue in its own process: the engine works in the address
+ * space of the process that opened it (its PASID). */
+static int dsa_prepare(struct cv_side *s, unsigned side, struct cp_err *e)
+{
+	return side == 0 ? dsa_open(&s->p->dsa, msg_bytes(s), &s->eng, e) : 0;
+}
+
+static void dsa_finish(struct cv_side *s, unsigned side)
+{
+	if (side == 0)
+		dsa_close(s->eng);
+	s->eng = NULL;
 }
 
 /* ---- process_vm_readv: A flags, B reads A's private buffer ---- */
@@ -318,19 +364,22 @@ CV_VIA(memcpy)
 CV_VIA(fd)
 CV_VIA(vms)
 CV_VIA(pvr)
+CV_VIA(dsa)
 
 const struct cv_via cv_vias[] = {
 	{ "shared", "A writes the message into shared memory, B reads it in place", 1,
-	  no_setup, close_fds, no_prepare, shared_run },
+	  no_setup, close_fds, no_prepare, shared_run, NULL },
 	{ "memcpy", "A copies its private message into shared memory, B reads it there", 1,
-	  no_setup, close_fds, no_prepare, memcpy_run },
-	{ "pipe", "write(2) into a pipe, read(2) out of it", 0, pipe_setup, close_fds, no_prepare, fd_run },
+	  no_setup, close_fds, no_prepare, memcpy_run, NULL },
+	{ "pipe", "write(2) into a pipe, read(2) out of it", 0, pipe_setup, close_fds, no_prepare, fd_run, NULL },
 	{ "socketpair", "write(2)/read(2) through an AF_UNIX stream socketpair", 0, socket_setup, close_fds,
-	  no_prepare, fd_run },
+	  no_prepare, fd_run, NULL },
 	{ "vmsplice", "vmsplice(2) A's pages into a pipe, vmsplice(2) them out into B's buffer", 0,
-	  pipe_setup, close_fds, no_prepare, vms_run },
+	  pipe_setup, close_fds, no_prepare, vms_run, NULL },
 	{ "process_vm_readv", "B reads A's private buffer with process_vm_readv(2)", 0, no_setup, close_fds,
-	  pvr_prepare, pvr_run },
+	  pvr_prepare, pvr_run, NULL },
+	{ "dsa", "Intel's Data Streaming Accelerator copies A's private message into shared memory (a user "
+	  "work queue), B reads it there", 1, dsa_setup, close_fds, dsa_prepare, dsa_run, dsa_finish },
 };
 const size_t cv_nvias = CP_ARRAY_SIZE(cv_vias);
 

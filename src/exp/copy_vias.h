@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "cp.h"
+#include "dsa.h"
 #include "timer.h"
 
 /* Shared between the agents (mapped before they start). */
@@ -26,6 +27,7 @@ struct cv_pair {
 	int bufsize;                 /* the pipe's or socket's buffer, bytes; 0 n.a. */
 	pid_t pid[2];                /* each agent's process */
 	const uint64_t *src_a;       /* A's private buffer in A's address space */
+	struct dsa_wq dsa;           /* dsa: the work queue found (A opens it) */
 };
 
 /* One agent's view, on its own stack. */
@@ -41,6 +43,7 @@ struct cv_side {
 	int err;
 	const char *call;
 	int unavail;                 /* the failure means "not possible on this machine" */
+	struct dsa_engine *eng;      /* dsa: A's open work queue */
 };
 
 struct cv_via {
@@ -58,7 +61,13 @@ struct cv_via {
 	 * acknowledgement.  Returns 0 or -1 with s->want/got/err/call. */
 	int (*run)(struct cv_side *s, unsigned side, uint64_t iters, uint64_t *seq,
 		   const struct cp_timer *t, uint64_t *ticks);
+	/* in each agent at its end (NULL: nothing) */
+	void (*finish)(struct cv_side *s, unsigned side);
 };
+
+/* Where `--via dsa` looks for sysfs and /dev: "" or a test's fake root. */
+#define CV_DSA_ROOT_ENV "CACHEPONG_DSA_ROOT"
+const char *cv_dsa_root(void);
 
 /* For a failure with s->unavail: why and what to set (one line). */
 void cv_unavail_hint(const struct cv_side *s, char *buf, size_t len);

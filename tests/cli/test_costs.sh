@@ -189,9 +189,11 @@ n="copy all vias both modes"
 # blocks, one run each) and the comparison of the latencies
 if run "$n" copy --via all --mode both --cpus 0,1 --sizes 64,8K --samples 3 --warmup 1 --iters 20; then
 	py "$n" '
-if len(rows) != 6 * 2 * (2 * 2 + 1): err.append("%d rows" % len(rows))
+# every via that runs here (dsa only where a work queue is usable)
+nv = len({r["kernel"] for r in rows})
+if nv < 6 or len(rows) != nv * 2 * (2 * 4 + 1): err.append("%d rows of %d vias" % (len(rows), nv))
 cmp = [r for r in rows if r["mode"] == "thread:process"]
-if len(cmp) != 12 or any(r["metric"] != "ratio" or r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive") or int(r["blocks"]) < 20 for r in cmp):
+if len(cmp) != nv * 2 or any(r["metric"] != "ratio" or r["verdict"] not in ("equivalent", "slower", "faster", "inconclusive") or int(r["blocks"]) < 20 for r in cmp):
     err.append("comparison rows %s" % [(r["kernel"], r["metric"], r["verdict"]) for r in cmp])
 rows = [r for r in rows if r["mode"] != "thread:process"]
 for r in rows:
@@ -202,11 +204,64 @@ for r in rows:
         # the two middle latencies, inside size over the latency interval
         sz = int(r["size_bytes"])
         if not sz / f(r, "ci_hi") * (1 - 1e-9) <= f(t, "p50") <= sz / f(r, "ci_lo") * (1 + 1e-9): err.append("GB/s not size / latency: %s" % r["kernel"])
-    if r["kernel"] in ("pipe", "vmsplice", "socketpair") and "buffer" not in r["note"]: err.append("no buffer note")
+    if r["metric"] in ("cpu_sender", "cpu_receiver") and (r["unit"] != "ns/message" or not f(r, "p50") > 0 or "system" not in r["note"]):
+        err.append("CPU time row %s %s: %s %s" % (r["kernel"], r["metric"], r["p50"], r["note"]))
+    if r["metric"] in ("latency", "throughput") and r["kernel"] in ("pipe", "vmsplice", "socketpair") and "buffer" not in r["note"]: err.append("no buffer note")
     if r["kernel"] in ("shared", "memcpy") and r["shm"] != "anon": err.append("shm " + r["shm"])
 interleaved = True
 '"$TWINS" <"$TMP/out.csv"
 fi
+# what each copy costs the CPUs: every via's sender and receiver, the pipe's
+# kernel work in its system share (shared memory has none)
+n="copy CPU time per message"
+if run "$n" copy --via all --mode thread --cpus 0,1 --sizes 64K --samples 30; then
+	py "$n" '
+import re
+cpu = {(r["kernel"], r["metric"]): r for r in rows if r["metric"] in ("cpu_sender", "cpu_receiver")}
+vias = {r["kernel"] for r in rows}
+if len(vias) < 6: err.append("vias %s" % sorted(vias))
+for v in vias:
+    for m in ("cpu_sender", "cpu_receiver"):
+        r = cpu.get((v, m))
+        if not r: err.append("no %s row of %s" % (m, v)); continue
+        lat = [x for x in rows if x["kernel"] == v and x["metric"] == "latency"][0]
+        if not 0 < f(r, "p50") <= 2 * f(lat, "p50") * int(lat["iters_per_sample"]): err.append("%s %s %s" % (v, m, r["p50"]))
+def sysp(v):
+    return max(float(re.search(r"system ([0-9.]+)%", cpu[(v, m)]["note"]).group(1)) for m in ("cpu_sender", "cpu_receiver"))
+if not err and not sysp("pipe") > sysp("shared"): err.append("system share: pipe %s%%, shared %s%%" % (sysp("pipe"), sysp("shared")))
+' <"$TMP/out.csv"
+fi
+# a DMA engine: refused with the reason where there is none (exit 3), in
+# fake sysfs trees too; listed with why not
+D=$TMP/dsa
+mkdir -p "$D/none" "$D/nowq/sys/bus/dsa/devices/dsa0" "$D/nowq/sys/bus/dsa/devices/wq0.0" "$D/file/dev/dsa"
+echo disabled >"$D/nowq/sys/bus/dsa/devices/wq0.0/state"
+echo user >"$D/nowq/sys/bus/dsa/devices/wq0.0/type"
+cp -r "$D/nowq/sys" "$D/file/" && echo enabled >"$D/file/sys/bus/dsa/devices/wq0.0/state" &&
+	echo dedicated >"$D/file/sys/bus/dsa/devices/wq0.0/mode" && : >"$D/file/dev/dsa/wq0.0"
+expect_exit "copy --via dsa, no device" 3 "not available on this machine: --via dsa: no DSA device .*idxd" \
+	env CACHEPONG_DSA_ROOT="$D/none" "$CP" copy --via dsa --cpus 0,1
+expect_exit "copy --via dsa, no work queue" 3 "no enabled work queue of type user; configure .*accel-config" \
+	env CACHEPONG_DSA_ROOT="$D/nowq" "$CP" copy --via dsa --cpus 0,1
+expect_exit "copy --via dsa, a queue that is no device" 3 \
+	"--via dsa: (.*is not a character device|the dedicated queue wq0.0 needs MOVDIR64B)" \
+	env CACHEPONG_DSA_ROOT="$D/file" "$CP" copy --via dsa --cpus 0,1 --samples 2
+# a queue this user may not open: as root, run as nobody (where nobody may
+# run this binary at all)
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && $NOBODY "$CP" --version >/dev/null 2>&1; then
+	chmod a+x "$TMP" && chmod 600 "$D/file/dev/dsa/wq0.0" && chmod -R a+rX "$D" && chmod a+w "$D"
+	expect_exit "copy --via dsa, a queue this user may not open" 3 \
+		"work queue .*/dev/dsa/wq0.0: Permission denied: run as root, or give this user the device" \
+		env CACHEPONG_DSA_ROOT="$D/file" CACHEPONG_LOCK="$D/lock" $NOBODY "$CP" copy --via dsa --cpus 0,1
+elif [ "$(id -u)" != 0 ]; then
+	chmod 000 "$D/file/dev/dsa/wq0.0"
+	expect_exit "copy --via dsa, a queue this user may not open" 3 \
+		"work queue .*/dev/dsa/wq0.0: Permission denied" env CACHEPONG_DSA_ROOT="$D/file" "$CP" copy --via dsa --cpus 0,1
+fi
+CACHEPONG_DSA_ROOT=$D/nowq "$CP" copy --via list >"$TMP/list.txt" 2>&1 &&
+	grep -q "^dsa " "$TMP/list.txt" && grep -q "no enabled work queue of type user" "$TMP/list.txt" &&
+	ok "copy --via list: every via, and why no DMA engine is usable" || notok "copy --via list" "$(cat "$TMP/list.txt")"
 expect_exit "copy --via bogus" 2 "--via: invalid value 'bogus'.*vmsplice" "$CP" copy --via bogus
 expect_exit "copy --sizes 100" 2 "--sizes: invalid value '100'.*multiples of 8" "$CP" copy --sizes 100
 expect_exit "copy --sizes 4X" 2 "--sizes: invalid value '4X'" "$CP" copy --sizes 4X

@@ -200,6 +200,13 @@ static void test_copy_vias(void **state)
 
 		memset(p, 0, sizeof(*p));
 		p->rfd = p->wfd = -1;
+		/* the DMA engine where this machine has none: refused, with why */
+		if (!strcmp(v->name, "dsa") && v->setup(p, size, &e) == CP_EUNAVAIL) {
+			assert_non_null(strstr(e.msg, "not available on this machine: --via dsa: "));
+			free(shared);
+			free(p);
+			continue;
+		}
 		assert_int_equal(v->setup(p, size, &e), 0);
 		p->pid[0] = p->pid[1] = getpid();
 		for (unsigned s = 0; s < 2; s++) {
@@ -221,13 +228,16 @@ static void test_copy_vias(void **state)
 		assert_int_equal(x[1].seq, 50);
 		if (!v->shared_buf)
 			assert_int_equal(x[1].s.bytes, 50 * size);
+		for (unsigned s = 0; s < 2; s++)
+			if (v->finish)
+				v->finish(&x[s].s, s);
 		v->teardown(p);
 		for (unsigned s = 0; s < 2; s++)
 			free(x[s].s.priv);
 		free(shared);
 		free(p);
 	}
-	assert_string_equal(cv_via_names(), "shared|memcpy|pipe|socketpair|vmsplice|process_vm_readv");
+	assert_string_equal(cv_via_names(), "shared|memcpy|pipe|socketpair|vmsplice|process_vm_readv|dsa");
 }
 
 /* ---- sync: every blocking primitive ---- */
