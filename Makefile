@@ -47,7 +47,7 @@ endif
 # compile and link flags are recorded too: a changed answer, CFLAGS, SAN,
 # PREFIX or compiler rebuilds what it affects, with no `make clean`.
 # WITHOUT=papi,likwid leaves libraries out on purpose.
-OUTER_GOALS := all test report install bench deps deps-test clean test-fresh fuzz test-vm test-slurm
+OUTER_GOALS := all test report install bench deps deps-test deps-deb deb clean test-fresh fuzz test-vm test-slurm
 CONFIG_GOALS := $(filter-out $(OUTER_GOALS),$(or $(MAKECMDGOALS),all))
 ifneq ($(CONFIG_GOALS),)
 CONFIG_LINE := $(shell CC='$(CC)' CFLAGS='$(CFLAGS)' CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' \
@@ -69,14 +69,23 @@ OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJS))
 BIN       := $(BUILD)/cachepong
 
-.PHONY: all deps deps-test test test-unit test-cli bench report install clean test-fresh fuzz test-vm test-slurm FORCE
+# written by the binary from its own tables, so they cannot disagree with
+# it: the bash completion and the JSON Schema documents
+COMPLETION := $(BUILD)/completion/cachepong
+SCHEMAS    := $(BUILD)/schema/.written
+GENERATED  := $(COMPLETION) $(SCHEMAS)
+
+.PHONY: all deps deps-test deps-deb deb generated test test-unit test-cli bench report install clean test-fresh fuzz test-vm test-slurm FORCE
 all: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(GENERATED)
+generated: $(GENERATED)
 
 deps:
 	@sh tools/deps.sh build
 deps-test:
 	@sh tools/deps.sh test
+deps-deb:
+	@sh tools/deps.sh deb
 
 # V=1 shows the whole command lines
 Q := $(if $(V),,@)
@@ -95,8 +104,19 @@ $(BUILD)/version.h: FORCE
 	@mkdir -p $(BUILD)
 	@rev=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
 	 git diff --quiet HEAD -- 2>/dev/null || rev="$$rev-dirty"; \
+	 [ -n "$$CACHEPONG_GIT_REV" ] && rev=$$CACHEPONG_GIT_REV; \
 	 printf '#define CP_VERSION "%s"\n#define CP_GIT_REV "%s"\n' '$(VERSION)' "$$rev" > $@.tmp; \
 	 cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(COMPLETION): $(BIN)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(BIN) completion bash > $@.tmp && mv $@.tmp $@
+$(SCHEMAS): $(BIN)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $(dir $@)*.schema.json"
+	$(Q)for n in $$($(BIN) schema list); do $(BIN) schema $$n --out $(dir $@)$$n.schema.json || exit 1; done
+	$(Q)touch $@
 
 # `make kernels/cas.s`: the generated assembly of one file, as built.
 %.s: %.c FORCE $(BUILD)/version.h
@@ -169,7 +189,7 @@ test-slurm: deps deps-test
 	@sh tests/slurm/run.sh
 
 test: deps deps-test
-	@$(MAKE) --no-print-directory $(BIN) unit-bins
+	@$(MAKE) --no-print-directory $(BIN) $(GENERATED) unit-bins
 	@$(MAKE) --no-print-directory SAN=asan BUILD=build/asan build/asan/cachepong unit-bins
 	@$(MAKE) --no-print-directory SAN=tsan BUILD=build/tsan build/tsan/cachepong
 	@if command -v clang >/dev/null; then $(FUZZ_BUILD); fi
@@ -185,15 +205,28 @@ report: all
 
 install: all
 	@$(MAKE) --no-print-directory install-files
-install-files:
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/cachepong/plots \
-		$(DESTDIR)$(PREFIX)/share/cachepong/counters $(DESTDIR)$(PREFIX)/share/man/man1
+# The data files where the binary looks (PREFIX/share/cachepong, see
+# src/common/cp_datadir.c), the completion where bash-completion looks
+# (PREFIX/share/bash-completion/completions), the examples with the docs.
+SHARE := $(DESTDIR)$(PREFIX)/share
+install-files: $(BIN) $(GENERATED)
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/cachepong/plots $(SHARE)/cachepong/counters \
+		$(SHARE)/cachepong/schema $(SHARE)/cachepong/tools/slurm $(SHARE)/man/man1 \
+		$(SHARE)/bash-completion/completions $(SHARE)/doc/cachepong/examples
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/cachepong
-	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/cachepong/plots/
-	install -m 644 counters/*.txt $(DESTDIR)$(PREFIX)/share/cachepong/counters/ 2>/dev/null || true
-	install -m 644 doc/cachepong.1 $(DESTDIR)$(PREFIX)/share/man/man1/cachepong.1
-	install -d $(DESTDIR)$(PREFIX)/share/cachepong/tools/slurm
-	install -m 755 tools/slurm/cachepong-task.sbatch $(DESTDIR)$(PREFIX)/share/cachepong/tools/slurm/
+	install -m 644 plots/*.gp $(SHARE)/cachepong/plots/
+	install -m 644 counters/*.txt $(SHARE)/cachepong/counters/
+	install -m 644 $(BUILD)/schema/*.schema.json $(SHARE)/cachepong/schema/
+	install -m 755 tools/slurm/cachepong-task.sbatch $(SHARE)/cachepong/tools/slurm/
+	install -m 644 doc/cachepong.1 $(SHARE)/man/man1/cachepong.1
+	install -m 644 $(COMPLETION) $(SHARE)/bash-completion/completions/cachepong
+	install -m 644 doc/examples/* $(SHARE)/doc/cachepong/examples/
+
+# `make deb [DEBDIR=DIR]`: the Debian package (debian/, dpkg-buildpackage)
+# built in a copy of this tree, its files put in DIR (default: ..); a file
+# already there of the same name is never overwritten.
+deb: deps deps-deb
+	@sh tools/deb.sh "$(VERSION)" "$(or $(DEBDIR),..)"
 
 clean:
 	rm -rf build

@@ -13,6 +13,7 @@
 #endif
 
 #include "backend.h"
+#include "parse.h"
 
 /* The backends in the order "the first that works here" tries them; likwid
  * is chosen by --group only (its unit is a group, not an event name). */
@@ -163,8 +164,8 @@ int counters_config_backend(const struct cp_counters_req *o, const char *backend
 	if (!b && !o->events && !o->group)
 		return 0;
 	if (b) {
-		if (strcmp(b, "papi") && strcmp(b, "likwid") && strcmp(b, "perf") && strcmp(b, "none"))
-			return cp_errf(e, CP_EUSAGE, "--counters: invalid value '%s': allowed: papi|likwid|perf|none", b);
+		if (parse_choice(b, CTR_BACKEND_NAMES, "counters", e) < 0)
+			return e->code;
 		if (!strcmp(b, "none"))
 			return 0;
 		return build(o, backend_by_name(b), cfg, e);

@@ -39,6 +39,9 @@ void counters_config_free(struct cp_counters_cfg *cfg);
 
 /* Like counters_config but without the "none can be counted" check, and
  * with `backend` (NULL: the request's) - for `cachepong counters list`. */
+/* --counters: the backends, and none */
+#define CTR_BACKEND_NAMES "papi|likwid|perf|none"
+
 int counters_config_backend(const struct cp_counters_req *r, const char *backend,
 			    struct cp_counters_cfg **cfg, struct cp_err *e);
 

@@ -72,6 +72,11 @@ const struct kernel *kernel_find(const char *family, const char *name, const cha
 int kernel_has_poll(const char *family, const char *name, const char *poll);
 /* '|'-separated names of a family, in registry order ("load-store|cas|faa|xchg"). */
 const char *kernel_names(const char *family);
+/* The '|'-separated values of one field (impl, poll, spin) of the kernels
+ * named `name` in a family, or of the whole family (name NULL): what
+ * --impl, --poll and --spin allow. */
+enum kernel_field { KF_SPIN, KF_IMPL, KF_POLL };
+const char *kernel_field_names(const char *family, const char *name, enum kernel_field f);
 /* Iterate: all registered kernels. */
 size_t kernel_count(void);
 const struct kernel *kernel_at(size_t i);

@@ -108,7 +108,7 @@ int kernel_has_poll(const char *family, const char *name, const char *poll)
 }
 
 /* field 1: impl, 2: poll, else spin */
-static const char *field_names(const char *family, const char *name, int impl)
+const char *kernel_field_names(const char *family, const char *name, enum kernel_field f)
 {
 	static char buf[256];
 
@@ -116,10 +116,10 @@ static const char *field_names(const char *family, const char *name, int impl)
 	for (size_t i = 0; i < kernel_count(); i++) {
 		const struct kernel *k = kernel_at(i);
 
-		if (!strcmp(k->family, family) && !strcmp(k->name, name))
-			append_name(buf, sizeof(buf), impl == 1 ? k->impl : impl == 2 ? poll_of(k) : k->spin);
+		if (!strcmp(k->family, family) && (!name || !strcmp(k->name, name)))
+			append_name(buf, sizeof(buf), f == KF_IMPL ? k->impl : f == KF_POLL ? poll_of(k) : k->spin);
 	}
-	if (impl == 1 && strstr(buf, "asm-"))
+	if (f == KF_IMPL && strstr(buf, "asm-"))
 		append_name(buf, sizeof(buf), "asm");
 	return buf;
 }
@@ -167,18 +167,18 @@ const struct kernel *kernel_find(const char *family, const char *name, const cha
 	}
 	if (!impl_ok) {
 		cp_errf(e, CP_EUSAGE, "--impl: invalid value '%s' for %s: allowed: %s", impl, name,
-			field_names(family, name, 1));
+			kernel_field_names(family, name, KF_IMPL));
 		return NULL;
 	}
 	if (!poll_ok) {
 		cp_errf(e, CP_EUSAGE, "--poll: invalid value '%s' for --op %s: allowed: %s%s", poll, name,
-			field_names(family, name, 2),
+			kernel_field_names(family, name, KF_POLL),
 			strcmp(poll, "rmw") ? "" : " (a plain store has no atomic read-modify-write to poll with)");
 		return NULL;
 	}
 	if (!unavail) {
 		cp_errf(e, CP_EUSAGE, "--spin: invalid value '%s': allowed: %s", spin,
-			field_names(family, name, 0));
+			kernel_field_names(family, name, KF_SPIN));
 		return NULL;
 	}
 	cp_errf(e, CP_EUNAVAIL, "kernel %s (impl %s): %s", name, unavail->impl, why);

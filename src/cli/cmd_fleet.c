@@ -15,6 +15,7 @@
 #include "fleet_run.h"
 #include "opts.h"
 #include "parse.h"
+#include "suite.h"
 
 #define FLEET_DEFAULT_PRESET "standard"
 
@@ -83,8 +84,8 @@ int cmd_fleet(struct opts *o)
 	if ((o->nodes && (rc = split_list("nodes", o->nodes, &nodes, &nn, &e))) ||
 	    (o->hosts && (rc = split_list("hosts", o->hosts, &hosts, &nh, &e))))
 		cp_exit_err(&e);
-	if (o->preset && strcmp(o->preset, "quick") && strcmp(o->preset, "standard") && strcmp(o->preset, "full"))
-		cp_die(CP_EUSAGE, "--preset: invalid value '%s': allowed: quick, standard, full", o->preset);
+	if (o->preset && parse_choice(o->preset, preset_names(), "preset", &e) < 0)
+		cp_exit_err(&e);
 	/* every node must find the directory: made here, then named absolutely */
 	if (mkdir(o->dir, 0755) && errno != EEXIST)
 		cp_die(CP_ERUN, "--dir %s: cannot create it: %s", o->dir, strerror(errno));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "cp.h"
 #include "parse.h"
 #include "opts.h"
@@ -47,7 +48,7 @@ int cmd_topo(struct opts *o)
 	if (o->argc > 0)
 		cp_die(CP_EUSAGE, "topo: unexpected argument '%s': topo takes only options", o->argv[0]);
 	/* CSV has no shape for a tree: table (default) or json */
-	if (o->format && (fmt = parse_choice(o->format, "table|json", "format", &e)) < 0)
+	if (o->format && (fmt = parse_choice(o->format, TOPO_FORMAT_NAMES, "format", &e)) < 0)
 		cp_exit_err(&e);
 	if ((rc = topo_load(o->topology_xml, &t, &e)))
 		cp_exit_err(&e);

@@ -23,6 +23,10 @@ struct command {
 	int measures;                /* it measures (experiments all do; sweep, report) */
 };
 
+/* --format of topo (not a table of rows) and of export */
+#define TOPO_FORMAT_NAMES "table|json"
+#define EXPORT_FORMAT_NAMES "openmetrics"
+
 /* Option groups that several tools take. */
 #define CP_OPTS_COUNTERS (O(counters) | O(events) | O(group))
 
@@ -33,6 +37,10 @@ const struct command *command_at(size_t i);
 const struct command *command_find(const char *name);
 /* Whether it measures: then it takes the machine's lock (runlock.h). */
 int command_measures(const struct command *c);
+
+/* `cachepong completion bash|zsh` over the command table (at(i), i < n):
+ * the script on stdout (complete.c). */
+int complete_main(struct opts *o, const struct command *(*at)(size_t), size_t n);
 
 /* ---- experiments' commands (bind.c) ---- */
 

@@ -6,6 +6,7 @@
 
 #include "cp.h"
 #include "registry.h"
+#include "schema_json.h"
 
 #define CMD(name, fn, words, options, measures, summary, notes) int fn(struct opts *o);
 #include "commands.def"
@@ -59,4 +60,10 @@ const struct command *command_find(const char *name)
 		if (!strcmp(command_at(i)->name, name))
 			return command_at(i);
 	return NULL;
+}
+
+/* The completion is written from this table, which lists it. */
+int cmd_completion(struct opts *o)
+{
+	return complete_main(o, command_at, command_count());
 }

@@ -10,6 +10,7 @@
 #include "opts.h"
 #include "runctl.h"
 #include "runlock.h"
+#include "schema.h"
 #include "version.h"
 
 static void usage(FILE *f)
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
 		return CP_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("cachepong %s (git %s)\n", CP_VERSION, CP_GIT_REV);
+		printf("cachepong %s (git %s), results schema %d\n", CP_VERSION, CP_GIT_REV, CP_SCHEMA_VERSION);
 		return CP_OK;
 	}
 	if (!(c = command_find(argv[1]))) {

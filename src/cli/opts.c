@@ -117,7 +117,7 @@ int opts_format(const struct opts *o, struct cp_err *e)
 {
 	if (!o->format)
 		return o->out_is_tty && !o->out ? FMT_TABLE : FMT_CSV;
-	return parse_choice(o->format, "table|csv|json", "format", e);
+	return parse_choice(o->format, CP_FORMAT_NAMES, "format", e);
 }
 
 struct cp_counters_req opts_counters_req(const struct opts *o)

@@ -77,3 +77,11 @@ int name_pick(const char *value, const char *optname, const struct name_table *t
 	return name_pick_list(value, optname, names_of(t, names, sizeof(names)), idx, max, n, e);
 }
 
+
+const char *names_or_all(const struct name_table *t, char *buf, size_t len)
+{
+	char names[512];
+
+	snprintf(buf, len, "%s|all", names_of(t, names, sizeof(names)));
+	return buf;
+}

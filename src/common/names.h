@@ -19,6 +19,9 @@ struct name_table {
 
 /* The names, '|'-separated, into buf (returned). */
 const char *names_of(const struct name_table *t, char *buf, size_t len);
+/* The names and "all", '|'-separated, into buf (returned): what an option
+ * that name_pick reads allows. */
+const char *names_or_all(const struct name_table *t, char *buf, size_t len);
 
 /* value: "all" or names separated by ',' -> their indexes (at most max);
  * CP_EUSAGE naming the option, the bad name and the table's names. */

@@ -317,6 +317,15 @@ static const struct exp_figure coherence_figures[] = {
 	EXP_FOREST("coherence"),
 };
 
+/* What its own options allow (the command line's completion). */
+static const char *coherence_values(enum opt_id id, char *buf, size_t len)
+{
+	if (id != OPT_op && id != OPT_state)
+		return NULL;
+	snprintf(buf, len, "%s|all", id == OPT_op ? kernel_names("coherence") : coh_state_names());
+	return buf;
+}
+
 const struct experiment exp_coherence = {
 	.name = "coherence",
 	.summary = "one load, store, CAS, faa, test-and-set or swap on a line in M, E, S or I at another CPU",
@@ -332,4 +341,5 @@ const struct experiment exp_coherence = {
 	.presets = EXP_ITEMS(coherence_presets),
 	.probe = "coherence --placement {near} --op load --state M --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(coherence_figures),
+	.values = coherence_values,
 };

@@ -582,6 +582,15 @@ static const struct exp_figure contend_figures[] = {
 	EXP_FOREST("contend"),
 };
 
+/* What its own options allow (the command line's completion). */
+static const char *contend_values(enum opt_id id, char *buf, size_t len)
+{
+	const struct name_table *t = id == OPT_op ? NAME_TABLE(ops, CP_ARRAY_SIZE(ops))
+				   : id == OPT_layout ? NAME_TABLE(layouts, CP_ARRAY_SIZE(layouts)) : NULL;
+
+	return t ? names_or_all(t, buf, len) : NULL;
+}
+
 const struct experiment exp_contend = {
 	.name = "contend",
 	.summary = "N agents hammering one line, its words, or a line each: throughput, fairness, scaling",
@@ -595,4 +604,5 @@ const struct experiment exp_contend = {
 	.presets = EXP_ITEMS(contend_presets),
 	.probe = "contend --agents 2 --op faa --layout same-line --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(contend_figures),
+	.values = contend_values,
 };

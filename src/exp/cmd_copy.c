@@ -630,6 +630,12 @@ static const struct exp_figure copy_figures[] = {
 	EXP_FOREST("copy"),
 };
 
+/* What its own options allow (the command line's completion). */
+static const char *copy_values(enum opt_id id, char *buf, size_t len)
+{
+	return id == OPT_via ? names_or_all(NAME_TABLE(cv_vias, cv_nvias), buf, len) : NULL;
+}
+
 const struct experiment exp_copy = {
 	.name = "copy",
 	.summary = "copy or share: a message from A to B through shared memory, memcpy, pipe, socket, vmsplice, "
@@ -644,4 +650,5 @@ const struct experiment exp_copy = {
 	.presets = EXP_ITEMS(copy_presets),
 	.probe = "copy --via shared,pipe --sizes 4K --placement {near} --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(copy_figures),
+	.values = copy_values,
 };

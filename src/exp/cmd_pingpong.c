@@ -69,7 +69,7 @@ static int arms_named(const struct pingpong_req *o, struct pp_plan *p, const cha
 	}
 #define PP_KEY_IS(f, member) !strcmp(o->arms, #f) ||
 	if (!(PP_ARM_KEYS(PP_KEY_IS) 0))
-		return cp_errf(e, CP_EUSAGE, "--arms %s: allowed: op, shm, pages, layout, poll, impl, placement", o->arms);
+		return cp_errf(e, CP_EUSAGE, "--arms %s: allowed: %s", o->arms, PP_ARMS_NAMES);
 #undef PP_KEY_IS
 	if (!p->key || strcmp(p->key, o->arms))
 		return cp_errf(e, CP_EUSAGE, "--arms %s: --%s holds no list of 2 to %d values", o->arms, o->arms, ARMS_MAX);
@@ -401,6 +401,20 @@ static const struct exp_figure pingpong_figures[] = {
 	  "page kinds as k arms of one cell (A/A controls counted in the text)" },
 };
 
+/* What its own options allow (the command line's completion). */
+const char *pingpong_values(enum opt_id id, char *buf, size_t len)
+{
+	switch (id) {
+	case OPT_op: snprintf(buf, len, "%s|all", kernel_names("pingpong")); return buf;
+	case OPT_layout: return PP_LAYOUT_NAMES;
+	case OPT_poll: return kernel_field_names("pingpong", NULL, KF_POLL);
+	case OPT_spin: return kernel_field_names("pingpong", NULL, KF_SPIN);
+	case OPT_impl: return kernel_field_names("pingpong", NULL, KF_IMPL);
+	case OPT_arms: return PP_ARMS_NAMES;
+	default: return NULL;
+	}
+}
+
 const struct experiment exp_pingpong = {
 	.name = "pingpong",
 	.summary = "round trip of one cache line between two CPUs, threads vs processes",
@@ -418,4 +432,5 @@ const struct experiment exp_pingpong = {
 	.probe = "pingpong --placement {near} --op cas --mode thread --samples 20 --warmup 3",
 	.figures = EXP_ITEMS(pingpong_figures),
 	.overlay = EXP_OVERLAY_BARS,
+	.values = pingpong_values,
 };

@@ -496,6 +496,12 @@ static const struct exp_figure setup_figures[] = {
 	EXP_FOREST("setup"),
 };
 
+/* What its own options allow (the command line's completion). */
+static const char *setup_values(enum opt_id id, char *buf, size_t len)
+{
+	return id == OPT_what ? names_or_all(NAME_TABLE(su_whats, su_nwhats), buf, len) : NULL;
+}
+
 const struct experiment exp_setup = {
 	.name = "setup",
 	.summary = "what sharing costs around the accesses: create, attach, touch, populate, detach, fork",
@@ -508,4 +514,5 @@ const struct experiment exp_setup = {
 	.presets = EXP_ITEMS(setup_presets),
 	.probe = "setup --what create,touch --shm anon --sizes 64K --mode thread --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(setup_figures),
+	.values = setup_values,
 };

@@ -361,7 +361,7 @@ static int futex_form(const struct costs *c, const struct sync_req *o, const int
 	*form = -1;
 	if (!o->futex)
 		return 0;
-	if ((*form = parse_choice(o->futex, "private|shared|private:shared", "futex", e)) < 0)
+	if ((*form = parse_choice(o->futex, SY_FUTEX_NAMES, "futex", e)) < 0)
 		return e->code;
 	for (int m = 0; m < c->nmodes && *form != 1; m++)
 		if (c->modes[m] == AGENT_PROCESS)
@@ -438,6 +438,14 @@ static const struct exp_figure sync_figures[] = {
 	EXP_FOREST("sync"),
 };
 
+/* What its own options allow (the command line's completion). */
+static const char *sync_values(enum opt_id id, char *buf, size_t len)
+{
+	if (id == OPT_futex)
+		return SY_FUTEX_NAMES;
+	return id == OPT_prim ? names_or_all(NAME_TABLE(sy_prims, sy_nprims), buf, len) : NULL;
+}
+
 const struct experiment exp_sync = {
 	.name = "sync",
 	.summary = "wake-up round trip of a waiter asleep in the kernel through futex, mutex, semaphore, "
@@ -451,4 +459,5 @@ const struct experiment exp_sync = {
 	.presets = EXP_ITEMS(sync_presets),
 	.probe = "sync --prim futex --mode thread --placement {near} --samples 5 --warmup 1",
 	.figures = EXP_ITEMS(sync_figures),
+	.values = sync_values,
 };

@@ -99,6 +99,11 @@ struct experiment {
 	const struct exp_figure *figures;
 	size_t nfigures;
 	enum exp_overlay overlay;
+	/* The values an option of its own allows, '|'-separated, from the
+	 * tables that check them (its kernels, vias, states ...), written into
+	 * buf; NULL when the option has no fixed set or is not its own (the
+	 * command line's completion, cli/complete.c, asks here first). */
+	const char *(*values)(enum opt_id id, char *buf, size_t len);
 };
 
 #define EXP_ITEMS(arr) (arr), (sizeof(arr) / sizeof((arr)[0]))

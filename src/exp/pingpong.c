@@ -551,14 +551,14 @@ int pp_run_init(struct pp_run *r, const struct exp_req *q, const struct pp_mem *
 	r->shm = m->shm;
 	r->pages = m->pages;
 	if (m->layout) {
-		int l = parse_choice(m->layout, "one-line|two-lines", "layout", e);
+		int l = parse_choice(m->layout, PP_LAYOUT_NAMES, "layout", e);
 
 		if (l < 0)
 			return e->code;
 		r->two_lines = l == 1;
 	}
 	if (m->poll) {
-		int p = parse_choice(m->poll, "load|rmw", "poll", e);
+		int p = parse_choice(m->poll, kernel_field_names("pingpong", NULL, KF_POLL), "poll", e);
 
 		if (p < 0)
 			return e->code;

@@ -45,9 +45,21 @@ struct pp_mem {
 /* ---- k arms over one key ----
  * The options whose lists are arms of one cell: X(option and the row's
  * column of that name, the member of pingpong's request that holds it). */
+/* --layout: both agents write one line, or each its own */
+#define PP_LAYOUT_NAMES "one-line|two-lines"
+
 #define PP_ARM_KEYS(X)                                                                            \
 	X(shm, c.mem.shm) X(pages, c.mem.pages) X(layout, layout) X(poll, poll) X(impl, impl)      \
 	X(placement, c.place.placement)
+
+/* --arms: op, or one of the keys above ("op|shm|pages|...") */
+#define PP_KEY_BAR_(f, member) "|" #f
+#define PP_ARMS_NAMES "op" PP_ARM_KEYS(PP_KEY_BAR_)
+
+/* The values pingpong's own options allow (--op, --layout, --poll, --spin,
+ * --impl, --arms), '|'-separated; NULL for the others (struct experiment's
+ * values; matrix shares it). */
+const char *pingpong_values(enum opt_id id, char *buf, size_t len);
 
 struct pp_karm {
 	struct pp_run run;          /* the cell's run with the key's value (shares topo and counters) */

@@ -11,7 +11,7 @@ int req_format(const struct exp_req *r, struct cp_err *e)
 {
 	if (!r->out.format)
 		return r->out_is_tty && !r->out.out ? FMT_TABLE : FMT_CSV;
-	return parse_choice(r->out.format, "table|csv|json", "format", e);
+	return parse_choice(r->out.format, CP_FORMAT_NAMES, "format", e);
 }
 
 int req_sink_open(const struct exp_req *r, struct cp_sink **s, struct cp_err *e)

@@ -103,6 +103,8 @@ extern const struct sy_prim sy_prims[];
 extern const size_t sy_nprims;
 
 /* "futex|mutex|...": the names in table order. */
+/* --futex: the word of a process-private futex, of a shared one, or both as arms */
+#define SY_FUTEX_NAMES "private|shared|private:shared"
 const char *sy_prim_names(void);
 
 #endif

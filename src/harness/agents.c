@@ -58,8 +58,8 @@ int agent_modes_parse(const char *s, int pairs, struct agent_modes *out, struct 
 		out->m[1] = out->m[0];
 	}
 	if (bad)
-		return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: thread|process|both%s", s,
-			       pairs ? "|thread:process|process:thread|thread:thread|process:process" : "");
+		return cp_errf(e, CP_EUSAGE, "--mode: invalid value '%s': allowed: %s%s", s, AGENT_MODE_NAMES,
+			       pairs ? "|" AGENT_MODE_PAIR_NAMES : "");
 	snprintf(out->pair, sizeof(out->pair), "%s:%s", mode_names[out->m[0]], mode_names[out->m[out->n - 1]]);
 	return 0;
 }

@@ -15,6 +15,10 @@
 #include "cp.h"
 
 enum agent_mode { AGENT_THREAD, AGENT_PROCESS };
+/* What --mode allows: one mode or both; where a cell's two arms can be
+ * chosen, also a pair of modes (A/A controls among them). */
+#define AGENT_MODE_NAMES "thread|process|both"
+#define AGENT_MODE_PAIR_NAMES "thread:process|process:thread|thread:thread|process:process"
 
 /* What --mode asks for, parsed once (agent_modes_parse): one mode, or two
  * measured as interleaved arms of one comparison. */

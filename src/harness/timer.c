@@ -299,7 +299,7 @@ int cp_timer_init(struct cp_timer *t, const char *choice, struct cp_err *e)
 	char why[sizeof(t->warning) - sizeof(TIMER_FALLBACK) + 1] = "";
 
 	memset(t, 0, sizeof(*t));
-	if (parse_choice(asked, "auto|tsc|cntvct|clock", "timer", e) < 0)
+	if (parse_choice(asked, TIMER_NAMES, "timer", e) < 0)
 		return e->code;
 	if (!strcmp(asked, "clock"))
 		use_clock(t);

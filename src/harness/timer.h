@@ -14,6 +14,9 @@
 #ifndef TIMER_H
 #define TIMER_H
 
+/* --timer: what the clock of a sample may be */
+#define TIMER_NAMES "auto|tsc|cntvct|clock"
+
 #include <stdint.h>
 #include <time.h>
 

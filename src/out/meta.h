@@ -93,6 +93,45 @@ void meta_free(struct cp_meta *m);
 
 /* ---- JSON, through jansson ---- */
 
+/* The keys of meta.json, in file order, with their JSON Schema types
+ * (schema_json.c writes meta's schema from here; test_schema checks that
+ * meta_json writes exactly these): X(key, types, what it says). */
+#define CP_META_KEYS(X) \
+	X(schema_version, "integer", "the results schema (CP_SCHEMA_VERSION)") \
+	X(host, "string|null", "the host name") \
+	X(cpu_vendor, "string|null", "CPUID vendor, or the architecture's") \
+	X(cpu_model_name, "string|null", "the model name the firmware gives") \
+	X(cpu_family, "integer|null", "CPUID family") \
+	X(cpu_model, "integer|null", "CPUID model") \
+	X(cpu_stepping, "integer|null", "CPUID stepping") \
+	X(microcode, "string|null", "microcode revision") \
+	X(machine, "string|null", "uname machine") \
+	X(kernel, "string|null", "uname release") \
+	X(kernel_version, "string|null", "uname version") \
+	X(cpus_online, "string|null", "online CPUs (a CPU list)") \
+	X(cpus_allowed, "string|null", "the CPUs this process may run on") \
+	X(smt, "string|null", "/sys/devices/system/cpu/smt/control") \
+	X(numa_nodes, "string|null", "online NUMA nodes (a list)") \
+	X(thp_enabled, "string|null", "transparent huge pages: enabled") \
+	X(thp_defrag, "string|null", "transparent huge pages: defrag") \
+	X(thp_shmem_enabled, "string|null", "transparent huge pages of shmem") \
+	X(governor, "string|null", "cpufreq governor of CPU 0") \
+	X(hypervisor, "boolean|null", "the CPU says it runs under a hypervisor") \
+	X(hypervisor_vendor, "string|null", "CPUID hypervisor vendor") \
+	X(steal_ticks, "integer|null", "steal time during the run, in clock ticks") \
+	X(steal_ms, "number|null", "steal time during the run, ms") \
+	X(clk_tck, "integer|null", "clock ticks per second") \
+	X(timer, "object|null", "the clock of the samples: name, freq_hz, resolution_ns, overhead_ns, warning") \
+	X(version, "string|null", "cachepong's version") \
+	X(git_rev, "string|null", "cachepong's git revision") \
+	X(command_line, "array", "the command line, word by word") \
+	X(start_utc, "string|null", "start, ISO 8601 UTC") \
+	X(end_utc, "string|null", "end, ISO 8601 UTC") \
+	X(notes, "array", "what the commands noted") \
+	X(settings, "object", "the machine's settings that move results (meta_settings.c)") \
+	X(warnings, "array", "what makes the figures unstable, and what to change") \
+	X(extra, "object", "the commands' own keys (sweep, report, fleet)")
+
 /* The metadata as one object, "schema_version" first (a new reference). */
 json_t *meta_json(const struct cp_meta *m);
 /* meta.json: meta_json written to f; -1 on a write error. */

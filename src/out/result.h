@@ -83,6 +83,8 @@ struct cp_sink;
 /* Where a command's results go: FMT_* (checked by the command), --out and
  * --raw (NULL: stdout / none), and the command line for the metadata. */
 enum { FMT_TABLE = 0, FMT_CSV = 1, FMT_JSON = 2 };
+/* --format of the measuring commands, in that order */
+#define CP_FORMAT_NAMES "table|csv|json"
 struct cp_sink_req {
 	int format;
 	const char *out, *raw;

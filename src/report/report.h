@@ -87,4 +87,10 @@ struct compare_req {
 };
 int compare_write(const struct compare_req *q, struct cp_err *e);
 
+/* Results directory dir as OpenMetrics text on f (export_om.c): a gauge
+ * family per metric and unit, in base units, the key columns as labels;
+ * *rows: the result rows read.  CP_ERUN when a CSV cannot be read or is
+ * not of this schema. */
+int export_openmetrics(const char *dir, FILE *f, int *rows, struct cp_err *e);
+
 #endif

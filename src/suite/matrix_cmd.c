@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agents.h"
 #include "experiment.h"
 #include "matrix_int.h"
 #include "runctl.h"
@@ -30,6 +31,7 @@
 #include "csvmerge.h"
 #include "csvread.h"
 #include "matrix.h"
+#include "names.h"
 #include "parse.h"
 #include "pingpong.h"
 #include "result.h"
@@ -57,10 +59,13 @@ static const struct req_opt matrix_opts[] = {
 static int plan_ops_modes(const struct matrix_req *o, struct mx *m, struct cp_err *e)
 {
 	const char *names = kernel_names("pingpong");
-	char *copy = cp_xstrdup(!strcmp(o->op, "all") ? names : o->op);
-	char *save = NULL;
-	int rc = 0;
+	char *copy, *save = NULL;
+	int idx[CP_ARRAY_SIZE(m->k)], n, rc;
 
+	/* the names first, as pingpong checks them (the message lists all) */
+	if ((rc = name_pick_list(o->op, "op", names, idx, (int)CP_ARRAY_SIZE(m->k), &n, e)))
+		return rc;
+	copy = cp_xstrdup(!strcmp(o->op, "all") ? names : o->op);
 	for (char *t = strtok_r(copy, "|,", &save); t && !rc; t = strtok_r(NULL, "|,", &save)) {
 		if (m->nk == (int)CP_ARRAY_SIZE(m->k))
 			break;
@@ -546,6 +551,12 @@ static const struct exp_figure matrix_figures[] = {
 	  "Each placement class: the median round trip over its pairs, with its 95% interval over the pairs" },
 };
 
+/* pingpong's values, and the two modes a matrix measures (or both) */
+static const char *matrix_values(enum opt_id id, char *buf, size_t len)
+{
+	return id == OPT_mode ? AGENT_MODE_NAMES : pingpong_values(id, buf, len);
+}
+
 const struct experiment exp_matrix = {
 	.name = "matrix",
 	.summary = "round trip of every pair of CPUs (a core-to-core heat map), with an estimate, a budget, resume",
@@ -561,4 +572,5 @@ const struct experiment exp_matrix = {
 	.presets = EXP_ITEMS(matrix_presets),
 	.figures = EXP_ITEMS(matrix_figures),
 	.overlay = EXP_OVERLAY_HEAT,
+	.values = matrix_values,
 };

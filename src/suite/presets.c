@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "registry.h"
 
 static const struct preset { const char *name; unsigned bit; const char *what; } presets[] = {
@@ -18,6 +19,13 @@ static const struct preset { const char *name; unsigned bit; const char *what; }
 	{ "full", EXP_FULL, "standard with more sizes, page kinds, layouts, several pairs per class, "
 			    "every op in the matrix" },
 };
+
+const char *preset_names(void)
+{
+	static char buf[128];
+
+	return names_of(NAME_TABLE(presets, CP_ARRAY_SIZE(presets)), buf, sizeof(buf));
+}
 
 int plan_preset(const char *name, const char *xml, struct sweep_plan *p, struct cp_err *e)
 {
@@ -31,8 +39,7 @@ int plan_preset(const char *name, const char *xml, struct sweep_plan *p, struct 
 		if (!strcmp(presets[i].name, name))
 			ps = &presets[i];
 	if (!ps)
-		return cp_errf(e, CP_EUSAGE, "--preset: invalid value '%s': allowed: quick, standard, full",
-			       name);
+		return cp_errf(e, CP_EUSAGE, "--preset: invalid value '%s': allowed: %s", name, preset_names());
 	for (size_t x = 0; x < experiment_count(); x++)
 		all += experiment_at(x)->npresets;
 	t = cp_xcalloc(all + 1, sizeof(*t));

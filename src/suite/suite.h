@@ -22,6 +22,8 @@ int plan_read(const char *path, int lenient, struct sweep_plan *p, struct cp_err
  * topology_xml (NULL: this one), from its placement classes: every
  * experiment's lines of that preset, in registry order (the priority when
  * the budget runs short: the sweep skips from the end). */
+/* "quick|standard|full": what --preset allows */
+const char *preset_names(void);
 int plan_preset(const char *name, const char *topology_xml, struct sweep_plan *p, struct cp_err *e);
 
 #endif

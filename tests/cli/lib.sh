@@ -17,7 +17,36 @@ CP_TEST_LOG=${CP_TEST_LOG:-/dev/null}
 _T_FILE="$(basename "$0" .sh)${CP_SAN:+[$CP_SAN]}"
 _T_PASS=0
 _T_FAIL=0
-trap 'rm -rf "$TMP"' EXIT
+trap '_json_check; rm -rf "$TMP"' EXIT
+
+# A python3 that has jsonschema (Debian's python3-jsonschema is for
+# /usr/bin/python3; a python3 first on PATH may lack it), or nothing.
+json_python() {
+	for _p in python3 /usr/bin/python3; do
+		if command -v "$_p" >/dev/null 2>&1 && "$_p" -c 'import jsonschema' 2>/dev/null; then
+			echo "$_p"
+			return 0
+		fi
+	done
+}
+
+# Every JSON file and results CSV a test file wrote under $TMP validates
+# against the schemas the build wrote (build/schema, `cachepong schema`),
+# checked once as the file ends: one PASS or FAIL line.
+_json_check() {
+	[ -n "$(find "$TMP" \( -name '*.json' -o -name '*.csv' \) -print 2>/dev/null | head -1)" ] || return 0
+	_py=$(json_python)
+	_sch=$ROOT/build/schema
+	if [ -z "$_py" ]; then
+		notok "its JSON files validate against the schemas" "python3-jsonschema missing: run make deps-test"
+	elif [ ! -s "$_sch/results.schema.json" ]; then
+		notok "its JSON files validate against the schemas" "no $_sch/results.schema.json: run make"
+	elif _out=$("$_py" "$ROOT/tools/check_json.py" "$_sch" "$TMP" 2>&1); then
+		ok "its JSON files validate against the schemas ($(printf '%s' "$_out" | tail -1))"
+	else
+		notok "its JSON files validate against the schemas" "$(printf '%s' "$_out" | head -c 600)"
+	fi
+}
 
 ok() {
 	_T_PASS=$((_T_PASS + 1))

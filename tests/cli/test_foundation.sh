@@ -113,7 +113,7 @@ ls "$TMP" | grep -q '\.tmp\.' && notok "no temporary files left" "$(ls "$TMP")"
 #   arm 2 of thread:process (result_arm).
 # row 2 samples 100,300,200: p50 200, p10 = 100 + 0.2(100) = 120, p99 = 298,
 #   stddev 100, n = 3 < 6 -> no CI; ns/page is a time -> cycles 400.
-cat >"$TMP/expect.json" <<'JSON'
+cat >"$TMP/expect.fixture.json" <<'JSON'
 {"counters": ["PAPI_L1_DCM", "perf::PAGE-FAULTS"],
  "rows": [
   {"experiment": "pingpong", "kernel": "cas", "impl": "asm", "mode": "thread", "arms": null, "arm": null, "shm": "anon",
@@ -140,15 +140,15 @@ cat >"$TMP/expect.json" <<'JSON'
           "extra": {"kernel_asm": "lock cmpxchg"}}}
 JSON
 # CSV "" is null for the checker: strings that are null in JSON are empty in CSV
-if out=$(python3 "$ROOT/tests/roundtrip.py" "$TMP/expect.json" "$TMP/rows.csv" "$TMP/rows.json" \
+if out=$(python3 "$ROOT/tests/roundtrip.py" "$TMP/expect.fixture.json" "$TMP/rows.csv" "$TMP/rows.json" \
 	"$TMP/raw.csv" "$ROOT/results/README.md" 2>&1); then
 	ok "roundtrip: csv, json and raw read back by python match"
 else
 	notok "roundtrip" "$out"
 fi
 # the checker itself must be able to fail: a wrong expectation is caught
-sed 's/"p50": 5.5/"p50": 5.6/' "$TMP/expect.json" >"$TMP/wrong.json"
-if python3 "$ROOT/tests/roundtrip.py" "$TMP/wrong.json" "$TMP/rows.csv" "$TMP/rows.json" \
+sed 's/"p50": 5.5/"p50": 5.6/' "$TMP/expect.fixture.json" >"$TMP/wrong.fixture.json"
+if python3 "$ROOT/tests/roundtrip.py" "$TMP/wrong.fixture.json" "$TMP/rows.csv" "$TMP/rows.json" \
 	"$TMP/raw.csv" "$ROOT/results/README.md" >/dev/null 2>&1; then
 	notok "roundtrip catches a wrong value" "p50 5.6 accepted"
 else

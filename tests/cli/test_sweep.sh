@@ -149,7 +149,7 @@ for x in "$zen4" "$TOPO/memorysidecaches.xml"; do
 	[ -n "$classes" ] && [ -z "$missing" ] && ok "preset standard for $name: every class x mode x memory" ||
 		notok "preset standard for $name" "classes '$classes', missing:$missing"
 done
-expect_exit "preset unknown" 2 "allowed: quick, standard, full" "$CP" sweep --preset huge --dry-run
+expect_exit "preset unknown" 2 "allowed: quick.standard.full" "$CP" sweep --preset huge --dry-run
 expect_exit "sweep with two plans" 2 "give one of" "$CP" sweep --preset quick --plan x --dry-run
 
 # ---- plan files ----

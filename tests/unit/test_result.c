@@ -16,6 +16,7 @@
 
 #include "meta.h"
 #include "schema.h"
+#include "schema_json.h"
 #include "opts.h"
 #include "result.h"
 #include "runctl.h"
@@ -428,6 +429,51 @@ static void meta_machine(void **state)
 	meta_free(&m);
 }
 
+/* meta.json's keys are CP_META_KEYS in order (its schema is written from
+ * that list); the schema of a row has every column of CP_COLUMNS, the
+ * key columns marked. */
+static void schema_lists(void **state)
+{
+	static const char *const keys[] = {
+#define META_KEY(k, t, what) #k,
+		CP_META_KEYS(META_KEY)
+#undef META_KEY
+	};
+	struct cp_meta m;
+	char *argv[] = { "x", NULL };
+	json_t *o, *row, *cols;
+	const char *k;
+	json_t *v;
+	size_t i = 0;
+
+	meta_collect_start(&m, 1, argv);
+	meta_collect_end(&m);
+	o = meta_json(&m);
+	json_object_foreach(o, k, v) {
+		assert_true(i < sizeof(keys) / sizeof(keys[0]));
+		assert_string_equal(k, keys[i]);
+		i++;
+	}
+	assert_int_equal(i, sizeof(keys) / sizeof(keys[0]));
+	json_decref(o);
+	meta_free(&m);
+
+	o = schema_json("columns", NULL, 0);
+	assert_non_null(o);
+	cols = json_object_get(o, "x-columns");
+	assert_int_equal(json_array_size(cols), COL_COUNT);
+	for (i = 0; i < COL_COUNT; i++) {
+		assert_string_equal(json_string_value(json_array_get(cols, i)), schema_col_name((enum cp_col)i));
+		assert_non_null(json_object_get(json_object_get(o, "properties"), schema_col_name((enum cp_col)i)));
+	}
+	json_decref(o);
+	o = schema_json("results", NULL, 0);
+	row = json_object_get(json_object_get(o, "$defs"), "row");
+	assert_non_null(json_object_get(json_object_get(row, "properties"), "p50"));
+	assert_null(schema_json("nosuch", NULL, 0));
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +485,7 @@ int main(void)
 		cmocka_unit_test(empty),
 		cmocka_unit_test(json_escape),
 		cmocka_unit_test(meta_machine),
+		cmocka_unit_test(schema_lists),
 		cmocka_unit_test(modes_stop),
 	};
 
