@@ -6,6 +6,10 @@
 # in it, copies in a clean clone of the committed HEAD and runs the README's
 # commands in the README's order as a new user would:
 #
+#   make deb; the build's -dev packages purged; apt-get install ./cachepong_*.deb
+#     (its dependencies come by name), then from /: cachepong topo;
+#     cachepong report --budget 30s --dir /tmp/r; man -w cachepong; the
+#     completion in bash; apt-get purge leaves none of its files
 #   BUDGET=30s make report    exit 0, report.md and report.html exist
 #   make test                 exit 0, summary "N passed, 0 failed"
 #   make install PREFIX=/usr/local, then from /:
@@ -133,6 +137,63 @@ step() {
 	else fail "$1 exits 0 the first time" "exit $rc; $(grep -m5 -E '^FAIL|error|undefined' "$FR/$2" | head -c 800)"; fi
 }
 
+# First the Debian package, installed as a user installs it: by apt, its
+# dependencies by name, in a root that has none of the libraries (make deb
+# installs the Build-Depends; they are purged before the install).  Then
+# the README's commands, on a root where the package has been purged.
+step "make deb" deb.log "mkdir -p /root/debs && make deb DEBDIR=/root/debs"
+deb=$(cd "$FR/root/debs" 2>/dev/null && ls cachepong_*.deb 2>/dev/null | head -1)
+from_root() {  # from_root NAME cmd...: exit 0 with cwd /
+	name=$1
+	shift
+	out=$(STEP_LIMIT=${FROM_LIMIT:-120} inroot sh -c 'cd / && "$@"' sh "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 0 ]; then pass "from /: $name"
+	else fail "from /: $name" "exit $rc: $(printf '%s' "$out" | head -c 500)"; fi
+}
+if [ -n "$deb" ]; then
+	stamp "the -dev packages purged; apt-get install ./$deb"
+	inroot sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq libhwloc-dev libjansson-dev libnuma-dev \
+		libpapi-dev likwid debhelper && DEBIAN_FRONTEND=noninteractive apt-get autoremove -y -qq' \
+		>"$FR/purge-dev.log" 2>&1 || fail "purging the -dev packages" "$(tail -3 "$FR/purge-dev.log")"
+	if inroot sh -c 'dpkg -s libhwloc15 libjansson4' >/dev/null 2>&1; then
+		fail "the -dev packages purged" "libhwloc15 and libjansson4 are still installed: the install proves nothing"
+	fi
+	if inroot sh -c "cd /root/debs && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./$deb man-db" \
+		>"$FR/apt-deb.log" 2>&1; then
+		pass "apt-get install ./$deb (its dependencies by name)"
+	else
+		fail "apt-get install ./$deb" "$(tail -5 "$FR/apt-deb.log")"
+	fi
+	from_root "cachepong topo (packaged)" /usr/bin/cachepong topo
+	FROM_LIMIT=300 from_root "cachepong report --budget 30s --dir /tmp/r (packaged)" \
+		/usr/bin/cachepong report --budget 30s --dir /tmp/r
+	[ -s "$FR/tmp/r/report.md" ] && [ -n "$(ls "$FR"/tmp/r/plots/*.png 2>/dev/null)" ] &&
+		pass "the packaged report has its report.md and figures" ||
+		fail "the packaged report" "no /tmp/r/report.md or no figure in /tmp/r/plots"
+	from_root "man -w cachepong" sh -c 'man -w cachepong | grep -q "^/usr/share/man/man1/cachepong.1.gz$"'
+	from_root "bash completes cachepong pingpong --shm" bash -c '
+		. /usr/share/bash-completion/completions/cachepong
+		COMP_WORDS=(cachepong pingpong --shm ""); COMP_CWORD=3; _cachepong
+		[ "${COMPREPLY[*]}" = "$(cachepong pingpong --shm x 2>&1 | sed -n "s/.*allowed: //p" | tr "|" " ")" ]'
+	inroot sh -c 'dpkg -L cachepong' >"$FR/deb-files" 2>&1
+	if inroot sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq cachepong' >"$FR/purge.log" 2>&1 &&
+		! inroot sh -c 'dpkg -s cachepong' >/dev/null 2>&1; then
+		left=""
+		while read -r f; do
+			[ -d "$FR$f" ] && [ "$f" != "${f#/usr/share/cachepong}" ] && left="$left $f"
+			[ -e "$FR$f" ] && [ ! -d "$FR$f" ] && left="$left $f"
+		done <"$FR/deb-files"
+		[ -z "$left" ] && [ "$(wc -l <"$FR/deb-files")" -gt 20 ] &&
+			pass "apt-get purge leaves nothing of its $(wc -l <"$FR/deb-files") paths" ||
+			fail "apt-get purge" "left:$left ($(wc -l <"$FR/deb-files") paths listed)"
+	else
+		fail "apt-get purge cachepong" "$(tail -3 "$FR/purge.log")"
+	fi
+else
+	fail "make deb" "no /root/debs/cachepong_*.deb"
+fi
+
 step "make report" report.log "BUDGET=$BUDGET make report"
 rdir=$(ls -d "$FR"/root/cachepong/results/*/ 2>/dev/null | grep -v /reference/ | head -1)
 if [ -n "$rdir" ] && [ -s "$rdir/report.md" ] && [ -s "$rdir/report.html" ]; then
@@ -156,14 +217,6 @@ if inroot sh -c "cd /root/cachepong && make install PREFIX=/usr/local" >"$FR/ins
 else
 	fail "make install PREFIX=/usr/local" "$(tail -3 "$FR/install.log")"
 fi
-from_root() {  # from_root NAME cmd...: exit 0 with cwd /
-	name=$1
-	shift
-	out=$(STEP_LIMIT=120 inroot sh -c 'cd / && "$@"' sh "$@" 2>&1)
-	rc=$?
-	if [ "$rc" = 0 ]; then pass "from /: $name"
-	else fail "from /: $name" "exit $rc: $(printf '%s' "$out" | head -c 500)"; fi
-}
 from_root "cachepong counters list" cachepong counters list
 from_root "cachepong pingpong --counters perf" \
 	cachepong pingpong --cpus 0,1 --op cas --samples 20 --counters perf
