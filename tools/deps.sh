@@ -6,9 +6,9 @@ set -u
 BUILD_PKGS="gcc make pkg-config libhwloc-dev libjansson-dev libnuma-dev libpapi-dev likwid gnuplot-nox python3"
 TEST_PKGS="libcmocka-dev procps hwloc-nox papi-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 	clang libclang-rt-dev bc qemu-system-x86 busybox-static mount munge slurmctld slurmd slurm-client
-	python3-jsonschema prometheus bash-completion debhelper dpkg-dev lintian"
+	python3-jsonschema prometheus bash-completion build-essential debhelper dpkg-dev lintian"
 # what `make deb` needs besides the build's
-DEB_PKGS="debhelper dpkg-dev"
+DEB_PKGS="build-essential debhelper dpkg-dev"
 
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;
