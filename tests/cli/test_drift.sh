@@ -152,37 +152,63 @@ fi
 # ---- a machine that moves during a long cell ----
 # the matrix (4 ops on the pair, several seconds in all) takes sentinels of its own
 # between its pairs' cells; the shift comes once the sentinel before it is
-# in (the matrix, or at least every sentinel it starts, runs shifted)
-printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode thread --samples 600000\n' >"$TMP/x.plan"
-LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/xmoved" \
-	"$CP" sweep --plan "$TMP/x.plan" --dir "$TMP/x" >/dev/null 2>"$TMP/x.err" &
-sw=$!
-moved=$(move_when '[ -f "$TMP/x/sentinel.csv" ] && [ -n "$(awk -F, '"'"'$3 == 2'"'"' "$TMP/x/sentinel.csv")" ]' \
-	"$TMP/xmoved" "$sw")
-wait "$sw"
-rc=$?
-if [ -n "$moved" ] && [ "$rc" = 0 ] && "$CP" report --resume "$TMP/x" >/dev/null 2>&1 &&
-	python3 - "$TMP/x" <<'EOF'
-import csv, sys
+# in (the matrix, or at least every sentinel it starts, runs shifted).
+# This guest's host moves its vCPUs on its own too (the sentinel jumps
+# between ~50, ~150 and ~800 ns): a move down during the matrix can undo
+# the injected x4 (seen: 738 ns, then 229 and 224 under the x4 clock).  The
+# check says so (exit 3) and the scenario runs once more; a second such
+# run, or any other failure, fails.
+long_cell() {  # long_cell DIR: the sweep, moved; sets rc and moved
+	printf 'pingpong --placement llc --op cas --samples 200\nmatrix --op all --mode thread --samples 600000\n' >"$TMP/x.plan"
+	rm -f "$TMP/xmoved"
+	LD_PRELOAD="$SHIM" CP_RAWCLOCK_SCALE=4 CP_RAWCLOCK_FILE="$TMP/xmoved" \
+		"$CP" sweep --plan "$TMP/x.plan" --dir "$1" >/dev/null 2>"$TMP/x.err" &
+	sw=$!
+	moved=$(move_when '[ -f "'"$1"'/sentinel.csv" ] && [ -n "$(awk -F, '"'"'$3 == 2'"'"' "'"$1"'/sentinel.csv")" ]' \
+		"$TMP/xmoved" "$sw")
+	wait "$sw"
+	rc=$?
+}
+long_check() {  # long_check DIR: 0 passes, 3 the host undid the move, else fails
+	"$CP" report --resume "$1" >/dev/null 2>&1 || return 1
+	python3 - "$1" 2>"$TMP/x.py" <<'EOF'
+import csv, re, sys
 d = sys.argv[1]
 rows = list(csv.DictReader(open(d + "/sentinel.csv")))
 ins = [r for r in rows if r["inside"] == "1"]
 assert len(ins) >= 2, "sentinels inside the matrix: %d" % len(ins)
 assert all(r["before_cell"] == "2" for r in ins), [r["before_cell"] for r in ins]
-assert any(r["epoch"] == "2" for r in ins), "no new epoch inside the matrix: %s" % [(r["p50"], r["epoch"]) for r in rows]
+# the injected x4 must start an epoch inside the matrix, above 2x the
+# reference of the epoch the matrix began in (the host may have made
+# epochs of its own before: they are numbered on)
 before = [r for r in rows if r["before_cell"] == "2" and r["inside"] == "0"]
-assert before and before[-1]["epoch"] == "1", "the matrix began in epoch %s" % [r["epoch"] for r in before]
+assert before, "no sentinel before the matrix"
+e0, ref0 = int(before[-1]["epoch"]), float(before[-1]["epoch_ref"])
+up = [r for r in ins if int(r["epoch"]) > e0 and float(r["epoch_ref"]) > 2 * ref0]
+if not up and any(float(r["p50"]) <= 2 * ref0 for r in ins[1:]):
+    print("the host moved down inside the matrix: %s" % [(r["inside"], r["p50"]) for r in rows], file=sys.stderr)
+    sys.exit(3)
+assert up, "no epoch from the x4 inside the matrix: %s" % [(r["inside"], r["p50"], r["epoch"]) for r in rows]
 md = open(d + "/report.md").read()
-sec = md.split("\n## ", )
-mx = [x for x in sec if x.lower().startswith("every pair")]
+mx = [x for x in md.split("\n## ") if x.lower().startswith("every pair")]
 assert mx, "no matrix section"
-assert "*The cells of this section were measured in epochs 1, 2" in mx[0], mx[0][-600:]
+said = re.search(r"\*The cells of this section were measured in epochs ([0-9, and]+)", mx[0])
+assert said, mx[0][-600:]
+assert {str(e0), up[0]["epoch"]} <= set(re.findall(r"[0-9]+", said.group(1))), (e0, up[0]["epoch"], said.group(0))
 EOF
-then
-	ok "a long cell takes sentinels inside: the matrix the machine moved during spans epochs 1, 2"
-else
-	notok "sentinels inside a long cell" "rc $rc moved '$moved': $(cat "$TMP/x/sentinel.csv" 2>/dev/null) $(grep moved "$TMP/x.err")"
-fi
-[ ! -e "$TMP/x/.sentinel-inside" ] && ok "the side file of the sentinels inside is gone" ||
-	notok "side file left" "$(ls -a "$TMP/x")"
+}
+for try in 1 2; do
+	long_cell "$TMP/x$try"
+	chk=1
+	[ -n "$moved" ] && [ "$rc" = 0 ] && { long_check "$TMP/x$try"; chk=$?; }
+	[ "$chk" = 3 ] && [ "$try" = 1 ] && continue
+	if [ "$chk" = 0 ]; then
+		ok "a long cell takes sentinels inside: the matrix the machine moved during spans two epochs, said in its section$([ "$try" = 2 ] && echo " (second run: the host had undone the first)")"
+	else
+		notok "sentinels inside a long cell" "try $try, rc $rc moved '$moved': $(tail -1 "$TMP/x.py" 2>/dev/null) $(tr '\n' ' ' <"$TMP/x$try/sentinel.csv" 2>/dev/null) $(grep moved "$TMP/x.err" | tr '\n' ' ')"
+	fi
+	break
+done
+[ ! -e "$TMP/x$try/.sentinel-inside" ] && ok "the side file of the sentinels inside is gone" ||
+	notok "side file left" "$(ls -a "$TMP/x$try")"
 finish
