@@ -31,7 +31,9 @@ except ImportError:
 
 def load_schemas(d):
     out = {}
-    for name in ("results", "meta", "columns", "topo"):
+    # every document the build wrote (cachepong schema list), and at least these
+    names = {n[:-len(".schema.json")] for n in os.listdir(d) if n.endswith(".schema.json")} if os.path.isdir(d) else set()
+    for name in sorted(names | {"results", "meta", "columns", "topo"}):
         p = os.path.join(d, name + ".schema.json")
         try:
             with open(p, encoding="utf-8") as f:
