@@ -9,6 +9,18 @@ LOG=$(mktemp "${TMPDIR:-/tmp}/cachepong-tests.XXXXXX")
 export CP_TEST_LOG="$LOG"
 upass=0
 ufail=0
+TIMES=$(mktemp "${TMPDIR:-/tmp}/cachepong-times.XXXXXX")
+# timed NAME CMD...: runs CMD, its wall seconds into $TIMES (the closing
+# lines name the slowest parts: where a slow machine spends make test)
+timed() {
+	name=$1
+	shift
+	t0=$(date +%s)
+	"$@"
+	trc=$?
+	echo "$(( $(date +%s) - t0 )) $name" >>"$TIMES"
+	return $trc
+}
 
 run_unit() {
 	bin=$1
@@ -32,33 +44,36 @@ done
 
 for t in tests/cli/test_*.sh; do
 	[ -f "$t" ] || continue
-	CP="$ROOT/build/cachepong" sh "$t"
+	n=$(basename "$t" .sh)
+	CP="$ROOT/build/cachepong" timed "$n" sh "$t"
 	if grep -q '^SAN_TOO=1' "$t"; then
-		CP_SAN=asan CP="$ROOT/build/asan/cachepong" sh "$t"
-		CP_SAN=tsan CP="$ROOT/build/tsan/cachepong" sh "$t"
+		CP_SAN=asan CP="$ROOT/build/asan/cachepong" timed "${n}[asan]" sh "$t"
+		CP_SAN=tsan CP="$ROOT/build/tsan/cachepong" timed "${n}[tsan]" sh "$t"
 	fi
 done
 
 # the kernels built for aarch64, under qemu-user
 if [ -x build/aarch64/pp_cross ] && command -v qemu-aarch64 >/dev/null; then
-	qemu-aarch64 build/aarch64/pp_cross >>"$LOG" || true
+	timed aarch64 qemu-aarch64 build/aarch64/pp_cross >>"$LOG" || true
 else
 	echo "FAIL aarch64: cross compiler (gcc-aarch64-linux-gnu) or qemu-user missing: run make deps-test" >>"$LOG"
 fi
 
 # the parsers under libFuzzer, a bounded time each (make fuzz runs longer)
-sh tests/fuzz/run.sh "${CP_FUZZ_SECONDS:-12}" "$LOG" || true
+timed fuzz sh tests/fuzz/run.sh "${CP_FUZZ_SECONDS:-12}" "$LOG" || true
 
 # a real Slurm (make test-slurm): a fleet of two tasks and its comparison;
 # its PASS/FAIL lines go to $LOG
-CP_TEST_LOG="$LOG" sh tests/slurm/run.sh >/dev/null
+CP_TEST_LOG="$LOG" timed slurm sh tests/slurm/run.sh >/dev/null
 
 # the qemu NUMA guests (make test-vm): their PASS/FAIL lines go to $LOG
-CP_TEST_LOG="$LOG" sh tests/vm/run.sh | grep -v "^PASS " >&2
+CP_TEST_LOG="$LOG" timed vm sh tests/vm/run.sh | grep -v "^PASS " >&2
 
 cpass=$(grep -c '^PASS ' "$LOG")
 cfail=$(grep -c '^FAIL ' "$LOG")
 grep '^FAIL ' "$LOG" >&2
-rm -f "$LOG"
+echo "time: $(awk '{ s += $1 } END { print s }' "$TIMES") s in the parts; the slowest: $(sort -rn "$TIMES" | head -8 |
+	awk '{ printf "%s%s %d s", (NR > 1 ? ", " : ""), $2, $1 }')" >&2
+rm -f "$LOG" "$TIMES"
 echo "$((upass + cpass)) passed, $((ufail + cfail)) failed"
 [ $((ufail + cfail)) = 0 ]
