@@ -75,9 +75,12 @@ then
 else
 	notok "sync waiter state" "$(tail -c 300 "$TMP/sy.err") $(head -c 400 "$TMP/sy.csv")"
 fi
-# 30% of the wake-ups 2 ms late: one round trip per sample is fast, or one or
-# two wake-ups late: populations a decade apart
-if CP_SLOWWAKE_US=2000 CP_SLOWWAKE_P=0.3 LD_PRELOAD="$SHIM" "$CP" sync --prim futex --mode thread --cpus 0,1 \
+# 20% of the wake-ups 5 ms late: one round trip per sample is fast (64%), or
+# one (32%) or two wake-ups late: populations two decades apart.  Measured
+# from --raw here: the separation D at the fast/slow cut 9.2-12.6 where the
+# test needs 3.5; with 30% 2 ms late it was 3.0-6.4 and a noisy host (fast
+# round trips 12-200 us, the late ones 2-9 ms) once left one mode.
+if CP_SLOWWAKE_US=5000 CP_SLOWWAKE_P=0.2 LD_PRELOAD="$SHIM" "$CP" sync --prim futex --mode thread --cpus 0,1 \
 	--samples 200 --iters 1 --format csv >"$TMP/bi.csv" 2>"$TMP/bi.err" &&
 	python3 - "$TMP/bi.csv" <<'EOF'
 import csv, sys
@@ -87,10 +90,10 @@ p50 = [float(x) for x in r["mode_p50"].split(";")]
 w = [float(x) for x in r["mode_weight"].split(";")]
 assert n >= 2 and len(p50) == n and len(w) == n, r
 assert abs(sum(w) - 1) < 1e-3, w
-assert p50[0] < 1e6 and p50[-1] > 1.5e6, p50
+assert p50[0] < 1e6 and p50[-1] > 3e6, p50
 EOF
 then
-	ok "sync with 30% of wake-ups 2 ms late: the row has its modes, medians and shares"
+	ok "sync with 20% of wake-ups 5 ms late: the row has its modes, medians and shares"
 else
 	notok "sync bimodal" "$(tail -c 300 "$TMP/bi.err") $(cut -d, -f1-5,33-40 "$TMP/bi.csv" | head -c 600)"
 fi
