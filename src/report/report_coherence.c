@@ -80,7 +80,7 @@ static void headline(struct rep *r, const struct csv *c, int c50)
 		char a[32], b[32];
 
 		rep_sum(r, "**Coherence**: a %s on a line Modified in a CPU at %s costs %s ns, %.1f times "
-			   "the same %s on a line Modified in the measuring CPU's own cache (%s ns; %ss).",
+			   "the same %s on a line Modified in the measuring CPU's own cache (%s ns; mode %s).",
 			csv_get(c, (size_t)best, csv_at(c, COL_kernel)), csv_get(c, (size_t)best, csv_at(c, COL_holder)),
 			fmt3(csv_num(c, (size_t)best, c50), a, sizeof(a)), most,
 			csv_get(c, (size_t)best, csv_at(c, COL_kernel)), fmt3(csv_num(c, (size_t)base, c50), b, sizeof(b)),

@@ -6,13 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The row of via `kernel` in row g's mode, at g's size, of metric; -1. */
+/* The row of via `kernel` in row g's mode, at g's size, of metric; -1.
+ * Where g names its memory kind (memcpy, shared), the row's is the same:
+ * a via is compared with sharing in the same memory, not another cell's. */
 static long copy_row(const struct csv *c, size_t g, const char *kernel, const char *metric)
 {
+	const char *shm = csv_str(c, g, COL_shm);
+
 	for (size_t i = 0; i < c->nrow; i++)
 		if (!strcmp(csv_str(c, i, COL_kernel), kernel) && !strcmp(csv_str(c, i, COL_metric), metric) &&
 		    !strcmp(csv_str(c, i, COL_mode), csv_str(c, g, COL_mode)) && !csv_str(c, i, COL_arms)[0] &&
-		    csv_val(c, i, COL_size_bytes) == csv_val(c, g, COL_size_bytes))
+		    csv_val(c, i, COL_size_bytes) == csv_val(c, g, COL_size_bytes) &&
+		    (!shm[0] || !strcmp(csv_str(c, i, COL_shm), shm)))
 			return (long)i;
 	return -1;
 }
@@ -34,7 +39,7 @@ static void sys_share(const struct csv *c, long i, char *buf, size_t len)
 static void rep_copy_cpu(struct rep *r, const struct csv *c)
 {
 	static const enum cp_col cols[] = { COL_kernel, COL_mode, COL_shm };
-	static const char *const head[] = { "via", "mode", "size", "time per message", "vs shared",
+	static const char *const head[] = { "via", "mode", "memory", "size", "time per message", "vs shared",
 					    "sender CPU / message", "receiver CPU / message", "receiver CPU vs shared",
 					    "system share (sender, receiver)" };
 	size_t g[64];
@@ -48,34 +53,38 @@ static void rep_copy_cpu(struct rep *r, const struct csv *c)
 		    "sample). The sender waits for each acknowledgement spinning, so its CPU time is at least its "
 		    "wait; the receiver's is what taking the message costs. Vias are cells measured apart: their "
 		    "ratios carry the run's drift (Conditions).");
-	doc_table(r->d, 9, head);
+	doc_table(r->d, 10, head);
 	for (int i = 0; i < ng; i++) {
 		long big = rep_extreme(c, g[i], "cpu_receiver", cols, 3, COL_size_bytes, 1);
 		long lat = copy_row(c, (size_t)big, csv_str(c, g[i], COL_kernel), "latency");
 		long snd = copy_row(c, (size_t)big, csv_str(c, g[i], COL_kernel), "cpu_sender");
 		long sl = copy_row(c, (size_t)big, "shared", "latency"), sr = copy_row(c, (size_t)big, "shared", "cpu_receiver");
-		char cell[9][160], a[32], b[32];
+		char cell[10][160], a[32], b[32], who[512];
 
 		snprintf(cell[0], 160, "%s", csv_str(c, g[i], COL_kernel));
 		snprintf(cell[1], 160, "%s", csv_str(c, g[i], COL_mode));
-		rep_hsize(csv_val(c, (size_t)big, COL_size_bytes), cell[2], 160);
-		snprintf(cell[3], 160, "%s", lat >= 0 ? rep_htime(csv_num(c, (size_t)lat, c50), a, sizeof(a)) : "-");
-		snprintf(cell[4], 160, lat >= 0 && sl >= 0 ? "%.2fx" : "-", lat >= 0 && sl >= 0 ?
+		snprintf(cell[2], 160, "%s", csv_str(c, g[i], COL_shm)[0] ? csv_str(c, g[i], COL_shm) : "-");
+		rep_hsize(csv_val(c, (size_t)big, COL_size_bytes), cell[3], 160);
+		snprintf(cell[4], 160, "%s", lat >= 0 ? rep_htime(csv_num(c, (size_t)lat, c50), a, sizeof(a)) : "-");
+		snprintf(cell[5], 160, lat >= 0 && sl >= 0 ? "%.2fx" : "-", lat >= 0 && sl >= 0 ?
 			 csv_num(c, (size_t)lat, c50) / csv_num(c, (size_t)sl, c50) : 0);
-		snprintf(cell[5], 160, "%s", snd >= 0 ? rep_htime(csv_num(c, (size_t)snd, c50), a, sizeof(a)) : "-");
-		rep_htime(csv_num(c, (size_t)big, c50), cell[6], 160);
-		snprintf(cell[7], 160, sr >= 0 ? "%.2fx" : "-", sr >= 0 ? csv_num(c, (size_t)big, c50) /
+		snprintf(cell[6], 160, "%s", snd >= 0 ? rep_htime(csv_num(c, (size_t)snd, c50), a, sizeof(a)) : "-");
+		rep_htime(csv_num(c, (size_t)big, c50), cell[7], 160);
+		snprintf(cell[8], 160, sr >= 0 ? "%.2fx" : "-", sr >= 0 ? csv_num(c, (size_t)big, c50) /
 			 csv_num(c, (size_t)sr, c50) : 0);
 		sys_share(c, snd, a, sizeof(a));
 		sys_share(c, big, b, sizeof(b));
-		snprintf(cell[8], 160, "%s, %s", a, b);
-		doc_row(r->d, 9, cell);
+		snprintf(cell[9], 160, "%s, %s", a, b);
+		doc_row(r->d, 10, cell);
+		/* "memcpy (thread, heap)": two cells of one via apart */
+		snprintf(who, sizeof(who), "%s (%s%s%s)", cell[0], cell[1], cell[2][0] != '-' ? ", " : "",
+			 cell[2][0] != '-' ? cell[2] : "");
 		if (lat >= 0 && sl >= 0 && strcmp(cell[0], "shared"))
-			snprintf(fast + strlen(fast), sizeof(fast) - strlen(fast), "%s%s %s %.2fx", fast[0] ? ", " : "",
-				 cell[0], cell[1], csv_num(c, (size_t)lat, c50) / csv_num(c, (size_t)sl, c50));
+			snprintf(fast + strlen(fast), sizeof(fast) - strlen(fast), "%s%s %.2fx", fast[0] ? ", " : "",
+				 who, csv_num(c, (size_t)lat, c50) / csv_num(c, (size_t)sl, c50));
 		if (sr >= 0 && strcmp(cell[0], "shared"))
-			snprintf(cpu + strlen(cpu), sizeof(cpu) - strlen(cpu), "%s%s %s %.2fx", cpu[0] ? ", " : "",
-				 cell[0], cell[1], csv_num(c, (size_t)big, c50) / csv_num(c, (size_t)sr, c50));
+			snprintf(cpu + strlen(cpu), sizeof(cpu) - strlen(cpu), "%s%s %.2fx", cpu[0] ? ", " : "",
+				 who, csv_num(c, (size_t)big, c50) / csv_num(c, (size_t)sr, c50));
 	}
 	doc_table_end(r->d);
 	if (fast[0])

@@ -82,6 +82,18 @@ mkdir -p "$D/raw"
 			row "$HDR" "experiment=copy kernel=$v mode=process shm=anon placement=llc size_bytes=$((1 << k)) agents=2 metric=latency unit=ns $(stat $((1 << k)))"
 		done
 	done
+	# CPU time per message at 1 MiB, in anon memory and in heap memory
+	# (another cell): each via is compared with sharing in its own memory
+	for v in shared:1:1:1000000 memcpy:2:4:3000000; do
+		IFS=: read -r k ca ch lh <<-EOF
+		$v
+		EOF
+		for m in anon:$ca heap:$ch; do
+			row "$HDR" "experiment=copy kernel=$k mode=process shm=${m%:*} placement=llc size_bytes=1048576 agents=2 metric=cpu_receiver unit=ns/message $(stat $((${m#*:} * 100)))"
+			row "$HDR" "experiment=copy kernel=$k mode=process shm=${m%:*} placement=llc size_bytes=1048576 agents=2 metric=cpu_sender unit=ns/message $(stat 100)"
+		done
+		row "$HDR" "experiment=copy kernel=$k mode=process shm=heap placement=llc size_bytes=1048576 agents=2 metric=latency unit=ns $(stat "$lh")"
+	done
 } >"$D/copy.csv"
 {
 	echo "$HDR"
@@ -122,7 +134,7 @@ out=$("$CP" plot "$D" 2>&1)
 rc=$?
 [ "$rc" = 0 ] && ok "plot DIR exits 0" || notok "plot DIR" "rc $rc: $out"
 for k in pingpong-cas pingpong-cdf-cas-llc matrix-cas-thread setup-touch setup-per-page-touch \
-	 sync-llc copy copy-latency contend-faa contend-fairness-faa; do
+	 sync-llc copy copy-latency copy-cpu contend-faa contend-fairness-faa; do
 	p=$D/plots/$k.png v=$D/plots/$k.svg
 	if [ -s "$p" ] && [ "$(head -c 4 "$p" | tail -c 3)" = PNG ] && [ -s "$v" ] && grep -q '<svg' "$v"; then
 		ok "plot: $k.png and $k.svg"
@@ -168,6 +180,11 @@ awk -F'|' '/\| llc \| cas \| 0;1 \| anon \/ anon \|/ { split($8, r, /[][, \\]+/)
 	END { exit !(found && good) }' "$D/report.md" &&
 	ok "report: ratio of the raw samples' medians with a bootstrap interval around it" ||
 	notok "report: bootstrap ratio" "$(grep '| llc | cas' "$D/report.md")"
+# copy: each via against sharing in its own memory, the cells told apart
+grep -qF "**As fast as sharing?** Time per message against shared memory at the largest size with CPU time: memcpy (process, anon) 1.00x, memcpy (process, heap) 3.00x (" "$D/report.md" &&
+	grep -qF "the receiver's CPU time per message against shared memory's: memcpy (process, anon) 2.00x, memcpy (process, heap) 4.00x;" "$D/report.md" &&
+	ok "report: copy vs sharing, each memory kind against its own" ||
+	notok "report: copy vs sharing" "$(grep -E 'As fast as sharing|costs the CPUs' "$D/report.md")"
 # llc thread row: median 110 -> "110.0 [107.8, 112.2]" in the table (cp_fmt_num, as the terminal table)
 grep -q "| llc | cas | 0;1 | anon / anon | 110.0 \\\\\\[107.8, 112.2\\\\\\]" "$D/report.md" && ok "report: the thread median of the CSV" ||
 	notok "report: thread median" "$(grep '| llc |' "$D/report.md")"
@@ -277,6 +294,14 @@ sed -i 's/,slower,5,\([0-9.]*\),20,/,equivalent,5,\1,20,/' "$TMP/arms/pingpong.c
 grep -q "as fast as between threads?\*\* Yes: equivalent within 5% in every comparison" "$TMP/arms/report.md" &&
 	ok "report: a changed verdict changes the answer" ||
 	notok "report: answer follows the verdicts" "$(grep 'as fast as between threads' "$TMP/arms/report.md")"
+
+# the standard reference run's report written again from its CSVs: the
+# coherence answer names the agents' mode as the CSV has it
+cp -r "$ROOT/results/reference" "$TMP/ref" && rm -f "$TMP/ref/report.md" &&
+	"$CP" report --resume "$TMP/ref" >/dev/null 2>"$TMP/ref.err" &&
+	grep -qE "^- \*\*Coherence\*\*: a [a-z]+ on a line Modified in a CPU at [a-z-]+ costs [0-9.]+ ns, [0-9.]+ times the same [a-z]+ on a line Modified in the measuring CPU's own cache \([0-9.]+ ns; mode (thread|process)\)\.$" "$TMP/ref/report.md" &&
+	ok "reference report: the coherence answer" ||
+	notok "reference report: coherence" "$(tail -c 300 "$TMP/ref.err") $(grep 'Coherence\*\*' "$TMP/ref/report.md" 2>&1)"
 
 # ---- end to end: the quick sweep, figures, report ----
 R=$TMP/r
