@@ -103,6 +103,11 @@ mkdir -p "$D/raw"
 			row "$HDR" "experiment=contend kernel=faa mode=thread shm=heap layout=$l agents=$a metric=fairness unit=min/max $(stat 1)"
 		done
 	done
+	# an interleaved cell in anon memory: its arms are not the heap cell
+	for a in 1 4; do
+		row "$HDR" "experiment=contend kernel=faa mode=thread arms=thread:process arm=1 shm=anon layout=same-line agents=$a metric=throughput unit=Mops/s $(stat $((a == 1 ? 50 : 150)))"
+		row "$HDR" "experiment=contend kernel=faa mode=process arms=thread:process arm=2 shm=anon layout=same-line agents=$a metric=throughput unit=Mops/s $(stat $((a == 1 ? 60 : 120)))"
+	done
 } >"$D/contend.csv"
 
 # ---- the scripts alone: a missing column or no rows is a clear failure ----
@@ -185,6 +190,13 @@ grep -qF "**As fast as sharing?** Time per message against shared memory at the 
 	grep -qF "the receiver's CPU time per message against shared memory's: memcpy (process, anon) 2.00x, memcpy (process, heap) 4.00x;" "$D/report.md" &&
 	ok "report: copy vs sharing, each memory kind against its own" ||
 	notok "report: copy vs sharing" "$(grep -E 'As fast as sharing|costs the CPUs' "$D/report.md")"
+# contend: one line per op, each cell named by its memory and arms
+c=$(grep -F '**Contention** (faa): total throughput of 4 agents' "$D/report.md")
+case "$c" in
+*"same-line (thread, heap) 400"*"(4.00x)"*"same-line (thread, anon, arm of thread:process) 150"*"(3.00x), same-line (process, anon, arm of thread:process) 120"*"(2.00x)."*)
+	ok "report: contention, the heap cell and the interleaved cell's arms apart" ;;
+*) notok "report: contention summary" "${c:-no Contention line}" ;;
+esac
 # llc thread row: median 110 -> "110.0 [107.8, 112.2]" in the table (cp_fmt_num, as the terminal table)
 grep -q "| llc | cas | 0;1 | anon / anon | 110.0 \\\\\\[107.8, 112.2\\\\\\]" "$D/report.md" && ok "report: the thread median of the CSV" ||
 	notok "report: thread median" "$(grep '| llc |' "$D/report.md")"
