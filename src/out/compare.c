@@ -57,6 +57,8 @@ void cmp_drop_control_arms(struct csv *c)
 		if (!cmp_control_arm(csv_str(c, i, COL_arms), csv_str(c, i, COL_arm))) {
 			c->row[n] = c->row[i];
 			c->line[n++] = c->line[i];
+		} else {
+			free(c->row[i]); /* csv_free frees the first nrow only */
 		}
 	c->nrow = n;
 }
