@@ -315,6 +315,16 @@ cp -r "$ROOT/results/reference" "$TMP/ref" && rm -f "$TMP/ref/report.md" &&
 	ok "reference report: the coherence answer" ||
 	notok "reference report: coherence" "$(tail -c 300 "$TMP/ref.err") $(grep 'Coherence\*\*' "$TMP/ref/report.md" 2>&1)"
 
+# the same under ASan/LeakSanitizer (make test builds it): the report's
+# readers free what they read, the control arms' rows they drop included
+if [ -x "$ROOT/build/asan/cachepong" ]; then
+	cp -r "$ROOT/results/reference" "$TMP/ref-asan" &&
+		"$ROOT/build/asan/cachepong" report --resume "$TMP/ref-asan" >/dev/null 2>"$TMP/ref-asan.err" &&
+		! grep -q 'Sanitizer' "$TMP/ref-asan.err" && [ -s "$TMP/ref-asan/report.md" ] &&
+		ok "reference report under ASan: no leak, no error" ||
+		notok "reference report under ASan" "$(grep -m3 -E 'Sanitizer|SUMMARY|leak' "$TMP/ref-asan.err")"
+fi
+
 # ---- end to end: the quick sweep, figures, report ----
 R=$TMP/r
 out=$("$CP" report --preset quick --dir "$R" --budget 2m 2>"$TMP/r.err")
